@@ -1,0 +1,3 @@
+//! placeholder, replaced below
+
+#![warn(missing_docs)]

@@ -1,0 +1,21 @@
+//! Domain types shared by every wirewatch crate: raw documents, diagnostics, identity keys,
+//! outlets, feeds, and the [`Store`] trait the storage backends implement.
+//!
+//! Invariant: this crate does no IO and starts no async runtime. Everything here is plain data
+//! plus pure functions over it (URL canonicalisation, content hashing, outlet normalisation).
+
+#![warn(missing_docs)]
+
+pub mod diag;
+pub mod doc;
+pub mod feed;
+pub mod store;
+pub mod url;
+
+pub use diag::{Diagnostic, Severity};
+pub use doc::{
+    ContentKind, DocKey, IngestOutcome, IngestSummary, RawDocument, SourceKind, StoredVersion,
+    content_hash, normalize_outlet,
+};
+pub use feed::{FeedRecord, FeedState};
+pub use store::{Stats, Store, StoreError, StoreResult};

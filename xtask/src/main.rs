@@ -1,0 +1,3 @@
+//! `cargo xtask`: benchmark workloads and tidy checks.
+
+fn main() {}
