@@ -49,6 +49,11 @@ pub trait Store {
     fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>>;
     /// All versions of a document, oldest first (empty if unknown).
     fn versions(&self, key: &DocKey) -> StoreResult<Vec<StoredVersion>>;
+    /// Whether a document with this key is stored. Backends should override this with a cheap
+    /// lookup; the default reads every version.
+    fn has_document(&self, key: &DocKey) -> StoreResult<bool> {
+        Ok(!self.versions(key)?.is_empty())
+    }
     /// Counts for `wirewatch stats`.
     fn stats(&self) -> StoreResult<Stats>;
     /// Subscribes a feed; returns false if it was already subscribed.
