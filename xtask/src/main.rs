@@ -1,3 +1,20 @@
-//! `cargo xtask`: benchmark workloads and tidy checks.
+//! `cargo xtask`: benchmark workloads that compare wirewatch with peers, and tidy checks.
+//!
+//! Only this crate (and benches) read `../shared`; the product and its tests never do.
 
-fn main() {}
+mod bench;
+mod tidy;
+
+use anyhow::{Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["bench", what, rest @ ..] => bench::run(what, rest),
+        ["tidy"] => tidy::check(&tidy::project_root()),
+        _ => bail!(
+            "usage: cargo xtask bench <ingest> [options]\n       cargo xtask tidy\n\
+             benchmarks read ../shared/eval beside the project folder"
+        ),
+    }
+}

@@ -1,3 +1,75 @@
-//! The `wirewatch` binary: command line, config, and wiring of the stages.
+//! The `wirewatch` binary: command line, config, logging, and wiring of the stages.
 
-fn main() {}
+mod cmd;
+mod config;
+mod output;
+mod pipeline;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// wirewatch: a self-hosted breaking-news tracker.
+///
+/// Reads reports from feeds, web pages, WARC archives and files; keeps every version; tells who
+/// said what, when, through whom, and what changed.
+#[derive(Debug, Parser)]
+#[command(name = "wirewatch", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// The data directory (SQLite store and search index).
+    #[arg(long, global = true, env = "WIREWATCH_DATA_DIR", default_value = "./wirewatch-data")]
+    pub data_dir: PathBuf,
+    /// A TOML config file (see config.example.toml). Default: <data-dir>/wirewatch.toml if present.
+    #[arg(long, global = true, env = "WIREWATCH_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// More log output (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Less output: no progress bar, errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest files, directories, URLs or stdin (`-`) into the store.
+    Ingest(cmd::ingest::Args),
+    /// Manage feed subscriptions (RSS, Atom, JSON Feed, news sitemaps).
+    #[command(subcommand)]
+    Feeds(cmd::feeds::FeedsCommand),
+    /// Fetch every due feed and the articles it links to; keeps polling unless --once.
+    Poll(cmd::poll::Args),
+    /// Counts of stored documents by source, day, state and kind.
+    Stats(cmd::stats::Args),
+    /// Ingest the bundled sample corpus into a fresh temporary data directory and show it.
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    match cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WIREWATCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,65 @@
+//! `wirewatch demo`: the bundled sample corpus ingested into a fresh temporary data directory.
+//!
+//! The corpus (`samples/` in the repository) is compiled into the binary, so the demo works from
+//! any directory.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use include_dir::{Dir, include_dir};
+use model::Store;
+
+use super::{Ctx, exit_code, open_store};
+use crate::cmd::ingest::{ingest_inputs, print_summary};
+use crate::pipeline::Input;
+
+static SAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../samples");
+
+/// Arguments of `wirewatch demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Keep the demo data directory here instead of a temporary one (must not exist yet).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<std::path::PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
+    let tmp = tempfile::Builder::new().prefix("wirewatch-demo-").tempdir()?;
+    let corpus = tmp.path().join("samples");
+    write_samples(&corpus)?;
+    let data_dir = match &args.keep {
+        Some(d) => {
+            anyhow::ensure!(!d.exists(), "{} already exists; pick a new directory", d.display());
+            d.clone()
+        }
+        None => tmp.path().join("data"),
+    };
+    let mut store = open_store(&data_dir)?;
+    println!("wirewatch demo: ingesting the bundled sample corpus into {}", data_dir.display());
+    let summary = ingest_inputs(ctx, &[Input::Path(corpus.clone())], &mut store)?;
+    print_summary(&summary, false)?;
+    println!("\n{}", super::stats::render(&store.stats()?));
+    let again = ingest_inputs(ctx, &[Input::Path(corpus)], &mut store)?;
+    print!("re-ingesting the same corpus: ");
+    print_summary(&again, false)?;
+    if args.keep.is_some() {
+        println!("\nkept; look around with: wirewatch --data-dir {} stats", data_dir.display());
+    }
+    Ok(exit_code(summary.failed + again.failed))
+}
+
+/// Writes the embedded corpus out as files, keeping its layout.
+fn write_samples(dir: &Path) -> Result<()> {
+    let mut stack = vec![&SAMPLES];
+    while let Some(d) = stack.pop() {
+        std::fs::create_dir_all(dir.join(d.path()))?;
+        for f in d.files() {
+            let p = dir.join(f.path());
+            std::fs::write(&p, f.contents()).with_context(|| format!("writing {}", p.display()))?;
+        }
+        stack.extend(d.dirs());
+    }
+    Ok(())
+}

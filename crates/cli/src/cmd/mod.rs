@@ -1,0 +1,56 @@
+//! One module per command; `run` resolves the config and dispatches.
+
+pub mod demo;
+pub mod feeds;
+pub mod ingest;
+pub mod poll;
+pub mod stats;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::{Cli, Command};
+
+/// What every command gets: the resolved config and global flags.
+pub struct Ctx {
+    /// The resolved configuration.
+    pub config: Config,
+    /// The data directory.
+    pub data_dir: std::path::PathBuf,
+    /// `-q` was given.
+    pub quiet: bool,
+}
+
+impl Ctx {
+    /// Opens (creating if needed, migrating if older) the embedded store.
+    pub fn open_store(&self) -> Result<store::SqliteStore> {
+        open_store(&self.data_dir)
+    }
+}
+
+/// Opens the embedded store in `dir`, naming the directory in any error.
+pub fn open_store(dir: &Path) -> Result<store::SqliteStore> {
+    store::SqliteStore::open(dir)
+        .with_context(|| format!("cannot open the data directory {}", dir.display()))
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref(), &cli.data_dir)?;
+    let ctx = Ctx { config, data_dir: cli.data_dir, quiet: cli.quiet };
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&ctx, args),
+        Command::Feeds(cmd) => feeds::run(&ctx, cmd),
+        Command::Poll(args) => poll::run(&ctx, args),
+        Command::Stats(args) => stats::run(&ctx, args),
+        Command::Demo(args) => demo::run(&ctx, args),
+    }
+}
+
+/// Exit code 1 when anything failed, so scripts notice; 0 otherwise.
+pub fn exit_code(failed: u64) -> ExitCode {
+    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

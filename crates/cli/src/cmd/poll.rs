@@ -1,0 +1,122 @@
+//! `wirewatch poll`: fetch due feeds and their linked articles, on a schedule.
+
+use std::cell::RefCell;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use futures_util::StreamExt;
+use model::{IngestSummary, Store};
+
+use super::{Ctx, exit_code};
+use crate::cmd::ingest::print_summary;
+
+/// Arguments of `wirewatch poll`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Poll every due feed once and exit (default: keep polling until interrupted).
+    #[arg(long)]
+    pub once: bool,
+    /// Print each round's summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
+    let store = RefCell::new(ctx.open_store()?);
+    let client = ingest::http::Client::new(ctx.config.http.clone())
+        .context("cannot build the HTTP client")?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let mut total_failed = 0u64;
+        loop {
+            let summary = poll_round(ctx, &client, &store).await?;
+            total_failed += summary.failed;
+            if !ctx.quiet || args.json {
+                print_summary(&summary, args.json)?;
+            }
+            if args.once {
+                return Ok(exit_code(total_failed));
+            }
+            let wait = next_wait(ctx, &store)?;
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::signal::ctrl_c() => {
+                    eprintln!("interrupted; everything reported so far is stored");
+                    return Ok(exit_code(total_failed));
+                }
+            }
+        }
+    })
+}
+
+/// Polls every due feed once, storing articles after each feed completes.
+async fn poll_round(
+    ctx: &Ctx,
+    client: &ingest::http::Client,
+    store: &RefCell<store::SqliteStore>,
+) -> Result<IngestSummary> {
+    let now = Utc::now();
+    let due: Vec<model::FeedRecord> =
+        store.borrow().feeds()?.into_iter().filter(|f| f.is_due(now)).collect();
+    let mut summary = IngestSummary::default();
+    let cfg = &ctx.config.poll;
+    // Borrows of the store are never held across an await: the runtime is single-threaded, so
+    // the skip check and the writes below interleave but never overlap.
+    let skip = |url: &str| {
+        let key = model::DocKey(model::url::canonicalize(url).unwrap_or_else(|| url.to_string()));
+        store.borrow().has_document(&key).unwrap_or(false)
+    };
+    let mut rounds = futures_util::stream::iter(due.into_iter().map(|mut feed| {
+        let skip = &skip;
+        async move {
+            let report = ingest::poll::poll_feed(client, &mut feed, cfg, now, skip).await;
+            (feed, report)
+        }
+    }))
+    .buffer_unordered(ctx.config.http.max_concurrency.max(1));
+    while let Some((feed, report)) = rounds.next().await {
+        if let Some(err) = &report.error {
+            eprintln!("error: feed {}: {err}", feed.url);
+            summary.failed += 1;
+        }
+        let mut docs = Vec::new();
+        for item in report.documents {
+            match item {
+                Ok(d) => docs.push(d),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    summary.failed += 1;
+                }
+            }
+        }
+        let mut st = store.borrow_mut();
+        for chunk in docs.chunks(ctx.config.store.batch_size) {
+            for o in st.put_documents(chunk)? {
+                summary.record(o);
+            }
+        }
+        st.update_feed(&feed)?;
+    }
+    Ok(summary)
+}
+
+/// How long to sleep before the next round: until the earliest feed is due, at least a second,
+/// at most the poll interval.
+fn next_wait(ctx: &Ctx, store: &RefCell<store::SqliteStore>) -> Result<Duration> {
+    let now = Utc::now();
+    let interval = Duration::from_secs(ctx.config.poll.interval_secs.max(1));
+    let earliest = store.borrow().feeds()?.iter().filter_map(|f| f.next_due).min();
+    Ok(match earliest {
+        Some(t) if t > now => {
+            (t - now).to_std().unwrap_or(interval).clamp(Duration::from_secs(1), interval)
+        }
+        Some(_) => Duration::from_secs(1),
+        None => interval,
+    })
+}

@@ -1,0 +1,126 @@
+//! The one TOML configuration, resolved before any command starts.
+//!
+//! Precedence: built-in defaults < the file given with `--config` (or `wirewatch.toml` in the
+//! data directory, if present) < environment variables < command-line flags. Unknown keys are an
+//! error, so a typo never silently does nothing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// Everything a user can configure.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// How pages and feeds are fetched (politeness, timeouts, caps, SSRF guard).
+    pub http: ingest::http::HttpConfig,
+    /// Limits on files read from disk or stdin.
+    pub read: ingest::files::ReadOptions,
+    /// Feed polling schedule.
+    pub poll: ingest::poll::PollConfig,
+    /// How documents are written to the store.
+    pub store: StoreConfig,
+}
+
+/// Storage settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Documents committed per transaction. Larger batches are faster; a crash loses at most
+    /// the batch in flight, which was never reported as stored.
+    pub batch_size: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { batch_size: 500 }
+    }
+}
+
+impl Config {
+    /// Parses a TOML document.
+    pub fn from_toml(text: &str) -> Result<Config> {
+        let cfg: Config = toml::from_str(text)?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Loads the config: the explicit file if given (it must exist), else
+    /// `<data_dir>/wirewatch.toml` if present, else defaults.
+    pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Result<Config> {
+        let path: Option<PathBuf> = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => {
+                let p = data_dir.join("wirewatch.toml");
+                p.is_file().then_some(p)
+            }
+        };
+        let mut cfg = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p)
+                    .with_context(|| format!("cannot read config file {}", p.display()))?;
+                Config::from_toml(&text)
+                    .with_context(|| format!("invalid config file {}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        cfg.apply_env()?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Environment overrides, for settings people change per run.
+    fn apply_env(&mut self) -> Result<()> {
+        if let Ok(v) = std::env::var("WIREWATCH_USER_AGENT") {
+            self.http.user_agent = v;
+        }
+        if let Ok(v) = std::env::var("WIREWATCH_ALLOW_PRIVATE_ADDRESSES") {
+            self.http.allow_private_addresses = parse_bool(&v)
+                .with_context(|| format!("WIREWATCH_ALLOW_PRIVATE_ADDRESSES={v:?}"))?;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<()> {
+        anyhow::ensure!(self.store.batch_size > 0, "store.batch_size must be at least 1");
+        anyhow::ensure!(!self.http.user_agent.trim().is_empty(), "http.user_agent must not be empty");
+        anyhow::ensure!(self.http.max_concurrency > 0, "http.max_concurrency must be at least 1");
+        anyhow::ensure!(
+            self.http.per_host_concurrency > 0,
+            "http.per_host_concurrency must be at least 1"
+        );
+        Ok(())
+    }
+}
+
+fn parse_bool(v: &str) -> Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => anyhow::bail!("expected true or false"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses() {
+        let text = include_str!("../../../config.example.toml");
+        let cfg = Config::from_toml(text).expect("config.example.toml must parse");
+        assert!(cfg.store.batch_size > 0);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = Config::from_toml("[store]\nbatch_sise = 3\n").unwrap_err();
+        assert!(format!("{err:#}").contains("batch_sise"), "{err:#}");
+    }
+
+    #[test]
+    fn zero_batch_is_rejected() {
+        assert!(Config::from_toml("[store]\nbatch_size = 0\n").is_err());
+    }
+}
