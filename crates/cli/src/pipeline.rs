@@ -190,6 +190,11 @@ fn write_all(
         for o in outcomes {
             summary.record(o);
         }
+        tracing::info!(
+            "committed {} documents; stored so far: {}",
+            batch.len(),
+            summary.new + summary.unchanged + summary.new_versions
+        );
         batch.clear();
         Ok(())
     };

@@ -1,0 +1,167 @@
+//! Ingest from each kind of source, then stats and re-ingest (issue 2's "done when").
+
+use std::collections::HashMap;
+
+use crate::support::{Server, ingest_json, repo, run, ww};
+
+#[test]
+fn seed_article_then_reingest_is_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let seed = repo().join("samples/seed-article.txt");
+    let (s, _, ok) = ingest_json(&data, &[&seed]);
+    assert!(ok);
+    assert_eq!((s["new"].as_u64(), s["failed"].as_u64()), (Some(1), Some(0)));
+    let (s, _, ok) = ingest_json(&data, &[&seed]);
+    assert!(ok);
+    assert_eq!((s["new"].as_u64(), s["unchanged"].as_u64()), (Some(0), Some(1)));
+}
+
+#[test]
+fn sample_directory_html_text_jsonl_and_versions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let samples = repo().join("samples");
+    let (first, err, ok) = ingest_json(&data, &[&samples]);
+    assert!(ok, "{err}");
+    assert!(first["new"].as_u64().unwrap() >= 10, "{first}");
+    // The corrected page shares its canonical URL with the original: a second version.
+    assert!(first["new_versions"].as_u64().unwrap() >= 1, "{first}");
+    let (again, _, ok) = ingest_json(&data, &[&samples]);
+    assert!(ok);
+    assert_eq!(again["new"].as_u64(), Some(0), "{again}");
+    assert_eq!(again["new_versions"].as_u64(), Some(0), "{again}");
+    let (out, so, _) = run(ww(&data).args(["stats", "--json"]));
+    assert!(out.status.success());
+    let stats: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert!(stats["documents"].as_u64().unwrap() >= 10);
+    assert!(stats["versions"].as_u64().unwrap() > stats["documents"].as_u64().unwrap());
+}
+
+#[test]
+fn warc_file_ingests_html_records() {
+    let warcs: Vec<_> = std::fs::read_dir(repo().join("test_data/ingest"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().to_string();
+            (n.ends_with(".warc") || n.ends_with(".warc.gz")) && !n.contains("trunc")
+        })
+        .collect();
+    assert!(!warcs.is_empty(), "a WARC fixture is expected in test_data/ingest");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (s, err, ok) = ingest_json(&data, &[&warcs[0]]);
+    assert!(ok, "{err}");
+    assert!(s["new"].as_u64().unwrap() >= 1, "{s}");
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let jsonl = tmp.path().join("mixed.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"url\":\"https://a.example/1\",\"text\":\"First report.\"}\nnot json at all\n{\"url\":\"https://a.example/2\",\"text\":\"Second report.\"}\n",
+    )
+    .unwrap();
+    let missing = tmp.path().join("nope.html");
+    let (s, err, ok) = ingest_json(&data, &[&jsonl, &missing]);
+    assert!(!ok, "a failed input must make the exit status non-zero");
+    assert_eq!(s["new"].as_u64(), Some(2), "{s}");
+    assert_eq!(s["failed"].as_u64(), Some(2), "{s}");
+    assert!(err.contains("mixed.jsonl:2"), "the bad line is named: {err}");
+    assert!(err.contains("nope.html"), "the missing file is named: {err}");
+}
+
+#[test]
+fn stdin_is_read() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut child = ww(&data)
+        .args(["-q", "ingest", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"<html><head><title>T</title></head><body><p>Hello from stdin.</p></body></html>")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["new"].as_u64(), Some(1));
+}
+
+#[test]
+fn local_feed_is_polled_and_stored() {
+    let page = |t: &str| {
+        format!("<html><head><title>{t}</title></head><body><article><h1>{t}</h1><p>{t} body text of the report.</p></article></body></html>")
+            .into_bytes()
+    };
+    // The feed's links must point at the server itself, so build the routes after binding.
+    let mut routes = HashMap::new();
+    routes.insert("/a.html".to_string(), ("text/html".to_string(), page("Alpha")));
+    routes.insert("/b.html".to_string(), ("text/html".to_string(), page("Beta")));
+    routes.insert("/robots.txt".to_string(), ("text/plain".to_string(), b"User-agent: *\nAllow: /\n".to_vec()));
+    let placeholder = Server::start(HashMap::new());
+    drop(placeholder);
+    let server = Server::start(routes.clone());
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Local</title><link>{b}/</link>\
+         <item><title>Alpha</title><link>{b}/a.html</link><pubDate>Fri, 30 Dec 2016 10:00:00 GMT</pubDate></item>\
+         <item><title>Beta</title><link>{b}/b.html</link></item></channel></rss>",
+        b = server.base
+    );
+    routes.insert("/feed.xml".to_string(), ("application/rss+xml".to_string(), feed.into_bytes()));
+    let server = Server::start(routes);
+    let feed_url = format!("{}/feed.xml", server.base);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (out, _, se) = run(ww(&data).args(["feeds", "add", &feed_url]));
+    assert!(out.status.success(), "{se}");
+    let (out, so, se) = run(
+        ww(&data).env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1").args(["-q", "poll", "--once", "--json"]),
+    );
+    assert!(out.status.success(), "{so}\n{se}");
+    let s: serde_json::Value = serde_json::from_str(so.lines().last().unwrap()).unwrap();
+    assert_eq!(s["new"].as_u64(), Some(2), "{s} {se}");
+    let (_, so, _) = run(ww(&data).args(["feeds", "list", "--json"]));
+    let feeds: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert_eq!(feeds[0]["state"], "ok", "{feeds}");
+    let (_, so, _) = run(ww(&data).args(["stats", "--json"]));
+    let stats: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert_eq!(stats["documents"].as_u64(), Some(2));
+}
+
+#[test]
+fn private_addresses_are_refused_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let server = Server::start(HashMap::new());
+    let url = format!("{}/x.html", server.base);
+    let (out, _, se) = run(ww(&data).args(["-q", "ingest", &url]));
+    assert!(!out.status.success());
+    assert!(se.contains(&url) || se.contains("127.0.0.1"), "{se}");
+    assert!(server.hits.lock().unwrap().is_empty(), "no request may reach a loopback host");
+}
+
+#[test]
+fn config_example_is_accepted_and_typos_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let example = repo().join("config.example.toml");
+    let (out, _, se) = run(ww(&data).arg("--config").arg(&example).arg("stats"));
+    assert!(out.status.success(), "{se}");
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "[http]\nuser_agnet = \"x\"\n").unwrap();
+    let (out, _, se) = run(ww(&data).arg("--config").arg(&bad).arg("stats"));
+    assert!(!out.status.success());
+    assert!(se.contains("bad.toml") && se.contains("user_agnet"), "{se}");
+}
