@@ -1,3 +1,6 @@
-//! placeholder, replaced below
+//! wirewatch analysis stages: pure, synchronous, deterministic functions returning
+//! `(output, diagnostics)`.
 
 #![warn(missing_docs)]
+
+pub mod extract;

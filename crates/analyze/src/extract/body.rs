@@ -1,0 +1,630 @@
+//! Finding the article body: blocks in reading order, container scoring, boilerplate rules.
+//!
+//! The page is linearised into text blocks (one per paragraph-like element), each remembering
+//! its owner element and how much of its text is link text. Good paragraphs vote for their
+//! ancestors (readability's scoring, with link density as a penalty); the best container and
+//! its worthy siblings are kept, and then each block is judged on its own (link density,
+//! boilerplate phrases, position). Every walk is iterative.
+
+use html5ever::{LocalName, local_name};
+
+use super::dom::{DOCUMENT, Dom, NONE, NodeData, NodeId};
+use super::{Block, BlockKind};
+
+/// A text block found while linearising the page.
+#[derive(Debug, Clone)]
+pub(crate) struct RawBlock {
+    /// Normalised text (whitespace collapsed, trimmed).
+    pub text: String,
+    /// What kind of block it is.
+    pub kind: BlockKind,
+    /// The element owning the block (the nearest block-level ancestor of its text).
+    pub owner: NodeId,
+    /// Characters of the text inside links.
+    pub link_chars: usize,
+    /// Pre-order index of the owner, for subtree tests.
+    pub pre: u32,
+}
+
+/// Why blocks were dropped, for diagnostics and tests.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct BodyResult {
+    pub blocks: Vec<Block>,
+    /// Texts of the boilerplate blocks removed inside the chosen container.
+    pub dropped: Vec<String>,
+}
+
+/// Elements whose whole subtree never holds article text.
+fn is_skipped_tag(l: &LocalName) -> bool {
+    matches!(
+        *l,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("noscript")
+            | local_name!("template")
+            | local_name!("svg")
+            | local_name!("math")
+            | local_name!("iframe")
+            | local_name!("object")
+            | local_name!("embed")
+            | local_name!("canvas")
+            | local_name!("select")
+            | local_name!("option")
+            | local_name!("button")
+            | local_name!("input")
+            | local_name!("textarea")
+            | local_name!("nav")
+            | local_name!("aside")
+            | local_name!("footer")
+            | local_name!("head")
+            | local_name!("title")
+            | local_name!("video")
+            | local_name!("audio")
+            | local_name!("picture")
+            | local_name!("dialog")
+            | local_name!("label")
+    )
+}
+
+/// Elements that start a new text block.
+fn is_block_tag(l: &LocalName) -> bool {
+    matches!(
+        *l,
+        local_name!("p")
+            | local_name!("div")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("main")
+            | local_name!("header")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("li")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("dd")
+            | local_name!("blockquote")
+            | local_name!("pre")
+            | local_name!("figure")
+            | local_name!("figcaption")
+            | local_name!("table")
+            | local_name!("tr")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("tbody")
+            | local_name!("thead")
+            | local_name!("tfoot")
+            | local_name!("caption")
+            | local_name!("form")
+            | local_name!("hr")
+            | local_name!("address")
+            | local_name!("details")
+            | local_name!("summary")
+            | local_name!("center")
+            | local_name!("body")
+            | local_name!("html")
+    )
+}
+
+fn heading_level(l: &LocalName) -> Option<u8> {
+    Some(match *l {
+        local_name!("h1") => 1,
+        local_name!("h2") => 2,
+        local_name!("h3") => 3,
+        local_name!("h4") => 4,
+        local_name!("h5") => 5,
+        local_name!("h6") => 6,
+        _ => return None,
+    })
+}
+
+/// Word prefixes of class/id values that mark boilerplate containers.
+const JUNK_PREFIXES: &[&str] = &[
+    "comment",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "newsletter",
+    "subscri",
+    "cookie",
+    "consent",
+    "gdpr",
+    "promo",
+    "advert",
+    "sponsor",
+    "sidebar",
+    "footer",
+    "breadcrumb",
+    "navbar",
+    "navigation",
+    "menu",
+    "popup",
+    "modal",
+    "outbrain",
+    "taboola",
+    "widget",
+    "toolbar",
+    "signup",
+    "disclaimer",
+    "trending",
+    "popular",
+    "byline",
+    "caption",
+    "credit",
+    "readmore",
+    "morestories",
+    "masthead",
+    "skiplink",
+    "hidden",
+    "visually",
+    "sronly",
+    "offscreen",
+    "tooltip",
+    "paywall",
+];
+
+/// Whole words of class/id values that mark boilerplate containers.
+const JUNK_WORDS: &[&str] = &[
+    "ad", "ads", "nav", "tags", "tag", "author", "meta", "share", "sr", "print", "rail", "more",
+    "dateline", "timestamp", "date", "newsletter", "related", "subscribe", "login", "header",
+    "topics",
+];
+
+/// Splits a class or id value into lower-case words (at punctuation and camelCase humps).
+fn words(value: &str, out: &mut Vec<String>) {
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            cur.extend(c.to_lowercase());
+        } else {
+            prev_lower = false;
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+}
+
+/// Whether a class/id value names a boilerplate container.
+pub(crate) fn junk_class(value: &str) -> bool {
+    let mut ws = Vec::new();
+    words(value, &mut ws);
+    // Joined tokens catch "read-more", "more-stories", "sr-only" written with separators.
+    let joined: Vec<String> = ws.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
+    ws.iter().chain(joined.iter()).any(|w| {
+        JUNK_WORDS.contains(&w.as_str()) || JUNK_PREFIXES.iter().any(|p| w.starts_with(p))
+    })
+}
+
+/// Whether class/id words mark the article text itself (these protect an element).
+fn content_class(value: &str) -> bool {
+    let mut ws = Vec::new();
+    words(value, &mut ws);
+    ws.iter().any(|w| {
+        matches!(w.as_str(), "articlebody" | "storybody" | "entrycontent" | "postcontent")
+    }) || {
+        let joined: Vec<String> = ws.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
+        joined.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "articlebody"
+                    | "storybody"
+                    | "entrycontent"
+                    | "postcontent"
+                    | "articletext"
+                    | "storytext"
+                    | "postbody"
+                    | "articlecontent"
+                    | "bodytext"
+            )
+        })
+    }
+}
+
+/// Per-node facts gathered in the first pass.
+struct Facts {
+    /// Raw text length (chars, whitespace-collapsed approx.) of each subtree.
+    text_len: Vec<u32>,
+}
+
+/// Whether an element is hidden or decorative by its attributes.
+fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
+    let n = dom.node(id);
+    if n.attr("hidden").is_some() || n.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = n.attr("style") {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let s = s.to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if let Some(role) = n.attr("role") {
+        if matches!(
+            role,
+            "navigation" | "complementary" | "banner" | "contentinfo" | "dialog" | "alertdialog"
+                | "menu" | "menubar" | "toolbar" | "search"
+        ) {
+            return true;
+        }
+    }
+    false
+}
+
+fn first_pass(dom: &Dom) -> Facts {
+    let mut text_len = vec![0u32; dom.nodes.len()];
+    let leave_acc = |id: NodeId, text_len: &mut Vec<u32>| {
+        let p = dom.node(id).parent;
+        if p != NONE {
+            let v = text_len[id as usize];
+            text_len[p as usize] = text_len[p as usize].saturating_add(v);
+        }
+    };
+    // Two closures cannot both borrow text_len mutably: use a RefCell-free manual walk.
+    let tl = std::cell::RefCell::new(&mut text_len);
+    dom.walk(
+        DOCUMENT,
+        |id| {
+            let n = dom.node(id);
+            match &n.data {
+                NodeData::Text(t) => {
+                    let c = t.split_whitespace().map(|w| w.chars().count() + 1).sum::<usize>();
+                    tl.borrow_mut()[id as usize] = c as u32;
+                    true
+                }
+                NodeData::Element { .. } => !n.local().is_some_and(is_skipped_tag),
+                _ => true,
+            }
+        },
+        |id| leave_acc(id, &mut tl.borrow_mut()),
+    );
+    Facts { text_len }
+}
+
+/// Linearises the page into blocks, skipping boilerplate subtrees.
+pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
+    let facts = first_pass(dom);
+    let total = facts.text_len[DOCUMENT as usize].max(1);
+    let n = dom.nodes.len();
+    let mut pre = vec![0u32; n];
+    let mut post = vec![0u32; n];
+    let mut counter = 0u32;
+
+    struct State {
+        blocks: Vec<RawBlock>,
+        buf: String,
+        link_chars: usize,
+        owners: Vec<NodeId>,
+        link_depth: u32,
+        quote_depth: u32,
+        caption_depth: u32,
+        pre_depth: u32,
+    }
+    let st = std::cell::RefCell::new(State {
+        blocks: Vec::new(),
+        buf: String::new(),
+        link_chars: 0,
+        owners: vec![DOCUMENT],
+        link_depth: 0,
+        quote_depth: 0,
+        caption_depth: 0,
+        pre_depth: 0,
+    });
+    let pre_c = std::cell::RefCell::new((&mut pre, &mut post, &mut counter));
+
+    fn flush(dom: &Dom, st: &mut State, pre: &[u32]) {
+        let text = st.buf.trim();
+        if !text.is_empty() {
+            let owner = *st.owners.last().unwrap_or(&DOCUMENT);
+            let tag = dom.node(owner).local().cloned();
+            let kind = if st.caption_depth > 0 {
+                BlockKind::Caption
+            } else if tag.as_ref().and_then(heading_level).is_some() {
+                BlockKind::Heading
+            } else if st.quote_depth > 0 {
+                BlockKind::Quote
+            } else if matches!(tag, Some(local_name!("li")) | Some(local_name!("dd"))) {
+                BlockKind::ListItem
+            } else {
+                BlockKind::Paragraph
+            };
+            let text = text.to_string();
+            st.blocks.push(RawBlock {
+                text,
+                kind,
+                owner,
+                link_chars: st.link_chars,
+                pre: pre[owner as usize],
+            });
+        }
+        st.buf.clear();
+        st.link_chars = 0;
+    }
+
+    dom.walk(
+        DOCUMENT,
+        |id| {
+            let node = dom.node(id);
+            let mut s = st.borrow_mut();
+            match &node.data {
+                NodeData::Text(t) => {
+                    let in_link = s.link_depth > 0;
+                    let in_pre = s.pre_depth > 0;
+                    push_text(&mut s.buf, t, in_pre, if in_link { Some(()) } else { None })
+                        .map(|c| s.link_chars += c);
+                    true
+                }
+                NodeData::Element { .. } => {
+                    let Some(tag) = node.local() else { return true };
+                    if is_skipped_tag(tag) {
+                        return false;
+                    }
+                    let len = facts.text_len[id as usize];
+                    if hidden_by_attrs(dom, id) && len * 2 < total {
+                        return false;
+                    }
+                    let class = node.attr("class").unwrap_or("");
+                    let ident = node.attr("id").unwrap_or("");
+                    if (junk_class(class) || junk_class(ident))
+                        && !(content_class(class) || content_class(ident))
+                        && (len as f64) < 0.4 * total as f64
+                    {
+                        return false;
+                    }
+                    {
+                        let mut p = pre_c.borrow_mut();
+                        *p.2 += 1;
+                        let c = *p.2;
+                        p.0[id as usize] = c;
+                    }
+                    if *tag == local_name!("br") {
+                        if s.pre_depth > 0 {
+                            s.buf.push('\n');
+                        } else if !s.buf.ends_with(' ') {
+                            s.buf.push(' ');
+                        }
+                        return false;
+                    }
+                    if is_block_tag(tag) {
+                        let pre_ref = pre_c.borrow();
+                        flush(dom, &mut s, pre_ref.0);
+                        drop(pre_ref);
+                        s.owners.push(id);
+                    }
+                    match *tag {
+                        local_name!("a") => s.link_depth += 1,
+                        local_name!("blockquote") | local_name!("q") => {
+                            if *tag == local_name!("blockquote") {
+                                s.quote_depth += 1
+                            }
+                        }
+                        local_name!("figcaption") | local_name!("caption") => {
+                            s.caption_depth += 1
+                        }
+                        local_name!("pre") => s.pre_depth += 1,
+                        _ => {}
+                    }
+                    true
+                }
+                NodeData::Document => true,
+                NodeData::Ignored => false,
+            }
+        },
+        |id| {
+            let node = dom.node(id);
+            let Some(tag) = node.local() else { return };
+            let mut s = st.borrow_mut();
+            {
+                let mut p = pre_c.borrow_mut();
+                let c = *p.2;
+                p.1[id as usize] = c;
+            }
+            match *tag {
+                local_name!("a") => s.link_depth = s.link_depth.saturating_sub(1),
+                local_name!("blockquote") => s.quote_depth = s.quote_depth.saturating_sub(1),
+                local_name!("figcaption") | local_name!("caption") => {
+                    s.caption_depth = s.caption_depth.saturating_sub(1)
+                }
+                local_name!("pre") => s.pre_depth = s.pre_depth.saturating_sub(1),
+                _ => {}
+            }
+            if is_block_tag(tag) {
+                let pre_ref = pre_c.borrow();
+                flush(dom, &mut s, pre_ref.0);
+                drop(pre_ref);
+                s.owners.pop();
+            } else if matches!(*tag, local_name!("td") | local_name!("th")) {
+                s.buf.push(' ');
+            }
+        },
+    );
+    let mut s = st.into_inner();
+    flush(dom, &mut s, &pre);
+    (s.blocks, pre, post)
+}
+
+/// Appends text with whitespace collapsed; returns the number of chars added when `link`.
+fn push_text(buf: &mut String, t: &str, keep_newlines: bool, link: Option<()>) -> Option<usize> {
+    let before = buf.len();
+    for (i, w) in t.split(|c: char| c.is_whitespace()).enumerate() {
+        if i > 0 && !buf.is_empty() && !buf.ends_with(' ') && !buf.ends_with('\n') {
+            buf.push(if keep_newlines { ' ' } else { ' ' });
+        }
+        buf.push_str(w);
+    }
+    link.map(|_| buf[before..].chars().count())
+}
+
+/// Boilerplate phrases that condemn a short block outright (lower case, prefix match).
+const BOILER_STARTS: &[&str] = &[
+    "advertisement",
+    "read more",
+    "read next",
+    "related:",
+    "related articles",
+    "related stories",
+    "recommended",
+    "share this",
+    "share on",
+    "sign up",
+    "subscribe",
+    "click here",
+    "follow us",
+    "all rights reserved",
+    "copyright",
+    "©",
+    "photo:",
+    "image:",
+    "credit:",
+    "image credit",
+    "photo credit",
+    "getty images",
+    "we use cookies",
+    "this site uses cookies",
+    "comments",
+    "leave a comment",
+    "skip to",
+    "continue reading",
+    "more from",
+    "you may also like",
+    "don't miss",
+    "watch:",
+    "listen to",
+    "play video",
+    "loading",
+    "sponsored",
+];
+
+/// Whether a short block is boilerplate by its wording alone.
+pub(crate) fn boilerplate_text(text: &str) -> bool {
+    let len = text.chars().count();
+    if len > 120 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    BOILER_STARTS.iter().any(|p| lower.starts_with(p))
+        || lower.contains("comments expressed here do not reflect")
+        || (lower.contains("newsletter") && len < 100)
+}
+
+/// Picks the body blocks.
+pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
+    let (blocks, pre, post) = linearize(dom);
+    let n = dom.nodes.len();
+    let mut score = vec![0f32; n];
+    let mut text_chars = vec![0u32; n];
+    let mut link_chars = vec![0u32; n];
+    // Subtree text and link totals from the blocks (each block counts for its owner and up).
+    for b in &blocks {
+        let c = b.text.chars().count() as u32;
+        text_chars[b.owner as usize] += c;
+        link_chars[b.owner as usize] += b.link_chars as u32;
+    }
+    // Accumulate upward in reverse creation order is wrong for reparented nodes; use post-order.
+    let mut order: Vec<NodeId> = (0..n as u32).filter(|&i| pre[i as usize] != 0).collect();
+    order.sort_unstable_by_key(|&i| std::cmp::Reverse(pre[i as usize]));
+    for &id in &order {
+        let p = dom.node(id).parent;
+        if p != NONE {
+            text_chars[p as usize] += text_chars[id as usize];
+            link_chars[p as usize] += link_chars[id as usize];
+        }
+    }
+    for b in &blocks {
+        let len = b.text.chars().count();
+        if len < 25 || b.kind == BlockKind::Heading || b.kind == BlockKind::Caption {
+            continue;
+        }
+        if b.link_chars * 2 > len {
+            continue;
+        }
+        let commas = b.text.matches([',', '，', '、']).count();
+        let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
+        let mut anc = dom.node(b.owner).parent;
+        // A paragraph votes for its container; a bare text div votes for itself first.
+        let owner_is_p = dom.node(b.owner).is(&local_name!("p"));
+        if !owner_is_p {
+            score[b.owner as usize] += s;
+        }
+        let mut level = 0;
+        while anc != NONE && level < 5 {
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            score[anc as usize] += s / div;
+            anc = dom.node(anc).parent;
+            level += 1;
+        }
+    }
+    let mut best = NONE;
+    let mut best_score = 0f32;
+    for id in 0..n {
+        if score[id] <= 0.0 {
+            continue;
+        }
+        let ld = if text_chars[id] > 0 { link_chars[id] as f32 / text_chars[id] as f32 } else { 0.0 };
+        let s = score[id] * (1.0 - ld);
+        score[id] = s;
+        if s > best_score {
+            best_score = s;
+            best = id as NodeId;
+        }
+    }
+    let mut roots: Vec<NodeId> = Vec::new();
+    if best != NONE {
+        let parent = dom.node(best).parent;
+        if parent != NONE {
+            let threshold = (best_score * 0.2).max(10.0);
+            for sib in dom.children(parent) {
+                if sib == best || (pre[sib as usize] != 0 && score[sib as usize] >= threshold) {
+                    roots.push(sib);
+                }
+            }
+        } else {
+            roots.push(best);
+        }
+    }
+    let inside = |b: &RawBlock| {
+        roots.iter().any(|&r| pre[r as usize] <= b.pre && b.pre <= post[r as usize])
+    };
+    let mut out = BodyResult::default();
+    for b in &blocks {
+        if !inside(b) {
+            continue;
+        }
+        let len = b.text.chars().count();
+        if b.link_chars * 2 > len && len < 300 {
+            out.dropped.push(b.text.clone());
+            continue;
+        }
+        if boilerplate_text(&b.text) {
+            out.dropped.push(b.text.clone());
+            continue;
+        }
+        if let Some(t) = title {
+            if b.text == t {
+                continue;
+            }
+        }
+        out.blocks.push(Block { kind: b.kind, text: b.text.clone() });
+    }
+    out
+}
