@@ -1,0 +1,190 @@
+//! Polling one feed: conditional GET, parse, fetch the new article pages politely, and update the
+//! feed's fetch state (validators, status, errors, backoff, next due time).
+
+use chrono::{DateTime, Duration, Utc};
+use futures_util::StreamExt;
+use model::{FeedRecord, FeedState, RawDocument, SourceKind};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::feeds::{FeedItem, ItemKind, parse_feed};
+use crate::files::ItemError;
+use crate::http::{Client, Validators};
+
+/// Most child sitemaps of a sitemap index fetched in one poll.
+const MAX_CHILD_FETCHES: usize = 20;
+
+/// How feeds are polled.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PollConfig {
+    /// Seconds between polls of a healthy feed.
+    pub interval_secs: u64,
+    /// Most article pages fetched from one feed per poll (newest first as the feed orders them).
+    pub max_items_per_feed: usize,
+    /// Longest wait, in seconds, after repeated failures (the wait doubles with each failure).
+    pub max_backoff_secs: u64,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig { interval_secs: 900, max_items_per_feed: 100, max_backoff_secs: 24 * 3600 }
+    }
+}
+
+/// What one poll of a feed produced.
+#[derive(Debug)]
+pub struct PollReport {
+    /// The article pages fetched (or why each could not be).
+    pub documents: Vec<std::result::Result<RawDocument, ItemError>>,
+    /// Whether the feed answered 304 Not Modified.
+    pub not_modified: bool,
+    /// Why the feed itself could not be fetched or parsed, if it could not.
+    pub error: Option<String>,
+}
+
+/// Polls `feed`: fetches it conditionally, parses it, fetches the linked pages that `skip` does
+/// not reject (`skip(url) == true` means already stored), and updates the record in place.
+pub async fn poll_feed(
+    client: &Client,
+    feed: &mut FeedRecord,
+    cfg: &PollConfig,
+    now: DateTime<Utc>,
+    skip: &dyn Fn(&str) -> bool,
+) -> PollReport {
+    let validators =
+        Validators { etag: feed.etag.clone(), last_modified: feed.last_modified.clone() };
+    feed.last_fetch = Some(now);
+    let resp = match client.get(&feed.url, Some(&validators)).await {
+        Ok(r) => r,
+        Err(e) => {
+            let status = match &e {
+                Error::Status { status, .. } => Some(*status),
+                _ => None,
+            };
+            return failed(feed, cfg, now, status, e.to_string());
+        }
+    };
+    feed.last_status = Some(resp.status);
+    if resp.not_modified {
+        succeeded(feed, cfg, now);
+        return PollReport { documents: Vec::new(), not_modified: true, error: None };
+    }
+    let (title, mut items) = match parse_feed(&resp.body, &resp.final_url) {
+        Ok(x) => x,
+        Err(e) => {
+            let mut msg = format!("{}: {e}", feed.url);
+            if resp.truncated {
+                msg.push_str(" (the feed was cut at the body size limit)");
+            }
+            return failed(feed, cfg, now, Some(resp.status), msg);
+        }
+    };
+    // Only remember validators once the body was usable, so a broken feed is fetched in full again.
+    feed.etag = resp.etag;
+    feed.last_modified = resp.last_modified;
+    if feed.title.is_none() {
+        feed.title = title;
+    }
+    let mut documents = Vec::new();
+    if items.iter().any(|i| i.kind == ItemKind::Sitemap) {
+        items = expand_sitemap_index(client, items, &mut documents).await;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let wanted: Vec<FeedItem> = items
+        .into_iter()
+        .filter(|i| i.kind == ItemKind::Article && seen.insert(i.url.clone()) && !skip(&i.url))
+        .take(cfg.max_items_per_feed)
+        .collect();
+    // The client enforces per-host and global limits; this only bounds how many futures wait.
+    let parallel = client.config().max_concurrency.max(1);
+    let fetched: Vec<_> = futures_util::stream::iter(wanted)
+        .map(|item| async move {
+            let mut doc = client.fetch_page(&item.url, SourceKind::Feed).await?;
+            if doc.title.is_none() {
+                doc.title = item.title;
+            }
+            if doc.published.is_none() {
+                doc.published = item.published;
+            }
+            Ok(doc)
+        })
+        .buffered(parallel)
+        .collect()
+        .await;
+    documents.extend(fetched);
+    succeeded(feed, cfg, now);
+    PollReport { documents, not_modified: false, error: None }
+}
+
+/// Fetches the child sitemaps of an index (one level, a bounded number) and returns their items.
+async fn expand_sitemap_index(
+    client: &Client,
+    items: Vec<FeedItem>,
+    errors: &mut Vec<std::result::Result<RawDocument, ItemError>>,
+) -> Vec<FeedItem> {
+    let mut out = Vec::new();
+    for child in items.into_iter().take(MAX_CHILD_FETCHES) {
+        if child.kind != ItemKind::Sitemap {
+            out.push(child);
+            continue;
+        }
+        let parsed = match client.get(&child.url, None).await {
+            Ok(r) => parse_feed(&r.body, &r.final_url).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match parsed {
+            // Nested indexes are not followed: one level is what news sites use.
+            Ok((_, its)) => out.extend(its.into_iter().filter(|i| i.kind == ItemKind::Article)),
+            Err(e) => errors.push(Err(ItemError::new(child.url, e))),
+        }
+    }
+    out.sort_by(|a, b| b.published.cmp(&a.published));
+    out
+}
+
+fn succeeded(feed: &mut FeedRecord, cfg: &PollConfig, now: DateTime<Utc>) {
+    feed.failures = 0;
+    feed.last_error = None;
+    feed.state = FeedState::Ok;
+    feed.next_due = Some(now + secs(cfg.interval_secs));
+}
+
+fn failed(
+    feed: &mut FeedRecord,
+    cfg: &PollConfig,
+    now: DateTime<Utc>,
+    status: Option<u16>,
+    message: String,
+) -> PollReport {
+    feed.failures = feed.failures.saturating_add(1);
+    feed.last_status = status;
+    feed.last_error = Some(message.clone());
+    feed.state = FeedState::Failing;
+    feed.next_due = Some(now + secs(backoff_secs(cfg, feed.failures)));
+    PollReport { documents: Vec::new(), not_modified: false, error: Some(message) }
+}
+
+/// The wait after `failures` consecutive failures: the interval doubled per failure, capped.
+pub fn backoff_secs(cfg: &PollConfig, failures: u32) -> u64 {
+    let factor = 1u64.checked_shl(failures.min(32)).unwrap_or(u64::MAX);
+    cfg.interval_secs.max(1).saturating_mul(factor).min(cfg.max_backoff_secs.max(cfg.interval_secs))
+}
+
+fn secs(s: u64) -> Duration {
+    Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX).min(100 * 365 * 86400))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let cfg = PollConfig { interval_secs: 100, max_items_per_feed: 1, max_backoff_secs: 1000 };
+        assert_eq!(backoff_secs(&cfg, 1), 200);
+        assert_eq!(backoff_secs(&cfg, 3), 800);
+        assert_eq!(backoff_secs(&cfg, 4), 1000);
+        assert_eq!(backoff_secs(&cfg, u32::MAX), 1000);
+    }
+}
