@@ -32,6 +32,25 @@ pub(crate) struct BodyResult {
     pub blocks: Vec<Block>,
     /// Texts of the boilerplate blocks removed inside the chosen container.
     pub dropped: Vec<String>,
+    /// A short description of the chosen container(s), e.g. `div.article-body`.
+    pub container: String,
+}
+
+/// `tag.class#id` of an element, for diagnostics.
+pub(crate) fn describe(dom: &Dom, id: NodeId) -> String {
+    let n = dom.node(id);
+    let mut s = n.local().map(|l| l.to_string()).unwrap_or_default();
+    if let Some(c) = n.attr("class") {
+        for w in c.split_whitespace().take(3) {
+            s.push('.');
+            s.push_str(w);
+        }
+    }
+    if let Some(i) = n.attr("id") {
+        s.push('#');
+        s.push_str(i);
+    }
+    s
 }
 
 /// Elements whose whole subtree never holds article text.
@@ -203,11 +222,23 @@ fn words(value: &str, out: &mut Vec<String>) {
 /// Whether a class/id value names a boilerplate container.
 pub(crate) fn junk_class(value: &str) -> bool {
     let mut ws = Vec::new();
-    words(value, &mut ws);
-    // Joined tokens catch "read-more", "more-stories", "sr-only" written with separators.
-    let joined: Vec<String> = ws.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
-    ws.iter().chain(joined.iter()).any(|w| {
-        JUNK_WORDS.contains(&w.as_str()) || JUNK_PREFIXES.iter().any(|p| w.starts_with(p))
+    value.split_whitespace().any(|token| {
+        // Taxonomy classes name the article's topics ("tag-diy", "category-news"), not its parts.
+        let lower_start = token.get(..9).unwrap_or(token).to_ascii_lowercase();
+        if ["tag-", "tags-", "category-", "cat-", "topic-", "postid-"].iter().any(|p| lower_start.starts_with(p)) {
+            return false;
+        }
+        ws.clear();
+        words(token, &mut ws);
+        // Joined tokens catch "read-more", "more-stories", "sr-only" written with separators.
+        let joined = ws.windows(2).any(|w| {
+            let j = format!("{}{}", w[0], w[1]);
+            JUNK_WORDS.contains(&j.as_str()) || JUNK_PREFIXES.iter().any(|p| j.starts_with(p))
+        });
+        joined
+            || ws.iter().any(|w| {
+                JUNK_WORDS.contains(&w.as_str()) || JUNK_PREFIXES.iter().any(|p| w.starts_with(p))
+            })
     })
 }
 
@@ -381,7 +412,12 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
                     }
                     let class = node.attr("class").unwrap_or("");
                     let ident = node.attr("id").unwrap_or("");
-                    if (junk_class(class) || junk_class(ident))
+                    let protected = matches!(
+                        *tag,
+                        local_name!("article") | local_name!("main") | local_name!("body") | local_name!("html")
+                    );
+                    if !protected
+                        && (junk_class(class) || junk_class(ident))
                         && !(content_class(class) || content_class(ident))
                         && (len as f64) < 0.4 * total as f64
                     {
@@ -396,8 +432,11 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
                     if *tag == local_name!("br") {
                         if s.pre_depth > 0 {
                             s.buf.push('\n');
-                        } else if !s.buf.ends_with(' ') {
-                            s.buf.push(' ');
+                        } else {
+                            // A line break ends a paragraph-like line (readability turns <br>
+                            // runs into paragraphs); the owner stays the same.
+                            let pre_ref = pre_c.borrow();
+                            flush(dom, &mut s, pre_ref.0);
                         }
                         return false;
                     }
@@ -548,7 +587,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
     }
     for b in &blocks {
         let len = b.text.chars().count();
-        if len < 25 || b.kind == BlockKind::Heading || b.kind == BlockKind::Caption {
+        if len < 25 || b.kind != BlockKind::Paragraph && b.kind != BlockKind::Quote {
             continue;
         }
         if b.link_chars * 2 > len {
@@ -588,13 +627,77 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
             best = id as NodeId;
         }
     }
+    let is_anc = |a: NodeId, d: NodeId| pre[a as usize] <= pre[d as usize] && pre[d as usize] <= post[a as usize];
+    let is_top = |id: NodeId| {
+        id == DOCUMENT || dom.node(id).is(&local_name!("body")) || dom.node(id).is(&local_name!("html"))
+    };
+    if best != NONE {
+        // Several near-best candidates under one ancestor: the article is split in sections.
+        let mut cands: Vec<NodeId> = (0..n as u32).filter(|&i| score[i as usize] > 0.0 && i != best).collect();
+        cands.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
+        cands.truncate(4);
+        let alts: Vec<NodeId> = cands.into_iter().filter(|&c| score[c as usize] >= 0.75 * best_score).collect();
+        if alts.len() >= 3 {
+            let mut p = dom.node(best).parent;
+            while p != NONE && !is_top(p) {
+                if alts.iter().filter(|&&a| is_anc(p, a)).count() >= 3 {
+                    best = p;
+                    break;
+                }
+                p = dom.node(p).parent;
+            }
+        }
+        // Climb while the parent scores higher (the text continues beside this container).
+        let mut p = dom.node(best).parent;
+        let mut last = score[best as usize];
+        let threshold = last / 3.0;
+        while p != NONE && !is_top(p) {
+            let ps = score[p as usize];
+            if ps <= 0.0 {
+                p = dom.node(p).parent;
+                continue;
+            }
+            if ps < threshold {
+                break;
+            }
+            if ps > last {
+                best = p;
+                break;
+            }
+            last = ps;
+            p = dom.node(p).parent;
+        }
+        // A lone child is no container of its own.
+        loop {
+            let p = dom.node(best).parent;
+            if p == NONE || is_top(p) {
+                break;
+            }
+            let elems = dom.children(p).filter(|&c| dom.node(c).local().is_some()).count();
+            if elems != 1 {
+                break;
+            }
+            best = p;
+        }
+        best_score = best_score.max(score[best as usize]);
+    }
     let mut roots: Vec<NodeId> = Vec::new();
     if best != NONE {
         let parent = dom.node(best).parent;
-        if parent != NONE {
+        if parent != NONE && !is_top(best) {
             let threshold = (best_score * 0.2).max(10.0);
             for sib in dom.children(parent) {
-                if sib == best || (pre[sib as usize] != 0 && score[sib as usize] >= threshold) {
+                if sib == best {
+                    roots.push(sib);
+                    continue;
+                }
+                if pre[sib as usize] == 0 {
+                    continue;
+                }
+                let tc = text_chars[sib as usize];
+                let ld = if tc > 0 { link_chars[sib as usize] as f32 / tc as f32 } else { 1.0 };
+                let p_ok = dom.node(sib).is(&local_name!("p")) && tc > 80 && ld < 0.25;
+                if score[sib as usize] >= threshold || p_ok {
                     roots.push(sib);
                 }
             }
@@ -606,6 +709,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
         roots.iter().any(|&r| pre[r as usize] <= b.pre && b.pre <= post[r as usize])
     };
     let mut out = BodyResult::default();
+    out.container = roots.iter().map(|&r| format!("{}({:.0})", describe(dom, r), score[r as usize])).collect::<Vec<_>>().join(" + ");
     for b in &blocks {
         if !inside(b) {
             continue;
