@@ -113,8 +113,6 @@ fn is_block_tag(l: &LocalName) -> bool {
             | local_name!("figcaption")
             | local_name!("table")
             | local_name!("tr")
-            | local_name!("td")
-            | local_name!("th")
             | local_name!("tbody")
             | local_name!("thead")
             | local_name!("tfoot")
@@ -187,6 +185,10 @@ const JUNK_PREFIXES: &[&str] = &[
     "offscreen",
     "tooltip",
     "paywall",
+    "rollover",
+    "popover",
+    "hovercard",
+    "slideshow",
 ];
 
 /// Whole words of class/id values that mark boilerplate containers.
@@ -548,6 +550,14 @@ const BOILER_STARTS: &[&str] = &[
     "play video",
     "loading",
     "sponsored",
+    "advert",
+    "this slideshow requires",
+    "tell us what you think",
+    "related news",
+    "more great",
+    "have a tip?",
+    "got a tip?",
+    "this article was originally published",
 ];
 
 /// Whether a short block is boilerplate by its wording alone.
@@ -560,6 +570,37 @@ pub(crate) fn boilerplate_text(text: &str) -> bool {
     BOILER_STARTS.iter().any(|p| lower.starts_with(p))
         || lower.contains("comments expressed here do not reflect")
         || (lower.contains("newsletter") && len < 100)
+}
+
+/// Whether `phrase` occurs in `lower` on word boundaries.
+fn has_phrase(lower: &str, phrase: &str) -> bool {
+    lower.match_indices(phrase).any(|(i, m)| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Promotional prompts that may run longer than a label ("Sign up for our newsletter...").
+pub(crate) fn promo_text(text: &str) -> bool {
+    let len = text.chars().count();
+    if len > 300 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let prompt = [
+        "sign up", "subscribe", "subscribe now", "click here", "delivered to your inbox",
+        "get access", "download the app", "download our app", "follow us",
+    ]
+    .iter()
+    .any(|p| has_phrase(&lower, p));
+    let product = [
+        "newsletter", "newsletters", "subscription", "issues", "inbox", "more information", "app",
+        "twitter", "facebook", "instagram", "free trial",
+    ]
+    .iter()
+    .any(|p| has_phrase(&lower, p));
+    prompt && product
 }
 
 /// Picks the body blocks.
@@ -578,13 +619,17 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
     // Accumulate upward in reverse creation order is wrong for reparented nodes; use post-order.
     let mut order: Vec<NodeId> = (0..n as u32).filter(|&i| pre[i as usize] != 0).collect();
     order.sort_unstable_by_key(|&i| std::cmp::Reverse(pre[i as usize]));
-    for &id in &order {
-        let p = dom.node(id).parent;
-        if p != NONE {
-            text_chars[p as usize] += text_chars[id as usize];
-            link_chars[p as usize] += link_chars[id as usize];
+    let accumulate = |v: &mut Vec<u32>| {
+        for &id in &order {
+            let p = dom.node(id).parent;
+            if p != NONE {
+                v[p as usize] += v[id as usize];
+            }
         }
-    }
+    };
+    accumulate(&mut text_chars);
+    accumulate(&mut link_chars);
+    let mut good = vec![0u32; n];
     for b in &blocks {
         let len = b.text.chars().count();
         if len < 25 || b.kind != BlockKind::Paragraph && b.kind != BlockKind::Quote {
@@ -593,6 +638,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
         if b.link_chars * 2 > len {
             continue;
         }
+        good[b.owner as usize] += len as u32;
         let commas = b.text.matches([',', '，', '、']).count();
         let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
         let mut anc = dom.node(b.owner).parent;
@@ -679,10 +725,41 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
             }
             best = p;
         }
+        accumulate(&mut good);
         best_score = best_score.max(score[best as usize]);
     }
     let mut roots: Vec<NodeId> = Vec::new();
     if best != NONE {
+        // A body split into chunks: the container (or one of its close ancestors) has siblings
+        // of the same tag and class holding good prose too.
+        let mut a = best;
+        for _ in 0..3 {
+            let p = dom.node(a).parent;
+            if p == NONE || is_top(a) {
+                break;
+            }
+            let an = dom.node(a);
+            let class = an.attr("class").unwrap_or("");
+            if !class.is_empty() {
+                let same: Vec<NodeId> = dom
+                    .children(p)
+                    .filter(|&c| {
+                        c == a
+                            || (pre[c as usize] != 0
+                                && good[c as usize] > 0
+                                && dom.node(c).local() == an.local()
+                                && dom.node(c).attr("class") == Some(class))
+                    })
+                    .collect();
+                if same.len() > 1 {
+                    roots = same;
+                    break;
+                }
+            }
+            a = p;
+        }
+    }
+    if best != NONE && roots.is_empty() {
         let parent = dom.node(best).parent;
         if parent != NONE && !is_top(best) {
             let threshold = (best_score * 0.2).max(10.0);
@@ -719,7 +796,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
             out.dropped.push(b.text.clone());
             continue;
         }
-        if boilerplate_text(&b.text) {
+        if boilerplate_text(&b.text) || promo_text(&b.text) {
             out.dropped.push(b.text.clone());
             continue;
         }
