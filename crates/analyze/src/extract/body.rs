@@ -145,7 +145,13 @@ const JUNK_PREFIXES: &[&str] = &[
     "comment",
     "share",
     "sharing",
-    "social",
+    "socialshar",
+    "socialicon",
+    "sociallink",
+    "socialbar",
+    "socialbutton",
+    "socialfollow",
+    "socialtools",
     "related",
     "recommend",
     "newsletter",
@@ -787,12 +793,20 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
     };
     let mut out = BodyResult::default();
     out.container = roots.iter().map(|&r| format!("{}({:.0})", describe(dom, r), score[r as usize])).collect::<Vec<_>>().join(" + ");
-    for b in &blocks {
-        if !inside(b) {
-            continue;
-        }
+    let kept: Vec<&RawBlock> = blocks.iter().filter(|b| inside(b)).collect();
+    // Good prose marks the span of the article; link-heavy blocks outside it are lists of
+    // other stories, inside it they are part of the text ("Get it at ... for $39").
+    let is_good = |b: &RawBlock| {
         let len = b.text.chars().count();
-        if b.link_chars * 2 > len && len < 300 {
+        len >= 80 && b.link_chars * 3 < len
+    };
+    let first_good = kept.iter().position(|b| is_good(b)).unwrap_or(0);
+    let last_good = kept.iter().rposition(|b| is_good(b)).unwrap_or(kept.len());
+    for (i, b) in kept.iter().enumerate() {
+        let len = b.text.chars().count();
+        let link_heavy = b.link_chars * 2 > len && len < 300;
+        let outside = i < first_good || i > last_good;
+        if link_heavy && (outside || std::env::var("LD").is_ok()) {
             out.dropped.push(b.text.clone());
             continue;
         }
