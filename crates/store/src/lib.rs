@@ -1,3 +1,20 @@
-//! placeholder, replaced below
+//! wirewatch storage: documents, their versions and feed subscriptions behind `model::Store`.
+//!
+//! The default backend is [`SqliteStore`], one SQLite file in the data directory. Its schema is
+//! a list of [`migrations`] applied in order; nothing outside this crate knows the schema.
+//!
+//! ```
+//! use model::Store;
+//! let mut store = store::SqliteStore::open_in_memory()?;
+//! assert_eq!(store.stats()?.documents, 0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![warn(missing_docs)]
+
+mod error;
+pub mod migrations;
+mod sqlite;
+
+pub use error::{Error, Result};
+pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};

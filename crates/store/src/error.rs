@@ -1,0 +1,92 @@
+//! The store crate's one error type, and its mapping onto `model::StoreError`.
+
+use std::path::PathBuf;
+
+use model::StoreError;
+
+/// Result alias for this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong in the store.
+///
+/// The first variants are user errors (a wrong path, a file that is not ours, a database from a
+/// newer wirewatch); the last ones are internal failures of the database engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The data directory could not be created.
+    #[error("cannot create data directory {}: {source}", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database file could not be opened.
+    #[error("cannot open database {}: {source}", path.display())]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The file where the database should be is not an SQLite database, or is an SQLite
+    /// database that wirewatch did not make.
+    #[error("{} is not a wirewatch database: {reason}", path.display())]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        reason: String,
+    },
+    /// The database was written by a newer wirewatch whose schema this build does not know.
+    #[error(
+        "{} has schema version {found}, but this wirewatch only knows versions up to {known}; \
+         upgrade wirewatch to use it",
+        path.display()
+    )]
+    SchemaTooNew {
+        /// The database file (`:memory:` for an in-memory database).
+        path: PathBuf,
+        /// The version found in the file.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// A migration step failed; the database was left at the version before it.
+    #[error("migrating {} to schema version {version} failed: {source}", path.display())]
+    Migration {
+        /// The database file (`:memory:` for an in-memory database).
+        path: PathBuf,
+        /// The version that could not be applied.
+        version: i64,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// A feed to update is not subscribed.
+    #[error("feed not subscribed: {0}")]
+    FeedNotFound(String),
+    /// A stored value could not be read back (a hand-edited or damaged row).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// An SQLite call failed.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Diagnostics could not be encoded or decoded as JSON.
+    #[error("diagnostics JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl From<Error> for StoreError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::NotADatabase { .. }
+            | Error::SchemaTooNew { .. }
+            | Error::Migration { .. }
+            | Error::Corrupt(_) => StoreError::Schema(e.to_string()),
+            Error::FeedNotFound(url) => StoreError::NotFound(format!("feed {url}")),
+            Error::CreateDir { .. } | Error::Open { .. } | Error::Sqlite(_) | Error::Json(_) => {
+                StoreError::Backend(e.to_string())
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The SQLite schema as an ordered list of migration steps, tracked with `PRAGMA user_version`.
+//!
+//! Invariant: a step, once released, never changes. A database at version `n` has had exactly
+//! steps `1..=n` applied; a change to the schema is a new step at the end. The frozen file
+//! `test_data/store/v1.sqlite3` holds a database made by step 1 alone, and a test checks both
+//! that step 1 still produces the same schema and that it upgrades cleanly.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::{Error, Result};
+
+/// One step of the schema: the SQL that takes a database from `version - 1` to `version`.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// The schema version the step produces (the first step produces 1).
+    pub version: i64,
+    /// What the step adds, for logs.
+    pub description: &'static str,
+    /// The SQL, run as one batch inside the step's transaction.
+    pub sql: &'static str,
+}
+
+/// Every step, oldest first. `MIGRATIONS[i].version == i + 1`.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "documents and their versions",
+        sql: r#"
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    url           TEXT,
+    canonical_url TEXT,
+    outlet        TEXT,
+    source_kind   TEXT NOT NULL,
+    origin        TEXT NOT NULL,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL
+);
+CREATE TABLE versions (
+    id           INTEGER PRIMARY KEY,
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    version      INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    content_kind TEXT NOT NULL,
+    content      TEXT NOT NULL,
+    title        TEXT,
+    published    TEXT,
+    fetched_at   TEXT NOT NULL,
+    diagnostics  TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (document_id, version)
+);
+"#,
+    },
+    Migration {
+        version: 2,
+        description: "feeds, version processing state, latest-version pointer, indexes",
+        sql: r#"
+ALTER TABLE versions ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';
+
+-- The latest version number, kept on the document so the ingest check for "same content as
+-- last time" is one indexed lookup, and stats can join latest versions without a GROUP BY.
+ALTER TABLE documents ADD COLUMN latest_version INTEGER NOT NULL DEFAULT 0;
+UPDATE documents
+   SET latest_version = (SELECT coalesce(max(version), 0) FROM versions
+                          WHERE versions.document_id = documents.id);
+
+CREATE INDEX documents_outlet ON documents(outlet);
+CREATE INDEX versions_state ON versions(state);
+
+CREATE TABLE feeds (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    title         TEXT,
+    site_url      TEXT,
+    added_at      TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    last_fetch    TEXT,
+    last_status   INTEGER,
+    last_error    TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    next_due      TEXT,
+    state         TEXT NOT NULL DEFAULT 'new'
+);
+"#,
+    },
+];
+
+/// The newest schema version this build knows.
+pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+/// The schema version recorded in the database.
+pub fn current_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Brings the database up to `target` (at most [`LATEST_VERSION`]), one transaction per step,
+/// so a failure leaves it at the last version that fully applied. `path` names the database in
+/// errors.
+pub fn migrate_to(conn: &mut Connection, target: i64, path: &Path) -> Result<()> {
+    let found = current_version(conn).map_err(|e| classify_open_error(e, path))?;
+    if found > LATEST_VERSION {
+        return Err(Error::SchemaTooNew { path: path.to_owned(), found, known: LATEST_VERSION });
+    }
+    if found == 0 {
+        // A database with tables but no version is not one we made; refuse rather than try to
+        // create our tables beside someone else's.
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(Error::NotADatabase {
+                path: path.to_owned(),
+                reason: format!("an SQLite database with {tables} unknown tables or indexes"),
+            });
+        }
+    }
+    for step in MIGRATIONS.iter().filter(|m| m.version > found && m.version <= target) {
+        let fail =
+            |source| Error::Migration { path: path.to_owned(), version: step.version, source };
+        let tx = conn.transaction().map_err(fail)?;
+        tx.execute_batch(step.sql).map_err(fail)?;
+        // `user_version` is written in the same transaction, so the step and its record commit
+        // together or not at all.
+        tx.pragma_update(None, "user_version", step.version).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        tracing::info!(version = step.version, what = step.description, "migrated store schema");
+    }
+    Ok(())
+}
+
+/// Turns SQLite's "file is not a database" into an error naming the file.
+pub(crate) fn classify_open_error(e: rusqlite::Error, path: &Path) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::NotADatabase {
+            path: path.to_owned(),
+            reason: "the file is not an SQLite database".to_string(),
+        },
+        _ => Error::Open { path: path.to_owned(), source: e },
+    }
+}
