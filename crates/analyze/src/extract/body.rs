@@ -22,6 +22,8 @@ pub(crate) struct RawBlock {
     pub owner: NodeId,
     /// Characters of the text inside links.
     pub link_chars: usize,
+    /// Characters of the text inside links to other pages of the same site.
+    pub internal_chars: usize,
     /// Pre-order index of the owner, for subtree tests.
     pub pre: u32,
 }
@@ -337,7 +339,7 @@ fn first_pass(dom: &Dom) -> Facts {
 }
 
 /// Linearises the page into blocks, skipping boilerplate subtrees.
-pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
+pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
     let facts = first_pass(dom);
     let total = facts.text_len[DOCUMENT as usize].max(1);
     let n = dom.nodes.len();
@@ -349,6 +351,8 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
         blocks: Vec<RawBlock>,
         buf: String,
         link_chars: usize,
+        internal_chars: usize,
+        internal_depth: u32,
         owners: Vec<NodeId>,
         link_depth: u32,
         quote_depth: u32,
@@ -359,6 +363,8 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
         blocks: Vec::new(),
         buf: String::new(),
         link_chars: 0,
+        internal_chars: 0,
+        internal_depth: 0,
         owners: vec![DOCUMENT],
         link_depth: 0,
         quote_depth: 0,
@@ -389,11 +395,13 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
                 kind,
                 owner,
                 link_chars: st.link_chars,
+                internal_chars: st.internal_chars,
                 pre: pre[owner as usize],
             });
         }
         st.buf.clear();
         st.link_chars = 0;
+        st.internal_chars = 0;
     }
 
     dom.walk(
@@ -406,7 +414,12 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
                     let in_link = s.link_depth > 0;
                     let in_pre = s.pre_depth > 0;
                     push_text(&mut s.buf, t, in_pre, if in_link { Some(()) } else { None })
-                        .map(|c| s.link_chars += c);
+                        .map(|c| {
+                            s.link_chars += c;
+                            if s.internal_depth > 0 {
+                                s.internal_chars += c;
+                            }
+                        });
                     true
                 }
                 NodeData::Element { .. } => {
@@ -455,7 +468,12 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
                         s.owners.push(id);
                     }
                     match *tag {
-                        local_name!("a") => s.link_depth += 1,
+                        local_name!("a") => {
+                            s.link_depth += 1;
+                            if internal_link(node.attr("href"), host) {
+                                s.internal_depth += 1;
+                            }
+                        }
                         local_name!("blockquote") | local_name!("q") => {
                             if *tag == local_name!("blockquote") {
                                 s.quote_depth += 1
@@ -483,7 +501,12 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
                 p.1[id as usize] = c;
             }
             match *tag {
-                local_name!("a") => s.link_depth = s.link_depth.saturating_sub(1),
+                local_name!("a") => {
+                    s.link_depth = s.link_depth.saturating_sub(1);
+                    if internal_link(node.attr("href"), host) {
+                        s.internal_depth = s.internal_depth.saturating_sub(1);
+                    }
+                }
                 local_name!("blockquote") => s.quote_depth = s.quote_depth.saturating_sub(1),
                 local_name!("figcaption") | local_name!("caption") => {
                     s.caption_depth = s.caption_depth.saturating_sub(1)
@@ -504,6 +527,28 @@ pub(crate) fn linearize(dom: &Dom) -> (Vec<RawBlock>, Vec<u32>, Vec<u32>) {
     let mut s = st.into_inner();
     flush(dom, &mut s, &pre);
     (s.blocks, pre, post)
+}
+
+/// The host of an absolute URL, without `www.`.
+pub(crate) fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    Some(host.strip_prefix("www.").unwrap_or(host))
+}
+
+/// Whether a link points to another page of the same site (relative or same host).
+fn internal_link(href: Option<&str>, host: Option<&str>) -> bool {
+    let Some(href) = href.map(str::trim) else { return false };
+    if href.starts_with('#') || href.starts_with("javascript:") || href.starts_with("mailto:") {
+        return false;
+    }
+    if href.starts_with("//") {
+        return host.is_some_and(|h| host_of(&format!("http:{href}")) == Some(h));
+    }
+    match host_of(href) {
+        Some(h) => host.is_some_and(|page| page == h),
+        None => true,
+    }
 }
 
 /// Appends text with whitespace collapsed; returns the number of chars added when `link`.
@@ -610,8 +655,8 @@ pub(crate) fn promo_text(text: &str) -> bool {
 }
 
 /// Picks the body blocks.
-pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
-    let (blocks, pre, post) = linearize(dom);
+pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -> BodyResult {
+    let (blocks, pre, post) = linearize(dom, host);
     let n = dom.nodes.len();
     let mut score = vec![0f32; n];
     let mut text_chars = vec![0u32; n];
@@ -805,8 +850,9 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>) -> BodyResult {
     for (i, b) in kept.iter().enumerate() {
         let len = b.text.chars().count();
         let link_heavy = b.link_chars * 2 > len && len < 300;
+        let teaser = b.internal_chars * 2 > len && len < 300;
         let outside = i < first_good || i > last_good;
-        if link_heavy && (outside || std::env::var("LD").is_ok()) {
+        if link_heavy && (outside || teaser) {
             out.dropped.push(b.text.clone());
             continue;
         }
