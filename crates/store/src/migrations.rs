@@ -67,8 +67,11 @@ UPDATE documents
    SET latest_version = (SELECT coalesce(max(version), 0) FROM versions
                           WHERE versions.document_id = documents.id);
 
+-- Covering indexes for `stats`: a version row holds its content before `fetched_at` and
+-- `state`, so without them counting would read every document's text.
 CREATE INDEX documents_outlet ON documents(outlet);
-CREATE INDEX versions_state ON versions(state);
+CREATE INDEX versions_fetched_at ON versions(fetched_at);
+CREATE INDEX versions_latest_state ON versions(document_id, version, state);
 
 CREATE TABLE feeds (
     id            INTEGER PRIMARY KEY,
