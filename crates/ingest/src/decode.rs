@@ -29,30 +29,30 @@ pub fn decode_with_encoding(
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         chosen = Some(enc);
     }
-    if chosen.is_none() {
-        if let Some(label) = content_type_header.and_then(charset_param) {
-            match Encoding::for_label(label.as_bytes()) {
-                Some(enc) => chosen = Some(enc),
-                None => diags.push(Diagnostic::warning(
-                    "unknown_charset",
-                    format!("unknown charset {label:?} in Content-Type; trying the document's own"),
-                )),
-            }
+    if chosen.is_none()
+        && let Some(label) = content_type_header.and_then(charset_param)
+    {
+        match Encoding::for_label(label.as_bytes()) {
+            Some(enc) => chosen = Some(enc),
+            None => diags.push(Diagnostic::warning(
+                "unknown_charset",
+                format!("unknown charset {label:?} in Content-Type; trying the document's own"),
+            )),
         }
     }
-    if chosen.is_none() {
-        if let Some(label) = sniff_declared_charset(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
-            match Encoding::for_label(label.as_bytes()) {
-                // A document that declares UTF-16 in ASCII-compatible bytes is not UTF-16.
-                Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
-                    chosen = Some(UTF_8)
-                }
-                Some(enc) => chosen = Some(enc),
-                None => diags.push(Diagnostic::warning(
-                    "unknown_charset",
-                    format!("unknown charset {label:?} declared in the document; using UTF-8"),
-                )),
+    if chosen.is_none()
+        && let Some(label) = sniff_declared_charset(&bytes[..bytes.len().min(SNIFF_BYTES)])
+    {
+        match Encoding::for_label(label.as_bytes()) {
+            // A document that declares UTF-16 in ASCII-compatible bytes is not UTF-16.
+            Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
+                chosen = Some(UTF_8)
             }
+            Some(enc) => chosen = Some(enc),
+            None => diags.push(Diagnostic::warning(
+                "unknown_charset",
+                format!("unknown charset {label:?} declared in the document; using UTF-8"),
+            )),
         }
     }
     let enc = chosen.unwrap_or(UTF_8);
@@ -96,10 +96,10 @@ fn sniff_declared_charset(head: &[u8]) -> Option<String> {
     while let Some(p) = find(&lower, b"<meta", from) {
         let end = find(&lower, b">", p).unwrap_or(lower.len());
         let tag = &lower[p..end];
-        if let Some(c) = find(tag, b"charset", 0) {
-            if let Some(v) = attr_value_after(&tag[c + 7..]) {
-                return Some(v);
-            }
+        if let Some(c) = find(tag, b"charset", 0)
+            && let Some(v) = attr_value_after(&tag[c + 7..])
+        {
+            return Some(v);
         }
         from = end;
     }

@@ -63,10 +63,10 @@ fn xml_text(bytes: &[u8], what: &str) -> Result<String> {
     }
     let text = text.trim_start_matches('\u{feff}');
     // The text is UTF-8 now; a parser that honours the declaration must not decode it again.
-    if text.starts_with("<?xml") {
-        if let Some(end) = text.find("?>") {
-            return Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{}", &text[end + 2..]));
-        }
+    if text.starts_with("<?xml")
+        && let Some(end) = text.find("?>")
+    {
+        return Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{}", &text[end + 2..]));
     }
     Ok(text.to_string())
 }
@@ -128,8 +128,7 @@ fn parse_sitemap(text: &str, base_url: &str) -> Result<(Option<String>, Vec<Feed
     let mut reader = quick_xml::Reader::from_str(text);
     let mut items = Vec::new();
     let mut path: Vec<String> = Vec::new();
-    let mut current: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> =
-        None;
+    let mut current: Option<SitemapEntry> = None;
     let mut buf = String::new();
     let mut index = false;
     loop {
@@ -144,7 +143,7 @@ fn parse_sitemap(text: &str, base_url: &str) -> Result<(Option<String>, Vec<Feed
                     index = true;
                 }
                 if path.len() == 1 && (name == "url" || name == "sitemap") {
-                    current = Some((None, None, None, None));
+                    current = Some(SitemapEntry::default());
                 }
                 path.push(name);
                 buf.clear();
@@ -177,29 +176,28 @@ fn parse_sitemap(text: &str, base_url: &str) -> Result<(Option<String>, Vec<Feed
                 buf.clear();
                 if let Some(cur) = current.as_mut() {
                     match name.as_str() {
-                        "loc" if path.len() == 2 => cur.0 = Some(value),
-                        "lastmod" if path.len() == 2 => cur.2 = cur.2.take().or(Some(value)),
-                        "title" if path.last().is_some_and(|p| p == "news") => cur.1 = Some(value),
-                        "publication_date" => cur.2 = Some(value),
-                        "name" if path.last().is_some_and(|p| p == "publication") => {
-                            cur.3 = Some(value)
+                        "loc" if path.len() == 2 => cur.loc = Some(value),
+                        "lastmod" if path.len() == 2 => cur.date = cur.date.take().or(Some(value)),
+                        "title" if path.last().is_some_and(|p| p == "news") => {
+                            cur.title = Some(value)
                         }
+                        "publication_date" => cur.date = Some(value),
                         _ => {}
                     }
                 }
                 if path.len() == 1 && (name == "url" || name == "sitemap") {
-                    if let Some((Some(loc), title, date, _)) = current.take() {
+                    if let Some(SitemapEntry { loc: Some(loc), title, date }) = current.take() {
                         let cap = if index { MAX_CHILD_SITEMAPS } else { MAX_ITEMS };
-                        if items.len() < cap {
-                            if let Some(url) = model::url::resolve(Some(base_url), &loc) {
-                                items.push(FeedItem {
-                                    url,
-                                    title: title.map(|t| clean(&t)).filter(|t| !t.is_empty()),
-                                    published: date.as_deref().and_then(parse_date),
-                                    summary: None,
-                                    kind: if index { ItemKind::Sitemap } else { ItemKind::Article },
-                                });
-                            }
+                        if items.len() < cap
+                            && let Some(url) = model::url::resolve(Some(base_url), &loc)
+                        {
+                            items.push(FeedItem {
+                                url,
+                                title: title.map(|t| clean(&t)).filter(|t| !t.is_empty()),
+                                published: date.as_deref().and_then(parse_date),
+                                summary: None,
+                                kind: if index { ItemKind::Sitemap } else { ItemKind::Article },
+                            });
                         }
                     }
                     current = None;
@@ -211,9 +209,18 @@ fn parse_sitemap(text: &str, base_url: &str) -> Result<(Option<String>, Vec<Feed
     }
     if !index {
         // Sitemaps are unordered; the newest entries matter most to a news tracker.
-        items.sort_by(|a, b| b.published.cmp(&a.published));
+        items.sort_by_key(|i| std::cmp::Reverse(i.published));
     }
     Ok((None, items))
+}
+
+/// The fields of one `<url>` or `<sitemap>` entry being read.
+#[derive(Default)]
+struct SitemapEntry {
+    loc: Option<String>,
+    title: Option<String>,
+    /// `news:publication_date`, else `lastmod`.
+    date: Option<String>,
 }
 
 fn local(e: &BytesStart<'_>) -> String {
@@ -273,10 +280,11 @@ pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlOutline>> {
                         _ => {}
                     }
                 }
-                if let Some(url) = url {
-                    if !out.iter().any(|o| o.url == url) && out.len() < MAX_ITEMS {
-                        out.push(OpmlOutline { url, title: title.or(text_attr), site_url: site });
-                    }
+                if let Some(url) = url
+                    && !out.iter().any(|o| o.url == url)
+                    && out.len() < MAX_ITEMS
+                {
+                    out.push(OpmlOutline { url, title: title.or(text_attr), site_url: site });
                 }
             }
             Event::Eof => break,

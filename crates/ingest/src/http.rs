@@ -50,6 +50,9 @@ pub struct HttpConfig {
     pub robots_cache_secs: u64,
     /// Whether loopback, private and link-local addresses may be fetched (tests, intranets).
     pub allow_private_addresses: bool,
+    /// Host names or IP literals exempt from the SSRF guard even when private addresses are
+    /// refused, e.g. an intranet feed server. Redirects elsewhere are still checked.
+    pub allowed_private_hosts: Vec<String>,
 }
 
 impl Default for HttpConfig {
@@ -70,6 +73,7 @@ impl Default for HttpConfig {
             respect_robots: true,
             robots_cache_secs: 3600,
             allow_private_addresses: false,
+            allowed_private_hosts: Vec::new(),
         }
     }
 }
@@ -164,7 +168,8 @@ impl Client {
             .read_timeout(Duration::from_secs(cfg.read_timeout_secs.max(1)))
             .timeout(Duration::from_secs(cfg.total_timeout_secs.max(1)));
         if !cfg.allow_private_addresses {
-            builder = builder.dns_resolver(ssrf::GuardedResolver);
+            let exempt = cfg.allowed_private_hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+            builder = builder.dns_resolver(ssrf::GuardedResolver { exempt });
         }
         let http = builder.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         Ok(Client {
@@ -308,7 +313,7 @@ impl Client {
 
     /// Refuses URLs whose host is, or resolves only to, an internal address.
     async fn check_target(&self, url: &Url) -> Result<()> {
-        if self.inner.cfg.allow_private_addresses {
+        if self.inner.cfg.allow_private_addresses || self.is_exempt(url) {
             return Ok(());
         }
         let refused = |reason: String| Error::Refused { url: url.to_string(), reason };
@@ -335,6 +340,12 @@ impl Client {
                 }),
             },
         }
+    }
+
+    fn is_exempt(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else { return false };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.inner.cfg.allowed_private_hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 
     /// Sends one request politely: per-host permit, per-host spacing, global permit.
@@ -416,10 +427,10 @@ impl Client {
         let slot = lock(&self.inner.robots).entry(origin.clone()).or_default().clone();
         let mut guard = slot.lock().await;
         let ttl = Duration::from_secs(self.inner.cfg.robots_cache_secs);
-        if let Some((at, rules)) = guard.as_ref() {
-            if at.elapsed() < ttl {
-                return rules.clone();
-            }
+        if let Some((at, rules)) = guard.as_ref()
+            && at.elapsed() < ttl
+        {
+            return rules.clone();
         }
         let rules = Arc::new(self.fetch_robots(&origin).await);
         *guard = Some((Instant::now(), rules.clone()));

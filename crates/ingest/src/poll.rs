@@ -139,7 +139,7 @@ async fn expand_sitemap_index(
             Err(e) => errors.push(Err(ItemError::new(child.url, e))),
         }
     }
-    out.sort_by(|a, b| b.published.cmp(&a.published));
+    out.sort_by_key(|i| std::cmp::Reverse(i.published));
     out
 }
 

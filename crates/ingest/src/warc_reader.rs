@@ -153,8 +153,7 @@ pub(crate) fn parse_http_response(block: &[u8]) -> Option<HttpMessage> {
     }
     let status = parts.next()?.parse().ok()?;
     let mut headers = Vec::new();
-    loop {
-        let Ok(Some(line)) = read_line(&mut r) else { break };
+    while let Ok(Some(line)) = read_line(&mut r) {
         let line = trim_eol(&line);
         if line.is_empty() {
             break;
