@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{Error, Result};
 
@@ -104,13 +104,43 @@ pub fn current_version(conn: &Connection) -> rusqlite::Result<i64> {
 /// so a failure leaves it at the last version that fully applied. `path` names the database in
 /// errors.
 pub fn migrate_to(conn: &mut Connection, target: i64, path: &Path) -> Result<()> {
+    // The common case, an up-to-date database, needs no write lock.
     let found = current_version(conn).map_err(|e| classify_open_error(e, path))?;
+    check_known(conn, found, path)?;
+    if found >= target {
+        return Ok(());
+    }
+    loop {
+        // Each step reads the version again inside an IMMEDIATE transaction, so two processes
+        // opening an old database at once apply each step once: the second waits for the lock,
+        // then sees the step done.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify_open_error(e, path))?;
+        let found = current_version(&tx)?;
+        check_known(&tx, found, path)?;
+        let Some(step) = MIGRATIONS.iter().find(|m| m.version == found + 1 && m.version <= target)
+        else {
+            return Ok(());
+        };
+        let fail =
+            |source| Error::Migration { path: path.to_owned(), version: step.version, source };
+        tx.execute_batch(step.sql).map_err(fail)?;
+        // `user_version` is written in the same transaction, so the step and its record commit
+        // together or not at all.
+        tx.pragma_update(None, "user_version", step.version).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        tracing::info!(version = step.version, what = step.description, "migrated store schema");
+    }
+}
+
+/// Refuses a database from a newer wirewatch, and one with tables but no version (not one we
+/// made: better to refuse than to create our tables beside someone else's).
+fn check_known(conn: &Connection, found: i64, path: &Path) -> Result<()> {
     if found > LATEST_VERSION {
         return Err(Error::SchemaTooNew { path: path.to_owned(), found, known: LATEST_VERSION });
     }
     if found == 0 {
-        // A database with tables but no version is not one we made; refuse rather than try to
-        // create our tables beside someone else's.
         let tables: i64 = conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
             [],
@@ -122,17 +152,6 @@ pub fn migrate_to(conn: &mut Connection, target: i64, path: &Path) -> Result<()>
                 reason: format!("an SQLite database with {tables} unknown tables or indexes"),
             });
         }
-    }
-    for step in MIGRATIONS.iter().filter(|m| m.version > found && m.version <= target) {
-        let fail =
-            |source| Error::Migration { path: path.to_owned(), version: step.version, source };
-        let tx = conn.transaction().map_err(fail)?;
-        tx.execute_batch(step.sql).map_err(fail)?;
-        // `user_version` is written in the same transaction, so the step and its record commit
-        // together or not at all.
-        tx.pragma_update(None, "user_version", step.version).map_err(fail)?;
-        tx.commit().map_err(fail)?;
-        tracing::info!(version = step.version, what = step.description, "migrated store schema");
     }
     Ok(())
 }
