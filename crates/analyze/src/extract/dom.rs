@@ -98,7 +98,13 @@ impl Dom {
     pub fn parse(html: &str) -> Dom {
         let sink = Sink { nodes: RefCell::new(vec![Node::new(NodeData::Document)]) };
         let opts = ParseOpts::default();
-        parse_document(sink, opts).one(StrTendril::from(html))
+        let mut parser = parse_document(sink, opts);
+        super::prescan::segments(html, |seg| {
+            if !seg.is_empty() {
+                parser.process(StrTendril::from_slice(seg));
+            }
+        });
+        parser.finish()
     }
 
     /// The node at `id`.

@@ -9,6 +9,7 @@ mod body;
 mod dates;
 mod dom;
 mod meta;
+mod prescan;
 mod text;
 
 use chrono::{DateTime, Utc};
@@ -131,6 +132,13 @@ fn join_body(blocks: &[Block]) -> String {
         body.push_str(&b.text);
     }
     body
+}
+
+/// Parses a page into the extractor's DOM and returns its node count: the bare-parse baseline
+/// that benchmarks compare extraction against.
+#[doc(hidden)]
+pub fn parse_only(html: &str) -> usize {
+    dom::Dom::parse(html).nodes.len()
 }
 
 /// Extracts an article from an HTML page.
