@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use model::{
-    ContentKind, DocKey, FeedRecord, FeedState, IngestOutcome, RawDocument, SourceKind, Stats,
-    Store, StoreResult, StoredVersion,
+    ContentKind, Diagnostic, DocKey, FeedRecord, FeedState, IngestOutcome, RawDocument, SourceKind,
+    Stats, Store, StoreResult, StoredVersion,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -274,6 +274,22 @@ impl SqliteStore {
         raw.optional()?.map(RawVersion::decode).transpose()
     }
 
+    /// The diagnostics stored with version `version` of document `document_id` (empty if
+    /// none, or no such version).
+    pub fn diagnostics(&self, document_id: i64, version: i64) -> Result<Vec<Diagnostic>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT diagnostics FROM versions WHERE document_id = ?1 AND version = ?2",
+            )?
+            .query_row([document_id, version], |r| r.get(0))
+            .optional()?;
+        Ok(match json {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Vec::new(),
+        })
+    }
+
     /// Sets the processing state (`pending`, `extracted`, `failed`...) of one version; returns
     /// false if there is no such version.
     pub fn set_state(&mut self, document_id: i64, version: i64, state: &str) -> Result<bool> {
@@ -297,7 +313,9 @@ impl SqliteStore {
         rows.map(|r| RawVersion::decode(r?)).collect()
     }
 
-    /// Counts over the whole store; see [`Store::stats`].
+    /// Counts over the whole store; see [`Store::stats`]. `by_source`, `by_state` and `by_kind`
+    /// are ordered most first, then by name; `by_day` oldest first. Empty outlets count as
+    /// `(unknown)`.
     pub fn stats(&self) -> Result<Stats> {
         // One read transaction, so the counts agree with each other even while a writer commits.
         let tx = self.conn.unchecked_transaction()?;

@@ -77,7 +77,7 @@ fn open_creates_directory_and_file() {
 }
 
 #[test]
-fn settings_are_durable() {
+fn wal_mode_is_persistent() {
     let dir = tempfile::tempdir().unwrap();
     drop(SqliteStore::open(dir.path()).unwrap());
     // The settings are per connection, so check them through the store's own connection: a
@@ -144,6 +144,14 @@ fn read_methods() {
     }
     assert_eq!(seen, ["a", "b", "c", "d", "e"]);
 
+    assert!(store.diagnostics(a.id, 1).unwrap().is_empty());
+    let mut noisy = doc("noisy", "text");
+    noisy.diagnostics = vec![model::Diagnostic::info("truncated_input", "cut at 5 MB")];
+    store.put(std::slice::from_ref(&noisy)).unwrap();
+    let id = store.document(&noisy.key).unwrap().unwrap().id;
+    assert_eq!(store.diagnostics(id, 1).unwrap(), noisy.diagnostics);
+    assert!(store.diagnostics(id, 2).unwrap().is_empty());
+
     // by_state counts latest versions only.
     assert!(store.set_state(a.id, 2, "extracted").unwrap());
     assert!(store.set_state(a.id, 1, "failed").unwrap());
@@ -151,7 +159,7 @@ fn read_methods() {
     assert!(store.set_state(b.id, 1, "failed").unwrap());
     assert!(!store.set_state(b.id, 9, "failed").unwrap());
     let by_state = Store::stats(&store).unwrap().by_state;
-    let expect = [("pending", 3), ("extracted", 1), ("failed", 1)];
+    let expect = [("pending", 4), ("extracted", 1), ("failed", 1)];
     assert_eq!(by_state, expect.map(|(s, n)| (s.to_string(), n)));
 }
 
@@ -260,6 +268,15 @@ fn data_dir_that_is_a_file() {
     let err = SqliteStore::open(&file).unwrap_err();
     assert!(matches!(err, Error::CreateDir { .. }), "{err:?}");
     assert!(err.to_string().contains(&file.display().to_string()), "{err}");
+}
+
+#[test]
+fn database_path_that_is_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(DB_FILE)).unwrap();
+    let err = SqliteStore::open(dir.path()).unwrap_err();
+    assert!(matches!(err, Error::Open { .. } | Error::NotADatabase { .. }), "{err:?}");
+    assert!(err.to_string().contains(DB_FILE), "{err}");
 }
 
 /// A batch that fails part way leaves nothing behind: not its first documents, not a version.
