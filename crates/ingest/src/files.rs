@@ -236,72 +236,89 @@ pub fn read_file(
     }
 }
 
-/// Reads standard input (or any stream), sniffing what it holds: a WARC archive (maybe gzipped),
-/// JSONL lines, HTML, else plain text. Reads at most `max_file_bytes` (and for gzip,
-/// `max_decompressed_bytes` once decompressed).
+/// Reads standard input (or any stream), sniffing what it holds from its first bytes: a WARC
+/// archive or JSONL lines (both streamed record by record, so they may be of any length), HTML,
+/// else plain text (read up to `max_file_bytes`). Gzipped input is decompressed on the fly, at
+/// most `max_decompressed_bytes`.
 pub fn read_stdin(
     r: impl Read,
     opts: &ReadOptions,
     now: DateTime<Utc>,
     on_item: &mut dyn FnMut(Result<RawDocument, ItemError>),
 ) {
-    let origin = "-".to_string();
-    let (mut bytes, cut) = match read_capped(r, opts.max_file_bytes) {
-        Ok(r) => r,
+    let origin = "-";
+    let (head, rest) = match peek(r) {
+        Ok(x) => x,
         Err(e) => return on_item(Err(ItemError::new(origin, io_message(&e)))),
     };
-    let mut diags = Vec::new();
-    if cut {
-        diags.push(truncated_diag("standard input", opts.max_file_bytes));
-    }
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        match capped_gunzip(&bytes, opts.max_decompressed_bytes) {
-            Ok((plain, cut)) => {
-                if cut {
-                    diags.push(Diagnostic::warning(
-                        "truncated_input",
-                        format!(
-                            "standard input cut at {} bytes once decompressed",
-                            opts.max_decompressed_bytes
-                        ),
-                    ));
-                }
-                bytes = plain;
-            }
-            Err(e) => {
-                return on_item(Err(ItemError::new(
-                    origin,
-                    format!("not a valid gzip stream: {e}"),
-                )));
-            }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let mut capped = Capped::new(
+            gunzip_reader(BufReader::new(io::Cursor::new(head).chain(rest))),
+            opts.max_decompressed_bytes,
+        );
+        match peek(&mut capped) {
+            Ok((head, rest)) => read_stream(head, rest, opts, now, on_item),
+            Err(e) => on_item(Err(ItemError::new(origin, format!("not a valid gzip stream: {e}")))),
         }
-    }
-    let start = skip_bom_and_space(&bytes);
-    let head = &bytes[start..];
-    if head.starts_with(b"WARC/") {
-        read_warc(&bytes[..], &origin, opts, now, on_item);
-        if cut {
+        if capped.truncated() {
             on_item(Err(ItemError::new(
                 origin,
-                "standard input was cut; later records were not read",
-            )));
-        }
-    } else if head.starts_with(b"{") {
-        read_jsonl(&bytes[..], &origin, opts, now, on_item);
-        if cut {
-            on_item(Err(ItemError::new(
-                origin,
-                "standard input was cut; later lines were not read",
+                format!("input cut at {} bytes once decompressed", opts.max_decompressed_bytes),
             )));
         }
     } else {
-        let lower: Vec<u8> = head.iter().take(1024).map(|b| b.to_ascii_lowercase()).collect();
-        let html = lower.starts_with(b"<")
-            || [&b"<html"[..], b"<!doctype", b"<head", b"<body", b"<p>", b"<div"]
-                .iter()
-                .any(|t| crate::decode::find(&lower, t, 0).is_some());
-        let ck = if html { ContentKind::Html } else { ContentKind::Text };
-        on_item(Ok(single_document(&bytes, ck, SourceKind::Stdin, origin, now, diags)));
+        read_stream(head, rest, opts, now, on_item);
+    }
+}
+
+/// Reads up to 8 KB from the start of a stream, for sniffing; returns them and the rest.
+fn peek<R: Read>(mut r: R) -> io::Result<(Vec<u8>, R)> {
+    let mut head = Vec::with_capacity(8192);
+    (&mut r).take(8192).read_to_end(&mut head)?;
+    Ok((head, r))
+}
+
+fn read_stream(
+    head: Vec<u8>,
+    rest: impl Read,
+    opts: &ReadOptions,
+    now: DateTime<Utc>,
+    on_item: &mut dyn FnMut(Result<RawDocument, ItemError>),
+) {
+    let origin = "-".to_string();
+    let start = skip_bom_and_space(&head);
+    let kind = {
+        let h = &head[start..];
+        if h.starts_with(b"WARC/") {
+            Some(FileKind::Warc)
+        } else if h.starts_with(b"{") {
+            Some(FileKind::Jsonl)
+        } else {
+            None
+        }
+    };
+    let stream = BufReader::new(io::Cursor::new(head).chain(rest));
+    match kind {
+        Some(FileKind::Warc) => read_warc(stream, &origin, opts, now, on_item),
+        Some(_) => read_jsonl(stream, &origin, opts, now, on_item),
+        None => {
+            let (bytes, cut) = match read_capped(stream, opts.max_file_bytes) {
+                Ok(r) => r,
+                Err(e) => return on_item(Err(ItemError::new(origin, io_message(&e)))),
+            };
+            let mut diags = Vec::new();
+            if cut {
+                diags.push(truncated_diag("standard input", opts.max_file_bytes));
+            }
+            let body = &bytes[skip_bom_and_space(&bytes)..];
+            let lower: Vec<u8> = body.iter().take(1024).map(|b| b.to_ascii_lowercase()).collect();
+            let html = lower.starts_with(b"<")
+                || [&b"<html"[..], b"<!doctype", b"<head", b"<body", b"<p>", b"<div"]
+                    .iter()
+                    .any(|t| crate::decode::find(&lower, t, 0).is_some());
+            let ck = if html { ContentKind::Html } else { ContentKind::Text };
+            on_item(Ok(single_document(&bytes, ck, SourceKind::Stdin, origin, now, diags)));
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -111,6 +112,9 @@ pub struct Response {
 /// Per-host politeness state.
 struct HostState {
     permits: Arc<Semaphore>,
+    /// The least gap between request starts: the configured interval, or robots.txt's
+    /// `Crawl-delay` when that is longer.
+    interval_ms: AtomicU64,
     /// The earliest start of the next request to this host.
     next_start: Mutex<Instant>,
 }
@@ -121,6 +125,7 @@ struct Permits {
     _global: tokio::sync::OwnedSemaphorePermit,
 }
 
+/// An origin's robots.txt rules and until when they are trusted.
 type RobotsSlot = Arc<tokio::sync::Mutex<Option<(Instant, Arc<Rules>)>>>;
 
 struct Inner {
@@ -281,7 +286,7 @@ impl Client {
         let fetched_at = chrono::Utc::now();
         let resp = self.get(url, None).await.map_err(|e| ItemError::new(url, e.to_string()))?;
         let ct = resp.content_type.clone().unwrap_or_default().to_ascii_lowercase();
-        let content_kind = if ct.is_empty() || ct.contains("html") || ct.contains("xml") {
+        let content_kind = if ct.is_empty() || ct.contains("html") {
             ContentKind::Html
         } else if ct.starts_with("text/plain") || ct.starts_with("text/markdown") {
             ContentKind::Text
@@ -357,7 +362,7 @@ impl Client {
         let start = {
             let mut next = lock(&host.next_start);
             let start = (*next).max(Instant::now());
-            *next = start + Duration::from_millis(self.inner.cfg.per_host_interval_ms);
+            *next = start + Duration::from_millis(host.interval_ms.load(Ordering::Relaxed));
             start
         };
         tokio::time::sleep_until(start).await;
@@ -382,6 +387,7 @@ impl Client {
             .or_insert_with(|| {
                 Arc::new(HostState {
                     permits: Arc::new(Semaphore::new(self.inner.cfg.per_host_concurrency)),
+                    interval_ms: AtomicU64::new(self.inner.cfg.per_host_interval_ms),
                     next_start: Mutex::new(Instant::now()),
                 })
             })
@@ -426,29 +432,42 @@ impl Client {
         let origin = url.origin().ascii_serialization();
         let slot = lock(&self.inner.robots).entry(origin.clone()).or_default().clone();
         let mut guard = slot.lock().await;
-        let ttl = Duration::from_secs(self.inner.cfg.robots_cache_secs);
-        if let Some((at, rules)) = guard.as_ref()
-            && at.elapsed() < ttl
+        if let Some((until, rules)) = guard.as_ref()
+            && Instant::now() < *until
         {
             return rules.clone();
         }
-        let rules = Arc::new(self.fetch_robots(&origin).await);
-        *guard = Some((Instant::now(), rules.clone()));
+        let (rules, transient) = self.fetch_robots(&origin).await;
+        let rules = Arc::new(rules);
+        if let Some(delay) = rules.crawl_delay_ms() {
+            self.host_state(url).interval_ms.fetch_max(delay, Ordering::Relaxed);
+        }
+        // An unreachable or failing robots.txt is asked again soon rather than trusted for long.
+        let ttl = Duration::from_secs(if transient {
+            self.inner.cfg.robots_cache_secs.min(60)
+        } else {
+            self.inner.cfg.robots_cache_secs
+        });
+        *guard = Some((Instant::now() + ttl, rules.clone()));
         rules
     }
 
-    async fn fetch_robots(&self, origin: &str) -> Rules {
-        let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else { return Rules::AllowAll };
+    /// Fetches and parses an origin's robots.txt; the flag says whether the answer is transient
+    /// (network error or server error).
+    async fn fetch_robots(&self, origin: &str) -> (Rules, bool) {
+        let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
+            return (Rules::AllowAll, false);
+        };
         let mut current = url;
         // robots.txt may redirect (e.g. http -> https); follow a few hops, guarded like any fetch.
         for _ in 0..=self.inner.cfg.max_redirects.min(5) {
             if self.check_target(&current).await.is_err() {
-                return Rules::AllowAll;
+                return (Rules::AllowAll, false);
             }
             let (resp, _permits) = match self.send(&current, HeaderMap::new()).await {
                 Ok(r) => r,
                 // Unreachable: the page fetch itself will fail and say why.
-                Err(_) => return Rules::AllowAll,
+                Err(_) => return (Rules::AllowAll, true),
             };
             let status = resp.status();
             if status.is_redirection() {
@@ -462,14 +481,14 @@ impl Client {
                         current = n;
                         continue;
                     }
-                    None => return Rules::AllowAll,
+                    None => return (Rules::AllowAll, false),
                 }
             }
             if status.is_server_error() {
-                return Rules::DisallowAll;
+                return (Rules::DisallowAll, true);
             }
             if !status.is_success() {
-                return Rules::AllowAll;
+                return (Rules::AllowAll, false);
             }
             // Google reads at most 500 KiB of a robots.txt.
             let mut body = Vec::new();
@@ -481,9 +500,9 @@ impl Client {
                     break;
                 }
             }
-            return Rules::parse(ROBOTS_AGENT, &body);
+            return (Rules::parse(ROBOTS_AGENT, &body), false);
         }
-        Rules::AllowAll
+        (Rules::AllowAll, false)
     }
 }
 

@@ -31,6 +31,17 @@ impl Rules {
             Err(_) => Rules::AllowAll,
         }
     }
+    /// The `Crawl-delay` asked of us, if any, at most a minute (a larger one would stall polling;
+    /// the minute is still far politer than no delay).
+    pub fn crawl_delay_ms(&self) -> Option<u64> {
+        match self {
+            Rules::Parsed(r) => r
+                .delay
+                .filter(|d| d.is_finite() && *d > 0.0)
+                .map(|d| (f64::from(d) * 1000.0).min(60_000.0) as u64),
+            _ => None,
+        }
+    }
     /// Whether `url` may be fetched.
     pub fn allowed(&self, url: &str) -> bool {
         match self {
@@ -52,7 +63,12 @@ mod tests {
         let r = Rules::parse("wirewatch", txt);
         assert!(!r.allowed("http://x.org/no-bots/a"));
         assert!(r.allowed("http://x.org/private"));
+        assert_eq!(r.crawl_delay_ms(), None);
         let r = Rules::parse("otherbot", txt);
         assert!(!r.allowed("http://x.org/private"));
+        let r = Rules::parse("wirewatch", b"User-agent: *\nCrawl-delay: 2.5\n");
+        assert_eq!(r.crawl_delay_ms(), Some(2500));
+        let r = Rules::parse("wirewatch", b"User-agent: *\nCrawl-delay: 99999\n");
+        assert_eq!(r.crawl_delay_ms(), Some(60_000));
     }
 }

@@ -1,6 +1,9 @@
 //! A small streaming WARC reader: record by record, each record and header block bounded, so a
 //! huge, corrupt or truncated archive is read in bounded memory and what came before the damage
 //! is kept. Also parses the HTTP response inside a `response` record.
+//!
+//! Our own reader rather than the `warc` crate, so that record size caps, truncation (records
+//! before the damage are kept, the damage is reported) and the decompression cap are ours to set.
 
 use std::io::{self, BufRead, Read};
 

@@ -78,3 +78,23 @@ fn opml_import_export_round_trip() {
     assert!(parse_opml(b"<rss></rss>").is_err());
     assert!(parse_opml(b"<opml><body><outline xmlUrl=").is_err());
 }
+
+#[test]
+fn rss_091_with_doctype_and_rss_10() {
+    let rss091 = br#"<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Old</title><link>http://old.example/</link><description>d</description>
+<item><title>Old item</title><link>http://old.example/1</link></item></channel></rss>"#;
+    let (t, items) = parse_feed(rss091, "http://old.example/rss").unwrap();
+    assert_eq!(t.as_deref(), Some("Old"));
+    assert_eq!(items[0].url, "http://old.example/1");
+    let rdf = br#"<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://r.example/"><title>RDF</title><link>http://r.example/</link></channel>
+<item rdf:about="http://r.example/1"><title>R1</title><link>http://r.example/1</link><dc:date>2024-05-01T00:00:00Z</dc:date></item>
+</rdf:RDF>"#;
+    let (t, items) = parse_feed(rdf, "http://r.example/rss").unwrap();
+    assert_eq!(t.as_deref(), Some("RDF"));
+    assert_eq!(items[0].url, "http://r.example/1");
+    assert!(items[0].published.is_some());
+}

@@ -240,3 +240,26 @@ async fn fetch_page_decodes_charset_and_refuses_non_pages() {
     assert!(err.message.contains("image/png"));
     assert_eq!(err.origin, srv.url("/img"));
 }
+
+#[tokio::test]
+async fn robots_server_error_means_disallow_and_crawl_delay_spaces() {
+    let failing = serve(|path, _| match path {
+        "/robots.txt" => resp(503, &[], ""),
+        _ => resp(200, &[], "x"),
+    })
+    .await;
+    let client = Client::new(HttpConfig { respect_robots: true, ..test_cfg() }).unwrap();
+    let err = client.get(&failing.url("/a"), None).await.unwrap_err();
+    assert!(matches!(err, Error::RobotsDisallowed { .. }), "{err}");
+
+    let slow = serve(|path, _| match path {
+        "/robots.txt" => resp(200, &[], "User-agent: *\nCrawl-delay: 0.4\n"),
+        _ => resp(200, &[], "x"),
+    })
+    .await;
+    for p in ["/1", "/2"] {
+        client.get(&slow.url(p), None).await.unwrap();
+    }
+    let (a, b) = (slow.hits("/1")[0].at, slow.hits("/2")[0].at);
+    assert!(b - a >= Duration::from_millis(340), "gap {:?}", b - a);
+}

@@ -5,6 +5,7 @@ mod feeds;
 mod files;
 mod http;
 mod poll;
+mod robustness;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
