@@ -20,6 +20,8 @@ pub(crate) struct RawBlock {
     pub kind: BlockKind,
     /// The element owning the block (the nearest block-level ancestor of its text).
     pub owner: NodeId,
+    /// Length of the text in chars.
+    pub len: usize,
     /// Characters of the text inside links.
     pub link_chars: usize,
     /// Characters of the text inside links to other pages of the same site.
@@ -201,80 +203,144 @@ const JUNK_PREFIXES: &[&str] = &[
 
 /// Whole words of class/id values that mark boilerplate containers.
 const JUNK_WORDS: &[&str] = &[
-    "ad", "ads", "nav", "tags", "tag", "author", "meta", "share", "sr", "print", "rail", "more",
-    "dateline", "timestamp", "date", "newsletter", "related", "subscribe", "login", "header",
+    "ad",
+    "ads",
+    "nav",
+    "tags",
+    "tag",
+    "author",
+    "meta",
+    "share",
+    "sr",
+    "print",
+    "rail",
+    "more",
+    "dateline",
+    "timestamp",
+    "date",
+    "newsletter",
+    "related",
+    "subscribe",
+    "login",
+    "header",
     "topics",
 ];
 
-/// Splits a class or id value into lower-case words (at punctuation and camelCase humps).
-fn words(value: &str, out: &mut Vec<String>) {
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in value.chars() {
-        if c.is_alphanumeric() {
-            if c.is_uppercase() && prev_lower && !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = c.is_lowercase() || c.is_ascii_digit();
-            cur.extend(c.to_lowercase());
-        } else {
-            prev_lower = false;
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+/// The words of one class token, lower-cased, split at punctuation and camelCase humps,
+/// without allocating (tokens past 96 bytes or 12 words are cut).
+struct Words {
+    buf: [u8; 96],
+    spans: [(u8, u8); 12],
+    n: usize,
+}
+
+impl Words {
+    fn of(token: &str) -> Words {
+        let mut w = Words { buf: [0; 96], spans: [(0, 0); 12], n: 0 };
+        let bytes = token.as_bytes();
+        let len = bytes.len().min(96);
+        let mut start: Option<usize> = None;
+        let mut prev_lower = false;
+        for (i, &c) in bytes[..len].iter().enumerate() {
+            let alnum = c.is_ascii_alphanumeric() || c >= 0x80;
+            if alnum {
+                if c.is_ascii_uppercase() && prev_lower {
+                    if let Some(s) = start.take() {
+                        w.push(s, i);
+                    }
+                }
+                if start.is_none() {
+                    start = Some(i);
+                }
+                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                w.buf[i] = c.to_ascii_lowercase();
+            } else {
+                prev_lower = false;
+                if let Some(s) = start.take() {
+                    w.push(s, i);
+                }
             }
         }
+        if let Some(s) = start {
+            w.push(s, len);
+        }
+        w
     }
-    if !cur.is_empty() {
-        out.push(cur);
+
+    fn push(&mut self, s: usize, e: usize) {
+        if self.n < self.spans.len() {
+            self.spans[self.n] = (s as u8, e as u8);
+            self.n += 1;
+        }
+    }
+
+    fn word(&self, i: usize) -> &[u8] {
+        let (s, e) = self.spans[i];
+        &self.buf[s as usize..e as usize]
+    }
+
+    /// Whether any word, or any two adjacent words written together, satisfies `exact`
+    /// (whole-word list) or starts with one of `prefixes`.
+    fn any(&self, exact: &[&str], prefixes: &[&str]) -> bool {
+        for i in 0..self.n {
+            let w = self.word(i);
+            if exact.iter().any(|x| x.as_bytes() == w)
+                || prefixes.iter().any(|p| w.starts_with(p.as_bytes()))
+            {
+                return true;
+            }
+            if i + 1 < self.n {
+                let v = self.word(i + 1);
+                let joined_eq = |x: &[u8]| {
+                    x.len() == w.len() + v.len() && x.starts_with(w) && &x[w.len()..] == v
+                };
+                let joined_prefix = |p: &[u8]| {
+                    if p.len() <= w.len() {
+                        return false; // covered by the single word
+                    }
+                    p.starts_with(w) && v.starts_with(&p[w.len()..])
+                };
+                if exact.iter().any(|x| joined_eq(x.as_bytes()))
+                    || prefixes.iter().any(|p| joined_prefix(p.as_bytes()))
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
 /// Whether a class/id value names a boilerplate container.
 pub(crate) fn junk_class(value: &str) -> bool {
-    let mut ws = Vec::new();
-    value.split_whitespace().any(|token| {
+    value.split_ascii_whitespace().any(|token| {
         // Taxonomy classes name the article's topics ("tag-diy", "category-news"), not its parts.
-        let lower_start = token.get(..9).unwrap_or(token).to_ascii_lowercase();
-        if ["tag-", "tags-", "category-", "cat-", "topic-", "postid-"].iter().any(|p| lower_start.starts_with(p)) {
+        let t = token.as_bytes();
+        let starts =
+            |p: &str| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        if ["tag-", "tags-", "category-", "cat-", "topic-", "postid-"].iter().any(|p| starts(p)) {
             return false;
         }
-        ws.clear();
-        words(token, &mut ws);
-        // Joined tokens catch "read-more", "more-stories", "sr-only" written with separators.
-        let joined = ws.windows(2).any(|w| {
-            let j = format!("{}{}", w[0], w[1]);
-            JUNK_WORDS.contains(&j.as_str()) || JUNK_PREFIXES.iter().any(|p| j.starts_with(p))
-        });
-        joined
-            || ws.iter().any(|w| {
-                JUNK_WORDS.contains(&w.as_str()) || JUNK_PREFIXES.iter().any(|p| w.starts_with(p))
-            })
+        Words::of(token).any(JUNK_WORDS, JUNK_PREFIXES)
     })
 }
 
+/// Class/id words (single or joined) that mark the article text itself.
+const CONTENT_WORDS: &[&str] = &[
+    "articlebody",
+    "storybody",
+    "entrycontent",
+    "postcontent",
+    "articletext",
+    "storytext",
+    "postbody",
+    "articlecontent",
+    "bodytext",
+];
+
 /// Whether class/id words mark the article text itself (these protect an element).
 fn content_class(value: &str) -> bool {
-    let mut ws = Vec::new();
-    words(value, &mut ws);
-    ws.iter().any(|w| {
-        matches!(w.as_str(), "articlebody" | "storybody" | "entrycontent" | "postcontent")
-    }) || {
-        let joined: Vec<String> = ws.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
-        joined.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "articlebody"
-                    | "storybody"
-                    | "entrycontent"
-                    | "postcontent"
-                    | "articletext"
-                    | "storytext"
-                    | "postbody"
-                    | "articlecontent"
-                    | "bodytext"
-            )
-        })
-    }
+    value.split_ascii_whitespace().any(|token| Words::of(token).any(CONTENT_WORDS, &[]))
 }
 
 /// Per-node facts gathered in the first pass.
@@ -289,7 +355,7 @@ fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
     if n.attr("hidden").is_some() || n.attr("aria-hidden") == Some("true") {
         return true;
     }
-    if let Some(style) = n.attr("style") {
+    if let Some(style) = n.attr("style").filter(|s| s.contains("none") || s.contains("hidden")) {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         let s = s.to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
@@ -299,8 +365,16 @@ fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
     if let Some(role) = n.attr("role") {
         if matches!(
             role,
-            "navigation" | "complementary" | "banner" | "contentinfo" | "dialog" | "alertdialog"
-                | "menu" | "menubar" | "toolbar" | "search"
+            "navigation"
+                | "complementary"
+                | "banner"
+                | "contentinfo"
+                | "dialog"
+                | "alertdialog"
+                | "menu"
+                | "menubar"
+                | "toolbar"
+                | "search"
         ) {
             return true;
         }
@@ -325,7 +399,8 @@ fn first_pass(dom: &Dom) -> Facts {
             let n = dom.node(id);
             match &n.data {
                 NodeData::Text(t) => {
-                    let c = t.split_whitespace().map(|w| w.chars().count() + 1).sum::<usize>();
+                    // Non-space bytes: a cheap stand-in for visible characters.
+                    let c = t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
                     tl.borrow_mut()[id as usize] = c as u32;
                     true
                 }
@@ -391,6 +466,7 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
             };
             let text = text.to_string();
             st.blocks.push(RawBlock {
+                len: text.chars().count(),
                 text,
                 kind,
                 owner,
@@ -413,13 +489,14 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                 NodeData::Text(t) => {
                     let in_link = s.link_depth > 0;
                     let in_pre = s.pre_depth > 0;
-                    push_text(&mut s.buf, t, in_pre, if in_link { Some(()) } else { None })
-                        .map(|c| {
+                    push_text(&mut s.buf, t, in_pre, if in_link { Some(()) } else { None }).map(
+                        |c| {
                             s.link_chars += c;
                             if s.internal_depth > 0 {
                                 s.internal_chars += c;
                             }
-                        });
+                        },
+                    );
                     true
                 }
                 NodeData::Element { .. } => {
@@ -435,7 +512,10 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                     let ident = node.attr("id").unwrap_or("");
                     let protected = matches!(
                         *tag,
-                        local_name!("article") | local_name!("main") | local_name!("body") | local_name!("html")
+                        local_name!("article")
+                            | local_name!("main")
+                            | local_name!("body")
+                            | local_name!("html")
                     );
                     if !protected
                         && (junk_class(class) || junk_class(ident))
@@ -479,9 +559,7 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                                 s.quote_depth += 1
                             }
                         }
-                        local_name!("figcaption") | local_name!("caption") => {
-                            s.caption_depth += 1
-                        }
+                        local_name!("figcaption") | local_name!("caption") => s.caption_depth += 1,
                         local_name!("pre") => s.pre_depth += 1,
                         _ => {}
                     }
@@ -640,14 +718,30 @@ pub(crate) fn promo_text(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     let prompt = [
-        "sign up", "subscribe", "subscribe now", "click here", "delivered to your inbox",
-        "get access", "download the app", "download our app", "follow us",
+        "sign up",
+        "subscribe",
+        "subscribe now",
+        "click here",
+        "delivered to your inbox",
+        "get access",
+        "download the app",
+        "download our app",
+        "follow us",
     ]
     .iter()
     .any(|p| has_phrase(&lower, p));
     let product = [
-        "newsletter", "newsletters", "subscription", "issues", "inbox", "more information", "app",
-        "twitter", "facebook", "instagram", "free trial",
+        "newsletter",
+        "newsletters",
+        "subscription",
+        "issues",
+        "inbox",
+        "more information",
+        "app",
+        "twitter",
+        "facebook",
+        "instagram",
+        "free trial",
     ]
     .iter()
     .any(|p| has_phrase(&lower, p));
@@ -663,13 +757,23 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
     let mut link_chars = vec![0u32; n];
     // Subtree text and link totals from the blocks (each block counts for its owner and up).
     for b in &blocks {
-        let c = b.text.chars().count() as u32;
+        let c = b.len as u32;
         text_chars[b.owner as usize] += c;
         link_chars[b.owner as usize] += b.link_chars as u32;
     }
     // Accumulate upward in reverse creation order is wrong for reparented nodes; use post-order.
-    let mut order: Vec<NodeId> = (0..n as u32).filter(|&i| pre[i as usize] != 0).collect();
-    order.sort_unstable_by_key(|&i| std::cmp::Reverse(pre[i as usize]));
+    // Entered elements in reverse pre-order: children before their parents.
+    let mut order: Vec<NodeId> = vec![NONE; n];
+    let mut entered = 0;
+    for (i, &p) in pre.iter().enumerate() {
+        if p != 0 {
+            order[p as usize - 1] = i as NodeId;
+            entered = entered.max(p as usize);
+        }
+    }
+    order.truncate(entered);
+    order.retain(|&i| i != NONE);
+    order.reverse();
     let accumulate = |v: &mut Vec<u32>| {
         for &id in &order {
             let p = dom.node(id).parent;
@@ -682,7 +786,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
     accumulate(&mut link_chars);
     let mut good = vec![0u32; n];
     for b in &blocks {
-        let len = b.text.chars().count();
+        let len = b.len;
         if len < 25 || b.kind != BlockKind::Paragraph && b.kind != BlockKind::Quote {
             continue;
         }
@@ -716,7 +820,8 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
         if score[id] <= 0.0 {
             continue;
         }
-        let ld = if text_chars[id] > 0 { link_chars[id] as f32 / text_chars[id] as f32 } else { 0.0 };
+        let ld =
+            if text_chars[id] > 0 { link_chars[id] as f32 / text_chars[id] as f32 } else { 0.0 };
         let s = score[id] * (1.0 - ld);
         score[id] = s;
         if s > best_score {
@@ -724,16 +829,22 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
             best = id as NodeId;
         }
     }
-    let is_anc = |a: NodeId, d: NodeId| pre[a as usize] <= pre[d as usize] && pre[d as usize] <= post[a as usize];
+    let is_anc = |a: NodeId, d: NodeId| {
+        pre[a as usize] <= pre[d as usize] && pre[d as usize] <= post[a as usize]
+    };
     let is_top = |id: NodeId| {
-        id == DOCUMENT || dom.node(id).is(&local_name!("body")) || dom.node(id).is(&local_name!("html"))
+        id == DOCUMENT
+            || dom.node(id).is(&local_name!("body"))
+            || dom.node(id).is(&local_name!("html"))
     };
     if best != NONE {
         // Several near-best candidates under one ancestor: the article is split in sections.
-        let mut cands: Vec<NodeId> = (0..n as u32).filter(|&i| score[i as usize] > 0.0 && i != best).collect();
+        let mut cands: Vec<NodeId> =
+            (0..n as u32).filter(|&i| score[i as usize] > 0.0 && i != best).collect();
         cands.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
         cands.truncate(4);
-        let alts: Vec<NodeId> = cands.into_iter().filter(|&c| score[c as usize] >= 0.75 * best_score).collect();
+        let alts: Vec<NodeId> =
+            cands.into_iter().filter(|&c| score[c as usize] >= 0.75 * best_score).collect();
         if alts.len() >= 3 {
             let mut p = dom.node(best).parent;
             while p != NONE && !is_top(p) {
@@ -833,22 +944,25 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
             roots.push(best);
         }
     }
-    let inside = |b: &RawBlock| {
-        roots.iter().any(|&r| pre[r as usize] <= b.pre && b.pre <= post[r as usize])
-    };
+    let inside =
+        |b: &RawBlock| roots.iter().any(|&r| pre[r as usize] <= b.pre && b.pre <= post[r as usize]);
     let mut out = BodyResult::default();
-    out.container = roots.iter().map(|&r| format!("{}({:.0})", describe(dom, r), score[r as usize])).collect::<Vec<_>>().join(" + ");
+    out.container = roots
+        .iter()
+        .map(|&r| format!("{}({:.0})", describe(dom, r), score[r as usize]))
+        .collect::<Vec<_>>()
+        .join(" + ");
     let kept: Vec<&RawBlock> = blocks.iter().filter(|b| inside(b)).collect();
     // Good prose marks the span of the article; link-heavy blocks outside it are lists of
     // other stories, inside it they are part of the text ("Get it at ... for $39").
     let is_good = |b: &RawBlock| {
-        let len = b.text.chars().count();
+        let len = b.len;
         len >= 80 && b.link_chars * 3 < len
     };
     let first_good = kept.iter().position(|b| is_good(b)).unwrap_or(0);
     let last_good = kept.iter().rposition(|b| is_good(b)).unwrap_or(kept.len());
     for (i, b) in kept.iter().enumerate() {
-        let len = b.text.chars().count();
+        let len = b.len;
         let link_heavy = b.link_chars * 2 > len && len < 300;
         let teaser = b.internal_chars * 2 > len && len < 300;
         let outside = i < first_good || i > last_good;

@@ -59,7 +59,13 @@ pub(crate) fn parse_machine(raw: &str) -> Option<When> {
     }
     // ISO forms with a space, missing colon in the offset, or fractional seconds.
     let t = s.replacen(' ', "T", 1);
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M%:z",
+    ] {
         if let Ok(d) = DateTime::parse_from_str(&t, f) {
             return plausible(d.date_naive()).then_some(When::Zoned(d));
         }
@@ -67,8 +73,7 @@ pub(crate) fn parse_machine(raw: &str) -> Option<When> {
     if let Some(stripped) = t.strip_suffix('Z') {
         for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
             if let Ok(d) = NaiveDateTime::parse_from_str(stripped, f) {
-                return plausible(d.date())
-                    .then_some(When::Zoned(d.and_utc().fixed_offset()));
+                return plausible(d.date()).then_some(When::Zoned(d.and_utc().fixed_offset()));
             }
         }
     }
@@ -95,8 +100,18 @@ fn month(word: &str) -> Option<u32> {
         return None;
     }
     const NAMES: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     NAMES
         .iter()
@@ -123,8 +138,14 @@ pub(crate) fn find_in_text(text: &str) -> Option<When> {
             let b = w.as_bytes();
             for start in 0..=(b.len() - 10) {
                 let c = &b[start..start + 10];
-                if c[4] == b'-' && c[7] == b'-' && c.iter().enumerate().all(|(j, x)| j == 4 || j == 7 || x.is_ascii_digit()) {
-                    if let Some(d) = w.get(start..start + 10).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
+                if c[4] == b'-'
+                    && c[7] == b'-'
+                    && c.iter().enumerate().all(|(j, x)| j == 4 || j == 7 || x.is_ascii_digit())
+                {
+                    if let Some(d) = w
+                        .get(start..start + 10)
+                        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                    {
                         if plausible(d) {
                             return Some(When::Day(d));
                         }
@@ -158,7 +179,9 @@ pub(crate) fn find_in_text(text: &str) -> Option<When> {
         }
         let tw = next(k).trim_end_matches(',');
         if let Some((h, mi)) = tw.split_once(':') {
-            if let (Ok(mut h), Ok(mi)) = (h.parse::<u32>(), mi.get(..2).unwrap_or("x").parse::<u32>()) {
+            if let (Ok(mut h), Ok(mi)) =
+                (h.parse::<u32>(), mi.get(..2).unwrap_or("x").parse::<u32>())
+            {
                 let ampm = next(k + 1).to_ascii_lowercase();
                 let tail = tw.to_ascii_lowercase();
                 let pm = ampm.starts_with("p") || tail.ends_with("pm");
@@ -188,8 +211,12 @@ pub(crate) fn from_url(url: &str) -> Option<When> {
         let s = segs[i];
         if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
             let y: i32 = s.parse().ok()?;
-            let m = segs.get(i + 1).and_then(|m| (m.len() <= 2).then(|| m.parse::<u32>().ok()).flatten());
-            let d = segs.get(i + 2).and_then(|d| (d.len() <= 2).then(|| d.parse::<u32>().ok()).flatten());
+            let m = segs
+                .get(i + 1)
+                .and_then(|m| (m.len() <= 2).then(|| m.parse::<u32>().ok()).flatten());
+            let d = segs
+                .get(i + 2)
+                .and_then(|d| (d.len() <= 2).then(|| d.parse::<u32>().ok()).flatten());
             if let (Some(m), Some(d)) = (m, d) {
                 if let Some(day) = NaiveDate::from_ymd_opt(y, m, d).filter(|d| plausible(*d)) {
                     return Some(When::Day(day));
@@ -198,7 +225,10 @@ pub(crate) fn from_url(url: &str) -> Option<When> {
         }
         for piece in s.split(['-', '_', '.']).collect::<Vec<_>>().windows(3) {
             if piece[0].len() == 4 && piece[1].len() == 2 && piece[2].len() == 2 {
-                let (Ok(y), Ok(m), Ok(d)) = (piece[0].parse(), piece[1].parse(), piece[2].parse()) else { continue };
+                let (Ok(y), Ok(m), Ok(d)) = (piece[0].parse(), piece[1].parse(), piece[2].parse())
+                else {
+                    continue;
+                };
                 if let Some(day) = NaiveDate::from_ymd_opt(y, m, d).filter(|d| plausible(*d)) {
                     return Some(When::Day(day));
                 }
@@ -223,7 +253,10 @@ mod tests {
     fn machine_forms() {
         let r = |s| parse_machine(s).map(|w| w.render());
         assert_eq!(r("2019-11-19T10:05:00Z").as_deref(), Some("2019-11-19T10:05:00Z"));
-        assert_eq!(r("2019-11-19T10:05:00.123-05:00").as_deref(), Some("2019-11-19T10:05:00-05:00"));
+        assert_eq!(
+            r("2019-11-19T10:05:00.123-05:00").as_deref(),
+            Some("2019-11-19T10:05:00-05:00")
+        );
         assert_eq!(r("2019-11-19T10:05:00+0100").as_deref(), Some("2019-11-19T10:05:00+01:00"));
         assert_eq!(r("2019-11-19 10:05:00").as_deref(), Some("2019-11-19T10:05:00"));
         assert_eq!(r("Tue, 19 Nov 2019 10:05:00 GMT").as_deref(), Some("2019-11-19T10:05:00Z"));
@@ -236,7 +269,10 @@ mod tests {
     #[test]
     fn visible_datelines() {
         let r = |s| find_in_text(s).map(|w| w.render());
-        assert_eq!(r("Published November 19, 2019 at 10:32 a.m.").as_deref(), Some("2019-11-19T10:32:00"));
+        assert_eq!(
+            r("Published November 19, 2019 at 10:32 a.m.").as_deref(),
+            Some("2019-11-19T10:32:00")
+        );
         assert_eq!(r("Updated 3 Dec. 2020").as_deref(), Some("2020-12-03"));
         assert_eq!(r("Sept. 4, 2018 5:01 PM ET").as_deref(), Some("2018-09-04T17:01:00"));
         assert_eq!(r("May I say 4 things").as_deref(), None);

@@ -70,7 +70,10 @@ fn non_empty(s: &str) -> Option<String> {
 fn is_article_type(t: &str) -> bool {
     let t = t.rsplit('/').next().unwrap_or(t);
     t.ends_with("Article")
-        || matches!(t, "BlogPosting" | "LiveBlogPosting" | "Report" | "SocialMediaPosting" | "Posting")
+        || matches!(
+            t,
+            "BlogPosting" | "LiveBlogPosting" | "Report" | "SocialMediaPosting" | "Posting"
+        )
 }
 
 fn type_matches(v: &Value, pred: impl Fn(&str) -> bool) -> bool {
@@ -129,9 +132,25 @@ fn strings(v: &Value, out: &mut Vec<String>) {
 
 /// Role words that mark a byline part as a job title, not a name.
 const ROLES: &[&str] = &[
-    "reporter", "writer", "editor", "correspondent", "staff", "contributor", "columnist",
-    "journalist", "producer", "analyst", "bureau", "chief", "senior", "updated", "published",
-    "photographer", "news service", "contributing", "special to",
+    "reporter",
+    "writer",
+    "editor",
+    "correspondent",
+    "staff",
+    "contributor",
+    "columnist",
+    "journalist",
+    "producer",
+    "analyst",
+    "bureau",
+    "chief",
+    "senior",
+    "updated",
+    "published",
+    "photographer",
+    "news service",
+    "contributing",
+    "special to",
 ];
 
 /// Splits a byline into names: drops "By", roles, e-mail addresses and dates.
@@ -183,7 +202,9 @@ fn read_json_ld(text: &str, meta: &mut Meta) {
                 if article.is_none() && type_matches(v, is_article_type) {
                     article = Some(v);
                 }
-                if publisher_name.is_none() && type_matches(v, |t| t == "Organization" || t == "NewsMediaOrganization") {
+                if publisher_name.is_none()
+                    && type_matches(v, |t| t == "Organization" || t == "NewsMediaOrganization")
+                {
                     publisher_name = o.get("name").and_then(Value::as_str).and_then(non_empty);
                 }
             }
@@ -256,7 +277,12 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
                 return true;
             }
             let c = n.attr("class").unwrap_or("");
-            if (junk_class(c) && !c.contains("date") && !c.contains("time") && !c.contains("byline") && !c.contains("meta") && !c.contains("author"))
+            if (junk_class(c)
+                && !c.contains("date")
+                && !c.contains("time")
+                && !c.contains("byline")
+                && !c.contains("meta")
+                && !c.contains("author"))
                 || c.contains("related")
                 || c.contains("recommend")
             {
@@ -323,20 +349,30 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("script") => {
-                    if n.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) {
+                    if n.attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+                    {
                         json_ld.push(id);
                     }
                     return false;
                 }
-                local_name!("style") | local_name!("noscript") | local_name!("template") | local_name!("svg") => return false,
+                local_name!("style")
+                | local_name!("noscript")
+                | local_name!("template")
+                | local_name!("svg") => return false,
                 local_name!("meta") => {
-                    let key = n.attr("property").or_else(|| n.attr("name")).or_else(|| n.attr("itemprop"));
+                    let key = n
+                        .attr("property")
+                        .or_else(|| n.attr("name"))
+                        .or_else(|| n.attr("itemprop"));
                     let (Some(key), Some(content)) = (key, n.attr("content")) else { return false };
                     let key = key.trim().to_ascii_lowercase();
                     let content = content.trim();
                     match key.as_str() {
                         "og:title" => og_title = og_title.take().or_else(|| non_empty(content)),
-                        "twitter:title" => tw_title = tw_title.take().or_else(|| non_empty(content)),
+                        "twitter:title" => {
+                            tw_title = tw_title.take().or_else(|| non_empty(content))
+                        }
                         "og:site_name" | "application-name" if meta.site_name.is_none() => {
                             meta.site_name = non_empty(content)
                         }
@@ -354,7 +390,9 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                                 meta.modified.push((DateSource::Meta, d));
                             }
                         }
-                        "datepublished" | "pubdate" | "publishdate" | "publish-date" | "date" | "sailthru.date" | "parsely-pub-date" | "article.published" | "published_time" | "publication_date" => {
+                        "datepublished" | "pubdate" | "publishdate" | "publish-date" | "date"
+                        | "sailthru.date" | "parsely-pub-date" | "article.published"
+                        | "published_time" | "publication_date" => {
                             if let Some(d) = dates::parse_machine(content) {
                                 meta.published.push((DateSource::Meta, d));
                             }
@@ -364,7 +402,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                                 meta.modified.push((DateSource::Meta, d));
                             }
                         }
-                        "dc.date" | "dc.date.issued" | "dcterms.date" | "dcterms.issued" | "dcterms.created" | "dc.date.created" => {
+                        "dc.date" | "dc.date.issued" | "dcterms.date" | "dcterms.issued"
+                        | "dcterms.created" | "dc.date.created" => {
                             if let Some(d) = dates::parse_machine(content) {
                                 meta.published.push((DateSource::DublinCore, d));
                             }
@@ -381,7 +420,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                                 }
                             }
                         }
-                        "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author" | "byl" => {
+                        "author" | "article:author" | "dc.creator" | "sailthru.author"
+                        | "parsely-author" | "byl" => {
                             meta_authors.extend(split_byline(content));
                         }
                         _ => {}
@@ -389,7 +429,10 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("link") => {
-                    if n.attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w.eq_ignore_ascii_case("canonical"))) && canonical.is_none() {
+                    if n.attr("rel").is_some_and(|r| {
+                        r.split_whitespace().any(|w| w.eq_ignore_ascii_case("canonical"))
+                    }) && canonical.is_none()
+                    {
                         canonical = n.attr("href").and_then(non_empty);
                     }
                     return false;
@@ -397,7 +440,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                 local_name!("time") => {
                     if let Some(d) = n.attr("datetime").and_then(dates::parse_machine) {
                         let pubdate = n.attr("pubdate").is_some()
-                            || n.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datePublished"));
+                            || n.attr("itemprop")
+                                .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"));
                         time_dates.push((id, d, pubdate));
                     }
                 }
@@ -416,21 +460,42 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     }
                 }
             }
-            let class = n.attr("class").unwrap_or("").to_ascii_lowercase();
-            let rel = n.attr("rel").unwrap_or("");
-            if (rel == "author" || class.contains("byline") || class.split_whitespace().any(|c| c == "author" || c.ends_with("author-name") || c == "author-name")) && byline_nodes.len() < 8 {
+            let Some(class_raw) = n.attr("class").filter(|c| !c.is_empty()) else {
+                if n.attr("rel") == Some("author") && byline_nodes.len() < 8 {
+                    byline_nodes.push(id);
+                }
+                return true;
+            };
+            let class = class_raw.to_ascii_lowercase();
+            if (n.attr("rel") == Some("author")
+                || class.contains("byline")
+                || class
+                    .split_ascii_whitespace()
+                    .any(|c| c == "author" || c.ends_with("author-name")))
+                && byline_nodes.len() < 8
+            {
                 byline_nodes.push(id);
             }
             if subtitle_node.is_none()
-                && ["standfirst", "subtitle", "subheadline", "sub-headline", "dek", "deck", "strapline", "summary"]
-                    .iter()
-                    .any(|k| class.split(|c: char| c.is_whitespace() || c == '_' || c == '-').any(|w| w == *k) || class.contains(&format!("{k} ")) || class.ends_with(k))
+                && class.split(|c: char| c.is_ascii_whitespace() || c == '_' || c == '-').any(|w| {
+                    matches!(
+                        w,
+                        "standfirst"
+                            | "subtitle"
+                            | "subheadline"
+                            | "dek"
+                            | "deck"
+                            | "strapline"
+                            | "summary"
+                            | "subhead"
+                    )
+                })
                 && !in_boilerplate(dom, id)
             {
                 subtitle_node = Some(id);
             }
             if visible_dates.len() < 4
-                && (class.contains("date") || class.contains("time") || class.contains("published") || class.contains("dateline"))
+                && (class.contains("date") || class.contains("time") || class.contains("published"))
                 && !class.contains("update")
             {
                 let t = dom.text_of(id);
@@ -456,7 +521,9 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
         .flatten()
         .map(|t| strip_site(&clean(&t), site.as_deref()))
         .collect();
-    let h1 = h1s.iter().find(|h| declared.iter().any(|d| d == *h || d.contains(h.as_str()) || h.contains(d.as_str())));
+    let h1 = h1s.iter().find(|h| {
+        declared.iter().any(|d| d == *h || d.contains(h.as_str()) || h.contains(d.as_str()))
+    });
     meta.title = h1.cloned().or_else(|| declared.first().cloned()).or_else(|| h1s.first().cloned());
 
     if meta.byline.is_empty() {
@@ -479,7 +546,9 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
         meta.section = meta_sections;
     }
     if meta.subtitle.is_none() {
-        meta.subtitle = subtitle_node.and_then(|id| non_empty(&dom.text_of(id))).filter(|s| s.len() < 600 && Some(s) != meta.title.as_ref());
+        meta.subtitle = subtitle_node
+            .and_then(|id| non_empty(&dom.text_of(id)))
+            .filter(|s| s.len() < 600 && Some(s) != meta.title.as_ref());
     }
     for (id, d, pubdate) in &time_dates {
         if !in_boilerplate(dom, *id) {
@@ -617,7 +686,10 @@ impl Meta {
             section: self.section,
             site_name: self.site_name,
             canonical_url: self.canonical_url.clone(),
-            language: self.html_lang.map(|l| l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()).filter(|l| !l.is_empty()),
+            language: self
+                .html_lang
+                .map(|l| l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase())
+                .filter(|l| !l.is_empty()),
             lead_image: self.lead_image,
             ..Article::default()
         };
@@ -667,7 +739,9 @@ pub(crate) fn finish_dates(
             }
         }
         let (src, best) = *list.first()?;
-        if let Some((osrc, other)) = list.iter().find(|(s, d)| *s != src && *s != DateSource::Url && (d.day() - best.day()).num_days().abs() > 1) {
+        if let Some((osrc, other)) = list.iter().find(|(s, d)| {
+            *s != src && *s != DateSource::Url && (d.day() - best.day()).num_days().abs() > 1
+        }) {
             diags.push(Diagnostic::warning(
                 "date_conflict",
                 format!(
@@ -692,7 +766,7 @@ pub(crate) fn language(body: &str) -> Option<String> {
     if body.len() < 40 {
         return None;
     }
-    let mut end = body.len().min(3000);
+    let mut end = body.len().min(1200);
     while !body.is_char_boundary(end) {
         end -= 1;
     }
@@ -705,14 +779,54 @@ pub(crate) fn language(body: &str) -> Option<String> {
 
 fn iso639_1(code3: &'static str) -> &'static str {
     match code3 {
-        "eng" => "en", "fra" => "fr", "deu" => "de", "spa" => "es", "ita" => "it", "por" => "pt",
-        "nld" => "nl", "rus" => "ru", "ukr" => "uk", "pol" => "pl", "ces" => "cs", "slk" => "sk",
-        "swe" => "sv", "dan" => "da", "nob" => "nb", "fin" => "fi", "tur" => "tr", "ara" => "ar",
-        "heb" => "he", "pes" => "fa", "hin" => "hi", "ben" => "bn", "urd" => "ur", "jpn" => "ja",
-        "kor" => "ko", "cmn" => "zh", "vie" => "vi", "tha" => "th", "ind" => "id", "ell" => "el",
-        "hun" => "hu", "ron" => "ro", "bul" => "bg", "hrv" => "hr", "srp" => "sr", "slv" => "sl",
-        "lit" => "lt", "lav" => "lv", "est" => "et", "cat" => "ca", "afr" => "af", "swa" => "sw",
-        "yor" => "yo", "hau" => "ha", "ibo" => "ig", "tgl" => "tl", "msa" => "ms", "tam" => "ta",
+        "eng" => "en",
+        "fra" => "fr",
+        "deu" => "de",
+        "spa" => "es",
+        "ita" => "it",
+        "por" => "pt",
+        "nld" => "nl",
+        "rus" => "ru",
+        "ukr" => "uk",
+        "pol" => "pl",
+        "ces" => "cs",
+        "slk" => "sk",
+        "swe" => "sv",
+        "dan" => "da",
+        "nob" => "nb",
+        "fin" => "fi",
+        "tur" => "tr",
+        "ara" => "ar",
+        "heb" => "he",
+        "pes" => "fa",
+        "hin" => "hi",
+        "ben" => "bn",
+        "urd" => "ur",
+        "jpn" => "ja",
+        "kor" => "ko",
+        "cmn" => "zh",
+        "vie" => "vi",
+        "tha" => "th",
+        "ind" => "id",
+        "ell" => "el",
+        "hun" => "hu",
+        "ron" => "ro",
+        "bul" => "bg",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "slv" => "sl",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "cat" => "ca",
+        "afr" => "af",
+        "swa" => "sw",
+        "yor" => "yo",
+        "hau" => "ha",
+        "ibo" => "ig",
+        "tgl" => "tl",
+        "msa" => "ms",
+        "tam" => "ta",
         other => other,
     }
 }

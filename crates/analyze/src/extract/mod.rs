@@ -162,7 +162,10 @@ pub fn extract_html(html: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnost
     if paragraphs.is_empty() {
         diags.push(Diagnostic::warning("no_body", "no article body found"));
     } else if !body.container.is_empty() {
-        diags.push(Diagnostic::info("body_container", format!("body taken from {}", body.container)));
+        diags.push(Diagnostic::info(
+            "body_container",
+            format!("body taken from {}", body.container),
+        ));
     }
     if !body.dropped.is_empty() {
         diags.push(Diagnostic::info(

@@ -107,7 +107,10 @@ fn find_close(html: &str, from: usize, name: &[u8]) -> Option<usize> {
         let off = next_lt(html, i)?;
         let lt = i + off;
         let r = &b[lt..];
-        if r.len() >= name.len() + 2 && r[1] == b'/' && r[2..2 + name.len()].eq_ignore_ascii_case(name) {
+        if r.len() >= name.len() + 2
+            && r[1] == b'/'
+            && r[2..2 + name.len()].eq_ignore_ascii_case(name)
+        {
             return Some(lt);
         }
         i = lt + 1;

@@ -9,10 +9,36 @@ use super::{Article, Block, BlockKind};
 
 /// Section labels a report may open with.
 const LABELS: &[&str] = &[
-    "breaking news", "breaking", "news", "world", "politics", "business", "sport", "sports",
-    "opinion", "analysis", "live", "update", "exclusive", "local", "national", "international",
-    "metro", "entertainment", "technology", "health", "science", "africa", "europe", "asia",
-    "americas", "middle east", "economy", "markets", "just in", "developing story",
+    "breaking news",
+    "breaking",
+    "news",
+    "world",
+    "politics",
+    "business",
+    "sport",
+    "sports",
+    "opinion",
+    "analysis",
+    "live",
+    "update",
+    "exclusive",
+    "local",
+    "national",
+    "international",
+    "metro",
+    "entertainment",
+    "technology",
+    "health",
+    "science",
+    "africa",
+    "europe",
+    "asia",
+    "americas",
+    "middle east",
+    "economy",
+    "markets",
+    "just in",
+    "developing story",
 ];
 
 fn ends_like_sentence(line: &str) -> bool {
@@ -37,7 +63,11 @@ fn is_label(line: &str) -> bool {
 /// Whether a line is a comment-section disclaimer or similar trailer.
 fn disclaimer(line: &str) -> bool {
     let l = line.to_lowercase();
-    (l.contains("comment") && (l.contains("do not reflect") || l.contains("not necessarily reflect") || l.contains("moderat") || l.contains("opinions")))
+    (l.contains("comment")
+        && (l.contains("do not reflect")
+            || l.contains("not necessarily reflect")
+            || l.contains("moderat")
+            || l.contains("opinions")))
         || l.starts_with("all rights reserved")
         || l.starts_with("copyright")
         || l.starts_with('©')
@@ -55,8 +85,11 @@ pub(crate) fn split_paragraphs(text: &str) -> Vec<Block> {
 /// Reads a plain-text report.
 pub(crate) fn extract(input: &str, diags: &mut Vec<Diagnostic>) -> Article {
     let mut article = Article::default();
-    let lines: Vec<String> =
-        input.lines().map(|l| clean(&l.replace('\u{feff}', ""))).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<String> = input
+        .lines()
+        .map(|l| clean(&l.replace('\u{feff}', "")))
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut i = 0;
     // Leading labels ("Breaking News").
     while i < lines.len() && is_label(&lines[i]) {
