@@ -84,7 +84,10 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         anyhow::ensure!(self.store.batch_size > 0, "store.batch_size must be at least 1");
-        anyhow::ensure!(!self.http.user_agent.trim().is_empty(), "http.user_agent must not be empty");
+        anyhow::ensure!(
+            !self.http.user_agent.trim().is_empty(),
+            "http.user_agent must not be empty"
+        );
         anyhow::ensure!(self.http.max_concurrency > 0, "http.max_concurrency must be at least 1");
         anyhow::ensure!(
             self.http.per_host_concurrency > 0,

@@ -122,10 +122,10 @@ pub fn normalize_outlet(raw: &str) -> String {
     }
     if !s.contains(' ') {
         // A host: drop port, trailing dot and the usual mobile/www prefixes.
-        if let Some((host, _port)) = s.rsplit_once(':') {
-            if !host.contains(':') {
-                s = host.to_string();
-            }
+        if let Some((host, _port)) = s.rsplit_once(':')
+            && !host.contains(':')
+        {
+            s = host.to_string();
         }
         s = s.trim_end_matches('.').to_string();
         for prefix in ["www.", "m.", "amp.", "mobile."] {

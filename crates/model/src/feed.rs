@@ -66,7 +66,12 @@ pub struct FeedRecord {
 
 impl FeedRecord {
     /// A fresh subscription, due at once.
-    pub fn new(url: String, title: Option<String>, site_url: Option<String>, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        url: String,
+        title: Option<String>,
+        site_url: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
         FeedRecord {
             url,
             title,

@@ -8,11 +8,46 @@ use url::Url;
 
 /// Query parameters that only track the reader and never select content.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid",
-    "_ga", "_gl", "ref_src", "ref_url", "cmpid", "ocid", "smid", "smtyp", "ito", "ns_mchannel",
-    "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "spm", "share", "s_cid", "rss", "feature",
-    "__twitter_impression", "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3",
-    "at_custom4", "CMP", "mbid", "guccounter", "guce_referrer", "guce_referrer_sig",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gclsrc",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "yclid",
+    "igshid",
+    "_ga",
+    "_gl",
+    "ref_src",
+    "ref_url",
+    "cmpid",
+    "ocid",
+    "smid",
+    "smtyp",
+    "ito",
+    "ns_mchannel",
+    "ns_source",
+    "ns_campaign",
+    "ns_linkname",
+    "ns_fee",
+    "spm",
+    "share",
+    "s_cid",
+    "rss",
+    "feature",
+    "__twitter_impression",
+    "at_medium",
+    "at_campaign",
+    "at_custom1",
+    "at_custom2",
+    "at_custom3",
+    "at_custom4",
+    "CMP",
+    "mbid",
+    "guccounter",
+    "guce_referrer",
+    "guce_referrer_sig",
 ];
 
 fn is_tracking(name: &str) -> bool {
@@ -33,8 +68,11 @@ pub fn canonicalize(raw: &str) -> Option<String> {
     url.host_str()?;
     url.set_fragment(None);
     // `url` already lower-cases the host and drops default ports.
-    let kept: Vec<(String, String)> =
-        url.query_pairs().filter(|(k, _)| !is_tracking(k)).map(|(k, v)| (k.into(), v.into())).collect();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking(k))
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
     if kept.is_empty() {
         url.set_query(None);
     } else {
@@ -73,7 +111,10 @@ mod tests {
             "https://example.com/a/b?id=3"
         );
         assert_eq!(canonicalize("http://example.com").unwrap(), "http://example.com/");
-        assert_eq!(canonicalize("http://example.com/?utm_medium=rss").unwrap(), "http://example.com/");
+        assert_eq!(
+            canonicalize("http://example.com/?utm_medium=rss").unwrap(),
+            "http://example.com/"
+        );
     }
 
     #[test]

@@ -90,6 +90,11 @@ CREATE TABLE feeds (
 );
 "#,
     },
+    Migration {
+        version: 3,
+        description: "index versions by content hash, so re-ingesting any earlier version is a no-op",
+        sql: "CREATE INDEX versions_doc_hash ON versions(document_id, content_hash);",
+    },
 ];
 
 /// The newest schema version this build knows.

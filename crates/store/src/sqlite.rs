@@ -136,6 +136,9 @@ impl SqliteStore {
                    LEFT JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
                   WHERE d.key = ?1",
             )?;
+            let mut known_hash = tx.prepare_cached(
+                "SELECT 1 FROM versions WHERE document_id = ?1 AND content_hash = ?2 LIMIT 1",
+            )?;
             // The `last_seen < ?2` guard skips the row write when nothing would change.
             let mut touch = tx.prepare_cached(
                 "UPDATE documents SET last_seen = ?2 WHERE id = ?1 AND last_seen < ?2",
@@ -168,6 +171,13 @@ impl SqliteStore {
                     .optional()?;
                 let (id, version, outcome) = match found {
                     Some((id, _, Some(latest))) if latest == hash => {
+                        touch.execute(params![id, fetched])?;
+                        outcomes.push(IngestOutcome::Unchanged);
+                        continue;
+                    }
+                    // Content identical to an earlier version (an old copy read again after
+                    // the corrected one) is not news either: re-ingesting never adds versions.
+                    Some((id, _, _)) if known_hash.exists(params![id, hash]).unwrap_or(false) => {
                         touch.execute(params![id, fetched])?;
                         outcomes.push(IngestOutcome::Unchanged);
                         continue;

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
-use model::Store;
 
 use super::{Ctx, exit_code, open_store};
 use crate::cmd::ingest::{ingest_inputs, print_summary};

@@ -94,7 +94,9 @@ pub fn run(ctx: &Ctx, cmd: FeedsCommand) -> Result<ExitCode> {
                     rows.push(vec![
                         f.url.clone(),
                         f.state.as_str().to_string(),
-                        f.last_fetch.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into()),
+                        f.last_fetch
+                            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_else(|| "-".into()),
                         f.last_status.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
                         f.last_error.clone().or_else(|| f.title.clone()).unwrap_or_default(),
                     ]);

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use model::{Stats, Store};
+use model::Stats;
 
 use super::Ctx;
 use crate::output::table;
@@ -30,10 +30,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
 
 /// The human-readable form of the counts.
 pub fn render(s: &Stats) -> String {
-    let mut out = format!(
-        "{} documents, {} versions, {} feeds\n",
-        s.documents, s.versions, s.feeds
-    );
+    let mut out =
+        format!("{} documents, {} versions, {} feeds\n", s.documents, s.versions, s.feeds);
     for (title, rows) in [
         ("by source", &s.by_source),
         ("by day", &s.by_day),

@@ -91,7 +91,9 @@ fn stdin_is_read() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"<html><head><title>T</title></head><body><p>Hello from stdin.</p></body></html>")
+        .write_all(
+            b"<html><head><title>T</title></head><body><p>Hello from stdin.</p></body></html>",
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -109,7 +111,10 @@ fn local_feed_is_polled_and_stored() {
     let mut routes = HashMap::new();
     routes.insert("/a.html".to_string(), ("text/html".to_string(), page("Alpha")));
     routes.insert("/b.html".to_string(), ("text/html".to_string(), page("Beta")));
-    routes.insert("/robots.txt".to_string(), ("text/plain".to_string(), b"User-agent: *\nAllow: /\n".to_vec()));
+    routes.insert(
+        "/robots.txt".to_string(),
+        ("text/plain".to_string(), b"User-agent: *\nAllow: /\n".to_vec()),
+    );
     let placeholder = Server::start(HashMap::new());
     drop(placeholder);
     let server = Server::start(routes.clone());
@@ -126,9 +131,9 @@ fn local_feed_is_polled_and_stored() {
     let data = tmp.path().join("data");
     let (out, _, se) = run(ww(&data).args(["feeds", "add", &feed_url]));
     assert!(out.status.success(), "{se}");
-    let (out, so, se) = run(
-        ww(&data).env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1").args(["-q", "poll", "--once", "--json"]),
-    );
+    let (out, so, se) = run(ww(&data)
+        .env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1")
+        .args(["-q", "poll", "--once", "--json"]));
     assert!(out.status.success(), "{so}\n{se}");
     let s: serde_json::Value = serde_json::from_str(so.lines().last().unwrap()).unwrap();
     assert_eq!(s["new"].as_u64(), Some(2), "{s} {se}");

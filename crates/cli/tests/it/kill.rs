@@ -60,7 +60,11 @@ fn kill_during_ingest_loses_nothing_reported() {
     let stats: serde_json::Value = serde_json::from_str(&so).unwrap();
     let docs = stats["documents"].as_u64().unwrap();
     assert!(docs >= reported, "reported {reported} stored, found {docs}");
-    assert_eq!(stats["versions"].as_u64(), Some(docs), "every document has exactly its one version");
+    assert_eq!(
+        stats["versions"].as_u64(),
+        Some(docs),
+        "every document has exactly its one version"
+    );
     // Finishing the ingest afterwards stores the rest, with no duplicates.
     let (s, se, ok) = ingest_json(&data, &[&jsonl]);
     assert!(ok, "{se}");

@@ -1,6 +1,6 @@
 //! Property tests: re-ingest is idempotent and versions follow content changes exactly.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use model::{IngestOutcome, RawDocument, Store};
 use proptest::prelude::*;
@@ -14,13 +14,24 @@ fn docs(seq: &[(u8, u8)]) -> Vec<RawDocument> {
     seq.iter().map(|&(k, c)| doc(&format!("k{k}"), CONTENTS[c as usize])).collect()
 }
 
-/// What a correct store answers, from a map of key to latest content hash.
-fn reference(seen: &mut HashMap<String, String>, docs: &[RawDocument]) -> Vec<IngestOutcome> {
+/// What a correct store answers, from a map of key to every content hash stored for it.
+fn reference(
+    seen: &mut HashMap<String, HashSet<String>>,
+    docs: &[RawDocument],
+) -> Vec<IngestOutcome> {
     docs.iter()
-        .map(|d| match seen.insert(d.key.0.clone(), d.content_hash()) {
-            None => IngestOutcome::New,
-            Some(old) if old == d.content_hash() => IngestOutcome::Unchanged,
-            Some(_) => IngestOutcome::NewVersion,
+        .map(|d| match seen.get_mut(d.key.as_str()) {
+            None => {
+                seen.insert(d.key.0.clone(), HashSet::from([d.content_hash()]));
+                IngestOutcome::New
+            }
+            Some(hashes) => {
+                if hashes.insert(d.content_hash()) {
+                    IngestOutcome::NewVersion
+                } else {
+                    IngestOutcome::Unchanged
+                }
+            }
         })
         .collect()
 }
