@@ -366,17 +366,24 @@ fn single_document(
     })
 }
 
-/// A plain-text report's headline, when it plainly has one: among the first three non-empty
-/// lines, the first of at least four words that does not read like a sentence of body text.
-/// Short labels ("Breaking News") are passed over.
+/// A plain-text report's headline, when it plainly has one: among the first four non-empty
+/// lines, the first with at least four words (datelines, section labels such as
+/// "World | Review", mastheads and bylines are passed over) that does not read like a sentence of
+/// body text.
 pub fn text_title(content: &str) -> Option<String> {
-    for line in content.lines().map(str::trim).filter(|l| !l.is_empty()).take(3) {
+    let lines: Vec<&str> = content.lines().take(200).map(str::trim).collect();
+    let candidates = lines.iter().enumerate().filter(|(_, l)| !l.is_empty()).take(4);
+    for (i, line) in candidates {
         let line = line.trim_start_matches('#').trim();
-        let words = line.split_whitespace().count();
-        if words < 4 {
+        let words = line.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+        let lower = line.to_lowercase();
+        if words < 4 || lower.starts_with("by ") || lower.starts_with("published") {
             continue;
         }
-        if words > 30 || line.chars().count() > 250 || line.ends_with('.') {
+        // A line that runs on into a lower-case line is wrapped prose, not a headline.
+        let runs_on =
+            lines.get(i + 1).and_then(|n| n.chars().next()).is_some_and(char::is_lowercase);
+        if words > 30 || line.chars().count() > 250 || line.ends_with('.') || runs_on {
             return None;
         }
         return Some(line.to_string());
@@ -704,6 +711,14 @@ mod tests {
             )
         );
         assert_eq!(text_title("This is a sentence of body text that ends.\nMore."), None);
+        assert_eq!(
+            text_title("# Notes\nThe corpus used by the demo and the\ngolden tests: twenty"),
+            None
+        );
+        let t = "BRELSFORD EVENING STAR\nWednesday, June 7, 2017\nUnion seeks written promise on jobs\n";
+        assert_eq!(text_title(t).as_deref(), Some("Union seeks written promise on jobs"));
+        let t = "World | Continental Review\nBy Marta Lindqvist-Oduya of the desk\nPutin holds fire as expulsions take effect";
+        assert_eq!(text_title(t).as_deref(), Some("Putin holds fire as expulsions take effect"));
     }
 
     #[test]
