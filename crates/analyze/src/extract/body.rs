@@ -44,13 +44,13 @@ pub(crate) struct BodyResult {
 pub(crate) fn describe(dom: &Dom, id: NodeId) -> String {
     let n = dom.node(id);
     let mut s = n.local().map(|l| l.to_string()).unwrap_or_default();
-    if let Some(c) = n.attr("class") {
+    if let Some(c) = n.attr(&local_name!("class")) {
         for w in c.split_whitespace().take(3) {
             s.push('.');
             s.push_str(w);
         }
     }
-    if let Some(i) = n.attr("id") {
+    if let Some(i) = n.attr(&local_name!("id")) {
         s.push('#');
         s.push_str(i);
     }
@@ -343,6 +343,14 @@ fn content_class(value: &str) -> bool {
     value.split_ascii_whitespace().any(|token| Words::of(token).any(CONTENT_WORDS, &[]))
 }
 
+/// [`junk_class`] with a per-page memo.
+fn cached_junk<'a>(cache: &mut std::collections::HashMap<&'a str, bool>, value: &'a str) -> bool {
+    if value.is_empty() {
+        return false;
+    }
+    *cache.entry(value).or_insert_with(|| junk_class(value))
+}
+
 /// Per-node facts gathered in the first pass.
 struct Facts {
     /// Raw text length (chars, whitespace-collapsed approx.) of each subtree.
@@ -352,17 +360,17 @@ struct Facts {
 /// Whether an element is hidden or decorative by its attributes.
 fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
     let n = dom.node(id);
-    if n.attr("hidden").is_some() || n.attr("aria-hidden") == Some("true") {
+    if n.attr(&local_name!("hidden")).is_some() || n.attr(&local_name!("aria-hidden")) == Some("true") {
         return true;
     }
-    if let Some(style) = n.attr("style").filter(|s| s.contains("none") || s.contains("hidden")) {
+    if let Some(style) = n.attr(&local_name!("style")).filter(|s| s.contains("none") || s.contains("hidden")) {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         let s = s.to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
             return true;
         }
     }
-    if let Some(role) = n.attr("role") {
+    if let Some(role) = n.attr(&local_name!("role")) {
         if matches!(
             role,
             "navigation"
@@ -447,6 +455,8 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
         pre_depth: 0,
     });
     let pre_c = std::cell::RefCell::new((&mut pre, &mut post, &mut counter));
+    // Pages repeat the same class strings on many elements: judge each string once.
+    let mut cache: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
 
     fn flush(dom: &Dom, st: &mut State, pre: &[u32]) {
         let text = st.buf.trim();
@@ -508,8 +518,8 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                     if hidden_by_attrs(dom, id) && len * 2 < total {
                         return false;
                     }
-                    let class = node.attr("class").unwrap_or("");
-                    let ident = node.attr("id").unwrap_or("");
+                    let class = node.attr(&local_name!("class")).unwrap_or("");
+                    let ident = node.attr(&local_name!("id")).unwrap_or("");
                     let protected = matches!(
                         *tag,
                         local_name!("article")
@@ -518,7 +528,7 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                             | local_name!("html")
                     );
                     if !protected
-                        && (junk_class(class) || junk_class(ident))
+                        && (cached_junk(&mut cache, class) || cached_junk(&mut cache, ident))
                         && !(content_class(class) || content_class(ident))
                         && (len as f64) < 0.4 * total as f64
                     {
@@ -550,7 +560,7 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                     match *tag {
                         local_name!("a") => {
                             s.link_depth += 1;
-                            if internal_link(node.attr("href"), host) {
+                            if internal_link(node.attr(&local_name!("href")), host) {
                                 s.internal_depth += 1;
                             }
                         }
@@ -581,7 +591,7 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
             match *tag {
                 local_name!("a") => {
                     s.link_depth = s.link_depth.saturating_sub(1);
-                    if internal_link(node.attr("href"), host) {
+                    if internal_link(node.attr(&local_name!("href")), host) {
                         s.internal_depth = s.internal_depth.saturating_sub(1);
                     }
                 }
@@ -901,7 +911,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
                 break;
             }
             let an = dom.node(a);
-            let class = an.attr("class").unwrap_or("");
+            let class = an.attr(&local_name!("class")).unwrap_or("");
             if !class.is_empty() {
                 let same: Vec<NodeId> = dom
                     .children(p)
@@ -910,7 +920,7 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
                             || (pre[c as usize] != 0
                                 && good[c as usize] > 0
                                 && dom.node(c).local() == an.local()
-                                && dom.node(c).attr("class") == Some(class))
+                                && dom.node(c).attr(&local_name!("class")) == Some(class))
                     })
                     .collect();
                 if same.len() > 1 {

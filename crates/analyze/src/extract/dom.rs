@@ -66,10 +66,10 @@ impl Node {
     }
 
     /// An attribute's value by local name.
-    pub fn attr(&self, local: &str) -> Option<&str> {
+    pub fn attr(&self, local: &LocalName) -> Option<&str> {
         match &self.data {
             NodeData::Element { attrs, .. } => {
-                attrs.iter().find(|a| &*a.name.local == local).map(|a| &*a.value)
+                attrs.iter().find(|a| a.name.local == *local).map(|a| &*a.value)
             }
             _ => None,
         }

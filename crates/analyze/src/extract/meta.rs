@@ -4,7 +4,7 @@
 //! Dates from scripts other than JSON-LD, and from boilerplate boxes (related stories), are
 //! never read; dates after the fetch time are refused with a diagnostic.
 
-use html5ever::local_name;
+use html5ever::{LocalName, local_name};
 use model::Diagnostic;
 use serde_json::Value;
 
@@ -276,7 +276,7 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
             if matches!(*l, local_name!("nav") | local_name!("aside") | local_name!("footer")) {
                 return true;
             }
-            let c = n.attr("class").unwrap_or("");
+            let c = n.attr(&local_name!("class")).unwrap_or("");
             if (junk_class(c)
                 && !c.contains("date")
                 && !c.contains("time")
@@ -340,7 +340,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
             let Some(tag) = n.local() else { return matches!(n.data, NodeData::Document) };
             match *tag {
                 local_name!("html") => {
-                    meta.html_lang = n.attr("lang").and_then(non_empty);
+                    meta.html_lang = n.attr(&local_name!("lang")).and_then(non_empty);
                 }
                 local_name!("title") => {
                     if title_tag.is_none() {
@@ -349,7 +349,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("script") => {
-                    if n.attr("type")
+                    if n.attr(&local_name!("type"))
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
                     {
                         json_ld.push(id);
@@ -362,10 +362,10 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                 | local_name!("svg") => return false,
                 local_name!("meta") => {
                     let key = n
-                        .attr("property")
-                        .or_else(|| n.attr("name"))
-                        .or_else(|| n.attr("itemprop"));
-                    let (Some(key), Some(content)) = (key, n.attr("content")) else { return false };
+                        .attr(&local_name!("property"))
+                        .or_else(|| n.attr(&local_name!("name")))
+                        .or_else(|| n.attr(&local_name!("itemprop")));
+                    let (Some(key), Some(content)) = (key, n.attr(&local_name!("content"))) else { return false };
                     let key = key.trim().to_ascii_lowercase();
                     let content = content.trim();
                     match key.as_str() {
@@ -429,18 +429,18 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("link") => {
-                    if n.attr("rel").is_some_and(|r| {
+                    if n.attr(&local_name!("rel")).is_some_and(|r| {
                         r.split_whitespace().any(|w| w.eq_ignore_ascii_case("canonical"))
                     }) && canonical.is_none()
                     {
-                        canonical = n.attr("href").and_then(non_empty);
+                        canonical = n.attr(&local_name!("href")).and_then(non_empty);
                     }
                     return false;
                 }
                 local_name!("time") => {
-                    if let Some(d) = n.attr("datetime").and_then(dates::parse_machine) {
-                        let pubdate = n.attr("pubdate").is_some()
-                            || n.attr("itemprop")
+                    if let Some(d) = n.attr(&local_name!("datetime")).and_then(dates::parse_machine) {
+                        let pubdate = n.attr(&LocalName::from("pubdate")).is_some()
+                            || n.attr(&local_name!("itemprop"))
                                 .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"));
                         time_dates.push((id, d, pubdate));
                     }
@@ -453,21 +453,22 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                 local_name!("figure") => figures.push(id),
                 _ => {}
             }
-            if let Some(ip) = n.attr("itemprop") {
+            if let Some(ip) = n.attr(&local_name!("itemprop")) {
                 if ip.eq_ignore_ascii_case("datePublished") && *tag != local_name!("time") {
-                    if let Some(d) = n.attr("content").and_then(dates::parse_machine) {
+                    if let Some(d) = n.attr(&local_name!("content")).and_then(dates::parse_machine) {
                         time_dates.push((id, d, true));
                     }
                 }
             }
-            let Some(class_raw) = n.attr("class").filter(|c| !c.is_empty()) else {
-                if n.attr("rel") == Some("author") && byline_nodes.len() < 8 {
+            let Some(class_raw) = n.attr(&local_name!("class")).filter(|c| !c.is_empty()) else {
+                if n.attr(&local_name!("rel")) == Some("author") && byline_nodes.len() < 8 {
                     byline_nodes.push(id);
                 }
                 return true;
             };
-            let class = class_raw.to_ascii_lowercase();
-            if (n.attr("rel") == Some("author")
+            // Class names are matched as written (they are nearly always lower case).
+            let class = class_raw;
+            if (n.attr(&local_name!("rel")) == Some("author")
                 || class.contains("byline")
                 || class
                     .split_ascii_whitespace()
@@ -600,10 +601,10 @@ fn resolve(u: &str, base: Option<&str>) -> String {
 
 fn img_src(dom: &Dom, id: NodeId) -> Option<String> {
     let n = dom.node(id);
-    n.attr("src")
+    n.attr(&local_name!("src"))
         .filter(|s| !s.starts_with("data:"))
-        .or_else(|| n.attr("data-src"))
-        .or_else(|| n.attr("srcset").and_then(|s| s.split_whitespace().next()))
+        .or_else(|| n.attr(&LocalName::from("data-src")))
+        .or_else(|| n.attr(&local_name!("srcset")).and_then(|s| s.split_whitespace().next()))
         .and_then(non_empty)
 }
 
@@ -629,7 +630,7 @@ fn caption_text(dom: &Dom, cap: NodeId) -> String {
                     true
                 }
                 NodeData::Element { .. } => {
-                    let c = n.attr("class").unwrap_or("").to_ascii_lowercase();
+                    let c = n.attr(&local_name!("class")).unwrap_or("").to_ascii_lowercase();
                     !(c.contains("credit") || c.contains("copyright") || c.contains("source"))
                 }
                 _ => true,
@@ -766,7 +767,7 @@ pub(crate) fn language(body: &str) -> Option<String> {
     if body.len() < 40 {
         return None;
     }
-    let mut end = body.len().min(1200);
+    let mut end = body.len().min(600);
     while !body.is_char_boundary(end) {
         end -= 1;
     }

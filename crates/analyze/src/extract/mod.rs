@@ -176,7 +176,11 @@ pub fn extract_html(html: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnost
     let body_text = join_body(&paragraphs);
     let (mut article, dates) = meta.into_article();
     meta::finish_dates(&mut article, dates, &paragraphs, opts, &mut diags);
-    article.language = meta::language(&body_text).or(article.language);
+    // The page's declared language (`<html lang>`, JSON-LD `inLanguage`) is trusted when
+    // present; whatlang reads the body otherwise.
+    if article.language.is_none() {
+        article.language = meta::language(&body_text);
+    }
     article.paragraphs = paragraphs;
     article.body = body_text;
     (article, diags)
