@@ -300,7 +300,9 @@ pub struct DocInput {
 ///
 /// The key is the canonical URL — the page's `rel=canonical` (or `og:url`) resolved against its URL
 /// and canonicalised, else the canonicalised URL — or, without any URL, a hash of the content.
-/// The outlet is `og:site_name`, else the `source` hint, else the host, normalised.
+/// The outlet is the host (without `www.`), else `og:site_name`, else the `source` hint,
+/// normalised. The host comes first because it is the one name every page and feed of an outlet
+/// shares; site names and JSONL `source` fields are spelled differently from page to page.
 pub fn build_document(input: DocInput) -> RawDocument {
     let DocInput {
         url,
@@ -339,11 +341,9 @@ pub fn build_document(input: DocInput) -> RawDocument {
     let canonical_url = declared.or(url_canonical);
     let key = DocKey::for_document(canonical_url.as_deref(), &content);
     let host = canonical_url.as_deref().or(url.as_deref()).and_then(model::url::host);
-    let outlet = meta
-        .site_name
-        .clone()
+    let outlet = host
+        .or(meta.site_name.clone())
         .or(source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
-        .or(host)
         .map(|o| normalize_outlet(&o))
         .filter(|o| !o.is_empty());
     let title = title.map(|t| clean_text(&t)).filter(|t| !t.is_empty()).or(meta.title);
@@ -416,7 +416,7 @@ mod tests {
             diagnostics: vec![],
         });
         assert_eq!(d.key.as_str(), "https://www.example.com/news/fire-docks");
-        assert_eq!(d.outlet.as_deref(), Some("the daily example"));
+        assert_eq!(d.outlet.as_deref(), Some("example.com"));
         assert_eq!(d.title.as_deref(), Some("Fire at the & docks"));
     }
 

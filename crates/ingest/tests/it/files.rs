@@ -31,7 +31,7 @@ fn canonical_url_from_rel_canonical() {
         d.canonical_url.as_deref(),
         Some("https://www.daily-example.com/news/2024/05/port-fire")
     );
-    assert_eq!(d.outlet.as_deref(), Some("daily example"));
+    assert_eq!(d.outlet.as_deref(), Some("daily-example.com"));
     assert_eq!(d.title.as_deref(), Some("Port fire contained after six hours | Daily Example"));
     assert_eq!(d.published, Some(Utc.with_ymd_and_hms(2024, 5, 1, 10, 30, 0).unwrap()));
     assert_eq!(d.source_kind, SourceKind::File);
@@ -64,7 +64,7 @@ fn jsonl_bad_line_continues() {
     let (docs, errs) = read(&path, &ReadOptions::default());
     assert_eq!(docs.len(), 3, "{errs:?}");
     assert_eq!(docs[0].key.as_str(), "https://www.example.com/a");
-    assert_eq!(docs[0].outlet.as_deref(), Some("example news"));
+    assert_eq!(docs[0].outlet.as_deref(), Some("example.com"));
     assert_eq!(docs[0].title.as_deref(), Some("First"));
     assert_eq!(docs[0].source_kind, SourceKind::Jsonl);
     assert_eq!(docs[0].origin, format!("{}:1", path.display()));
