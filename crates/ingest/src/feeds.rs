@@ -14,6 +14,8 @@ use crate::{Error, Result};
 
 /// Most items taken from one feed or sitemap (sitemaps allow 50,000 URLs).
 pub const MAX_ITEMS: usize = 50_000;
+/// Largest decompressed gzipped feed or sitemap accepted (the sitemap protocol's own limit).
+pub const MAX_FEED_BYTES: u64 = 50 << 20;
 /// Most child sitemaps taken from one sitemap index.
 pub const MAX_CHILD_SITEMAPS: usize = 1_000;
 
@@ -45,6 +47,23 @@ pub struct FeedItem {
 /// against `base_url`. Entries without a usable link are skipped. Sitemap indexes yield
 /// [`ItemKind::Sitemap`] items; `<urlset>` items come newest first.
 pub fn parse_feed(bytes: &[u8], base_url: &str) -> Result<(Option<String>, Vec<FeedItem>)> {
+    // Sitemaps are often served as `.xml.gz` files rather than with a Content-Encoding.
+    let unzipped;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let (plain, cut) = crate::limits::capped_gunzip(bytes, MAX_FEED_BYTES).map_err(|e| {
+            Error::Parse { what: "feed".into(), message: format!("bad gzip data: {e}") }
+        })?;
+        if cut {
+            return Err(Error::Parse {
+                what: "feed".into(),
+                message: format!("larger than {MAX_FEED_BYTES} bytes once decompressed"),
+            });
+        }
+        unzipped = plain;
+        &unzipped[..]
+    } else {
+        bytes
+    };
     let text = xml_text(bytes, "feed")?;
     match root_element(&text).as_deref() {
         Some("urlset") | Some("sitemapindex") => parse_sitemap(&text, base_url),
@@ -372,6 +391,15 @@ mod tests {
         let (_, items) = parse_feed(idx, "https://ex.org/").unwrap();
         assert_eq!(items.len(), 2);
         assert!(items.iter().all(|i| i.kind == ItemKind::Sitemap));
+    }
+
+    #[test]
+    fn gzipped_sitemap() {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(b"<urlset><url><loc>https://ex.org/z</loc></url></urlset>").unwrap();
+        let (_, items) = parse_feed(&e.finish().unwrap(), "https://ex.org/").unwrap();
+        assert_eq!(items[0].url, "https://ex.org/z");
     }
 
     #[test]

@@ -334,7 +334,14 @@ impl Client {
             },
             // The resolver filters again at connect time, so a name re-pointed after this check
             // still cannot reach an internal address.
-            Some(url::Host::Domain(d)) => match ssrf::public_addrs(d).await {
+            Some(url::Host::Domain(d)) => match tokio::time::timeout(
+                Duration::from_secs(self.inner.cfg.connect_timeout_secs.max(1)),
+                ssrf::public_addrs(d),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out"))
+            }) {
                 Ok(_) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
                     Err(refused(e.to_string()))
