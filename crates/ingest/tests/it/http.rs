@@ -263,3 +263,55 @@ async fn robots_server_error_means_disallow_and_crawl_delay_spaces() {
     let (a, b) = (slow.hits("/1")[0].at, slow.hits("/2")[0].at);
     assert!(b - a >= Duration::from_millis(340), "gap {:?}", b - a);
 }
+
+/// A handler that holds each request for a while and records the most requests in flight at once.
+fn counting_handler(
+    gauge: std::sync::Arc<(std::sync::atomic::AtomicUsize, std::sync::atomic::AtomicUsize)>,
+) -> impl Fn(&str, &axum::http::HeaderMap) -> axum::response::Response + Send + Sync + 'static {
+    use std::sync::atomic::Ordering::SeqCst;
+    move |_, _| {
+        let now = gauge.0.fetch_add(1, SeqCst) + 1;
+        gauge.1.fetch_max(now, SeqCst);
+        // Blocking on purpose: the test runs on a multi-threaded runtime.
+        std::thread::sleep(Duration::from_millis(80));
+        gauge.0.fetch_sub(1, SeqCst);
+        resp(200, &[], "x")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 6)]
+async fn per_host_and_global_concurrency_are_bounded() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let gauge = std::sync::Arc::new(Default::default());
+    let srv = serve(counting_handler(std::sync::Arc::clone(&gauge))).await;
+    let client = Client::new(HttpConfig {
+        per_host_concurrency: 2,
+        max_concurrency: 10,
+        respect_robots: false,
+        ..test_cfg()
+    })
+    .unwrap();
+    let urls: Vec<String> = (0..6).map(|i| srv.url(&format!("/{i}"))).collect();
+    for r in futures_util::future::join_all(urls.iter().map(|u| client.get(u, None))).await {
+        r.unwrap();
+    }
+    assert!(gauge.1.load(SeqCst) <= 2, "at most two requests to one host at once");
+
+    // Two hosts (two ports), one global slot: never more than one request in flight.
+    let gauge2 = std::sync::Arc::new(Default::default());
+    let a = serve(counting_handler(std::sync::Arc::clone(&gauge2))).await;
+    let b = serve(counting_handler(std::sync::Arc::clone(&gauge2))).await;
+    let client = Client::new(HttpConfig {
+        per_host_concurrency: 4,
+        max_concurrency: 1,
+        respect_robots: false,
+        ..test_cfg()
+    })
+    .unwrap();
+    let urls: Vec<String> =
+        (0..3).flat_map(|i| [a.url(&format!("/{i}")), b.url(&format!("/{i}"))]).collect();
+    for r in futures_util::future::join_all(urls.iter().map(|u| client.get(u, None))).await {
+        r.unwrap();
+    }
+    assert_eq!(gauge2.1.load(SeqCst), 1, "the global limit holds across hosts");
+}
