@@ -10,7 +10,7 @@ use model::{ContentKind, Diagnostic, RawDocument, SourceKind};
 use serde::{Deserialize, Serialize};
 
 use crate::decode::decode;
-use crate::limits::{Capped, capped_gunzip, gunzip_reader, read_capped};
+use crate::limits::{capped_gunzip, capped_gunzip_reader, read_capped};
 use crate::page::{DocInput, build_document, parse_date};
 use crate::warc_reader::{self, Next};
 
@@ -221,7 +221,7 @@ pub fn read_file(
         FileKind::Warc => read_warc(BufReader::new(file), &origin, opts, now, on_item),
         FileKind::WarcGz => {
             let mut capped =
-                Capped::new(gunzip_reader(BufReader::new(file)), opts.max_decompressed_bytes);
+                capped_gunzip_reader(BufReader::new(file), opts.max_decompressed_bytes);
             read_warc(BufReader::new(&mut capped), &origin, opts, now, on_item);
             if capped.truncated() {
                 on_item(Err(ItemError::new(
@@ -252,8 +252,8 @@ pub fn read_stdin(
         Err(e) => return on_item(Err(ItemError::new(origin, io_message(&e)))),
     };
     if head.starts_with(&[0x1f, 0x8b]) {
-        let mut capped = Capped::new(
-            gunzip_reader(BufReader::new(io::Cursor::new(head).chain(rest))),
+        let mut capped = capped_gunzip_reader(
+            BufReader::new(io::Cursor::new(head).chain(rest)),
             opts.max_decompressed_bytes,
         );
         match peek(&mut capped) {

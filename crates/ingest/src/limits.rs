@@ -38,10 +38,16 @@ pub(crate) fn is_truncation(e: &io::Error) -> bool {
     )
 }
 
-/// A streaming multi-member gzip decoder. Callers must bound what they read from it, normally by
-/// wrapping it in [`Capped`].
+/// A streaming multi-member gzip decoder yielding at most `cap` decompressed bytes; ask
+/// [`Capped::truncated`] afterwards whether output was cut.
+pub fn capped_gunzip_reader<R: BufRead>(r: R, cap: u64) -> Capped<MultiGzDecoder<R>> {
+    Capped::new(gunzip_reader(r), cap)
+}
+
+/// A streaming multi-member gzip decoder. Callers must bound what they read from it, which is why
+/// it is private: outside this crate use [`capped_gunzip_reader`].
 #[allow(clippy::disallowed_methods)] // This module is where capped decompression lives.
-pub fn gunzip_reader<R: BufRead>(r: R) -> MultiGzDecoder<R> {
+pub(crate) fn gunzip_reader<R: BufRead>(r: R) -> MultiGzDecoder<R> {
     MultiGzDecoder::new(r)
 }
 

@@ -315,3 +315,22 @@ async fn per_host_and_global_concurrency_are_bounded() {
     }
     assert_eq!(gauge2.1.load(SeqCst), 1, "the global limit holds across hosts");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn slow_server_times_out() {
+    let srv = serve(|_, _| {
+        std::thread::sleep(Duration::from_millis(2500));
+        resp(200, &[], "late")
+    })
+    .await;
+    let client = Client::new(HttpConfig {
+        read_timeout_secs: 1,
+        total_timeout_secs: 1,
+        respect_robots: false,
+        ..test_cfg()
+    })
+    .unwrap();
+    let err = client.get(&srv.url("/slow"), None).await.unwrap_err();
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(err.to_string().contains("/slow"), "{err}");
+}
