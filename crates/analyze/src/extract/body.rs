@@ -711,51 +711,36 @@ pub(crate) fn boilerplate_text(text: &str) -> bool {
         || (lower.contains("newsletter") && len < 100)
 }
 
-/// Whether `phrase` occurs in `lower` on word boundaries.
-fn has_phrase(lower: &str, phrase: &str) -> bool {
-    lower.match_indices(phrase).any(|(i, m)| {
-        let before = lower[..i].chars().next_back();
-        let after = lower[i + m.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+/// Whether the word sequence `phrase` (space-separated) occurs in `words`.
+fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    let mut parts = phrase.split(' ');
+    let Some(first) = parts.next() else { return false };
+    let rest: Vec<&str> = parts.collect();
+    words.iter().enumerate().any(|(i, w)| {
+        *w == first && rest.iter().enumerate().all(|(k, r)| words.get(i + 1 + k) == Some(r))
     })
 }
 
 /// Promotional prompts that may run longer than a label ("Sign up for our newsletter...").
 pub(crate) fn promo_text(text: &str) -> bool {
-    let len = text.chars().count();
-    if len > 300 {
+    if text.len() > 1200 || text.chars().count() > 300 {
         return false;
     }
     let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let prompt = [
-        "sign up",
-        "subscribe",
-        "subscribe now",
-        "click here",
-        "delivered to your inbox",
-        "get access",
-        "download the app",
-        "download our app",
-        "follow us",
+        "sign up", "subscribe", "subscribe now", "click here", "delivered to your inbox",
+        "get access", "download the app", "download our app", "follow us",
     ]
     .iter()
-    .any(|p| has_phrase(&lower, p));
-    let product = [
-        "newsletter",
-        "newsletters",
-        "subscription",
-        "issues",
-        "inbox",
-        "more information",
-        "app",
-        "twitter",
-        "facebook",
-        "instagram",
-        "free trial",
-    ]
-    .iter()
-    .any(|p| has_phrase(&lower, p));
-    prompt && product
+    .any(|p| has_phrase(&words, p));
+    prompt
+        && [
+            "newsletter", "newsletters", "subscription", "issues", "inbox", "more information",
+            "app", "twitter", "facebook", "instagram", "free trial",
+        ]
+        .iter()
+        .any(|p| has_phrase(&words, p))
 }
 
 /// Picks the body blocks.

@@ -214,6 +214,31 @@ impl Iterator for Children<'_> {
     }
 }
 
+/// Attributes extraction reads.
+fn kept_attr(l: &LocalName) -> bool {
+    matches!(
+        *l,
+        local_name!("class")
+            | local_name!("id")
+            | local_name!("hidden")
+            | local_name!("aria-hidden")
+            | local_name!("style")
+            | local_name!("role")
+            | local_name!("href")
+            | local_name!("src")
+            | local_name!("srcset")
+            | local_name!("datetime")
+            | local_name!("itemprop")
+            | local_name!("lang")
+            | local_name!("name")
+            | local_name!("property")
+            | local_name!("content")
+            | local_name!("rel")
+            | local_name!("type")
+    ) || &**l == "pubdate"
+        || &**l == "data-src"
+}
+
 /// The html5ever tree sink writing into the arena.
 struct Sink {
     nodes: RefCell<Vec<Node>>,
@@ -317,7 +342,10 @@ impl TreeSink for Sink {
         })
     }
 
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> NodeId {
+    fn create_element(&self, name: QualName, mut attrs: Vec<Attribute>, _: ElementFlags) -> NodeId {
+        // Keep only the attributes extraction reads; big `srcset`s stay, `data-*` blobs and
+        // inline event handlers go at once.
+        attrs.retain(|a| kept_attr(&a.name.local));
         self.push(NodeData::Element { name, attrs })
     }
 
