@@ -45,6 +45,8 @@ pub enum Command {
     Poll(cmd::poll::Args),
     /// Counts of stored documents by source, day, state and kind.
     Stats(cmd::stats::Args),
+    /// Extract articles (headline, byline, dates, body) from pages or text; no data directory.
+    Extract(cmd::extract::Args),
     /// Ingest the bundled sample corpus into a fresh temporary data directory and show it.
     Demo(cmd::demo::Args),
 }

@@ -1,6 +1,7 @@
 //! One module per command; `run` resolves the config and dispatches.
 
 pub mod demo;
+pub mod extract;
 pub mod feeds;
 pub mod ingest;
 pub mod poll;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Poll(args) => poll::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
+        Command::Extract(args) => extract::run(&ctx, args),
     }
 }
 
