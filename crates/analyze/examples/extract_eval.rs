@@ -45,7 +45,15 @@ fn main() {
                     eprintln!("{x}");
                 }
             }
-            result.insert(id.clone(), serde_json::json!({ "articleBody": a.body }));
+            result.insert(
+                id.clone(),
+                serde_json::json!({
+                    "articleBody": a.body,
+                    "title": a.title,
+                    "published": a.published,
+                    "byline": a.byline,
+                }),
+            );
         }
     }
     let wall = start.elapsed().as_secs_f64();

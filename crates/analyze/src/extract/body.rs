@@ -117,6 +117,8 @@ fn is_block_tag(l: &LocalName) -> bool {
             | local_name!("figcaption")
             | local_name!("table")
             | local_name!("tr")
+            | local_name!("td")
+            | local_name!("th")
             | local_name!("tbody")
             | local_name!("thead")
             | local_name!("tfoot")
@@ -311,6 +313,11 @@ impl Words {
     }
 }
 
+/// Whether one class token's words match `exact` words or `prefixes` (see [`Words::any`]).
+pub(crate) fn class_words_any(token: &str, exact: &[&str], prefixes: &[&str]) -> bool {
+    Words::of(token).any(exact, prefixes)
+}
+
 /// Whether a class/id value names a boilerplate container.
 pub(crate) fn junk_class(value: &str) -> bool {
     value.split_ascii_whitespace().any(|token| {
@@ -360,10 +367,14 @@ struct Facts {
 /// Whether an element is hidden or decorative by its attributes.
 fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
     let n = dom.node(id);
-    if n.attr(&local_name!("hidden")).is_some() || n.attr(&local_name!("aria-hidden")) == Some("true") {
+    if n.attr(&local_name!("hidden")).is_some()
+        || n.attr(&local_name!("aria-hidden")) == Some("true")
+    {
         return true;
     }
-    if let Some(style) = n.attr(&local_name!("style")).filter(|s| s.contains("none") || s.contains("hidden")) {
+    if let Some(style) =
+        n.attr(&local_name!("style")).filter(|s| s.contains("none") || s.contains("hidden"))
+    {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         let s = s.to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
@@ -711,6 +722,13 @@ pub(crate) fn boilerplate_text(text: &str) -> bool {
         || (lower.contains("newsletter") && len < 100)
 }
 
+/// A short block that only gives a date ("June 17, 2009", "Published 3 May 2021, 10:02").
+fn date_only(text: &str) -> bool {
+    text.len() < 60
+        && text.split_whitespace().count() <= 7
+        && super::dates::find_in_text(text).is_some()
+}
+
 /// Whether the word sequence `phrase` (space-separated) occurs in `words`.
 fn has_phrase(words: &[&str], phrase: &str) -> bool {
     let mut parts = phrase.split(' ');
@@ -727,24 +745,46 @@ pub(crate) fn promo_text(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let prompt = [
-        "sign up", "subscribe", "subscribe now", "click here", "delivered to your inbox",
-        "get access", "download the app", "download our app", "follow us",
+        "sign up",
+        "subscribe",
+        "subscribe now",
+        "click here",
+        "delivered to your inbox",
+        "get access",
+        "download the app",
+        "download our app",
+        "follow us",
     ]
     .iter()
     .any(|p| has_phrase(&words, p));
     prompt
         && [
-            "newsletter", "newsletters", "subscription", "issues", "inbox", "more information",
-            "app", "twitter", "facebook", "instagram", "free trial",
+            "newsletter",
+            "newsletters",
+            "subscription",
+            "issues",
+            "inbox",
+            "more information",
+            "app",
+            "twitter",
+            "facebook",
+            "instagram",
+            "free trial",
         ]
         .iter()
         .any(|p| has_phrase(&words, p))
 }
 
 /// Picks the body blocks.
-pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -> BodyResult {
+pub(crate) fn extract_body(
+    dom: &Dom,
+    title: Option<&str>,
+    subtitle: Option<&str>,
+    host: Option<&str>,
+) -> BodyResult {
     let (blocks, pre, post) = linearize(dom, host);
     let n = dom.nodes.len();
     let mut score = vec![0f32; n];
@@ -965,14 +1005,13 @@ pub(crate) fn extract_body(dom: &Dom, title: Option<&str>, host: Option<&str>) -
             out.dropped.push(b.text.clone());
             continue;
         }
-        if boilerplate_text(&b.text) || promo_text(&b.text) {
+        if boilerplate_text(&b.text) || promo_text(&b.text) || date_only(&b.text) {
             out.dropped.push(b.text.clone());
             continue;
         }
-        if let Some(t) = title {
-            if b.text == t {
-                continue;
-            }
+        // The headline and standfirst are metadata, not body.
+        if title == Some(b.text.as_str()) || subtitle == Some(b.text.as_str()) {
+            continue;
         }
         out.blocks.push(Block { kind: b.kind, text: b.text.clone() });
     }

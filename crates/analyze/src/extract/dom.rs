@@ -74,14 +74,6 @@ impl Node {
             _ => None,
         }
     }
-
-    /// All attributes (empty for non-elements).
-    pub fn attrs(&self) -> &[Attribute] {
-        match &self.data {
-            NodeData::Element { attrs, .. } => attrs,
-            _ => &[],
-        }
-    }
 }
 
 /// A parsed document.

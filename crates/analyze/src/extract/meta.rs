@@ -8,7 +8,6 @@ use html5ever::{LocalName, local_name};
 use model::Diagnostic;
 use serde_json::Value;
 
-use super::body::junk_class;
 use super::dates::{self, When};
 use super::dom::{DOCUMENT, Dom, NONE, NodeData, NodeId};
 use super::{Article, Block, ExtractOptions, Image};
@@ -266,6 +265,26 @@ fn read_json_ld(text: &str, meta: &mut Meta) {
     }
 }
 
+/// Class/id words of boxes whose dates and names belong to other stories or to readers.
+const OTHER_STORY_WORDS: &[&str] = &[
+    "related",
+    "recommended",
+    "recommend",
+    "comments",
+    "comment",
+    "sidebar",
+    "widget",
+    "trending",
+    "popular",
+    "teaser",
+    "teasers",
+    "promo",
+    "footer",
+    "menu",
+    "nav",
+    "more",
+];
+
 /// Whether `id` sits inside boilerplate (a related box, navigation, comments...).
 fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
     let mut cur = dom.node(id).parent;
@@ -276,16 +295,18 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
             if matches!(*l, local_name!("nav") | local_name!("aside") | local_name!("footer")) {
                 return true;
             }
-            let c = n.attr(&local_name!("class")).unwrap_or("");
-            if (junk_class(c)
-                && !c.contains("date")
-                && !c.contains("time")
-                && !c.contains("byline")
-                && !c.contains("meta")
-                && !c.contains("author"))
-                || c.contains("related")
-                || c.contains("recommend")
-            {
+            let hit = |v: Option<&str>| {
+                v.is_some_and(|v| {
+                    v.split_ascii_whitespace().any(|t| {
+                        super::body::class_words_any(
+                            t,
+                            OTHER_STORY_WORDS,
+                            &["related", "recommend", "comment", "sidebar"],
+                        )
+                    })
+                })
+            };
+            if hit(n.attr(&local_name!("class"))) || hit(n.attr(&local_name!("id"))) {
                 return true;
             }
         }
@@ -305,7 +326,10 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
                 return strip_site(head.trim(), site);
             }
             if let Some((h, t)) = title.split_once(sep) {
-                if site.is_some_and(|s| h.eq_ignore_ascii_case(s)) {
+                // A site name in front: the known name, or a short head before a long headline.
+                let short_head =
+                    h.split_whitespace().count() <= 3 && t.split_whitespace().count() >= 4;
+                if site.is_some_and(|s| h.eq_ignore_ascii_case(s)) || short_head {
                     return t.trim().to_string();
                 }
             }
@@ -365,7 +389,9 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                         .attr(&local_name!("property"))
                         .or_else(|| n.attr(&local_name!("name")))
                         .or_else(|| n.attr(&local_name!("itemprop")));
-                    let (Some(key), Some(content)) = (key, n.attr(&local_name!("content"))) else { return false };
+                    let (Some(key), Some(content)) = (key, n.attr(&local_name!("content"))) else {
+                        return false;
+                    };
                     let key = key.trim().to_ascii_lowercase();
                     let content = content.trim();
                     match key.as_str() {
@@ -438,7 +464,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("time") => {
-                    if let Some(d) = n.attr(&local_name!("datetime")).and_then(dates::parse_machine) {
+                    if let Some(d) = n.attr(&local_name!("datetime")).and_then(dates::parse_machine)
+                    {
                         let pubdate = n.attr(&LocalName::from("pubdate")).is_some()
                             || n.attr(&local_name!("itemprop"))
                                 .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"));
@@ -455,7 +482,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
             }
             if let Some(ip) = n.attr(&local_name!("itemprop")) {
                 if ip.eq_ignore_ascii_case("datePublished") && *tag != local_name!("time") {
-                    if let Some(d) = n.attr(&local_name!("content")).and_then(dates::parse_machine) {
+                    if let Some(d) = n.attr(&local_name!("content")).and_then(dates::parse_machine)
+                    {
                         time_dates.push((id, d, true));
                     }
                 }
@@ -563,27 +591,32 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
     if let Some(d) = visible_dates.first() {
         meta.published.push((DateSource::Dateline, *d));
     }
-    meta.canonical_url = canonical
-        .or(meta.canonical_url.take())
-        .or(og_url)
-        .or_else(|| opts.url.clone())
-        .map(|u| resolve(&u, opts.url.as_deref()));
+    let base = opts.url.clone().or_else(|| og_url.clone());
+    meta.canonical_url = [canonical, meta.canonical_url.take(), og_url, opts.url.clone()]
+        .into_iter()
+        .flatten()
+        .find_map(|u| model::url::resolve(base.as_deref(), &u));
     if let Some(img) = og_image {
         meta.lead_image = Some(Image { url: img, caption: None });
     }
     if let Some(img) = &mut meta.lead_image {
-        img.url = resolve(&img.url, opts.url.as_deref().or(meta.canonical_url.as_deref()));
-        img.caption = caption_for(dom, &figures, &img.url);
+        img.url = resolve(&img.url, meta.canonical_url.as_deref().or(opts.url.as_deref()));
+        img.caption = caption_for(dom, &figures, &img.url)
+            .or_else(|| first_figure(dom, &figures).and_then(|(_, c)| c));
     } else if let Some((url, caption)) = first_figure(dom, &figures) {
-        meta.lead_image = Some(Image { url: resolve(&url, opts.url.as_deref()), caption });
+        let url = resolve(&url, meta.canonical_url.as_deref().or(opts.url.as_deref()));
+        meta.lead_image = Some(Image { url, caption });
     }
     let _ = diags;
     meta
 }
 
-/// Resolves a relative URL against a base (scheme-relative and path-absolute forms).
+/// Resolves a relative URL against a base; kept as written when it cannot be resolved.
 fn resolve(u: &str, base: Option<&str>) -> String {
     let u = u.trim();
+    if let Some(r) = model::url::resolve(base, u) {
+        return r;
+    }
     if u.starts_with("http://") || u.starts_with("https://") {
         return u.to_string();
     }

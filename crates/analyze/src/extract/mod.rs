@@ -148,7 +148,7 @@ pub fn extract_html(html: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnost
     let dom = dom::Dom::parse(html);
     let mut meta = meta::read(&dom, opts, &mut diags);
     let host = meta.canonical_url.as_deref().or(opts.url.as_deref()).and_then(body::host_of);
-    let body = body::extract_body(&dom, meta.title.as_deref(), host);
+    let body = body::extract_body(&dom, meta.title.as_deref(), meta.subtitle.as_deref(), host);
     let mut paragraphs = body.blocks;
     if paragraphs.is_empty() {
         if let Some(text) = meta.json_ld_body.take() {
