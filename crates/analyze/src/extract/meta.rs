@@ -60,8 +60,79 @@ pub(crate) fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Decodes the HTML character references that leak into JSON-LD and meta values
+/// (`&#8216;`, `&#x2019;`, `&amp;`, `&rsquo;`...); unknown ones are kept as written.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                Some(match name {
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "nbsp" => ' ',
+                    "ndash" => '–',
+                    "mdash" => '—',
+                    "lsquo" => '‘',
+                    "rsquo" => '’',
+                    "ldquo" => '“',
+                    "rdquo" => '”',
+                    "hellip" => '…',
+                    _ => return None,
+                })
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// "TOM KRISHER" -> "Tom Krisher"; names in mixed case are kept.
+fn name_case(name: &str) -> String {
+    let letters = name.chars().filter(|c| c.is_alphabetic());
+    if letters.clone().count() < 2 || letters.clone().any(|c| c.is_lowercase()) {
+        return name.to_string();
+    }
+    name.split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn non_empty(s: &str) -> Option<String> {
-    let c = clean(s);
+    let c = clean(&decode_entities(s));
     (!c.is_empty()).then_some(c)
 }
 
@@ -88,14 +159,22 @@ fn names(v: &Value, out: &mut Vec<String>) {
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {
         match v {
-            Value::String(s) => out.extend(split_byline(s)),
+            Value::String(s) => push_names(out, split_byline(s)),
             Value::Object(o) => {
                 if let Some(Value::String(n)) = o.get("name") {
-                    out.extend(split_byline(n));
+                    push_names(out, split_byline(n));
                 }
             }
             Value::Array(a) => stack.extend(a.iter().rev()),
             _ => {}
+        }
+    }
+}
+
+fn push_names(out: &mut Vec<String>, names: Vec<String>) {
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
         }
     }
 }
@@ -154,7 +233,7 @@ const ROLES: &[&str] = &[
 
 /// Splits a byline into names: drops "By", roles, e-mail addresses and dates.
 pub(crate) fn split_byline(raw: &str) -> Vec<String> {
-    let s = clean(raw);
+    let s = clean(&decode_entities(raw));
     if s.contains("://") || s.len() > 200 {
         return Vec::new();
     }
@@ -178,7 +257,11 @@ pub(crate) fn split_byline(raw: &str) -> Vec<String> {
         {
             continue;
         }
-        let part = part.strip_prefix("By ").unwrap_or(part).to_string();
+        let part = name_case(part.strip_prefix("By ").unwrap_or(part));
+        // A web address is the outlet, not an author ("Cleveland.com").
+        if part.contains(".com") || part.contains(".co") || part.contains(".org") {
+            continue;
+        }
         if !out.contains(&part) {
             out.push(part);
         }
@@ -448,7 +531,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                         }
                         "author" | "article:author" | "dc.creator" | "sailthru.author"
                         | "parsely-author" | "byl" => {
-                            meta_authors.extend(split_byline(content));
+                            push_names(&mut meta_authors, split_byline(content));
                         }
                         _ => {}
                     }
