@@ -113,7 +113,7 @@ fn read_all(
     let now = Utc::now();
     let mut send = |item: std::result::Result<RawDocument, ItemError>| {
         let msg = match item {
-            Ok(doc) => Msg::Doc(Box::new(doc)),
+            Ok(doc) => Msg::Doc(Box::new(analyzed(doc))),
             Err(e) => Msg::Failed(e),
         };
         // A closed channel means the writer failed; the remaining items are simply dropped.
@@ -134,6 +134,13 @@ fn read_all(
     if !urls.is_empty() {
         fetch_urls(urls, cfg, &tx);
     }
+}
+
+/// Runs the analysis stages on a document before it is stored, so the version and its analysis
+/// commit together.
+pub fn analyzed(mut doc: RawDocument) -> RawDocument {
+    doc.analysis = Some(analyze::document::analyze_document(&doc));
+    doc
 }
 
 fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
@@ -160,7 +167,7 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
         .buffer_unordered(cfg.http.max_concurrency.max(1));
         while let Some(res) = results.next().await {
             let msg = match res {
-                Ok(doc) => Msg::Doc(Box::new(doc)),
+                Ok(doc) => Msg::Doc(Box::new(analyzed(doc))),
                 Err(e) => Msg::Failed(e),
             };
             if tx.send(msg).is_err() || tx.send(Msg::Step).is_err() {

@@ -360,6 +360,7 @@ pub fn build_document(input: DocInput) -> RawDocument {
         content_kind,
         content,
         diagnostics,
+        analysis: None,
     }
 }
 

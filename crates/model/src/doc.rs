@@ -169,6 +169,36 @@ pub struct RawDocument {
     pub content: String,
     /// What was doubtful while reading it (encoding guesses, truncation...).
     pub diagnostics: Vec<Diagnostic>,
+    /// What the analysis stages made of it, when they ran before storing. Stored with the
+    /// version in the same transaction, so a version never exists half-analysed.
+    pub analysis: Option<Analysis>,
+}
+
+/// The analysis of one document version: the extracted article and what later stages add.
+///
+/// The full result is kept as JSON (`article_json`, the analyze crate's `Article`), so the store
+/// needs no schema change when a stage adds a field; the columns here are the ones queried.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// Which analyser produced it (e.g. `extract-1`): when it differs from the running one,
+    /// re-ingesting the same content re-analyses it.
+    pub analyzer: String,
+    /// False when extraction found nothing usable (the version's state becomes `failed`).
+    pub ok: bool,
+    /// The headline.
+    pub title: Option<String>,
+    /// Publication time (RFC 3339), if found.
+    pub published: Option<String>,
+    /// Language code, if detected.
+    pub language: Option<String>,
+    /// The outlet's own name, if the page gives it.
+    pub site_name: Option<String>,
+    /// The article body as plain text.
+    pub body: String,
+    /// The whole extracted article as JSON.
+    pub article_json: String,
+    /// What the analysis found doubtful.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl RawDocument {

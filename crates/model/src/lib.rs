@@ -14,8 +14,8 @@ pub mod url;
 
 pub use diag::{Diagnostic, Severity};
 pub use doc::{
-    ContentKind, DocKey, IngestOutcome, IngestSummary, RawDocument, SourceKind, StoredVersion,
-    content_hash, normalize_outlet,
+    Analysis, ContentKind, DocKey, IngestOutcome, IngestSummary, RawDocument, SourceKind,
+    StoredVersion, content_hash, normalize_outlet,
 };
 pub use feed::{FeedRecord, FeedState};
 pub use store::{Stats, Store, StoreError, StoreResult};

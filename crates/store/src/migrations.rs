@@ -95,6 +95,24 @@ CREATE TABLE feeds (
         description: "index versions by content hash, so re-ingesting any earlier version is a no-op",
         sql: "CREATE INDEX versions_doc_hash ON versions(document_id, content_hash);",
     },
+    Migration {
+        version: 4,
+        description: "articles: the analysis of each version",
+        sql: r#"
+CREATE TABLE articles (
+    version_id   INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+    analyzer     TEXT NOT NULL,
+    ok           INTEGER NOT NULL,
+    title        TEXT,
+    published    TEXT,
+    language     TEXT,
+    site_name    TEXT,
+    body         TEXT NOT NULL,
+    article_json TEXT NOT NULL,
+    diagnostics  TEXT NOT NULL DEFAULT '[]'
+);
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

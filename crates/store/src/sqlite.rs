@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use model::{
-    ContentKind, Diagnostic, DocKey, FeedRecord, FeedState, IngestOutcome, RawDocument, SourceKind,
-    Stats, Store, StoreResult, StoredVersion,
+    Analysis, ContentKind, Diagnostic, DocKey, FeedRecord, FeedState, IngestOutcome, RawDocument,
+    SourceKind, Stats, Store, StoreResult, StoredVersion,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -137,7 +137,9 @@ impl SqliteStore {
                   WHERE d.key = ?1",
             )?;
             let mut known_hash = tx.prepare_cached(
-                "SELECT 1 FROM versions WHERE document_id = ?1 AND content_hash = ?2 LIMIT 1",
+                "SELECT v.id, a.analyzer FROM versions v
+                   LEFT JOIN articles a ON a.version_id = v.id
+                  WHERE v.document_id = ?1 AND v.content_hash = ?2 LIMIT 1",
             )?;
             // The `last_seen < ?2` guard skips the row write when nothing would change.
             let mut touch = tx.prepare_cached(
@@ -170,19 +172,25 @@ impl SqliteStore {
                     })
                     .optional()?;
                 let (id, version, outcome) = match found {
-                    Some((id, _, Some(latest))) if latest == hash => {
-                        touch.execute(params![id, fetched])?;
-                        outcomes.push(IngestOutcome::Unchanged);
-                        continue;
-                    }
-                    // Content identical to an earlier version (an old copy read again after
-                    // the corrected one) is not news either: re-ingesting never adds versions.
-                    Some((id, _, _)) if known_hash.exists(params![id, hash]).unwrap_or(false) => {
-                        touch.execute(params![id, fetched])?;
-                        outcomes.push(IngestOutcome::Unchanged);
-                        continue;
-                    }
                     Some((id, latest, _)) => {
+                        let known = known_hash
+                            .query_row(params![id, hash], |r| {
+                                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+                            })
+                            .optional()?;
+                        if let Some((version_id, analyzer)) = known {
+                            // Same content as a stored version (the latest, or an old copy read
+                            // again after a corrected one): not news. Only a newer analyser's
+                            // output is taken, so re-ingesting re-analyses.
+                            touch.execute(params![id, fetched])?;
+                            if let Some(a) = &doc.analysis
+                                && analyzer.as_deref() != Some(a.analyzer.as_str())
+                            {
+                                write_analysis(&tx, version_id, a)?;
+                            }
+                            outcomes.push(IngestOutcome::Unchanged);
+                            continue;
+                        }
                         bump.execute(params![id, latest + 1, fetched])?;
                         (id, latest + 1, IngestOutcome::NewVersion)
                     }
@@ -215,6 +223,9 @@ impl SqliteStore {
                     fetched,
                     diagnostics,
                 ])?;
+                if let Some(a) = &doc.analysis {
+                    write_analysis(&tx, tx.last_insert_rowid(), a)?;
+                }
                 outcomes.push(outcome);
             }
         }
@@ -298,6 +309,42 @@ impl SqliteStore {
             Some(json) => serde_json::from_str(&json)?,
             None => Vec::new(),
         })
+    }
+
+    /// The stored analysis of one version, if it has been analysed.
+    pub fn analysis(&self, document_id: i64, version: i64) -> Result<Option<Analysis>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT a.analyzer, a.ok, a.title, a.published, a.language, a.site_name, a.body,
+                        a.article_json, a.diagnostics
+                   FROM articles a JOIN versions v ON v.id = a.version_id
+                  WHERE v.document_id = ?1 AND v.version = ?2",
+            )?
+            .query_row(params![document_id, version], |r| {
+                Ok((
+                    Analysis {
+                        analyzer: r.get(0)?,
+                        ok: r.get(1)?,
+                        title: r.get(2)?,
+                        published: r.get(3)?,
+                        language: r.get(4)?,
+                        site_name: r.get(5)?,
+                        body: r.get(6)?,
+                        article_json: r.get(7)?,
+                        diagnostics: Vec::new(),
+                    },
+                    r.get::<_, String>(8)?,
+                ))
+            })
+            .optional()?;
+        match row {
+            Some((mut a, diags)) => {
+                a.diagnostics = serde_json::from_str(&diags)?;
+                Ok(Some(a))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Sets the processing state (`pending`, `extracted`, `failed`...) of one version; returns
@@ -438,6 +485,31 @@ impl Store for SqliteStore {
 
 /// Timestamps are stored as fixed-width RFC 3339 UTC text with nanoseconds, so they sort as text,
 /// their first ten characters are the UTC day, and they read back exactly.
+/// Stores (or replaces) the analysis of one version and sets the version's state to match.
+fn write_analysis(tx: &rusqlite::Transaction<'_>, version_id: i64, a: &Analysis) -> Result<()> {
+    let diagnostics = serde_json::to_string(&a.diagnostics)?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO articles (version_id, analyzer, ok, title, published, language,
+                                          site_name, body, article_json, diagnostics)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        version_id,
+        a.analyzer,
+        a.ok,
+        a.title,
+        a.published,
+        a.language,
+        a.site_name,
+        a.body,
+        a.article_json,
+        diagnostics,
+    ])?;
+    tx.prepare_cached("UPDATE versions SET state = ?2 WHERE id = ?1")?
+        .execute(params![version_id, if a.ok { "extracted" } else { "failed" }])?;
+    Ok(())
+}
+
 fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }

@@ -88,7 +88,7 @@ async fn poll_round(
         let mut docs = Vec::new();
         for item in report.documents {
             match item {
-                Ok(d) => docs.push(d),
+                Ok(d) => docs.push(crate::pipeline::analyzed(d)),
                 Err(e) => {
                     eprintln!("error: {e}");
                     summary.failed += 1;

@@ -54,6 +54,7 @@ pub fn doc(key: &str, content: &str) -> RawDocument {
         content_kind: ContentKind::Text,
         content: content.to_string(),
         diagnostics: Vec::new(),
+        analysis: None,
     }
 }
 

@@ -403,3 +403,46 @@ fn two_writers_on_one_file() {
     let store = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(store.document_count().unwrap(), 2 * 20 * 50);
 }
+
+fn analysis(analyzer: &str, title: &str) -> model::Analysis {
+    model::Analysis {
+        analyzer: analyzer.to_string(),
+        ok: true,
+        title: Some(title.to_string()),
+        published: Some("2016-12-30".to_string()),
+        language: Some("en".to_string()),
+        site_name: None,
+        body: "Body.".to_string(),
+        article_json: "{}".to_string(),
+        diagnostics: vec![model::Diagnostic::info("x", "y")],
+    }
+}
+
+/// Issue 3: every stored version carries its extracted article, written in the same
+/// transaction; re-ingesting with a newer analyser replaces it, with the same one changes nothing.
+#[test]
+fn analysis_is_stored_with_its_version_and_redone_by_a_new_analyser() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut d = crate::conformance::doc("a", "text one");
+    d.analysis = Some(analysis("extract-1", "First"));
+    assert_eq!(store.put_documents(std::slice::from_ref(&d)).unwrap(), [IngestOutcome::New]);
+    let got = store.analysis(1, 1).unwrap().expect("stored");
+    assert_eq!(got.title.as_deref(), Some("First"));
+    assert_eq!(got.diagnostics.len(), 1);
+    let stats = Store::stats(&store).unwrap();
+    assert_eq!(stats.by_state, vec![("extracted".to_string(), 1)]);
+
+    d.analysis = Some(analysis("extract-1", "Ignored: same analyser"));
+    assert_eq!(store.put_documents(std::slice::from_ref(&d)).unwrap(), [IngestOutcome::Unchanged]);
+    assert_eq!(store.analysis(1, 1).unwrap().unwrap().title.as_deref(), Some("First"));
+
+    d.analysis = Some(analysis("extract-2", "Second"));
+    assert_eq!(store.put_documents(std::slice::from_ref(&d)).unwrap(), [IngestOutcome::Unchanged]);
+    assert_eq!(store.analysis(1, 1).unwrap().unwrap().title.as_deref(), Some("Second"));
+
+    let mut failed = crate::conformance::doc("b", "nothing");
+    failed.analysis = Some(model::Analysis { ok: false, ..analysis("extract-2", "") });
+    store.put_documents(&[failed]).unwrap();
+    let stats = Store::stats(&store).unwrap();
+    assert!(stats.by_state.contains(&("failed".to_string(), 1)), "{:?}", stats.by_state);
+}
