@@ -87,16 +87,17 @@ pub(crate) const DOCUMENT: NodeId = 0;
 
 impl Dom {
     /// Parses a whole HTML document (never fails: HTML parsing recovers from everything).
-    pub fn parse(html: &str) -> Dom {
+    /// The flag tells whether excessive nesting was flattened before parsing.
+    pub fn parse(html: &str) -> (Dom, bool) {
         let sink = Sink { nodes: RefCell::new(vec![Node::new(NodeData::Document)]) };
         let opts = ParseOpts::default();
         let mut parser = parse_document(sink, opts);
-        super::prescan::segments(html, |seg| {
+        let flattened = super::prescan::segments(html, |seg| {
             if !seg.is_empty() {
                 parser.process(StrTendril::from_slice(seg));
             }
         });
-        parser.finish()
+        (parser.finish(), flattened)
     }
 
     /// The node at `id`.
@@ -460,20 +461,21 @@ mod tests {
 
     #[test]
     fn builds_tree_and_walks() {
-        let dom = Dom::parse("<p>a<b>b</b>c</p><p>d");
+        let (dom, _) = Dom::parse("<p>a<b>b</b>c</p><p>d");
         assert_eq!(dom.text_of(DOCUMENT), "abcd");
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
         let html = "<div>".repeat(100_000) + "x" + &"</div>".repeat(100_000);
-        let dom = Dom::parse(&html);
+        let (dom, flattened) = Dom::parse(&html);
+        assert!(flattened);
         assert_eq!(dom.text_of(DOCUMENT), "x");
     }
 
     #[test]
     fn misnested_tags_are_reparented() {
-        let dom = Dom::parse("<table><tr><td>a</td></tr>b</table><p><b>c<p>d</b>e");
+        let (dom, _) = Dom::parse("<table><tr><td>a</td></tr>b</table><p><b>c<p>d</b>e");
         assert_eq!(dom.text_of(DOCUMENT), "bacde");
     }
 }

@@ -138,14 +138,20 @@ fn join_body(blocks: &[Block]) -> String {
 /// that benchmarks compare extraction against.
 #[doc(hidden)]
 pub fn parse_only(html: &str) -> usize {
-    dom::Dom::parse(html).nodes.len()
+    dom::Dom::parse(html).0.nodes.len()
 }
 
 /// Extracts an article from an HTML page.
 pub fn extract_html(html: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let html = cap_input(html, opts.max_input_bytes, true, &mut diags);
-    let dom = dom::Dom::parse(html);
+    let (dom, flattened) = dom::Dom::parse(html);
+    if flattened {
+        diags.push(Diagnostic::warning(
+            "nesting_flattened",
+            format!("elements nested deeper than {} levels were flattened", prescan::MAX_DEPTH),
+        ));
+    }
     let mut meta = meta::read(&dom, opts, &mut diags);
     let host = meta.canonical_url.as_deref().or(opts.url.as_deref()).and_then(body::host_of);
     let body = body::extract_body(&dom, meta.title.as_deref(), meta.subtitle.as_deref(), host);

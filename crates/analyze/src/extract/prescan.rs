@@ -14,11 +14,38 @@ pub(crate) fn strip(html: &str) -> String {
     out
 }
 
-/// Calls `emit` with the consecutive pieces of the page that are kept.
-pub(crate) fn segments<'a>(html: &'a str, mut emit: impl FnMut(&'a str)) {
+/// Element nesting deeper than this (counted on the raw tags) is flattened: html5ever's scope
+/// checks walk the whole stack of open elements, so 100,000 nested `<div>`s would take
+/// quadratic time. Real pages stay far below it.
+pub(crate) const MAX_DEPTH: u32 = 512;
+
+/// Elements that never have an end tag.
+fn is_void(name: &[u8]) -> bool {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "keygen",
+    ];
+    VOID.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// Elements whose end tag is optional: html5ever closes them itself, so they are not counted.
+fn is_self_closing_kind(name: &[u8]) -> bool {
+    const OPT: &[&str] = &[
+        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "colgroup", "rb", "rt", "rp", "rtc", "html", "head", "body",
+    ];
+    OPT.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// Calls `emit` with the consecutive pieces of the page that are kept. Returns whether tags
+/// were dropped to flatten excessive nesting.
+pub(crate) fn segments<'a>(html: &'a str, mut emit: impl FnMut(&'a str)) -> bool {
     let b = html.as_bytes();
     let mut copied = 0; // bytes of `html` already handled
     let mut i = 0;
+    let mut depth = 0u32;
+    let mut skipped = 0u32;
+    let mut flattened = false;
     while let Some(off) = next_lt(html, i) {
         let lt = i + off;
         let rest = &b[lt..];
@@ -43,9 +70,44 @@ pub(crate) fn segments<'a>(html: &'a str, mut emit: impl FnMut(&'a str)) {
             i = close.max(gt + 1);
             continue;
         }
-        i = lt + 1;
+        let end_tag = rest.get(1) == Some(&b'/');
+        let name_start = lt + 1 + usize::from(end_tag);
+        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let name_end = b[name_start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric() && *c != b'-')
+            .map_or(b.len(), |p| name_start + p);
+        let name = &b[name_start..name_end];
+        let Some(gt) = start_tag_end(b, name_end) else { break };
+        let counted = !is_void(name) && !is_self_closing_kind(name);
+        if end_tag {
+            if counted {
+                if skipped > 0 {
+                    // The end tag of a start tag dropped below: drop it too.
+                    emit(&html[copied..lt]);
+                    copied = gt + 1;
+                    skipped -= 1;
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+        } else if counted && b[gt - 1] != b'/' {
+            if depth >= MAX_DEPTH {
+                emit(&html[copied..lt]);
+                copied = gt + 1;
+                skipped += 1;
+                flattened = true;
+            } else {
+                depth += 1;
+            }
+        }
+        i = gt + 1;
     }
     emit(&html[copied..]);
+    flattened
 }
 
 /// Offset of the next `<` in `html[from..]` (`str::find` with a char uses memchr).
@@ -132,6 +194,16 @@ mod tests {
             strip("a<!-- c --><script>x<y</script>b<STYLE a='>'>p{}</style>c"),
             "a<script></script>b<STYLE a='>'></style>c"
         );
+    }
+
+    #[test]
+    fn flattens_excessive_nesting() {
+        let deep = "<div>".repeat(2000) + "x" + &"</div>".repeat(2000);
+        let out = strip(&deep);
+        assert_eq!(out.matches("<div>").count(), super::MAX_DEPTH as usize);
+        assert_eq!(out.matches("</div>").count(), super::MAX_DEPTH as usize);
+        let shallow = "<div><p>a<p>b<br><img src=x></div>".repeat(1000);
+        assert_eq!(strip(&shallow), shallow);
     }
 
     #[test]

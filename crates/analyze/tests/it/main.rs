@@ -1,0 +1,3 @@
+//! Integration tests of the analysis stages, one module per stage.
+
+mod extract;
