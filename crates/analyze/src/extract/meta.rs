@@ -404,7 +404,8 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
     for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " » "] {
         if let Some((head, tail)) = title.rsplit_once(sep) {
             let tail_is_site = site.is_some_and(|s| tail.eq_ignore_ascii_case(s))
-                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4);
+                || (tail.split_whitespace().count() <= 4
+                    && head.split_whitespace().count() > tail.split_whitespace().count());
             if tail_is_site {
                 return strip_site(head.trim(), site);
             }

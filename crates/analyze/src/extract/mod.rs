@@ -12,6 +12,9 @@ mod meta;
 mod prescan;
 mod text;
 
+#[cfg(test)]
+mod tests;
+
 use chrono::{DateTime, Utc};
 use model::Diagnostic;
 use serde::{Deserialize, Serialize};

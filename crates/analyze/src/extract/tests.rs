@@ -1,0 +1,268 @@
+//! Unit tests: one per metadata source and one per boilerplate rule, on small hand-made pages.
+
+use super::*;
+
+const P1: &str = "<p>The council voted on Tuesday to keep the library open, after a long debate about costs, staff and the future of the building.</p>";
+const P2: &str = "<p>“We listened to the people who use it every day,” the mayor said, adding that the budget would be reviewed again in the spring.</p>";
+
+fn page(head: &str, body: &str) -> String {
+    format!("<html><head>{head}</head><body>{body}</body></html>")
+}
+
+fn run(head: &str, body: &str) -> (Article, Vec<Diagnostic>) {
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z").unwrap().with_timezone(&Utc)),
+        ..ExtractOptions::default()
+    };
+    extract_html(&page(head, body), &opts)
+}
+
+fn article_body(extra: &str) -> String {
+    format!("<article><h1>Library stays open</h1><div class=\"body\">{P1}{extra}{P2}</div></article>")
+}
+
+fn has(d: &[Diagnostic], code: &str) -> bool {
+    d.iter().any(|x| x.code == code)
+}
+
+// ---- metadata sources
+
+#[test]
+fn json_ld_news_article() {
+    let head = r#"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+        {"@type":"WebPage","name":"ignored"},
+        {"@type":["NewsArticle"],"headline":"Library stays open &amp; gets a caf&#233;",
+         "datePublished":"2024-05-02T10:00:00+02:00","dateModified":"2024-05-02T12:00:00+02:00",
+         "author":[{"@type":"Person","name":"By ANA LIMA"},"Piet Vos, Staff Writer"],
+         "articleSection":"Local","image":{"@type":"ImageObject","url":"https://x.example/i.jpg"},
+         "publisher":{"@type":"Organization","name":"Town Crier"}}]}</script>"#;
+    let (a, _) = run(head, &format!("<div>{P1}{P2}</div>"));
+    assert_eq!(a.title.as_deref(), Some("Library stays open & gets a café"));
+    assert_eq!(a.byline, vec!["Ana Lima", "Piet Vos"]);
+    assert_eq!(a.published.as_deref(), Some("2024-05-02T10:00:00+02:00"));
+    assert_eq!(a.modified.as_deref(), Some("2024-05-02T12:00:00+02:00"));
+    assert_eq!(a.section, vec!["Local"]);
+    assert_eq!(a.site_name.as_deref(), Some("Town Crier"));
+    assert_eq!(a.lead_image.unwrap().url, "https://x.example/i.jpg");
+}
+
+#[test]
+fn opengraph_and_article_meta() {
+    let head = r#"<meta property="og:title" content="Library stays open">
+        <meta property="og:site_name" content="Town Crier">
+        <meta property="article:published_time" content="2024-05-02T08:00:00Z">
+        <meta property="article:modified_time" content="2024-05-03T08:00:00Z">
+        <meta property="article:section" content="Local">
+        <meta property="og:url" content="https://towncrier.example/local/library?utm_medium=social">"#;
+    let (a, _) = run(head, &article_body(""));
+    assert_eq!(a.published.as_deref(), Some("2024-05-02T08:00:00Z"));
+    assert_eq!(a.modified.as_deref(), Some("2024-05-03T08:00:00Z"));
+    assert_eq!(a.section, vec!["Local"]);
+    assert_eq!(a.site_name.as_deref(), Some("Town Crier"));
+    assert_eq!(a.canonical_url.as_deref(), Some("https://towncrier.example/local/library"));
+}
+
+#[test]
+fn dublin_core_date_and_creator() {
+    let head = r#"<meta name="DC.date.issued" content="2024-05-02"><meta name="DC.creator" content="Ana Lima">"#;
+    let (a, _) = run(head, &article_body(""));
+    assert_eq!(a.published.as_deref(), Some("2024-05-02"));
+    assert_eq!(a.byline, vec!["Ana Lima"]);
+}
+
+#[test]
+fn time_element() {
+    let body = format!(
+        "<article><h1>Library stays open</h1><time datetime=\"2024-05-02T09:30:00-04:00\">May 2</time><div>{P1}{P2}</div></article>"
+    );
+    let (a, _) = run("", &body);
+    assert_eq!(a.published.as_deref(), Some("2024-05-02T09:30:00-04:00"));
+}
+
+#[test]
+fn visible_dateline() {
+    let body = format!(
+        "<article><h1>Library stays open</h1><span class=\"pub-date\">Published May 2, 2024 at 9:30 a.m.</span><div>{P1}{P2}</div></article>"
+    );
+    let (a, _) = run("", &body);
+    assert_eq!(a.published.as_deref(), Some("2024-05-02T09:30:00"));
+}
+
+#[test]
+fn url_pattern_is_the_last_resort() {
+    let opts = ExtractOptions {
+        url: Some("https://towncrier.example/2024/05/02/library-stays-open".into()),
+        ..ExtractOptions::default()
+    };
+    let (a, _) = extract_html(&page("", &article_body("")), &opts);
+    assert_eq!(a.published.as_deref(), Some("2024-05-02"));
+}
+
+#[test]
+fn never_a_date_from_a_script_or_a_related_box() {
+    let body = format!(
+        "<script>var d = {{\"datePublished\": \"2020-01-01\"}};</script>{}<aside class=\"related\"><time datetime=\"2019-03-03\">3 March</time></aside><div class=\"related-stories\"><span class=\"date\">March 3, 2019</span></div>",
+        article_body("")
+    );
+    let (a, _) = run("", &body);
+    assert_eq!(a.published, None);
+}
+
+#[test]
+fn never_a_date_after_the_fetch() {
+    let head = r#"<meta property="article:published_time" content="2030-01-01T00:00:00Z"><meta name="DC.date" content="2024-05-01">"#;
+    let (a, d) = run(head, &article_body(""));
+    assert_eq!(a.published.as_deref(), Some("2024-05-01"));
+    assert!(has(&d, "future_date"));
+}
+
+#[test]
+fn conflicting_dates_are_reported() {
+    let head = r#"<meta property="article:published_time" content="2024-05-02T08:00:00Z"><meta name="DC.date" content="2023-01-01">"#;
+    let (a, d) = run(head, &article_body(""));
+    assert_eq!(a.published.as_deref(), Some("2024-05-02T08:00:00Z"));
+    assert!(has(&d, "date_conflict"));
+}
+
+#[test]
+fn title_without_site_name() {
+    let (a, _) = run("<title>Library stays open | Town Crier</title>", &format!("<div>{P1}{P2}</div>"));
+    assert_eq!(a.title.as_deref(), Some("Library stays open"));
+    let (a, _) = run(
+        "<title>TOWN CRIER - Library stays open after a long debate</title>",
+        &format!("<div>{P1}{P2}</div>"),
+    );
+    assert_eq!(a.title.as_deref(), Some("Library stays open after a long debate"));
+}
+
+#[test]
+fn byline_from_the_page() {
+    let body = format!(
+        "<article><h1>Library stays open</h1><p class=\"byline\">By Ana Lima and Piet Vos, Reporters</p><div>{P1}{P2}</div></article>"
+    );
+    let (a, _) = run("", &body);
+    assert_eq!(a.byline, vec!["Ana Lima", "Piet Vos"]);
+    assert!(!a.body.contains("By Ana Lima"));
+}
+
+#[test]
+fn canonical_link_resolved_against_the_url() {
+    let opts = ExtractOptions { url: Some("https://towncrier.example/a?x=1".into()), ..ExtractOptions::default() };
+    let html = page("<link rel=\"canonical\" href=\"/local/library\">", &article_body(""));
+    let (a, _) = extract_html(&html, &opts);
+    assert_eq!(a.canonical_url.as_deref(), Some("https://towncrier.example/local/library"));
+}
+
+#[test]
+fn language_declared_or_detected() {
+    let (a, _) = run("", &article_body(""));
+    assert_eq!(a.language.as_deref(), Some("en"));
+    let html = format!("<html lang=\"de-AT\"><body>{}</body></html>", article_body(""));
+    let (a, _) = extract_html(&html, &ExtractOptions::default());
+    assert_eq!(a.language.as_deref(), Some("de"));
+}
+
+#[test]
+fn lead_image_with_caption_without_credit() {
+    let head = r#"<meta property="og:image" content="https://img.example/lib-1200.jpg">"#;
+    let body = format!(
+        "<article><figure><img src=\"https://img.example/lib-1200.jpg?w=800\"><figcaption>The reading room. <span class=\"credit\">Photo: A. Lima</span></figcaption></figure><div>{P1}{P2}</div></article>"
+    );
+    let (a, _) = run(head, &body);
+    let img = a.lead_image.unwrap();
+    assert_eq!(img.caption.as_deref(), Some("The reading room."));
+    assert!(!a.body.contains("Photo: A. Lima"));
+}
+
+// ---- boilerplate rules
+
+fn body_of(extra: &str) -> String {
+    run("", &article_body(extra)).0.body
+}
+
+#[test]
+fn navigation_dropped() {
+    let (a, _) = run("", &format!("<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News and more news</a></li></ul></nav>{}", article_body("")));
+    assert!(!a.body.contains("Home"));
+}
+
+#[test]
+fn share_bar_dropped() {
+    assert!(!body_of("<div class=\"share-tools\"><a href=\"https://fb.example\">Share on Facebook</a></div>").contains("Facebook"));
+}
+
+#[test]
+fn cookie_banner_dropped() {
+    let (a, _) = run("", &format!("<div class=\"cookie-notice\"><p>We use cookies to give you the best experience on our website, and by continuing you agree to it.</p></div>{}", article_body("")));
+    assert!(!a.body.contains("cookies"));
+    assert!(!body_of("<p>We use cookies on this site.</p>").contains("cookies"));
+}
+
+#[test]
+fn newsletter_prompt_dropped() {
+    assert!(!body_of("<p>Sign up for our free daily newsletter, delivered to your inbox every morning.</p>").contains("newsletter"));
+    assert!(!body_of("<div class=\"newsletter-box\"><p>Get the morning briefing every day in your inbox at seven.</p></div>").contains("briefing"));
+}
+
+#[test]
+fn related_stories_dropped() {
+    let b = body_of("<div class=\"related-articles\"><ul><li><a href=\"/x\">Library budget cut in half</a></li></ul></div>");
+    assert!(!b.contains("budget cut"));
+}
+
+#[test]
+fn comments_and_disclaimer_dropped() {
+    let b = body_of("<section id=\"comments\"><p>I think this is a great decision for the town and its children, truly.</p></section><p>Comments expressed here do not reflect the opinions of the Town Crier.</p>");
+    assert!(!b.contains("great decision"));
+    assert!(!b.contains("do not reflect"));
+}
+
+#[test]
+fn image_credits_dropped() {
+    assert!(!body_of("<p>Photo: Getty Images</p>").contains("Getty"));
+    assert!(!body_of("<span class=\"image-credit\">AP Photo/Ana Lima</span>").contains("AP Photo"));
+}
+
+#[test]
+fn read_more_teasers_dropped() {
+    assert!(!body_of("<p><a href=\"/other\">Read more: How the library was saved in 1998</a></p>").contains("1998"));
+    // A same-site link teaser between paragraphs, without the words "read more".
+    let b = body_of("<p><a href=\"/local/2024/05/01/pool\">Town pool to reopen after repairs</a></p>");
+    assert!(!b.contains("pool"));
+}
+
+#[test]
+fn links_to_other_sites_inside_the_prose_are_kept() {
+    let b = body_of("<p><a href=\"https://shop.example/book\">Get the book at Shop for $12</a></p>");
+    assert!(b.contains("Get the book"));
+}
+
+#[test]
+fn hidden_elements_dropped() {
+    let b = body_of("<div style=\"display: none\">Secret tracking text that nobody can see on the page at all.</div><p hidden>Also hidden from every reader.</p>");
+    assert!(!b.contains("Secret") && !b.contains("Also hidden"));
+}
+
+#[test]
+fn date_only_lines_dropped() {
+    assert!(!body_of("<p>Updated May 3, 2024</p>").contains("May 3"));
+}
+
+#[test]
+fn quotes_and_headings_kept_in_order() {
+    let (a, _) = run("", &article_body("<h2>What happens next</h2><blockquote><p>“Open every day,” the sign says.</p></blockquote><ul><li>Mondays until eight.</li></ul>"));
+    let kinds: Vec<BlockKind> = a.paragraphs.iter().map(|b| b.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![BlockKind::Paragraph, BlockKind::Heading, BlockKind::Quote, BlockKind::ListItem, BlockKind::Paragraph]
+    );
+    assert_eq!(a.paragraphs[2].text, "“Open every day,” the sign says.");
+}
+
+#[test]
+fn json_ld_body_when_the_page_shows_none() {
+    let head = r#"<script type="application/ld+json">{"@type":"NewsArticle","articleBody":"First line of the report.\nSecond line."}</script>"#;
+    let (a, d) = run(head, "<div id=\"app\"></div>");
+    assert_eq!(a.paragraphs.len(), 2);
+    assert!(has(&d, "body_from_json_ld"));
+}
