@@ -246,10 +246,11 @@ impl Words {
         for (i, &c) in bytes[..len].iter().enumerate() {
             let alnum = c.is_ascii_alphanumeric() || c >= 0x80;
             if alnum {
-                if c.is_ascii_uppercase() && prev_lower {
-                    if let Some(s) = start.take() {
-                        w.push(s, i);
-                    }
+                if c.is_ascii_uppercase()
+                    && prev_lower
+                    && let Some(s) = start.take()
+                {
+                    w.push(s, i);
                 }
                 if start.is_none() {
                     start = Some(i);
@@ -381,8 +382,8 @@ fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
             return true;
         }
     }
-    if let Some(role) = n.attr(&local_name!("role")) {
-        if matches!(
+    if let Some(role) = n.attr(&local_name!("role"))
+        && matches!(
             role,
             "navigation"
                 | "complementary"
@@ -394,9 +395,9 @@ fn hidden_by_attrs(dom: &Dom, id: NodeId) -> bool {
                 | "menubar"
                 | "toolbar"
                 | "search"
-        ) {
-            return true;
-        }
+        )
+    {
+        return true;
     }
     false
 }
@@ -510,14 +511,13 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                 NodeData::Text(t) => {
                     let in_link = s.link_depth > 0;
                     let in_pre = s.pre_depth > 0;
-                    push_text(&mut s.buf, t, in_pre, if in_link { Some(()) } else { None }).map(
-                        |c| {
-                            s.link_chars += c;
-                            if s.internal_depth > 0 {
-                                s.internal_chars += c;
-                            }
-                        },
-                    );
+                    let added = push_text(&mut s.buf, t, in_pre);
+                    if in_link {
+                        s.link_chars += added;
+                        if s.internal_depth > 0 {
+                            s.internal_chars += added;
+                        }
+                    }
                     true
                 }
                 NodeData::Element { .. } => {
@@ -575,10 +575,10 @@ pub(crate) fn linearize(dom: &Dom, host: Option<&str>) -> (Vec<RawBlock>, Vec<u3
                                 s.internal_depth += 1;
                             }
                         }
-                        local_name!("blockquote") | local_name!("q") => {
-                            if *tag == local_name!("blockquote") {
-                                s.quote_depth += 1
-                            }
+                        local_name!("blockquote") | local_name!("q")
+                            if *tag == local_name!("blockquote") =>
+                        {
+                            s.quote_depth += 1
                         }
                         local_name!("figcaption") | local_name!("caption") => s.caption_depth += 1,
                         local_name!("pre") => s.pre_depth += 1,
@@ -650,16 +650,20 @@ fn internal_link(href: Option<&str>, host: Option<&str>) -> bool {
     }
 }
 
-/// Appends text with whitespace collapsed; returns the number of chars added when `link`.
-fn push_text(buf: &mut String, t: &str, keep_newlines: bool, link: Option<()>) -> Option<usize> {
+/// Appends text, whitespace collapsed unless inside `<pre>`; returns the chars added.
+fn push_text(buf: &mut String, t: &str, preformatted: bool) -> usize {
     let before = buf.len();
-    for (i, w) in t.split(|c: char| c.is_whitespace()).enumerate() {
-        if i > 0 && !buf.is_empty() && !buf.ends_with(' ') && !buf.ends_with('\n') {
-            buf.push(if keep_newlines { ' ' } else { ' ' });
+    if preformatted {
+        buf.push_str(t);
+    } else {
+        for (i, w) in t.split(char::is_whitespace).enumerate() {
+            if i > 0 && !buf.is_empty() && !buf.ends_with(' ') && !buf.ends_with('\n') {
+                buf.push(' ');
+            }
+            buf.push_str(w);
         }
-        buf.push_str(w);
     }
-    link.map(|_| buf[before..].chars().count())
+    buf[before..].chars().count()
 }
 
 /// Boilerplate phrases that condemn a short block outright (lower case, prefix match).
@@ -981,12 +985,14 @@ pub(crate) fn extract_body(
     }
     let inside =
         |b: &RawBlock| roots.iter().any(|&r| pre[r as usize] <= b.pre && b.pre <= post[r as usize]);
-    let mut out = BodyResult::default();
-    out.container = roots
-        .iter()
-        .map(|&r| format!("{}({:.0})", describe(dom, r), score[r as usize]))
-        .collect::<Vec<_>>()
-        .join(" + ");
+    let mut out = BodyResult {
+        container: roots
+            .iter()
+            .map(|&r| format!("{}({:.0})", describe(dom, r), score[r as usize]))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        ..BodyResult::default()
+    };
     let kept: Vec<&RawBlock> = blocks.iter().filter(|b| inside(b)).collect();
     // Good prose marks the span of the article; link-heavy blocks outside it are lists of
     // other stories, inside it they are part of the text ("Get it at ... for $39").

@@ -141,15 +141,12 @@ pub(crate) fn find_in_text(text: &str) -> Option<When> {
                 if c[4] == b'-'
                     && c[7] == b'-'
                     && c.iter().enumerate().all(|(j, x)| j == 4 || j == 7 || x.is_ascii_digit())
-                {
-                    if let Some(d) = w
+                    && let Some(d) = w
                         .get(start..start + 10)
                         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-                    {
-                        if plausible(d) {
-                            return Some(When::Day(d));
-                        }
-                    }
+                    && plausible(d)
+                {
+                    return Some(When::Day(d));
                 }
             }
         }
@@ -178,23 +175,22 @@ pub(crate) fn find_in_text(text: &str) -> Option<When> {
             k += 1;
         }
         let tw = next(k).trim_end_matches(',');
-        if let Some((h, mi)) = tw.split_once(':') {
-            if let (Ok(mut h), Ok(mi)) =
+        if let Some((h, mi)) = tw.split_once(':')
+            && let (Ok(mut h), Ok(mi)) =
                 (h.parse::<u32>(), mi.get(..2).unwrap_or("x").parse::<u32>())
-            {
-                let ampm = next(k + 1).to_ascii_lowercase();
-                let tail = tw.to_ascii_lowercase();
-                let pm = ampm.starts_with("p") || tail.ends_with("pm");
-                let am = ampm.starts_with("a") || tail.ends_with("am");
-                if pm && h < 12 {
-                    h += 12;
-                }
-                if am && h == 12 {
-                    h = 0;
-                }
-                if let Some(t) = NaiveTime::from_hms_opt(h, mi, 0) {
-                    return Some(When::Local(day.and_time(t)));
-                }
+        {
+            let ampm = next(k + 1).to_ascii_lowercase();
+            let tail = tw.to_ascii_lowercase();
+            let pm = ampm.starts_with("p") || tail.ends_with("pm");
+            let am = ampm.starts_with("a") || tail.ends_with("am");
+            if pm && h < 12 {
+                h += 12;
+            }
+            if am && h == 12 {
+                h = 0;
+            }
+            if let Some(t) = NaiveTime::from_hms_opt(h, mi, 0) {
+                return Some(When::Local(day.and_time(t)));
             }
         }
         return Some(When::Day(day));
@@ -217,10 +213,10 @@ pub(crate) fn from_url(url: &str) -> Option<When> {
             let d = segs
                 .get(i + 2)
                 .and_then(|d| (d.len() <= 2).then(|| d.parse::<u32>().ok()).flatten());
-            if let (Some(m), Some(d)) = (m, d) {
-                if let Some(day) = NaiveDate::from_ymd_opt(y, m, d).filter(|d| plausible(*d)) {
-                    return Some(When::Day(day));
-                }
+            if let (Some(m), Some(d)) = (m, d)
+                && let Some(day) = NaiveDate::from_ymd_opt(y, m, d).filter(|d| plausible(*d))
+            {
+                return Some(When::Day(day));
             }
         }
         for piece in s.split(['-', '_', '.']).collect::<Vec<_>>().windows(3) {
@@ -234,12 +230,12 @@ pub(crate) fn from_url(url: &str) -> Option<When> {
                 }
             }
         }
-        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(day) = NaiveDate::parse_from_str(s, "%Y%m%d") {
-                if plausible(day) {
-                    return Some(When::Day(day));
-                }
-            }
+        if s.len() == 8
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(day) = NaiveDate::parse_from_str(s, "%Y%m%d")
+            && plausible(day)
+        {
+            return Some(When::Day(day));
         }
     }
     None

@@ -361,11 +361,11 @@ impl TreeSink for Sink {
                 {
                     let mut nodes = self.nodes.borrow_mut();
                     let last = nodes[*parent as usize].last_child;
-                    if last != NONE {
-                        if let NodeData::Text(t) = &mut nodes[last as usize].data {
-                            t.push_tendril(&text);
-                            return;
-                        }
+                    if last != NONE
+                        && let NodeData::Text(t) = &mut nodes[last as usize].data
+                    {
+                        t.push_tendril(&text);
+                        return;
                     }
                 }
                 let id = self.push(NodeData::Text(text));
@@ -415,11 +415,11 @@ impl TreeSink for Sink {
                 {
                     let mut nodes = self.nodes.borrow_mut();
                     let prev = nodes[*sibling as usize].prev;
-                    if prev != NONE {
-                        if let NodeData::Text(t) = &mut nodes[prev as usize].data {
-                            t.push_tendril(&text);
-                            return;
-                        }
+                    if prev != NONE
+                        && let NodeData::Text(t) = &mut nodes[prev as usize].data
+                    {
+                        t.push_tendril(&text);
+                        return;
                     }
                 }
                 let id = self.push(NodeData::Text(text));

@@ -197,10 +197,10 @@ fn strings(v: &Value, out: &mut Vec<String>) {
         }
         Value::Array(a) => {
             for x in a {
-                if let Value::String(s) = x {
-                    if let Some(s) = non_empty(s) {
-                        out.push(s)
-                    }
+                if let Value::String(s) = x
+                    && let Some(s) = non_empty(s)
+                {
+                    out.push(s)
                 }
             }
         }
@@ -306,10 +306,10 @@ fn read_json_ld(text: &str, meta: &mut Meta) {
     if meta.subtitle.is_none() {
         meta.subtitle = get("alternativeHeadline").and_then(Value::as_str).and_then(non_empty);
     }
-    if meta.byline.is_empty() {
-        if let Some(au) = get("author").or_else(|| get("creator")) {
-            names(au, &mut meta.byline);
-        }
+    if meta.byline.is_empty()
+        && let Some(au) = get("author").or_else(|| get("creator"))
+    {
+        names(au, &mut meta.byline);
     }
     if let Some(d) = get("datePublished").and_then(Value::as_str).and_then(dates::parse_machine) {
         meta.published.push((DateSource::JsonLd, d));
@@ -317,10 +317,10 @@ fn read_json_ld(text: &str, meta: &mut Meta) {
     if let Some(d) = get("dateModified").and_then(Value::as_str).and_then(dates::parse_machine) {
         meta.modified.push((DateSource::JsonLd, d));
     }
-    if meta.section.is_empty() {
-        if let Some(s) = get("articleSection") {
-            strings(s, &mut meta.section);
-        }
+    if meta.section.is_empty()
+        && let Some(s) = get("articleSection")
+    {
+        strings(s, &mut meta.section);
     }
     if meta.site_name.is_none() {
         meta.site_name = get("publisher")
@@ -329,10 +329,10 @@ fn read_json_ld(text: &str, meta: &mut Meta) {
             .and_then(non_empty)
             .or(publisher_name);
     }
-    if meta.lead_image.is_none() {
-        if let Some(url) = get("image").and_then(first_string) {
-            meta.lead_image = Some(Image { url, caption: None });
-        }
+    if meta.lead_image.is_none()
+        && let Some(url) = get("image").and_then(first_string)
+    {
+        meta.lead_image = Some(Image { url, caption: None });
     }
     if meta.html_lang.is_none() {
         meta.html_lang = get("inLanguage").and_then(Value::as_str).and_then(non_empty);
@@ -524,10 +524,10 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                             }
                         }
                         "article:section" | "section" | "parsely-section" => {
-                            if let Some(s) = non_empty(content) {
-                                if !meta_sections.contains(&s) {
-                                    meta_sections.push(s);
-                                }
+                            if let Some(s) = non_empty(content)
+                                && !meta_sections.contains(&s)
+                            {
+                                meta_sections.push(s);
                             }
                         }
                         "author" | "article:author" | "dc.creator" | "sailthru.author"
@@ -564,13 +564,12 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                 local_name!("figure") => figures.push(id),
                 _ => {}
             }
-            if let Some(ip) = n.attr(&local_name!("itemprop")) {
-                if ip.eq_ignore_ascii_case("datePublished") && *tag != local_name!("time") {
-                    if let Some(d) = n.attr(&local_name!("content")).and_then(dates::parse_machine)
-                    {
-                        time_dates.push((id, d, true));
-                    }
-                }
+            if let Some(ip) = n.attr(&local_name!("itemprop"))
+                && ip.eq_ignore_ascii_case("datePublished")
+                && *tag != local_name!("time")
+                && let Some(d) = n.attr(&local_name!("content")).and_then(dates::parse_machine)
+            {
+                time_dates.push((id, d, true));
             }
             let Some(class_raw) = n.attr(&local_name!("class")).filter(|c| !c.is_empty()) else {
                 if n.attr(&local_name!("rel")) == Some("author") && byline_nodes.len() < 8 {
@@ -612,10 +611,11 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                 && !class.contains("update")
             {
                 let t = dom.text_of(id);
-                if t.len() < 200 && !in_boilerplate(dom, id) {
-                    if let Some(d) = dates::find_in_text(&t) {
-                        visible_dates.push(d);
-                    }
+                if t.len() < 200
+                    && !in_boilerplate(dom, id)
+                    && let Some(d) = dates::find_in_text(&t)
+                {
+                    visible_dates.push(d);
                 }
             }
             true
@@ -758,10 +758,10 @@ fn caption_text(dom: &Dom, cap: NodeId) -> String {
     let c = clean(&out);
     let lower = c.to_lowercase();
     for marker in ["photo:", "image:", "credit:", "(photo", "photograph:"] {
-        if let Some(pos) = lower.rfind(marker) {
-            if pos > 0 {
-                return c[..pos].trim().to_string();
-            }
+        if let Some(pos) = lower.rfind(marker)
+            && pos > 0
+        {
+            return c[..pos].trim().to_string();
         }
     }
     c

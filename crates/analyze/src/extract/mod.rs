@@ -1,8 +1,8 @@
 //! Article extraction: raw HTML or a plain-text report in, a structured [`Article`] out.
 //!
-//! The HTML path parses once into a flat arena ([`dom`]), reads metadata in order of trust
-//! ([`meta`]), finds the body by paragraph scoring and boilerplate rules ([`body`]), and returns
-//! everything doubtful as [`Diagnostic`]s. Plain-text reports go through [`text`]. Nothing here
+//! The HTML path parses once into a flat arena (`dom`), reads metadata in order of trust
+//! (`meta`), finds the body by paragraph scoring and boilerplate rules (`body`), and returns
+//! everything doubtful as [`Diagnostic`]s. Plain-text reports go through `text`. Nothing here
 //! does IO, reads the clock or panics on any input.
 
 mod body;
@@ -159,14 +159,14 @@ pub fn extract_html(html: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnost
     let host = meta.canonical_url.as_deref().or(opts.url.as_deref()).and_then(body::host_of);
     let body = body::extract_body(&dom, meta.title.as_deref(), meta.subtitle.as_deref(), host);
     let mut paragraphs = body.blocks;
-    if paragraphs.is_empty() {
-        if let Some(text) = meta.json_ld_body.take() {
-            diags.push(Diagnostic::info(
-                "body_from_json_ld",
-                "no body found in the page; used the JSON-LD articleBody",
-            ));
-            paragraphs = text::split_paragraphs(&text);
-        }
+    if paragraphs.is_empty()
+        && let Some(text) = meta.json_ld_body.take()
+    {
+        diags.push(Diagnostic::info(
+            "body_from_json_ld",
+            "no body found in the page; used the JSON-LD articleBody",
+        ));
+        paragraphs = text::split_paragraphs(&text);
     }
     if paragraphs.is_empty() {
         diags.push(Diagnostic::warning("no_body", "no article body found"));

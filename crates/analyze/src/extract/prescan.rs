@@ -31,8 +31,8 @@ fn is_void(name: &[u8]) -> bool {
 /// Elements whose end tag is optional: html5ever closes them itself, so they are not counted.
 fn is_self_closing_kind(name: &[u8]) -> bool {
     const OPT: &[&str] = &[
-        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
-        "tfoot", "colgroup", "rb", "rt", "rp", "rtc", "html", "head", "body",
+        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+        "colgroup", "rb", "rt", "rp", "rtc", "html", "head", "body",
     ];
     OPT.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name))
 }

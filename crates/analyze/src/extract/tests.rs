@@ -11,14 +11,18 @@ fn page(head: &str, body: &str) -> String {
 
 fn run(head: &str, body: &str) -> (Article, Vec<Diagnostic>) {
     let opts = ExtractOptions {
-        fetched_at: Some(DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z").unwrap().with_timezone(&Utc)),
+        fetched_at: Some(
+            DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z").unwrap().with_timezone(&Utc),
+        ),
         ..ExtractOptions::default()
     };
     extract_html(&page(head, body), &opts)
 }
 
 fn article_body(extra: &str) -> String {
-    format!("<article><h1>Library stays open</h1><div class=\"body\">{P1}{extra}{P2}</div></article>")
+    format!(
+        "<article><h1>Library stays open</h1><div class=\"body\">{P1}{extra}{P2}</div></article>"
+    )
 }
 
 fn has(d: &[Diagnostic], code: &str) -> bool {
@@ -126,7 +130,8 @@ fn conflicting_dates_are_reported() {
 
 #[test]
 fn title_without_site_name() {
-    let (a, _) = run("<title>Library stays open | Town Crier</title>", &format!("<div>{P1}{P2}</div>"));
+    let (a, _) =
+        run("<title>Library stays open | Town Crier</title>", &format!("<div>{P1}{P2}</div>"));
     assert_eq!(a.title.as_deref(), Some("Library stays open"));
     let (a, _) = run(
         "<title>TOWN CRIER - Library stays open after a long debate</title>",
@@ -147,7 +152,10 @@ fn byline_from_the_page() {
 
 #[test]
 fn canonical_link_resolved_against_the_url() {
-    let opts = ExtractOptions { url: Some("https://towncrier.example/a?x=1".into()), ..ExtractOptions::default() };
+    let opts = ExtractOptions {
+        url: Some("https://towncrier.example/a?x=1".into()),
+        ..ExtractOptions::default()
+    };
     let html = page("<link rel=\"canonical\" href=\"/local/library\">", &article_body(""));
     let (a, _) = extract_html(&html, &opts);
     assert_eq!(a.canonical_url.as_deref(), Some("https://towncrier.example/local/library"));
@@ -182,37 +190,63 @@ fn body_of(extra: &str) -> String {
 
 #[test]
 fn navigation_dropped() {
-    let (a, _) = run("", &format!("<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News and more news</a></li></ul></nav>{}", article_body("")));
+    let (a, _) = run(
+        "",
+        &format!(
+            "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News and more news</a></li></ul></nav>{}",
+            article_body("")
+        ),
+    );
     assert!(!a.body.contains("Home"));
 }
 
 #[test]
 fn share_bar_dropped() {
-    assert!(!body_of("<div class=\"share-tools\"><a href=\"https://fb.example\">Share on Facebook</a></div>").contains("Facebook"));
+    assert!(
+        !body_of(
+            "<div class=\"share-tools\"><a href=\"https://fb.example\">Share on Facebook</a></div>"
+        )
+        .contains("Facebook")
+    );
 }
 
 #[test]
 fn cookie_banner_dropped() {
-    let (a, _) = run("", &format!("<div class=\"cookie-notice\"><p>We use cookies to give you the best experience on our website, and by continuing you agree to it.</p></div>{}", article_body("")));
+    let (a, _) = run(
+        "",
+        &format!(
+            "<div class=\"cookie-notice\"><p>We use cookies to give you the best experience on our website, and by continuing you agree to it.</p></div>{}",
+            article_body("")
+        ),
+    );
     assert!(!a.body.contains("cookies"));
     assert!(!body_of("<p>We use cookies on this site.</p>").contains("cookies"));
 }
 
 #[test]
 fn newsletter_prompt_dropped() {
-    assert!(!body_of("<p>Sign up for our free daily newsletter, delivered to your inbox every morning.</p>").contains("newsletter"));
+    assert!(
+        !body_of(
+            "<p>Sign up for our free daily newsletter, delivered to your inbox every morning.</p>"
+        )
+        .contains("newsletter")
+    );
     assert!(!body_of("<div class=\"newsletter-box\"><p>Get the morning briefing every day in your inbox at seven.</p></div>").contains("briefing"));
 }
 
 #[test]
 fn related_stories_dropped() {
-    let b = body_of("<div class=\"related-articles\"><ul><li><a href=\"/x\">Library budget cut in half</a></li></ul></div>");
+    let b = body_of(
+        "<div class=\"related-articles\"><ul><li><a href=\"/x\">Library budget cut in half</a></li></ul></div>",
+    );
     assert!(!b.contains("budget cut"));
 }
 
 #[test]
 fn comments_and_disclaimer_dropped() {
-    let b = body_of("<section id=\"comments\"><p>I think this is a great decision for the town and its children, truly.</p></section><p>Comments expressed here do not reflect the opinions of the Town Crier.</p>");
+    let b = body_of(
+        "<section id=\"comments\"><p>I think this is a great decision for the town and its children, truly.</p></section><p>Comments expressed here do not reflect the opinions of the Town Crier.</p>",
+    );
     assert!(!b.contains("great decision"));
     assert!(!b.contains("do not reflect"));
 }
@@ -225,21 +259,28 @@ fn image_credits_dropped() {
 
 #[test]
 fn read_more_teasers_dropped() {
-    assert!(!body_of("<p><a href=\"/other\">Read more: How the library was saved in 1998</a></p>").contains("1998"));
+    assert!(
+        !body_of("<p><a href=\"/other\">Read more: How the library was saved in 1998</a></p>")
+            .contains("1998")
+    );
     // A same-site link teaser between paragraphs, without the words "read more".
-    let b = body_of("<p><a href=\"/local/2024/05/01/pool\">Town pool to reopen after repairs</a></p>");
+    let b =
+        body_of("<p><a href=\"/local/2024/05/01/pool\">Town pool to reopen after repairs</a></p>");
     assert!(!b.contains("pool"));
 }
 
 #[test]
 fn links_to_other_sites_inside_the_prose_are_kept() {
-    let b = body_of("<p><a href=\"https://shop.example/book\">Get the book at Shop for $12</a></p>");
+    let b =
+        body_of("<p><a href=\"https://shop.example/book\">Get the book at Shop for $12</a></p>");
     assert!(b.contains("Get the book"));
 }
 
 #[test]
 fn hidden_elements_dropped() {
-    let b = body_of("<div style=\"display: none\">Secret tracking text that nobody can see on the page at all.</div><p hidden>Also hidden from every reader.</p>");
+    let b = body_of(
+        "<div style=\"display: none\">Secret tracking text that nobody can see on the page at all.</div><p hidden>Also hidden from every reader.</p>",
+    );
     assert!(!b.contains("Secret") && !b.contains("Also hidden"));
 }
 
@@ -250,11 +291,22 @@ fn date_only_lines_dropped() {
 
 #[test]
 fn quotes_and_headings_kept_in_order() {
-    let (a, _) = run("", &article_body("<h2>What happens next</h2><blockquote><p>“Open every day,” the sign says.</p></blockquote><ul><li>Mondays until eight.</li></ul>"));
+    let (a, _) = run(
+        "",
+        &article_body(
+            "<h2>What happens next</h2><blockquote><p>“Open every day,” the sign says.</p></blockquote><ul><li>Mondays until eight.</li></ul>",
+        ),
+    );
     let kinds: Vec<BlockKind> = a.paragraphs.iter().map(|b| b.kind).collect();
     assert_eq!(
         kinds,
-        vec![BlockKind::Paragraph, BlockKind::Heading, BlockKind::Quote, BlockKind::ListItem, BlockKind::Paragraph]
+        vec![
+            BlockKind::Paragraph,
+            BlockKind::Heading,
+            BlockKind::Quote,
+            BlockKind::ListItem,
+            BlockKind::Paragraph
+        ]
     );
     assert_eq!(a.paragraphs[2].text, "“Open every day,” the sign says.");
 }

@@ -106,11 +106,12 @@ pub(crate) fn extract(input: &str, diags: &mut Vec<Diagnostic>) -> Article {
         }
     }
     // A byline right under the headline.
-    if let Some(line) = lines.get(i) {
-        if line.starts_with("By ") && line.split_whitespace().count() <= 12 {
-            article.byline = split_byline(line);
-            i += 1;
-        }
+    if let Some(line) = lines.get(i)
+        && line.starts_with("By ")
+        && line.split_whitespace().count() <= 12
+    {
+        article.byline = split_byline(line);
+        i += 1;
     }
     let mut blocks = Vec::new();
     let mut dropped = 0;

@@ -72,7 +72,9 @@ fn seed_article_text() {
 fn news_page_with_json_ld() {
     check(
         "news-jsonld.html",
-        Some("https://www.estuary-gazette.example/transport/2024/03/05/harbour-bridge-to-close?utm_source=rss"),
+        Some(
+            "https://www.estuary-gazette.example/transport/2024/03/05/harbour-bridge-to-close?utm_source=rss",
+        ),
     );
 }
 
@@ -113,7 +115,9 @@ fn deeply_nested_document() {
     for _ in 0..n {
         html.push_str("<div><span>");
     }
-    html.push_str("<p>A paragraph buried very deep, long enough to count as real article text.</p>");
+    html.push_str(
+        "<p>A paragraph buried very deep, long enough to count as real article text.</p>",
+    );
     let (a, _) = extract_html(&html, &ExtractOptions::default());
     assert!(a.body.contains("buried very deep"), "{:?}", a.body);
     // Unclosed inline formatting elements nest too.
@@ -123,7 +127,8 @@ fn deeply_nested_document() {
 
 #[test]
 fn huge_page_is_cut_at_the_cap() {
-    let para = "<p>Reporters say the meeting ran late into the night, and that nothing was agreed.</p>\n";
+    let para =
+        "<p>Reporters say the meeting ran late into the night, and that nothing was agreed.</p>\n";
     let mut html = String::from("<html><body><article>");
     while html.len() < 50 * 1024 * 1024 {
         html.push_str(para);
@@ -158,7 +163,26 @@ fn binary_garbage() {
     let _ = extract_html(&s, &ExtractOptions::default());
     let _ = extract_text(&s, &ExtractOptions::default());
     // Markup-shaped garbage: unbalanced tags, broken comments and scripts, stray entities.
-    let pieces = ["<div", "<p>", "</p", "<!--", "-->", "<script>", "</script", "<style a='>", "&#x", "<svg><", "\u{0}", "<table><td>", "é", "<a href=\"//", "</", ">", "\"", "'"];
+    let pieces = [
+        "<div",
+        "<p>",
+        "</p",
+        "<!--",
+        "-->",
+        "<script>",
+        "</script",
+        "<style a='>",
+        "&#x",
+        "<svg><",
+        "\u{0}",
+        "<table><td>",
+        "é",
+        "<a href=\"//",
+        "</",
+        ">",
+        "\"",
+        "'",
+    ];
     let mut s = String::new();
     for i in 0..20_000usize {
         s.push_str(pieces[(i * 7919 + i / 3) % pieces.len()]);
