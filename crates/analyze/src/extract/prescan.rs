@@ -19,22 +19,24 @@ pub(crate) fn strip(html: &str) -> String {
 /// quadratic time. Real pages stay far below it.
 pub(crate) const MAX_DEPTH: u32 = 512;
 
-/// Elements that never have an end tag.
-fn is_void(name: &[u8]) -> bool {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "keygen",
-    ];
-    VOID.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name))
-}
-
-/// Elements whose end tag is optional: html5ever closes them itself, so they are not counted.
-fn is_self_closing_kind(name: &[u8]) -> bool {
-    const OPT: &[&str] = &[
-        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-        "colgroup", "rb", "rt", "rp", "rtc", "html", "head", "body",
-    ];
-    OPT.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name))
+/// Whether a tag counts towards nesting depth: not a void element (never closed) and not one
+/// whose end tag is optional (html5ever closes those itself).
+fn counts_for_depth(name: &[u8]) -> bool {
+    if name.len() > 8 {
+        return true;
+    }
+    let mut buf = [0u8; 8];
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    !matches!(
+        &buf[..name.len()],
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
+            | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"keygen"
+            | b"p" | b"li" | b"dt" | b"dd" | b"option" | b"optgroup" | b"tr" | b"td" | b"th"
+            | b"thead" | b"tbody" | b"tfoot" | b"colgroup" | b"rb" | b"rt" | b"rp" | b"rtc"
+            | b"html" | b"head" | b"body"
+    )
 }
 
 /// Calls `emit` with the consecutive pieces of the page that are kept. Returns whether tags
@@ -82,7 +84,7 @@ pub(crate) fn segments<'a>(html: &'a str, mut emit: impl FnMut(&'a str)) -> bool
             .map_or(b.len(), |p| name_start + p);
         let name = &b[name_start..name_end];
         let Some(gt) = start_tag_end(b, name_end) else { break };
-        let counted = !is_void(name) && !is_self_closing_kind(name);
+        let counted = counts_for_depth(name);
         if end_tag {
             if counted {
                 if skipped > 0 {
