@@ -42,11 +42,7 @@ fn timed(bin: &Path, args: &[&str]) -> Result<(f64, String)> {
     let out = Command::new(bin).args(args).output().with_context(|| format!("running {bin:?}"))?;
     let secs = start.elapsed().as_secs_f64();
     if !out.status.success() {
-        bail!(
-            "{bin:?} {args:?} failed: {}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("{bin:?} {args:?} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     }
     Ok((secs, String::from_utf8_lossy(&out.stdout).trim().to_string()))
 }
@@ -108,7 +104,10 @@ fn ingest() -> Result<()> {
     let d = data.to_string_lossy().to_string();
     let h = html_dir.to_string_lossy().to_string();
     let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &h])?;
-    println!("ingest html: {pages} pages in {secs:.2} s = {:.0} pages/s  [{out}]", pages as f64 / secs);
+    println!(
+        "ingest html: {pages} pages in {secs:.2} s = {:.0} pages/s  [{out}]",
+        pages as f64 / secs
+    );
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
 }
