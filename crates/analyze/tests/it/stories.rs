@@ -1,0 +1,1 @@
+//! Story clustering and copy detection tests.
