@@ -47,6 +47,8 @@ pub struct StoryConfig {
     pub view_names: f32,
     /// Weight of the cosine over numbers and dates.
     pub view_numbers: f32,
+    /// Size prior: similarity is multiplied by `1 + size_prior * ln(independent articles)`.
+    pub size_prior: f32,
     /// Weight of title words relative to body words.
     pub title_weight: f32,
     /// Weight of lead words (the first `lead_words` words of the body).
@@ -92,18 +94,19 @@ impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
             threshold: 0.30,
-            short_threshold: 0.20,
-            short_features: 12,
+            short_threshold: 0.05,
+            short_features: 20,
             view_all: 0.5,
             view_names: 0.25,
-            view_numbers: 0.25,
+            view_numbers: 0.0,
+            size_prior: 0.05,
             title_weight: 3.0,
             lead_weight: 2.0,
             lead_words: 50,
             max_words: 600,
-            entity_weight: 1.0,
+            entity_weight: 2.0,
             number_weight: 1.0,
-            time_half_life_hours: 24.0,
+            time_half_life_hours: 6.0,
             quiet_hours: 72.0,
             quiet_docs: 100_000,
             breaking_outlets: 3,
@@ -195,9 +198,10 @@ pub struct StoryState {
 /// The parts of a story only clustering reads.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct StoryModel {
-    /// Story vector before IDF, sorted by feature id.
+    /// Story vector: the sum of its articles' normalised TF-IDF vectors (IDF as of each
+    /// article's arrival), sorted by feature id.
     centroid: Vec<(u64, f32)>,
-    /// Its norms with the IDF of the last update: whole vector, names, numbers and dates.
+    /// Its norms: whole vector, names, numbers and dates.
     norm: [f32; 3],
     /// Arrival number of its latest article (for the window in documents).
     last_seq: u64,
@@ -523,6 +527,9 @@ impl Clusterer {
                 continue;
             }
             let mut sim = self.similarity(vec, idf, &s.model);
+            // Coverage attracts coverage: a story many outlets already cover is the likelier
+            // home of one more report (the prior of a Chinese restaurant process).
+            sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
             if let Some(t) = time {
                 let gap = match (s.first_seen, s.last_updated) {
                     (Some(f), _) if t < f => (f - t).num_seconds(),
@@ -629,16 +636,11 @@ impl Clusterer {
         // Copies repeat their origin's words: they do not move the story vector.
         if !is_copy && norm > 0.0 {
             let add: Vec<(u64, f32)> =
-                feats.terms.iter().zip(idf).map(|((t, w), _)| (*t, w / norm)).collect();
+                feats.terms.iter().zip(idf).map(|((t, w), i)| (*t, w * i / norm)).collect();
             s.model.centroid = merge_add(&s.model.centroid, &add);
             let limit = cfg.story_terms.max(8);
             if s.model.centroid.len() > limit + limit / 2 {
-                let df = &self.df;
-                let n = self.n_docs as f32;
-                let w = |t: u64, c: f32| {
-                    let d = df.get(&t).copied().unwrap_or(0) as f32;
-                    c * (1.0 + n / (d + 0.5)).ln()
-                };
+                let w = |_t: u64, c: f32| c;
                 let mut byw: Vec<(u64, f32, f32)> =
                     s.model.centroid.iter().map(|&(t, c)| (t, c, w(t, c))).collect();
                 byw.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
@@ -647,12 +649,9 @@ impl Clusterer {
                 c.sort_unstable_by_key(|x| x.0);
                 s.model.centroid = c;
             }
-            let df = &self.df;
-            let n = self.n_docs as f32;
             let mut sq = [0.0f32; 3];
             for &(t, c) in &s.model.centroid {
-                let d = df.get(&t).copied().unwrap_or(0) as f32;
-                let x = c * (1.0 + n / (d + 0.5)).ln();
+                let x = c;
                 sq[0] += x * x;
                 if let Some(v) = view_of(t) {
                     sq[v] += x * x;
@@ -711,7 +710,7 @@ impl Clusterer {
                 .iter()
                 .filter_map(|t| cen.binary_search_by_key(t, |x| x.0).ok().map(|i| cen[i].1))
                 .zip(terms.iter())
-                .map(|(c, t)| c * idfw(*t) * idfw(*t))
+                .map(|(c, t)| c * idfw(*t))
                 .sum();
             let tn: f32 = terms.iter().map(|t| idfw(*t) * idfw(*t)).sum::<f32>().sqrt();
             dot / tn.max(1e-6)
@@ -751,7 +750,7 @@ impl Clusterer {
             .words
             .iter()
             .filter_map(|(id, w)| {
-                cen.binary_search_by_key(id, |x| x.0).ok().map(|i| (cen[i].1 * idfw(*id), w.as_str()))
+                cen.binary_search_by_key(id, |x| x.0).ok().map(|i| (cen[i].1, w.as_str()))
             })
             .collect();
         terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -799,17 +798,7 @@ impl Clusterer {
     /// Re-indexes a story under its strongest terms.
     fn reindex(&mut self, key: u64) {
         let Some(s) = self.stories.get_mut(&key) else { return };
-        let df = &self.df;
-        let n = self.n_docs as f32;
-        let mut byw: Vec<(u64, f32)> = s
-            .model
-            .centroid
-            .iter()
-            .map(|&(t, c)| {
-                let d = df.get(&t).copied().unwrap_or(0) as f32;
-                (t, c * (1.0 + n / (d + 0.5)).ln())
-            })
-            .collect();
+        let mut byw: Vec<(u64, f32)> = s.model.centroid.to_vec();
         byw.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut want: Vec<u64> =
             byw.iter().take(self.cfg.story_terms.max(8) / 3).map(|x| x.0).collect();
@@ -842,7 +831,7 @@ impl Clusterer {
 fn view_of(t: u64) -> Option<usize> {
     match features::kind_of(t) {
         Kind::Entity | Kind::Phrase => Some(1),
-        Kind::Number | Kind::Date => Some(2),
+        Kind::Number | Kind::Date | Kind::Year => Some(2),
         Kind::Word => None,
     }
 }
@@ -857,7 +846,7 @@ fn view_dots(vec: &[(u64, f32)], idf: &[f32], centroid: &[(u64, f32)]) -> [f32; 
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                let d = vec[i].1 * centroid[j].1 * idf[i];
+                let d = vec[i].1 * centroid[j].1;
                 dot[0] += d;
                 if let Some(v) = view_of(vec[i].0) {
                     dot[v] += d;
@@ -903,8 +892,8 @@ fn breakdown(
             .iter()
             .filter(|x| f(features::kind_of(x.0)))
             .map(|&(t, c)| {
-                let idf_t = vec.binary_search_by_key(&t, |x| x.0).map(|k| idf[k]).unwrap_or(3.0);
-                (c * idf_t) * (c * idf_t)
+                let _ = t;
+                c * c
             })
             .sum::<f32>()
             .sqrt();
@@ -914,7 +903,8 @@ fn breakdown(
         let mut dot = 0.0;
         for (k, (t, w)) in v.iter().enumerate() {
             if let Ok(j) = cen.binary_search_by_key(t, |x| x.0) {
-                dot += w * cen[j].1 * i[k];
+                let _ = i[k];
+                dot += w * cen[j].1;
             }
         }
         dot / (vn * cn)
@@ -922,14 +912,14 @@ fn breakdown(
     let all = cosine(vec, idf, cen, s.model.norm);
     let words = part(&|k| k == Kind::Word);
     let names = part(&|k| matches!(k, Kind::Entity | Kind::Phrase));
-    let nums = part(&|k| matches!(k, Kind::Number | Kind::Date));
+    let nums = part(&|k| matches!(k, Kind::Number | Kind::Date | Kind::Year));
     let title: Vec<(u64, f32)> =
         vec.iter().copied().filter(|x| feats.title_terms.binary_search(&x.0).is_ok()).collect();
     let tn = title.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
     let tdot: f32 = title
         .iter()
         .map(|(t, w)| {
-            let k = vec.binary_search_by_key(t, |x| x.0).map(|k| idf[k]).unwrap_or(0.0);
+            let k = 1.0;
             cen.binary_search_by_key(t, |x| x.0).map(|j| w * cen[j].1 * k).unwrap_or(0.0)
         })
         .sum();
@@ -945,13 +935,51 @@ fn breakdown(
         }
     }
     let novel = if ent_total > 0.0 { ent_novel / ent_total } else { 0.0 };
+    // Novel share among the article's three strongest names.
+    let mut top: Vec<(u64, f32)> = vec
+        .iter()
+        .copied()
+        .filter(|x| matches!(features::kind_of(x.0), Kind::Entity | Kind::Phrase))
+        .collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1));
+    top.truncate(3);
+    let tt: f32 = top.iter().map(|x| x.1 * x.1).sum();
+    let tn: f32 = top
+        .iter()
+        .filter(|x| cen.binary_search_by_key(&x.0, |c| c.0).is_err())
+        .map(|x| x.1 * x.1)
+        .sum();
+    let novel_top = if tt > 0.0 { tn / tt } else { 0.0 };
+    let years_d: Vec<u64> =
+        vec.iter().filter(|x| features::kind_of(x.0) == Kind::Year).map(|x| x.0).collect();
+    let years_s: Vec<u64> =
+        cen.iter().filter(|x| features::kind_of(x.0) == Kind::Year).map(|x| x.0).collect();
+    let year_conflict = if years_d.is_empty() || years_s.is_empty() {
+        0.0
+    } else if years_d.iter().any(|y| years_s.contains(y)) {
+        -1.0
+    } else {
+        1.0
+    };
     let gap = match (time, s.first_seen, s.last_updated) {
         (Some(t), Some(f), _) if t < f => (f - t).num_seconds() as f32 / 3600.0,
         (Some(t), _, Some(l)) if t > l => (t - l).num_seconds() as f32 / 3600.0,
         (Some(_), Some(_), Some(_)) => 0.0,
         _ => -1.0,
     };
-    vec![all, words, names, nums, tcos, novel, s.articles.len() as f32, vec.len() as f32, gap]
+    vec![
+        all,
+        words,
+        names,
+        nums,
+        tcos,
+        novel,
+        s.articles.len() as f32,
+        vec.len() as f32,
+        gap,
+        novel_top,
+        year_conflict,
+    ]
 }
 
 /// Sum of two id-sorted sparse vectors.

@@ -25,6 +25,8 @@ pub(crate) enum Kind {
     Number = 4,
     /// A calendar date ("dec 11").
     Date = 5,
+    /// A year ("2008").
+    Year = 6,
 }
 
 /// The weights that shape a document vector (copied from the story config).
@@ -157,6 +159,7 @@ pub(crate) fn kind_of(id: u64) -> Kind {
         3 => Kind::Phrase,
         4 => Kind::Number,
         5 => Kind::Date,
+        6 => Kind::Year,
         _ => Kind::Word,
     }
 }
@@ -283,7 +286,11 @@ impl Extractor {
                 };
                 if t.digit {
                     let n: String = t.s.chars().filter(|c| *c != ',').collect();
-                    let id = feature_id(Kind::Number, &n.to_lowercase());
+                    let year = n.len() == 4
+                        && (n.starts_with("19") || n.starts_with("20"))
+                        && n.bytes().all(|b| b.is_ascii_digit());
+                    let kind = if year { Kind::Year } else { Kind::Number };
+                    let id = feature_id(kind, &n.to_lowercase());
                     *self.acc.entry(id).or_insert(0.0) += field * w.number;
                     if *is_title {
                         title_terms.push(id);
@@ -321,10 +328,13 @@ impl Extractor {
                         title_terms.push(info.word_id);
                     }
                 }
+                // Mid-sentence capitals in ordinary text are names. At a sentence start, a
+                // capital is a name unless the word is known to be mostly lower case; in Title
+                // Case or ALL CAPS it is a name only with positive evidence.
                 let is_entity = t.cap
                     && info.month == 0
                     && if rel {
-                        !t.initial || local_caps.contains_key(&key) || self.caps_say_name(key)
+                        !t.initial || local_caps.contains_key(&key) || !self.caps_say_common(key)
                     } else {
                         local_caps.contains_key(&key) || self.caps_say_name(key)
                     };
@@ -376,7 +386,11 @@ impl Extractor {
     }
 
     fn caps_say_name(&self, key: u64) -> bool {
-        self.caps.get(&key).is_some_and(|&(c, n)| c >= 2 && c * 3 >= n * 2)
+        self.caps.get(&key).is_some_and(|&(c, n)| c >= 1 && c * 2 >= n)
+    }
+
+    fn caps_say_common(&self, key: u64) -> bool {
+        self.caps.get(&key).is_some_and(|&(c, n)| c * 2 < n)
     }
 }
 
