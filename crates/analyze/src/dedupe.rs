@@ -207,7 +207,7 @@ impl Deduper {
     pub fn check(&mut self, id: &str, title: Option<&str>, text: Option<&str>) -> CopyMatch {
         let body = text.filter(|t| !t.trim().is_empty()).or(title).unwrap_or("");
         let agency = wire_credit(body).map(str::to_string);
-        let words = normalised_words(body);
+        let words = content_words(body);
         let exact = (words.len() >= self.cfg.min_exact_words).then(|| {
             let mut h = 0x51_7cc1_b727_220au64;
             for w in &words {
@@ -438,8 +438,42 @@ impl Deduper {
     }
 }
 
-/// The words of a text, punctuation and spacing dropped: the form compared for copies (case is
-/// ignored when they are hashed).
+/// Lines that are page furniture rather than the report: outlets add and drop them freely, so
+/// they are left out of the comparison.
+const BOILERPLATE: &[&str] = &[
+    "copyright",
+    "all rights reserved",
+    "newsletter",
+    "subscribe",
+    "sign up",
+    "follow us",
+    "advertisement",
+    "share this",
+    "click here",
+    "read more",
+    "may not be published",
+    "©",
+];
+
+/// The words of a text compared for copies: short lines (datelines, share buttons, "Updated 2
+/// hours ago") and boilerplate lines dropped, unless that would leave nothing.
+pub fn content_words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let words = normalised_words(line);
+        if words.len() < 6 {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        if BOILERPLATE.iter().any(|b| lower.contains(b)) {
+            continue;
+        }
+        out.extend(words);
+    }
+    if out.is_empty() { normalised_words(text) } else { out }
+}
+
+/// The words of a text, punctuation and spacing dropped (case is ignored when they are hashed).
 pub fn normalised_words(text: &str) -> Vec<&str> {
     text.unicode_words().collect::<Vec<_>>()
 }
