@@ -104,8 +104,8 @@ pub struct DedupeConfig {
     /// Minimum number of words for exact (hash) detection, so that two one-word texts ("Photos")
     /// are not called copies of each other.
     pub min_exact_words: usize,
-    /// Documents remembered for copy detection (ring buffer). 50,000 covers more than a day of a
-    /// busy feed set; memory is about 1 KB per document.
+    /// Documents remembered for copy detection (ring buffer). 30,000 covers about three days of
+    /// a feed set delivering one article every ten seconds; memory is about 1.5 KB per document.
     pub capacity: usize,
 }
 
@@ -117,7 +117,7 @@ impl Default for DedupeConfig {
             containment: 0.8,
             min_shingles: 12,
             min_exact_words: 6,
-            capacity: 50_000,
+            capacity: 30_000,
         }
     }
 }
@@ -127,10 +127,24 @@ const BINS: usize = 126;
 /// LSH rows per band: with 3 rows and 42 bands, a pair at Jaccard 0.5 becomes a candidate with
 /// probability 0.996, at 0.4 with 0.94, at 0.1 with 0.04.
 const ROWS: usize = 3;
-/// LSH bands.
-const BANDS: usize = BINS / ROWS;
-/// Marks a list end / empty slot link.
+/// Members kept per LSH bucket.
+const BUCKET_CAP: usize = 4;
+/// An empty bucket place.
 const NIL: u32 = u32::MAX;
+
+/// The LSH band keys of a signature (none for an empty one).
+fn band_keys(sig: &[u32]) -> Vec<u64> {
+    sig.chunks(ROWS)
+        .enumerate()
+        .map(|(b, rows)| {
+            let mut h = mix64(b as u64 + 1);
+            for &r in rows {
+                h = mix64(h ^ u64::from(r));
+            }
+            h
+        })
+        .collect()
+}
 
 /// What copy detection found for one document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -159,8 +173,7 @@ struct Slot {
     shingles: u32,
     /// MinHash signature (empty when the text was too short).
     sig: Vec<u32>,
-    /// Band keys, for removal when the slot is recycled.
-    bands: Vec<u64>,
+
     /// Exact-text hash, if the text was long enough.
     exact: Option<u64>,
     /// Opaque tag the caller attaches (the story id), see [`Deduper::set_tag`].
@@ -173,7 +186,7 @@ pub struct Deduper {
     cfg: DedupeConfig,
     slots: Vec<Option<Slot>>,
     /// Band key -> slot indexes holding it, newest last.
-    bands: IdMap<u64, Vec<u32>>,
+    bands: IdMap<u64, [u32; BUCKET_CAP]>,
     /// Exact hash -> slot index of the earliest live document with that text.
     exact: IdMap<u64, u32>,
     /// Id -> slot index, for tags and lookups.
@@ -216,20 +229,7 @@ impl Deduper {
             h
         });
         let (sig, shingles) = self.signature(&words);
-        let band_keys: Vec<u64> = if sig.is_empty() {
-            Vec::new()
-        } else {
-            sig.chunks(ROWS)
-                .enumerate()
-                .map(|(b, rows)| {
-                    let mut h = mix64(b as u64 + 1);
-                    for &r in rows {
-                        h = mix64(h ^ u64::from(r));
-                    }
-                    h
-                })
-                .collect()
-        };
+        let band_keys = band_keys(&sig);
 
         // Find the best earlier match: exact first, then LSH candidates.
         let mut best: Option<(u32, f32, bool)> = None;
@@ -244,7 +244,7 @@ impl Deduper {
             let mut cands: Vec<u32> = Vec::new();
             for k in &band_keys {
                 if let Some(v) = self.bands.get(k) {
-                    cands.extend_from_slice(v);
+                    cands.extend(v.iter().copied().filter(|&s| s != NIL));
                 }
             }
             cands.sort_unstable();
@@ -308,7 +308,6 @@ impl Deduper {
             agency: out.wire_agency.clone(),
             shingles,
             sig,
-            bands: band_keys,
             exact,
             tag: None,
         });
@@ -403,11 +402,15 @@ impl Deduper {
             self.slots.resize_with(idx + 1, || None);
         }
         if let Some(old) = self.slots[idx].take() {
-            for k in &old.bands {
-                if let Some(v) = self.bands.get_mut(k) {
-                    v.retain(|&s| s as usize != idx);
-                    if v.is_empty() {
-                        self.bands.remove(k);
+            for k in band_keys(&old.sig) {
+                if let Some(v) = self.bands.get_mut(&k) {
+                    for s in v.iter_mut() {
+                        if *s as usize == idx {
+                            *s = NIL;
+                        }
+                    }
+                    if v.iter().all(|&s| s == NIL) {
+                        self.bands.remove(&k);
                     }
                 }
             }
@@ -420,10 +423,21 @@ impl Deduper {
                 self.by_id.remove(&old.id);
             }
         }
-        for k in &slot.bands {
-            let v = self.bands.entry(*k).or_default();
+        for k in band_keys(&slot.sig) {
+            let v = self.bands.entry(k).or_insert([NIL; BUCKET_CAP]);
             if !v.contains(&(idx as u32)) {
-                v.push(idx as u32);
+                // A bucket keeps its most recent members only: members of one copy family all
+                // name the same origin, so the latest few find it as well as all of them would,
+                // a much-syndicated story does not make every later lookup slow, and a bucket
+                // fits in the map entry itself.
+                let free = v.iter().position(|&s| s == NIL);
+                match free {
+                    Some(p) => v[p] = idx as u32,
+                    None => {
+                        v.rotate_left(1);
+                        v[BUCKET_CAP - 1] = idx as u32;
+                    }
+                }
             }
         }
         if let Some(e) = slot.exact {
@@ -529,6 +543,7 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
     }
     for line in head.lines().take(4).chain(tail.lines().rev().take(6)) {
         let l = line.trim();
+        let lower = l.to_lowercase();
         let stripped = l.trim_start_matches(['—', '–', '-', '|', ' ']);
         let dashed = stripped.len() < l.len();
         let no_by = stripped
@@ -547,7 +562,6 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
                 }
             }
             if pat.len() > 3 {
-                let lower = l.to_lowercase();
                 let pl = pat.to_lowercase();
                 if (lower.starts_with("copyright") || lower.starts_with('©'))
                     && lower.contains(&pl)
@@ -570,7 +584,6 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
                 }
             }
         }
-        let lower = l.to_lowercase();
         if lower.starts_with("(reporting by") || lower.starts_with("reporting by") {
             if lower.contains("editing by") {
                 return Some("Reuters");
