@@ -530,7 +530,10 @@ impl Clusterer {
             // Coverage attracts coverage: a story many outlets already cover is the likelier
             // home of one more report (the prior of a Chinese restaurant process).
             sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
-            if let Some(t) = time {
+            // A story just revived by the caller is not damped by its quiet gap: reviving it
+            // says a follow-up is expected.
+            let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
+            if let Some(t) = time.filter(|_| !just_revived) {
                 let gap = match (s.first_seen, s.last_updated) {
                     (Some(f), _) if t < f => (f - t).num_seconds(),
                     (_, Some(l)) if t > l => (t - l).num_seconds(),
