@@ -215,6 +215,9 @@ struct StoryModel {
     words: Vec<(u64, String)>,
     /// Recent independent articles: (time, outlet hash) within the breaking window.
     recent: VecDeque<(DateTime<Utc>, u64)>,
+    /// First and last time of its independent (non-copy) articles: time damping measures from
+    /// these, since a late republished copy adds no new reporting.
+    content_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Independent (non-copy) articles so far.
     independent: u64,
     /// Outlet hashes of independent articles, sorted (for fast membership).
@@ -534,7 +537,7 @@ impl Clusterer {
             // says a follow-up is expected.
             let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
             if let Some(t) = time.filter(|_| !just_revived) {
-                let gap = match (s.first_seen, s.last_updated) {
+                let gap = match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
                     (Some(f), _) if t < f => (f - t).num_seconds(),
                     (_, Some(l)) if t > l => (t - l).num_seconds(),
                     _ => 0,
@@ -619,6 +622,9 @@ impl Clusterer {
         if let Some(t) = doc.time {
             s.first_seen = Some(s.first_seen.map_or(t, |f| f.min(t)));
             s.last_updated = Some(s.last_updated.map_or(t, |l| l.max(t)));
+            if !is_copy {
+                s.model.content_span = Some(s.model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+            }
         }
         let outlet = doc.source.as_deref().map(model::normalize_outlet).filter(|o| !o.is_empty());
         if is_copy {
