@@ -31,7 +31,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             },
-            time: s("time").and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)),
+            time: s("time")
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
             source: s("source"),
             title: s("title"),
             text: s("text"),

@@ -25,7 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let gold = s("story").unwrap_or_default();
         let doc = ClusterDoc {
             id: s("id").unwrap_or_default(),
-            time: s("time").and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)),
+            time: s("time")
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
             source: s("source"),
             title: s("title"),
             text: s("text"),

@@ -52,7 +52,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut pending: Vec<(usize, ClusterDoc, String, Option<&'static str>)> = Vec::new();
     for (i, (id, title, text)) in originals.iter().enumerate() {
         stream.push((
-            ClusterDoc { id: id.clone(), title: Some(title.clone()), text: Some(text.clone()), ..Default::default() },
+            ClusterDoc {
+                id: id.clone(),
+                title: Some(title.clone()),
+                text: Some(text.clone()),
+                ..Default::default()
+            },
             None,
             None,
         ));
@@ -80,7 +85,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // Another headline: the original's words reordered and cut, with a prefix.
             let words: Vec<&str> = title.split_whitespace().collect();
             let cut = words.len().min(6 + rng.below(4));
-            let new_title = format!("UPDATE: {}", words[..cut].iter().rev().cloned().collect::<Vec<_>>().join(" "));
+            let new_title = format!(
+                "UPDATE: {}",
+                words[..cut].iter().rev().cloned().collect::<Vec<_>>().join(" ")
+            );
             let agency = match credit {
                 "(AFP) -" => Some("AFP"),
                 "(Reuters) -" => Some("Reuters"),
@@ -153,7 +161,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    println!("copies among the originals themselves (exact J >= 0.5 or C >= 0.8), counted correct: {natural}");
+    println!(
+        "copies among the originals themselves (exact J >= 0.5 or C >= 0.8), counted correct: {natural}"
+    );
     let p = tp as f64 / (tp + fp).max(1) as f64;
     let r = tp as f64 / (tp + fn_).max(1) as f64;
     for (d, o) in &flagged_originals {

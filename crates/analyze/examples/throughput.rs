@@ -28,7 +28,9 @@ impl Rng {
 fn status(field: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(|l| l[field.len()..].trim().to_string()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with(field)).map(|l| l[field.len()..].trim().to_string())
+        })
         .unwrap_or_else(|| "?".into())
 }
 
@@ -105,7 +107,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             entities: Vec::new(),
         });
     }
-    println!("prepared {n} articles, {:.1} MB of text; RSS {}", bytes as f64 / 1e6, status("VmRSS:"));
+    println!(
+        "prepared {n} articles, {:.1} MB of text; RSS {}",
+        bytes as f64 / 1e6,
+        status("VmRSS:")
+    );
     let mut c = Clusterer::new(StoryConfig::default());
     let t0 = Instant::now();
     let cpu0 = cpu_seconds();

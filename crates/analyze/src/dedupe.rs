@@ -552,7 +552,9 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             .map(|s| s.trim_start_matches("The ").trim_start_matches("the "));
         for (pat, name) in AGENCIES {
             let whole = stripped.trim_end_matches(['.', ' ']) == *pat;
-            if (dashed || whole) && starts_with_word(stripped, pat) && stripped.len() < pat.len() + 40
+            if (dashed || whole)
+                && starts_with_word(stripped, pat)
+                && stripped.len() < pat.len() + 40
             {
                 return Some(name);
             }
@@ -563,8 +565,7 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             }
             if pat.len() > 3 {
                 let pl = pat.to_lowercase();
-                if (lower.starts_with("copyright") || lower.starts_with('©'))
-                    && lower.contains(&pl)
+                if (lower.starts_with("copyright") || lower.starts_with('©')) && lower.contains(&pl)
                 {
                     return Some(name);
                 }

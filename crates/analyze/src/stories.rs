@@ -414,12 +414,8 @@ impl Clusterer {
     /// Eviction never changes later assignments: quiet stories cannot be joined anyway.
     pub fn evict_quiet(&mut self, now: impl Into<Option<DateTime<Utc>>>) -> Vec<StoryState> {
         let now = now.into();
-        let keys: Vec<u64> = self
-            .stories
-            .iter()
-            .filter(|(_, s)| self.is_quiet(s, now))
-            .map(|(k, _)| *k)
-            .collect();
+        let keys: Vec<u64> =
+            self.stories.iter().filter(|(_, s)| self.is_quiet(s, now)).map(|(k, _)| *k).collect();
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
             if let Some(mut s) = self.stories.remove(&k) {
@@ -537,11 +533,12 @@ impl Clusterer {
             // says a follow-up is expected.
             let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
             if let Some(t) = time.filter(|_| !just_revived) {
-                let gap = match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
-                    (Some(f), _) if t < f => (f - t).num_seconds(),
-                    (_, Some(l)) if t > l => (t - l).num_seconds(),
-                    _ => 0,
-                };
+                let gap =
+                    match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
+                        (Some(f), _) if t < f => (f - t).num_seconds(),
+                        (_, Some(l)) if t > l => (t - l).num_seconds(),
+                        _ => 0,
+                    };
                 let h = self.cfg.time_half_life_hours.max(1e-6);
                 sim *= 0.5f64.powf(gap as f64 / 3600.0 / h) as f32;
             }
@@ -623,7 +620,8 @@ impl Clusterer {
             s.first_seen = Some(s.first_seen.map_or(t, |f| f.min(t)));
             s.last_updated = Some(s.last_updated.map_or(t, |l| l.max(t)));
             if !is_copy {
-                s.model.content_span = Some(s.model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+                s.model.content_span =
+                    Some(s.model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
             }
         }
         let outlet = doc.source.as_deref().map(model::normalize_outlet).filter(|o| !o.is_empty());
@@ -888,7 +886,8 @@ fn breakdown(
 ) -> Vec<f32> {
     let cen = &s.model.centroid;
     let part = |f: &dyn Fn(Kind) -> bool| -> f32 {
-        let v: Vec<(u64, f32)> = vec.iter().copied().filter(|x| f(features::kind_of(x.0))).collect();
+        let v: Vec<(u64, f32)> =
+            vec.iter().copied().filter(|x| f(features::kind_of(x.0))).collect();
         let i: Vec<f32> = vec
             .iter()
             .zip(idf)

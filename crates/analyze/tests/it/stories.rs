@@ -13,7 +13,12 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn doc(id: &str, title: &str, text: &str) -> ClusterDoc {
-    ClusterDoc { id: id.into(), title: Some(title.into()), text: Some(text.into()), ..Default::default() }
+    ClusterDoc {
+        id: id.into(),
+        title: Some(title.into()),
+        text: Some(text.into()),
+        ..Default::default()
+    }
 }
 
 fn at(mut d: ClusterDoc, minutes: i64, source: &str) -> ClusterDoc {
@@ -111,7 +116,10 @@ fn wire_credits_are_recorded() {
     assert_eq!(wire_credit("Prices rose.\n— Reuters"), Some("Reuters"));
     assert_eq!(wire_credit("Prices rose, officials said. - Reuters"), Some("Reuters"));
     assert_eq!(wire_credit("By The Associated Press\nPrices rose."), Some("AP"));
-    assert_eq!(wire_credit("Prices rose.\n(Reporting by Jane Doe; Editing by John Roe)"), Some("Reuters"));
+    assert_eq!(
+        wire_credit("Prices rose.\n(Reporting by Jane Doe; Editing by John Roe)"),
+        Some("Reuters")
+    );
     assert_eq!(wire_credit("The minister told Reuters that prices rose."), None);
     // A copy without a credit inherits its origin's.
     let mut d = Deduper::new(DedupeConfig::default());
@@ -158,7 +166,8 @@ fn copies_join_the_origin_story_and_count_once() {
 fn breaking_needs_independent_outlets_within_the_window() {
     let mut c = Clusterer::new(StoryConfig::default());
     let a = c.add(&at(doc("a", "Earthquake kills four in West Papua", QUAKE_A), 0, "one.example"));
-    let b = c.add(&at(doc("b", "West Papua quake: Manokwari digs out", QUAKE_A2), 20, "two.example"));
+    let b =
+        c.add(&at(doc("b", "West Papua quake: Manokwari digs out", QUAKE_A2), 20, "two.example"));
     assert_eq!(a.cluster, b.cluster);
     assert!(!a.breaking_raised && !b.breaking_raised);
     let third = format!("{QUAKE_A2}\nOfficials in Manokwari said schools would stay shut.");
@@ -166,7 +175,11 @@ fn breaking_needs_independent_outlets_within_the_window() {
     let c1 = c.add(&at(doc("c1", "Manokwari quake update", &third), 30, "two.example"));
     assert_eq!(c1.cluster, a.cluster);
     assert!(!c1.breaking_raised);
-    let d = c.add(&at(doc("d", "Aftershocks rattle Manokwari in West Papua", QUAKE_A3), 45, "three.example"));
+    let d = c.add(&at(
+        doc("d", "Aftershocks rattle Manokwari in West Papua", QUAKE_A3),
+        45,
+        "three.example",
+    ));
     assert_eq!(d.cluster, a.cluster);
     assert_eq!(d.duplicate_of, None);
     assert!(d.breaking_raised);
@@ -223,15 +236,18 @@ fn output_line_shape() {
     let v = cluster_json_line(&a, &serde_json::json!(7));
     assert_eq!(v, serde_json::json!({"id": 7, "cluster": "s3", "duplicate_of": "d1"}));
     let b = Assignment { duplicate_of: None, ..a };
-    assert_eq!(cluster_json_line(&b, &serde_json::json!("x")), serde_json::json!({"id": "x", "cluster": "s3"}));
+    assert_eq!(
+        cluster_json_line(&b, &serde_json::json!("x")),
+        serde_json::json!({"id": "x", "cluster": "s3"})
+    );
 }
 
 #[test]
 fn config_defaults_and_unknown_fields() {
     let c: StoryConfig = serde_json::from_str("{}").expect("defaults");
     assert_eq!(c, StoryConfig::default());
-    let c: StoryConfig = serde_json::from_str(r#"{"threshold": 0.4, "dedupe": {"jaccard": 0.6}}"#)
-        .expect("partial");
+    let c: StoryConfig =
+        serde_json::from_str(r#"{"threshold": 0.4, "dedupe": {"jaccard": 0.6}}"#).expect("partial");
     assert_eq!(c.threshold, 0.4);
     assert_eq!(c.dedupe.jaccard, 0.6);
     assert!(serde_json::from_str::<StoryConfig>(r#"{"treshold": 0.4}"#).is_err());
@@ -253,8 +269,27 @@ fn empty_and_odd_documents_do_not_panic() {
 
 fn arb_doc() -> impl Strategy<Value = (u8, String, String, u8, Option<u16>)> {
     let words = prop::sample::select(vec![
-        "Earthquake", "Manokwari", "Aceh", "rates", "bank", "Reuters", "(AFP)", "killed", "four",
-        "2008", "May", "3", "the", "said", "Lohan", "rehab", "Klitschko", "title", "é", "—", "\n",
+        "Earthquake",
+        "Manokwari",
+        "Aceh",
+        "rates",
+        "bank",
+        "Reuters",
+        "(AFP)",
+        "killed",
+        "four",
+        "2008",
+        "May",
+        "3",
+        "the",
+        "said",
+        "Lohan",
+        "rehab",
+        "Klitschko",
+        "title",
+        "é",
+        "—",
+        "\n",
     ]);
     (
         0u8..40,
