@@ -43,13 +43,16 @@ fn cpu_seconds() -> f64 {
         .map_or(0.0, |ns| ns / 1e9)
 }
 
+/// (story, title, text) rows of a dev file.
+type Rows = Vec<(String, String, String)>;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
         return Err("usage: throughput ecbplus-dev.jsonl uci-headlines-dev.jsonl [N]".into());
     }
     let n: usize = args.get(2).and_then(|x| x.parse().ok()).unwrap_or(100_000);
-    let read = |p: &str| -> Result<Vec<(String, String, String)>, Box<dyn std::error::Error>> {
+    let read = |p: &str| -> Result<Rows, Box<dyn std::error::Error>> {
         let mut v = Vec::new();
         for line in BufReader::new(std::fs::File::open(p)?).lines() {
             let j: serde_json::Value = serde_json::from_str(&line?)?;

@@ -233,12 +233,11 @@ impl Deduper {
 
         // Find the best earlier match: exact first, then LSH candidates.
         let mut best: Option<(u32, f32, bool)> = None;
-        if let Some(e) = exact {
-            if let Some(&s) = self.exact.get(&e) {
-                if self.slots.get(s as usize).is_some_and(|x| x.is_some()) {
-                    best = Some((s, 1.0, true));
-                }
-            }
+        if let Some(e) = exact
+            && let Some(&s) = self.exact.get(&e)
+            && self.slots.get(s as usize).is_some_and(|x| x.is_some())
+        {
+            best = Some((s, 1.0, true));
         }
         if best.is_none() && !band_keys.is_empty() {
             let mut cands: Vec<u32> = Vec::new();
@@ -291,14 +290,12 @@ impl Deduper {
                 }
             }
             // Propagate the agency to the origin's slot too, as evidence for later copies.
-            if let Some(a) = &out.wire_agency {
-                if let Some(&os) = self.by_id.get(&origin) {
-                    if let Some(Some(o)) = self.slots.get_mut(os as usize) {
-                        if o.agency.is_none() {
-                            o.agency = Some(a.clone());
-                        }
-                    }
-                }
+            if let Some(a) = &out.wire_agency
+                && let Some(&os) = self.by_id.get(&origin)
+                && let Some(Some(o)) = self.slots.get_mut(os as usize)
+                && o.agency.is_none()
+            {
+                o.agency = Some(a.clone());
             }
         }
         self.remember(Slot {
@@ -316,10 +313,10 @@ impl Deduper {
 
     /// Attaches a tag (the story id) to a remembered document.
     pub fn set_tag(&mut self, id: &str, tag: &str) {
-        if let Some(&s) = self.by_id.get(id) {
-            if let Some(Some(slot)) = self.slots.get_mut(s as usize) {
-                slot.tag = Some(tag.to_string());
-            }
+        if let Some(&s) = self.by_id.get(id)
+            && let Some(Some(slot)) = self.slots.get_mut(s as usize)
+        {
+            slot.tag = Some(tag.to_string());
         }
     }
 
@@ -414,10 +411,10 @@ impl Deduper {
                     }
                 }
             }
-            if let Some(e) = old.exact {
-                if self.exact.get(&e) == Some(&(idx as u32)) {
-                    self.exact.remove(&e);
-                }
+            if let Some(e) = old.exact
+                && self.exact.get(&e) == Some(&(idx as u32))
+            {
+                self.exact.remove(&e);
             }
             if self.by_id.get(&old.id) == Some(&(idx as u32)) {
                 self.by_id.remove(&old.id);
@@ -558,10 +555,11 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             {
                 return Some(name);
             }
-            if let Some(b) = no_by {
-                if starts_with_word(b, pat) && b.len() < pat.len() + 30 {
-                    return Some(name);
-                }
+            if let Some(b) = no_by
+                && starts_with_word(b, pat)
+                && b.len() < pat.len() + 30
+            {
+                return Some(name);
             }
             if pat.len() > 3 {
                 let pl = pat.to_lowercase();
@@ -585,10 +583,10 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
                 }
             }
         }
-        if lower.starts_with("(reporting by") || lower.starts_with("reporting by") {
-            if lower.contains("editing by") {
-                return Some("Reuters");
-            }
+        if (lower.starts_with("(reporting by") || lower.starts_with("reporting by"))
+            && lower.contains("editing by")
+        {
+            return Some("Reuters");
         }
     }
     None

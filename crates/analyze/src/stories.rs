@@ -323,7 +323,7 @@ impl Clusterer {
         &mut self,
         doc: &ClusterDoc,
         force: Option<Option<&str>>,
-        mut debug: Option<&mut Vec<(String, Vec<f32>)>>,
+        debug: Option<&mut Vec<(String, Vec<f32>)>>,
     ) -> Assignment {
         if let Some(tag) = self.dedupe.tag(&doc.id) {
             return Assignment {
@@ -363,13 +363,13 @@ impl Clusterer {
 
         // A copy joins its origin's story when that story is still live.
         let mut target: Option<u64> = None;
-        if let Some(origin) = &copy.duplicate_of {
-            if let Some(tag) = self.dedupe.tag(origin) {
-                target = self.keys.get(&hash_str(0, tag)).copied();
-            }
+        if let Some(origin) = &copy.duplicate_of
+            && let Some(tag) = self.dedupe.tag(origin)
+        {
+            target = self.keys.get(&hash_str(0, tag)).copied();
         }
         let is_copy = copy.duplicate_of.is_some();
-        if let Some(rows) = debug.as_deref_mut() {
+        if let Some(rows) = debug {
             for s in self.stories.values() {
                 let mut b = breakdown(&vec, &idf, s, doc.time, &feats);
                 b.push(self.similarity(&vec, &idf, &s.model));
@@ -443,10 +443,10 @@ impl Clusterer {
     /// Brings a stored story back into memory so later articles can join it. Its quiet window
     /// restarts now (in arrival terms); its id is kept.
     pub fn revive(&mut self, mut s: StoryState) {
-        if let Some(&k) = self.keys.get(&hash_str(0, &s.id)) {
-            if self.stories.contains_key(&k) {
-                return;
-            }
+        if let Some(&k) = self.keys.get(&hash_str(0, &s.id))
+            && self.stories.contains_key(&k)
+        {
+            return;
         }
         if let Some(n) = s.id.strip_prefix('s').and_then(|n| n.parse::<u64>().ok()) {
             self.next_id = self.next_id.max(n.saturating_add(1));
@@ -678,10 +678,8 @@ impl Clusterer {
                         s.model.names.push((*id, text.clone(), w));
                     }
                 }
-                Kind::Word => {
-                    if !s.model.words.iter().any(|e| e.0 == *id) {
-                        s.model.words.push((*id, text.clone()));
-                    }
+                Kind::Word if !s.model.words.iter().any(|e| e.0 == *id) => {
+                    s.model.words.push((*id, text.clone()));
                 }
                 _ => {}
             }
@@ -697,10 +695,10 @@ impl Clusterer {
         }
 
         // Label: the most central headline among a few candidates.
-        if let Some(t) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            if !s.model.label_cands.iter().any(|(x, _)| x == t) {
-                s.model.label_cands.push((t.to_string(), feats.title_terms.clone()));
-            }
+        if let Some(t) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+            && !s.model.label_cands.iter().any(|(x, _)| x == t)
+        {
+            s.model.label_cands.push((t.to_string(), feats.title_terms.clone()));
         }
         let df = &self.df;
         let n = self.n_docs as f32;
@@ -812,15 +810,15 @@ impl Clusterer {
         want.sort_unstable();
         let old = std::mem::take(&mut s.model.indexed);
         for t in &old {
-            if want.binary_search(t).is_err() {
-                if let Some(v) = self.index.get_mut(t) {
-                    if let Some(p) = v.iter().position(|x| *x == key) {
-                        v.swap_remove(p);
-                        self.index_entries = self.index_entries.saturating_sub(1);
-                    }
-                    if v.is_empty() {
-                        self.index.remove(t);
-                    }
+            if want.binary_search(t).is_err()
+                && let Some(v) = self.index.get_mut(t)
+            {
+                if let Some(p) = v.iter().position(|x| *x == key) {
+                    v.swap_remove(p);
+                    self.index_entries = self.index_entries.saturating_sub(1);
+                }
+                if v.is_empty() {
+                    self.index.remove(t);
                 }
             }
         }
@@ -845,7 +843,7 @@ fn view_of(t: u64) -> Option<usize> {
 
 /// Dot products of an article vector with a story vector (IDF applied to the story side from
 /// the article's IDF values), per view: whole, names, numbers.
-fn view_dots(vec: &[(u64, f32)], idf: &[f32], centroid: &[(u64, f32)]) -> [f32; 3] {
+fn view_dots(vec: &[(u64, f32)], _idf: &[f32], centroid: &[(u64, f32)]) -> [f32; 3] {
     let (mut i, mut j) = (0, 0);
     let mut dot = [0.0f32; 3];
     while i < vec.len() && j < centroid.len() {
