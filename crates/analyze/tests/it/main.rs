@@ -1,1 +1,3 @@
+//! Integration tests of the analysis stages, one module per stage.
+
 mod stories;

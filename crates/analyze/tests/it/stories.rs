@@ -142,6 +142,16 @@ fn two_events_of_one_kind_are_two_stories() {
     assert_eq!(b2.cluster, b1.cluster);
     let s = c.story(&a1.cluster).expect("live story");
     assert_eq!(s.articles, vec!["a1", "a2"]);
+    assert!(
+        [
+            "Earthquake kills four in Indonesia's West Papua",
+            "Manokwari digs out after deadly West Papua quake"
+        ]
+        .contains(&s.label.as_str()),
+        "{}",
+        s.label
+    );
+    assert!(!s.terms.is_empty());
     assert!(s.entities.iter().any(|e| e.contains("Manokwari")), "{:?}", s.entities);
 }
 
