@@ -14,6 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(p) => serde_json::from_str(&std::fs::read_to_string(p)?)?,
         None => StoryConfig::default(),
     };
+    // `FREE=1`: let the clusterer decide (a real run), still printing the components.
+    let free = std::env::var("FREE").is_ok_and(|v| v == "1");
     let mut c = Clusterer::new(cfg);
     let mut gold_to_story: std::collections::HashMap<String, String> = Default::default();
     let mut story_to_gold: std::collections::HashMap<String, String> = Default::default();
@@ -34,14 +36,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             entities: Vec::new(),
         };
         let force = gold_to_story.get(&gold).cloned();
-        let (rows, a) = c.debug_add(&doc, force.as_deref());
+        let (rows, a) =
+            if free { c.debug_add(&doc, None) } else { c.debug_add(&doc, Some(force.as_deref())) };
         for (sid, comps) in rows {
             let same = story_to_gold.get(&sid).is_some_and(|g| *g == gold);
             let comps: Vec<String> = comps.iter().map(|x| format!("{x:.4}")).collect();
-            writeln!(out, "{}\t{}\t{}\t{}", u8::from(same), doc.id, sid, comps.join("\t"))?;
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                u8::from(same),
+                doc.id,
+                sid,
+                comps.join("\t"),
+                a.cluster
+            )?;
         }
-        gold_to_story.insert(gold.clone(), a.cluster.clone());
-        story_to_gold.insert(a.cluster, gold);
+        gold_to_story.entry(gold.clone()).or_insert(a.cluster.clone());
+        story_to_gold.entry(a.cluster).or_insert(gold);
     }
     Ok(())
 }

@@ -331,16 +331,16 @@ impl Clusterer {
     }
 
     /// For tuning only: like [`Clusterer::add`], but first reports similarity components
-    /// against every live story, then joins the story `force` names (a new story if `None` or
-    /// unknown).
+    /// against every live story; then, if `force` is given, joins the story it names (a new
+    /// story if that is `None` or unknown) instead of deciding.
     #[doc(hidden)]
     pub fn debug_add(
         &mut self,
         doc: &ClusterDoc,
-        force: Option<&str>,
+        force: Option<Option<&str>>,
     ) -> (Vec<(String, Vec<f32>)>, Assignment) {
         let mut rows = Vec::new();
-        let a = self.add_inner(doc, Some(force), Some(&mut rows));
+        let a = self.add_inner(doc, force, Some(&mut rows));
         (rows, a)
     }
 
