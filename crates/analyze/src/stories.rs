@@ -396,15 +396,15 @@ impl Clusterer {
         let is_copy = copy.duplicate_of.is_some();
         if let Some(rows) = debug {
             for s in self.stories.values() {
-                let mut b = breakdown(&vec, &idf, s, doc.time, &feats);
-                b.push(self.similarity(&vec, &idf, &s.model));
+                let mut b = breakdown(&vec, s, doc.time, &feats);
+                b.push(self.similarity(&vec, &s.model));
                 rows.push((s.id.clone(), b));
             }
         }
         if let Some(f) = force {
             target = f.and_then(|id| self.keys.get(&hash_str(0, id)).copied());
         } else if target.is_none() && !vec.is_empty() {
-            target = self.best_story(&vec, &idf, doc.time, feats.terms.len());
+            target = self.best_story(&vec, doc.time, feats.terms.len());
         }
         let new_story = target.is_none();
         let key = match target {
@@ -528,7 +528,6 @@ impl Clusterer {
     fn best_story(
         &self,
         vec: &[(u64, f32)],
-        idf: &[f32],
         time: Option<DateTime<Utc>>,
         n_features: usize,
     ) -> Option<u64> {
@@ -550,7 +549,7 @@ impl Clusterer {
             if self.is_quiet(s, time) {
                 continue;
             }
-            let mut sim = self.similarity(vec, idf, &s.model);
+            let mut sim = self.similarity(vec, &s.model);
             // Coverage attracts coverage: a story many outlets already cover is the likelier
             // home of one more report (the prior of a Chinese restaurant process).
             sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
@@ -577,8 +576,8 @@ impl Clusterer {
     /// Multi-view similarity: a weighted mean of the cosines over the whole vector, over names
     /// and over numbers and dates. A view counts only when both sides have something in it
     /// (no numbers on one side is no evidence either way).
-    fn similarity(&self, vec: &[(u64, f32)], idf: &[f32], m: &StoryModel) -> f32 {
-        let dots = view_dots(vec, idf, &m.centroid);
+    fn similarity(&self, vec: &[(u64, f32)], m: &StoryModel) -> f32 {
+        let dots = view_dots(vec, &m.centroid);
         let mut dn = [0.0f32; 3];
         dn[0] = 1.0;
         for (t, w) in vec {
@@ -869,9 +868,9 @@ fn view_of(t: u64) -> Option<usize> {
     }
 }
 
-/// Dot products of an article vector with a story vector (IDF applied to the story side from
-/// the article's IDF values), per view: whole, names, numbers.
-fn view_dots(vec: &[(u64, f32)], _idf: &[f32], centroid: &[(u64, f32)]) -> [f32; 3] {
+/// Dot products of an article's normalised TF-IDF vector with a story vector, per view: whole,
+/// names, numbers.
+fn view_dots(vec: &[(u64, f32)], centroid: &[(u64, f32)]) -> [f32; 3] {
     let (mut i, mut j) = (0, 0);
     let mut dot = [0.0f32; 3];
     while i < vec.len() && j < centroid.len() {
@@ -893,11 +892,11 @@ fn view_dots(vec: &[(u64, f32)], _idf: &[f32], centroid: &[(u64, f32)]) -> [f32;
 }
 
 /// Cosine of a normalised article vector with a story vector over the whole vector.
-fn cosine(vec: &[(u64, f32)], idf: &[f32], centroid: &[(u64, f32)], norm: [f32; 3]) -> f32 {
+fn cosine(vec: &[(u64, f32)], centroid: &[(u64, f32)], norm: [f32; 3]) -> f32 {
     if norm[0] <= 0.0 {
         return 0.0;
     }
-    view_dots(vec, idf, centroid)[0] / norm[0]
+    view_dots(vec, centroid)[0] / norm[0]
 }
 
 /// Similarity components of an article against a story, for tuning: cosine over all features,
@@ -905,45 +904,32 @@ fn cosine(vec: &[(u64, f32)], idf: &[f32], centroid: &[(u64, f32)], norm: [f32; 
 /// story; story size; article feature count; time gap in hours (-1 when unknown).
 fn breakdown(
     vec: &[(u64, f32)],
-    idf: &[f32],
     s: &StoryState,
     time: Option<DateTime<Utc>>,
     feats: &DocFeatures,
 ) -> Vec<f32> {
     let cen = &s.model.centroid;
+    // Cosine restricted to some kinds of feature.
     let part = |f: &dyn Fn(Kind) -> bool| -> f32 {
         let v: Vec<(u64, f32)> =
             vec.iter().copied().filter(|x| f(features::kind_of(x.0))).collect();
-        let i: Vec<f32> = vec
-            .iter()
-            .zip(idf)
-            .filter(|(x, _)| f(features::kind_of(x.0)))
-            .map(|(_, i)| *i)
-            .collect();
         let vn = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
-        // Story norm restricted to the same kinds, with the article's IDF where known.
         let cn = cen
             .iter()
             .filter(|x| f(features::kind_of(x.0)))
-            .map(|&(t, c)| {
-                let _ = t;
-                c * c
-            })
+            .map(|&(_, c)| c * c)
             .sum::<f32>()
             .sqrt();
         if vn <= 0.0 || cn <= 0.0 {
             return 0.0;
         }
-        let mut dot = 0.0;
-        for (k, (t, w)) in v.iter().enumerate() {
-            if let Ok(j) = cen.binary_search_by_key(t, |x| x.0) {
-                let _ = i[k];
-                dot += w * cen[j].1;
-            }
-        }
+        let dot: f32 = v
+            .iter()
+            .filter_map(|(t, w)| cen.binary_search_by_key(t, |x| x.0).ok().map(|j| w * cen[j].1))
+            .sum();
         dot / (vn * cn)
     };
-    let all = cosine(vec, idf, cen, s.model.norm);
+    let all = cosine(vec, cen, s.model.norm);
     let words = part(&|k| k == Kind::Word);
     let names = part(&|k| matches!(k, Kind::Entity | Kind::Phrase));
     let nums = part(&|k| matches!(k, Kind::Number | Kind::Date | Kind::Year));
@@ -952,10 +938,7 @@ fn breakdown(
     let tn = title.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
     let tdot: f32 = title
         .iter()
-        .map(|(t, w)| {
-            let k = 1.0;
-            cen.binary_search_by_key(t, |x| x.0).map(|j| w * cen[j].1 * k).unwrap_or(0.0)
-        })
+        .map(|(t, w)| cen.binary_search_by_key(t, |x| x.0).map(|j| w * cen[j].1).unwrap_or(0.0))
         .sum();
     let tcos = if tn > 0.0 && s.model.norm[0] > 0.0 { tdot / (tn * s.model.norm[0]) } else { 0.0 };
     let mut ent_total = 0.0;
