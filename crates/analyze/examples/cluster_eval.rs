@@ -5,8 +5,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 
-use analyze::stories::{ClusterDoc, Clusterer, StoryConfig, cluster_json_line};
-use chrono::{DateTime, Utc};
+use analyze::stories::{Clusterer, StoryConfig, cluster_doc_from_json, cluster_json_line};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,20 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let v: serde_json::Value = serde_json::from_str(&line)?;
         let id = v.get("id").cloned().unwrap_or(serde_json::Value::Null);
-        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-        let doc = ClusterDoc {
-            id: match &id {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            },
-            time: s("time")
-                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| t.with_timezone(&Utc)),
-            source: s("source"),
-            title: s("title"),
-            text: s("text"),
-            entities: Vec::new(),
-        };
+        let doc = cluster_doc_from_json(&v);
         let a = c.add(&doc);
         writeln!(out, "{}", cluster_json_line(&a, &id))?;
     }

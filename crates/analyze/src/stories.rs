@@ -1019,6 +1019,34 @@ fn merge_add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
     out
 }
 
+/// Reads one input line of `wirewatch cluster` (`{"id", "time"?, "source"?, "title"?, "text"?,
+/// "entities"?}`) into a [`ClusterDoc`]. A non-string id is kept in its JSON form; a time that
+/// is not RFC 3339 (or a bare `YYYY-MM-DD`) is treated as unknown. Never fails: messy input is
+/// data.
+pub fn cluster_doc_from_json(v: &serde_json::Value) -> ClusterDoc {
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let id = match v.get("id") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let time = s("time").and_then(|t| {
+        let t = t.trim();
+        DateTime::parse_from_rfc3339(t).map(|x| x.with_timezone(&Utc)).ok().or_else(|| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+        })
+    });
+    let entities = v
+        .get("entities")
+        .and_then(|e| e.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    ClusterDoc { id, time, source: s("source"), title: s("title"), text: s("text"), entities }
+}
+
 /// The output line of `wirewatch cluster` for one input: `{"id", "cluster", "duplicate_of"?}`.
 pub fn cluster_json_line(a: &Assignment, id: &serde_json::Value) -> serde_json::Value {
     let mut m = serde_json::Map::new();

@@ -253,6 +253,24 @@ fn output_line_shape() {
 }
 
 #[test]
+fn input_lines_are_read_leniently() {
+    let d = analyze::stories::cluster_doc_from_json(&serde_json::json!({
+        "id": 12, "time": "2014-03-10T00:00:00Z", "source": "Reuters", "title": "T",
+        "entities": ["Mark Carney", 3]
+    }));
+    assert_eq!(d.id, "12");
+    assert_eq!(d.time, Some(Utc.with_ymd_and_hms(2014, 3, 10, 0, 0, 0).unwrap()));
+    assert_eq!(d.entities, vec!["Mark Carney"]);
+    assert_eq!(d.text, None);
+    let d = analyze::stories::cluster_doc_from_json(
+        &serde_json::json!({"id": "x", "time": "2014-03-11"}),
+    );
+    assert_eq!(d.time, Some(Utc.with_ymd_and_hms(2014, 3, 11, 0, 0, 0).unwrap()));
+    let d = analyze::stories::cluster_doc_from_json(&serde_json::json!({"time": "yesterday"}));
+    assert_eq!((d.id.as_str(), d.time), ("", None));
+}
+
+#[test]
 fn config_defaults_and_unknown_fields() {
     let c: StoryConfig = serde_json::from_str("{}").expect("defaults");
     assert_eq!(c, StoryConfig::default());
