@@ -113,7 +113,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         stream.push((d, Some(o), a));
     }
 
-    let mut c = Clusterer::new(StoryConfig::default());
+    // An optional second argument: a JSON StoryConfig (to try other copy thresholds).
+    let cfg: StoryConfig = match std::env::args().nth(2) {
+        Some(p) => serde_json::from_str(&std::fs::read_to_string(p)?)?,
+        None => StoryConfig::default(),
+    };
+    let mut c = Clusterer::new(cfg);
     let (mut tp, mut fp, mut fn_, mut wrong_origin) = (0, 0, 0, 0);
     let (mut agency_ok, mut agency_total) = (0, 0);
     let mut flagged_originals: HashMap<String, String> = HashMap::new();
