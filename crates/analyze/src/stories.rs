@@ -60,6 +60,12 @@ pub struct StoryConfig {
     /// vector, and as a separate view they hurt headlines, whose figures are rounded and
     /// converted differently by every outlet).
     pub view_numbers: f32,
+    /// Factor applied to the similarity when the article's main name is not among the story's
+    /// three main names and one of the story's two main names is absent from the article (full
+    /// texts only: a headline names too few people to tell). Default 0.8: two arrests of
+    /// different players of one team share the team, the charge and the city, and differ in
+    /// who; a follow-up on the same arrest names the same player.
+    pub protagonist_conflict: f32,
     /// Size prior: similarity is multiplied by `1 + size_prior * ln(independent articles)`.
     /// Default 0.05 (×1.23 at 100 articles): coverage attracts coverage, but only a nudge.
     pub size_prior: f32,
@@ -124,6 +130,7 @@ impl Default for StoryConfig {
             view_all: 0.5,
             view_names: 0.25,
             view_numbers: 0.0,
+            protagonist_conflict: 0.8,
             size_prior: 0.05,
             title_weight: 3.0,
             lead_weight: 2.0,
@@ -543,6 +550,8 @@ impl Clusterer {
         cands.sort_unstable();
         cands.dedup();
         let threshold = self.threshold(n_features);
+        let full_text = n_features > 2 * self.cfg.short_features;
+        let doc_top = top_entity(vec);
         let mut best: Option<(u64, f32)> = None;
         for k in cands {
             let Some(s) = self.stories.get(&k) else { continue };
@@ -550,6 +559,11 @@ impl Clusterer {
                 continue;
             }
             let mut sim = self.similarity(vec, &s.model);
+            // Two events of one kind: the article is about someone the story does not feature,
+            // and the story's main name is nowhere in the article.
+            if full_text && protagonist_conflict(doc_top, vec, &s.model.centroid) {
+                sim *= self.cfg.protagonist_conflict;
+            }
             // Coverage attracts coverage: a story many outlets already cover is the likelier
             // home of one more report (the prior of a Chinese restaurant process).
             sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
@@ -997,6 +1011,31 @@ fn breakdown(
         novel_top,
         year_conflict,
     ]
+}
+
+/// The strongest single-name feature of a vector, if any.
+fn top_entity(v: &[(u64, f32)]) -> Option<u64> {
+    v.iter()
+        .filter(|x| features::kind_of(x.0) == Kind::Entity)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|x| x.0)
+}
+
+/// Whether an article's main name is not among a story's three main names while one of the
+/// story's two main names is absent from the article.
+fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f32)]) -> bool {
+    let Some(d) = doc_top else { return false };
+    let mut names: Vec<(u64, f32)> =
+        cen.iter().copied().filter(|x| features::kind_of(x.0) == Kind::Entity).collect();
+    if names.is_empty() {
+        return false;
+    }
+    names.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+
+    let doc_in_story = names.iter().take(3).any(|x| x.0 == d);
+    let story_in_doc =
+        names.iter().take(2).all(|n| vec.binary_search_by_key(&n.0, |x| x.0).is_ok());
+    !doc_in_story && !story_in_doc
 }
 
 /// Sum of two id-sorted sparse vectors.
