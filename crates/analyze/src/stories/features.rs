@@ -8,7 +8,6 @@
 //! articles (a small online table, pruned to stay bounded).
 
 use frostem::{Algorithm, Stemmer};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::dedupe::{IdMap, hash_lower, hash_str};
 
@@ -55,6 +54,8 @@ pub(crate) struct DocFeatures {
 #[derive(Clone, Copy, Debug)]
 struct Tok<'a> {
     s: &'a str,
+    /// [`hash_lower`] of `s` (seed 0): the key of the lower-cased word.
+    key: u64,
     /// First letter upper case.
     cap: bool,
     /// Starts a sentence (or a quotation, or a line).
@@ -387,8 +388,7 @@ impl Extractor {
         }
     }
 
-    fn info(&mut self, s: &str) -> (u64, WordInfo) {
-        let key = hash_lower(0, s);
+    fn info(&mut self, key: u64, s: &str) -> (u64, WordInfo) {
         if let Some(i) = self.cache.get(&key) {
             return (key, *i);
         }
@@ -449,7 +449,7 @@ impl Extractor {
             if r {
                 for t in toks.iter() {
                     if !t.digit && !t.initial {
-                        let k = hash_lower(0, t.s);
+                        let k = t.key;
                         if t.cap {
                             local_caps.insert(k, ());
                         }
@@ -506,7 +506,7 @@ impl Extractor {
                     prev_entity = None;
                     continue;
                 }
-                let (key, info) = self.info(t.s);
+                let (key, info) = self.info(t.key, t.s);
                 if info.month > 0 && info.month != 5 {
                     if let Some(d) = prev_num {
                         let did = feature_id(Kind::Date, &format!("{}-{d}", info.month));
@@ -606,7 +606,7 @@ fn caps_informative(toks: &[Tok<'_>], stop: &IdMap<u64, ()>) -> bool {
         if t.digit {
             continue;
         }
-        if stop.contains_key(&hash_lower(0, t.s)) {
+        if stop.contains_key(&t.key) {
             stops += 1;
             if t.cap && !t.initial {
                 stop_caps += 1;
@@ -636,31 +636,63 @@ fn caps_informative(toks: &[Tok<'_>], stop: &IdMap<u64, ()>) -> bool {
 
 /// Splits a line into word tokens, marking sentence starts and adjacency.
 fn tokenize(line: &str, max: usize) -> Vec<Tok<'_>> {
+    // A word is a run of letters and digits, also across an apostrophe between letters
+    // ("O'Brien", "Reid's") and a point or comma between digits ("6.1", "14,000"). Hand-written
+    // rather than full Unicode word segmentation, which cost a sixth of all clustering time.
     let mut out: Vec<Tok<'_>> = Vec::new();
     let mut initial = true;
     let mut joined = false;
-    for seg in line.split_word_bounds() {
+    let mut chars = line.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
         if out.len() >= max {
             break;
         }
-        let first = seg.chars().next();
-        let is_word = seg.chars().any(char::is_alphanumeric);
-        if is_word {
-            let cap = first.is_some_and(char::is_uppercase);
-            let digit = seg.chars().any(|c| c.is_ascii_digit());
-            out.push(Tok { s: seg, cap, initial, digit, joined });
+        if c.is_alphanumeric() {
+            let mut end = start + c.len_utf8();
+            let mut prev = c;
+            let mut digit = c.is_ascii_digit();
+            while let Some(&(i, d)) = chars.peek() {
+                if d.is_alphanumeric() {
+                    digit |= d.is_ascii_digit();
+                    prev = d;
+                    end = i + d.len_utf8();
+                    chars.next();
+                    continue;
+                }
+                let inner = match d {
+                    '\'' | '’' => prev.is_alphabetic(),
+                    '.' | ',' => prev.is_ascii_digit(),
+                    _ => false,
+                };
+                if !inner {
+                    break;
+                }
+                // Look one further: the joiner only counts between two word characters.
+                let mut ahead = line[i + d.len_utf8()..].chars();
+                let next = ahead.next();
+                let ok = match d {
+                    '.' | ',' => next.is_some_and(|n| n.is_ascii_digit()),
+                    _ => next.is_some_and(char::is_alphabetic),
+                };
+                if !ok {
+                    break;
+                }
+                chars.next();
+                prev = d;
+            }
+            let seg = &line[start..end];
+            let cap = c.is_uppercase();
+            out.push(Tok { s: seg, key: hash_lower(0, seg), cap, initial, digit, joined });
             initial = false;
             joined = true;
-        } else if seg.chars().all(char::is_whitespace) {
+        } else if c.is_whitespace() {
             // Spaces keep adjacency.
         } else {
             joined = false;
-            if seg.chars().any(|c| {
-                matches!(
-                    c,
-                    '.' | '!' | '?' | ':' | ';' | '"' | '“' | '”' | '(' | '[' | '|' | '—' | '–'
-                )
-            }) {
+            if matches!(
+                c,
+                '.' | '!' | '?' | ':' | ';' | '"' | '“' | '”' | '(' | '[' | '|' | '—' | '–'
+            ) {
                 initial = true;
             }
         }
