@@ -727,6 +727,18 @@ mod tests {
     }
 
     #[test]
+    fn tokens() {
+        let t: Vec<&str> = tokenize("O'Brien's 6.1-magnitude quake, 14,000 hit. (AP) Reid’s", 100)
+            .iter()
+            .map(|t| t.s)
+            .collect();
+        assert_eq!(t, ["O'Brien's", "6.1", "magnitude", "quake", "14,000", "hit", "AP", "Reid’s"]);
+        let t = tokenize("He left. Lohan said", 100);
+        assert!(t[0].initial && !t[1].initial && t[2].initial && !t[3].initial);
+        assert!(tokenize("end.' '", 100).len() == 1);
+    }
+
+    #[test]
     fn empty_input() {
         let mut x = Extractor::new();
         let f = x.extract("", "", &[], &w());

@@ -360,6 +360,15 @@ proptest! {
         prop_assert_eq!(sa, sb);
     }
 
+    /// Any text at all: no panic, and every article gets a story.
+    #[test]
+    fn arbitrary_text_never_panics(title in "\\PC{0,80}", text in "\\PC{0,400}") {
+        let mut c = Clusterer::new(StoryConfig::default());
+        let a = c.add(&doc("a", &title, &text));
+        let b = c.add(&doc("b", &text, &title));
+        prop_assert!(!a.cluster.is_empty() && !b.cluster.is_empty());
+    }
+
     /// No article is in two stories, live or evicted, and every assignment names its story.
     #[test]
     fn no_article_in_two_stories(input in prop::collection::vec(arb_doc(), 0..40)) {
