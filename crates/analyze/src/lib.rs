@@ -3,5 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod dedupe;
 pub mod document;
 pub mod extract;
+pub mod stories;

@@ -1,0 +1,1098 @@
+//! Stories, online: each arriving article joins an existing story or starts a new one, in
+//! arrival order, with bounded memory; syndicated copies join their origin's story; breaking
+//! stories are flagged.
+//!
+//! An article becomes a vector of weighted features (see `features`): stemmed words, names,
+//! numbers and dates, with the title and lead weighted above the rest. Weights use an IDF that is
+//! learnt online (document frequencies are updated as documents arrive, so the result depends only
+//! on the input order). A story is the sum of its articles' normalised vectors, truncated to its
+//! strongest terms; an inverted index over those terms finds candidate stories quickly. The
+//! similarity of an article and a story is a weighted mean of cosines over views (the whole
+//! vector, and names), nudged by the story's size and damped by the time since the story's last
+//! independent report. The article joins the most similar candidate if that similarity clears a
+//! threshold that depends on how much text the article has: a headline alone shares fewer terms
+//! with a story than a full report does.
+//!
+//! Two events of one kind (two earthquakes) differ in names, places, numbers and dates, which
+//! carry extra weight, so they make two stories.
+//!
+//! Invariants: synchronous, deterministic (no clock, no random state: the same input in the same
+//! order gives the same stories), no IO, no panics on any input.
+
+mod features;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::dedupe::{DedupeConfig, Deduper, IdMap, hash_str};
+use features::{DocFeatures, Extractor, Kind, Weights};
+
+/// Settings of story clustering. One configuration serves full reports and bare headlines; the
+/// defaults were chosen on the development sets (ECB+ full texts, UCI headlines) and are
+/// deliberately round numbers on flat parts of the score curves, not fitted optima.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoryConfig {
+    /// Similarity (after time damping) an article with a full text needs to join a story.
+    /// Default 0.30: two reports of one event share their names and most of their lead (0.35 and
+    /// up), while a report of another event of the same kind shares the vocabulary of the kind
+    /// but not the names (typically below 0.3). Scores are flat within ±0.02 of it.
+    pub threshold: f32,
+    /// The threshold for an article with very few features (a bare headline). Default 0.05: a
+    /// headline shares only one or two terms with a story, so a cosine over a few words is small
+    /// even when they are the story's defining names; a same-day story sharing no rare term
+    /// scores ~0.
+    pub short_threshold: f32,
+    /// Number of distinct features at or below which an article counts as short (default 20,
+    /// a headline with its names). An article with `n` features uses `short_threshold +
+    /// (threshold - short_threshold) * min(1, (n - short) / (4 * short))`: a length-aware rule,
+    /// the full threshold from about 100 features (a few paragraphs) on.
+    pub short_features: usize,
+    /// Weight of the whole-vector cosine in the similarity (default 0.5).
+    pub view_all: f32,
+    /// Weight of the cosine over names: people, places, organisations (default 0.25). A view
+    /// only counts when both the article and the story have something in it, so a story with
+    /// other names scores lower while an article without names is not penalised.
+    pub view_names: f32,
+    /// Weight of the cosine over numbers and dates (default 0: numbers already count in the whole
+    /// vector, and as a separate view they hurt headlines, whose figures are rounded and
+    /// converted differently by every outlet).
+    pub view_numbers: f32,
+    /// Factor applied to the similarity when the article's main name is not among the story's
+    /// three main names and one of the story's two main names is absent from the article (full
+    /// texts only: a headline names too few people to tell). Default 0.8: two arrests of
+    /// different players of one team share the team, the charge and the city, and differ in
+    /// who; a follow-up on the same arrest names the same player.
+    pub protagonist_conflict: f32,
+    /// Size prior: similarity is multiplied by `1 + size_prior * ln(independent articles)`.
+    /// Default 0.05 (×1.23 at 100 articles): coverage attracts coverage, but only a nudge.
+    pub size_prior: f32,
+    /// Weight of title words relative to body words (default 3: the headline names the event).
+    pub title_weight: f32,
+    /// Weight of lead words, the first `lead_words` words of the body (default 2: the lead says
+    /// who, what, where and when; later paragraphs drift into background).
+    pub lead_weight: f32,
+    /// Number of body words counted as the lead (default 50, about the first two sentences).
+    pub lead_words: usize,
+    /// Body words read at most (default 600); later paragraphs add little and cost time.
+    pub max_words: usize,
+    /// Extra weight of a name token or name phrase, added to the word's own weight (default 2:
+    /// names are what tells two earthquakes apart).
+    pub entity_weight: f32,
+    /// Weight of a number, year or date (default 1, like a word).
+    pub number_weight: f32,
+    /// Time damping: similarity is multiplied by `0.5^(gap / time_half_life_hours)`, where `gap`
+    /// is the time between the article and the story's nearest independent report. Default 6
+    /// hours: a live story gets reports every few hours, so its gap stays small; a story silent
+    /// for a day needs four times the similarity to be continued rather than a new story
+    /// started. Articles without a time are not damped, so the feature degrades gracefully.
+    pub time_half_life_hours: f64,
+    /// A story with no article for this many hours is quiet: it can no longer be joined, and
+    /// [`Clusterer::evict_quiet`] moves it out of memory. Default 72 hours: by then the damping
+    /// is below 0.0003, so nothing could join it anyway.
+    pub quiet_hours: f64,
+    /// A story with no article among this many arrivals is quiet too (the window in documents,
+    /// which also bounds memory when articles carry no time). Default 100,000.
+    pub quiet_docs: u64,
+    /// Breaking: at least this many independent outlets (syndicated copies count once) report a
+    /// new story within `breaking_minutes` of its first article. Default 3: one outlet is a
+    /// scoop, two may be a wire and its client; three separate newsrooms covering it within the
+    /// hour is what editors call a breaking story.
+    pub breaking_outlets: usize,
+    /// The breaking window in minutes (default 60).
+    pub breaking_minutes: i64,
+    /// Breaking for an existing story: its independent articles within the last
+    /// `breaking_minutes` reach `breaking_outlets` and are this many times its average rate over
+    /// its earlier life (default 4: a sudden rise, not a busy day).
+    pub rate_rise: f32,
+    /// A breaking story goes back to developing after this many hours without a new trigger
+    /// (default 6).
+    pub breaking_hold_hours: f64,
+    /// Terms kept per story vector (default 300: more than a long report has distinct content
+    /// terms, so truncation only trims the long tail of big stories).
+    pub story_terms: usize,
+    /// Strongest terms of an article used to look up candidate stories in the inverted index
+    /// (default 24: a story sharing none of an article's 24 strongest terms cannot reach the
+    /// threshold).
+    pub probe_terms: usize,
+    /// Copy detection settings.
+    pub dedupe: DedupeConfig,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            threshold: 0.30,
+            short_threshold: 0.05,
+            short_features: 20,
+            view_all: 0.5,
+            view_names: 0.25,
+            view_numbers: 0.0,
+            protagonist_conflict: 0.8,
+            size_prior: 0.05,
+            title_weight: 3.0,
+            lead_weight: 2.0,
+            lead_words: 50,
+            max_words: 600,
+            entity_weight: 2.0,
+            number_weight: 1.0,
+            time_half_life_hours: 6.0,
+            quiet_hours: 72.0,
+            quiet_docs: 100_000,
+            breaking_outlets: 3,
+            breaking_minutes: 60,
+            rate_rise: 4.0,
+            breaking_hold_hours: 6.0,
+            story_terms: 300,
+            probe_terms: 24,
+            dedupe: DedupeConfig::default(),
+        }
+    }
+}
+
+/// An article as clustering sees it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterDoc {
+    /// The article's id (unique in the stream).
+    pub id: String,
+    /// Publication time, if known.
+    pub time: Option<DateTime<Utc>>,
+    /// The outlet, if known (normalised with `model::normalize_outlet`).
+    pub source: Option<String>,
+    /// Headline, if any.
+    pub title: Option<String>,
+    /// Body text, if any.
+    pub text: Option<String>,
+    /// Names found by an earlier stage (the who-said-what stage), if any.
+    pub entities: Vec<String>,
+}
+
+/// What happened to one article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The story it belongs to (a stable id such as `"s1"`).
+    pub cluster: String,
+    /// The earliest document it copies, if it is a syndicated copy.
+    pub duplicate_of: Option<String>,
+    /// The wire agency credited in it or in its origin, if any.
+    pub wire_agency: Option<String>,
+    /// Whether it started a new story.
+    pub new_story: bool,
+    /// Whether its arrival raised the story's breaking flag.
+    pub breaking_raised: bool,
+}
+
+/// The lifecycle state of a story.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoryStatus {
+    /// Receiving articles at an ordinary rate.
+    Developing,
+    /// Flagged as breaking (see [`StoryConfig::breaking_outlets`]).
+    Breaking,
+    /// No article for the quiet window; out of memory until revived.
+    Quiet,
+}
+
+/// A story as clustering keeps it; what [`Clusterer::evict_quiet`] hands over for storage and
+/// [`Clusterer::revive`] takes back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryState {
+    /// Stable id, e.g. `"s12"`.
+    pub id: String,
+    /// Its most central headline.
+    pub label: String,
+    /// Time of its earliest article, if any article had a time.
+    pub first_seen: Option<DateTime<Utc>>,
+    /// Time of its latest article, if any article had a time.
+    pub last_updated: Option<DateTime<Utc>>,
+    /// Its articles' ids, in arrival order (copies included).
+    pub articles: Vec<String>,
+    /// Distinct outlets that reported it independently (copies counted once), sorted.
+    pub outlets: Vec<String>,
+    /// How many of its articles are syndicated copies.
+    pub copies: usize,
+    /// The names most involved, most first.
+    pub entities: Vec<String>,
+    /// Its most characteristic terms, most first.
+    pub terms: Vec<String>,
+    /// Developing, breaking or quiet.
+    pub state: StoryStatus,
+    /// When the breaking flag was last raised, if ever.
+    pub breaking_since: Option<DateTime<Utc>>,
+    /// Matching state (the story vector and bookkeeping), kept so a stored story can be revived.
+    #[serde(default)]
+    model: StoryModel,
+}
+
+/// The parts of a story only clustering reads.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct StoryModel {
+    /// Story vector: the sum of its articles' normalised TF-IDF vectors (IDF as of each
+    /// article's arrival), sorted by feature id.
+    centroid: Vec<(u64, f32)>,
+    /// Its norms: whole vector, names, numbers and dates.
+    norm: [f32; 3],
+    /// Arrival number of its latest article (for the window in documents).
+    last_seq: u64,
+    /// Arrival number at which it was revived, if it was.
+    revived_seq: Option<u64>,
+    /// Headline candidates for the label: (title, title feature ids, centrality).
+    label_cands: Vec<(String, Vec<u64>)>,
+    /// Names with accumulated weight: (id, display, weight).
+    names: Vec<(u64, String, f32)>,
+    /// Display forms of word features: (id, word).
+    words: Vec<(u64, String)>,
+    /// Recent independent articles: (time, outlet hash) within the breaking window.
+    recent: VecDeque<(DateTime<Utc>, u64)>,
+    /// First and last time of its independent (non-copy) articles: time damping measures from
+    /// these, since a late republished copy adds no new reporting.
+    content_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Independent (non-copy) articles so far.
+    independent: u64,
+    /// Outlet hashes of independent articles, sorted (for fast membership).
+    outlet_hashes: Vec<u64>,
+    /// Feature ids this story is indexed under.
+    indexed: Vec<u64>,
+}
+
+/// Online story clustering with copy detection. See the module documentation.
+#[derive(Debug)]
+pub struct Clusterer {
+    cfg: StoryConfig,
+    weights: Weights,
+    extractor: Extractor,
+    dedupe: Deduper,
+    /// Document frequencies learnt online.
+    df: IdMap<u64, u32>,
+    /// Documents counted in `df`.
+    n_docs: u64,
+    /// Live stories by internal key (deterministic order).
+    stories: BTreeMap<u64, StoryState>,
+    /// Story id hash -> internal key.
+    keys: IdMap<u64, u64>,
+    /// Feature id -> stories indexed under it (may hold stale keys; checked on use).
+    index: IdMap<u64, Vec<u64>>,
+    /// Entries in `index`, to decide when to compact it.
+    index_entries: usize,
+    next_key: u64,
+    next_id: u64,
+    seq: u64,
+    clock: Option<DateTime<Utc>>,
+}
+
+/// Bound on the document-frequency table; past it rare terms are forgotten.
+const DF_CAP: usize = 2_000_000;
+/// Headline candidates kept per story for its label.
+const LABEL_CANDS: usize = 8;
+/// Names and words remembered per story for display.
+const NAMES_CAP: usize = 48;
+
+impl Clusterer {
+    /// A clusterer with the given settings.
+    pub fn new(cfg: StoryConfig) -> Self {
+        let weights = Weights {
+            title: cfg.title_weight,
+            lead: cfg.lead_weight,
+            lead_words: cfg.lead_words,
+            max_words: cfg.max_words,
+            entity: cfg.entity_weight,
+            number: cfg.number_weight,
+        };
+        Clusterer {
+            dedupe: Deduper::new(cfg.dedupe.clone()),
+            weights,
+            extractor: Extractor::new(),
+            df: IdMap::default(),
+            n_docs: 0,
+            stories: BTreeMap::new(),
+            keys: IdMap::default(),
+            index: IdMap::default(),
+            index_entries: 0,
+            next_key: 0,
+            next_id: 1,
+            seq: 0,
+            clock: None,
+            cfg,
+        }
+    }
+
+    /// Continues story numbering from `next` (after a restart, so new ids do not collide with
+    /// stored ones).
+    pub fn resume_ids(&mut self, next: u64) {
+        self.next_id = self.next_id.max(next);
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &StoryConfig {
+        &self.cfg
+    }
+
+    /// Assigns one article to a story (starting one if none is close enough) and says what
+    /// happened. Articles must be added in arrival order. Adding an id that is still remembered
+    /// returns its earlier story without adding it twice.
+    pub fn add(&mut self, doc: &ClusterDoc) -> Assignment {
+        self.add_inner(doc, None, None)
+    }
+
+    /// For tuning only: like [`Clusterer::add`], but first reports similarity components
+    /// against every live story; then, if `force` is given, joins the story it names (a new
+    /// story if that is `None` or unknown) instead of deciding.
+    #[doc(hidden)]
+    pub fn debug_add(
+        &mut self,
+        doc: &ClusterDoc,
+        force: Option<Option<&str>>,
+    ) -> (Vec<(String, Vec<f32>)>, Assignment) {
+        let mut rows = Vec::new();
+        let a = self.add_inner(doc, force, Some(&mut rows));
+        (rows, a)
+    }
+
+    fn add_inner(
+        &mut self,
+        doc: &ClusterDoc,
+        force: Option<Option<&str>>,
+        debug: Option<&mut Vec<(String, Vec<f32>)>>,
+    ) -> Assignment {
+        if let Some(tag) = self.dedupe.tag(&doc.id) {
+            return Assignment {
+                cluster: tag.to_string(),
+                duplicate_of: None,
+                wire_agency: None,
+                new_story: false,
+                breaking_raised: false,
+            };
+        }
+        self.seq += 1;
+        if let Some(t) = doc.time {
+            self.clock = Some(self.clock.map_or(t, |c| c.max(t)));
+        }
+        let title = doc.title.as_deref().unwrap_or("");
+        let text = doc.text.as_deref().unwrap_or("");
+        let copy = self.dedupe.check(&doc.id, doc.title.as_deref(), doc.text.as_deref());
+        let feats = self.extractor.extract(title, text, &doc.entities, &self.weights);
+
+        // Online IDF: count this document first so its own terms are known.
+        self.n_docs += 1;
+        for (t, _) in &feats.terms {
+            *self.df.entry(*t).or_insert(0) += 1;
+        }
+        if self.df.len() > DF_CAP {
+            self.df.retain(|_, v| *v > 1);
+        }
+        let idf: Vec<f32> = feats.terms.iter().map(|(t, _)| self.idf(*t)).collect();
+        let mut vec: Vec<(u64, f32)> =
+            feats.terms.iter().zip(&idf).map(|((t, w), i)| (*t, w * i)).collect();
+        let norm = vec.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for x in &mut vec {
+                x.1 /= norm;
+            }
+        }
+
+        // A copy joins its origin's story when that story is still live.
+        let mut target: Option<u64> = None;
+        if let Some(origin) = &copy.duplicate_of
+            && let Some(tag) = self.dedupe.tag(origin)
+        {
+            target = self.keys.get(&hash_str(0, tag)).copied();
+        }
+        let is_copy = copy.duplicate_of.is_some();
+        if let Some(rows) = debug {
+            for s in self.stories.values() {
+                let mut b = breakdown(&vec, s, doc.time, &feats);
+                b.push(self.similarity(&vec, &s.model));
+                rows.push((s.id.clone(), b));
+            }
+        }
+        if let Some(f) = force {
+            target = f.and_then(|id| self.keys.get(&hash_str(0, id)).copied());
+        } else if target.is_none() && !vec.is_empty() {
+            target = self.best_story(&vec, doc.time, feats.terms.len());
+        }
+        let new_story = target.is_none();
+        let key = match target {
+            Some(k) => k,
+            None => self.new_story(),
+        };
+        let breaking_raised = self.join(key, doc, &feats, &idf, norm, is_copy);
+        let cluster = self.stories.get(&key).map(|s| s.id.clone()).unwrap_or_default();
+        self.dedupe.set_tag(&doc.id, &cluster);
+        Assignment {
+            cluster,
+            duplicate_of: copy.duplicate_of,
+            wire_agency: copy.wire_agency,
+            new_story,
+            breaking_raised,
+        }
+    }
+
+    /// The live stories, oldest first.
+    pub fn stories(&self) -> impl Iterator<Item = &StoryState> {
+        self.stories.values()
+    }
+
+    /// The live story with this id, if any.
+    pub fn story(&self, id: &str) -> Option<&StoryState> {
+        self.stories.get(self.keys.get(&hash_str(0, id))?)
+    }
+
+    /// Moves quiet stories out of memory and returns them (state [`StoryStatus::Quiet`]) for the
+    /// caller to store. A story is quiet when its last article is more than `quiet_hours` before
+    /// `now`, or more than `quiet_docs` arrivals ago. Pass `None` when times are unknown.
+    /// Eviction never changes later assignments: quiet stories cannot be joined anyway.
+    pub fn evict_quiet(&mut self, now: impl Into<Option<DateTime<Utc>>>) -> Vec<StoryState> {
+        let now = now.into();
+        let keys: Vec<u64> =
+            self.stories.iter().filter(|(_, s)| self.is_quiet(s, now)).map(|(k, _)| *k).collect();
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(mut s) = self.stories.remove(&k) {
+                self.keys.remove(&hash_str(0, &s.id));
+                for t in &s.model.indexed {
+                    if let Some(v) = self.index.get_mut(t) {
+                        if let Some(p) = v.iter().position(|x| *x == k) {
+                            v.swap_remove(p);
+                            self.index_entries = self.index_entries.saturating_sub(1);
+                        }
+                        if v.is_empty() {
+                            self.index.remove(t);
+                        }
+                    }
+                }
+                s.model.indexed.clear();
+                s.model.recent.clear();
+                s.state = StoryStatus::Quiet;
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// Brings a stored story back into memory so later articles can join it. Its quiet window
+    /// restarts now (in arrival terms); its id is kept.
+    pub fn revive(&mut self, mut s: StoryState) {
+        if let Some(&k) = self.keys.get(&hash_str(0, &s.id))
+            && self.stories.contains_key(&k)
+        {
+            return;
+        }
+        if let Some(n) = s.id.strip_prefix('s').and_then(|n| n.parse::<u64>().ok()) {
+            self.next_id = self.next_id.max(n.saturating_add(1));
+        }
+        s.state = StoryStatus::Developing;
+        s.model.revived_seq = Some(self.seq);
+        s.model.indexed.clear();
+        let key = self.next_key;
+        self.next_key += 1;
+        self.keys.insert(hash_str(0, &s.id), key);
+        self.stories.insert(key, s);
+        self.reindex(key);
+    }
+
+    /// Number of live stories.
+    pub fn number_of_stories(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// The latest article time seen so far: a clock for [`Clusterer::evict_quiet`].
+    pub fn clock(&self) -> Option<DateTime<Utc>> {
+        self.clock
+    }
+
+    fn idf(&self, t: u64) -> f32 {
+        let df = self.df.get(&t).copied().unwrap_or(0) as f32;
+        (1.0 + self.n_docs as f32 / (df + 0.5)).ln()
+    }
+
+    fn is_quiet(&self, s: &StoryState, now: Option<DateTime<Utc>>) -> bool {
+        let since = s.model.revived_seq.unwrap_or(0).max(s.model.last_seq);
+        if self.seq.saturating_sub(since) > self.cfg.quiet_docs {
+            return true;
+        }
+        if s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq) {
+            return false;
+        }
+        match (now, s.last_updated) {
+            (Some(n), Some(l)) => (n - l).num_seconds() as f64 > self.cfg.quiet_hours * 3600.0,
+            _ => false,
+        }
+    }
+
+    fn threshold(&self, n_features: usize) -> f32 {
+        let short = self.cfg.short_features.max(1);
+        if n_features <= short {
+            return self.cfg.short_threshold;
+        }
+        let f = ((n_features - short) as f32 / (4 * short) as f32).min(1.0);
+        self.cfg.short_threshold + (self.cfg.threshold - self.cfg.short_threshold) * f
+    }
+
+    /// The best live story for a normalised vector, if it clears the threshold.
+    fn best_story(
+        &self,
+        vec: &[(u64, f32)],
+        time: Option<DateTime<Utc>>,
+        n_features: usize,
+    ) -> Option<u64> {
+        // Probe the index with the article's strongest terms.
+        let mut order: Vec<usize> = (0..vec.len()).collect();
+        order.sort_by(|&a, &b| vec[b].1.total_cmp(&vec[a].1).then(a.cmp(&b)));
+        let mut cands: Vec<u64> = Vec::new();
+        for &i in order.iter().take(self.cfg.probe_terms.max(1)) {
+            if let Some(v) = self.index.get(&vec[i].0) {
+                cands.extend_from_slice(v);
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        let threshold = self.threshold(n_features);
+        let full_text = n_features > 2 * self.cfg.short_features;
+        let doc_top = top_entity(vec);
+        let mut best: Option<(u64, f32)> = None;
+        for k in cands {
+            let Some(s) = self.stories.get(&k) else { continue };
+            if self.is_quiet(s, time) {
+                continue;
+            }
+            let mut sim = self.similarity(vec, &s.model);
+            // Two events of one kind: the article is about someone the story does not feature,
+            // and the story's main name is nowhere in the article.
+            if full_text && protagonist_conflict(doc_top, vec, &s.model.centroid) {
+                sim *= self.cfg.protagonist_conflict;
+            }
+            // Coverage attracts coverage: a story many outlets already cover is the likelier
+            // home of one more report (the prior of a Chinese restaurant process).
+            sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
+            // A story just revived by the caller is not damped by its quiet gap: reviving it
+            // says a follow-up is expected.
+            let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
+            if let Some(t) = time.filter(|_| !just_revived) {
+                let gap =
+                    match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
+                        (Some(f), _) if t < f => (f - t).num_seconds(),
+                        (_, Some(l)) if t > l => (t - l).num_seconds(),
+                        _ => 0,
+                    };
+                let h = self.cfg.time_half_life_hours.max(1e-6);
+                sim *= 0.5f64.powf(gap as f64 / 3600.0 / h) as f32;
+            }
+            if sim >= threshold && best.is_none_or(|(_, b)| sim > b) {
+                best = Some((k, sim));
+            }
+        }
+        best.map(|(k, _)| k)
+    }
+
+    /// Multi-view similarity: a weighted mean of the cosines over the whole vector, over names
+    /// and over numbers and dates. A view counts only when both sides have something in it
+    /// (no numbers on one side is no evidence either way).
+    fn similarity(&self, vec: &[(u64, f32)], m: &StoryModel) -> f32 {
+        let dots = view_dots(vec, &m.centroid);
+        let mut dn = [0.0f32; 3];
+        dn[0] = 1.0;
+        for (t, w) in vec {
+            if let Some(v) = view_of(*t) {
+                dn[v] += w * w;
+            }
+        }
+        let weights = [self.cfg.view_all, self.cfg.view_names, self.cfg.view_numbers];
+        let (mut num, mut den) = (0.0f32, 0.0f32);
+        for v in 0..3 {
+            let a = dn[v].sqrt();
+            let b = m.norm[v];
+            if a > 0.0 && b > 0.0 && weights[v] > 0.0 {
+                num += weights[v] * dots[v] / (a * b);
+                den += weights[v];
+            }
+        }
+        if den > 0.0 { num / den } else { 0.0 }
+    }
+
+    fn new_story(&mut self) -> u64 {
+        let key = self.next_key;
+        self.next_key += 1;
+        let id = format!("s{}", self.next_id);
+        self.next_id += 1;
+        self.keys.insert(hash_str(0, &id), key);
+        self.stories.insert(
+            key,
+            StoryState {
+                id,
+                label: String::new(),
+                first_seen: None,
+                last_updated: None,
+                articles: Vec::new(),
+                outlets: Vec::new(),
+                copies: 0,
+                entities: Vec::new(),
+                terms: Vec::new(),
+                state: StoryStatus::Developing,
+                breaking_since: None,
+                model: StoryModel::default(),
+            },
+        );
+        key
+    }
+
+    /// Adds an article to a story; returns whether that raised the breaking flag.
+    #[allow(clippy::too_many_arguments)]
+    fn join(
+        &mut self,
+        key: u64,
+        doc: &ClusterDoc,
+        feats: &DocFeatures,
+        idf: &[f32],
+        norm: f32,
+        is_copy: bool,
+    ) -> bool {
+        let cfg = self.cfg.clone();
+        let seq = self.seq;
+        let Some(s) = self.stories.get_mut(&key) else { return false };
+        s.articles.push(doc.id.clone());
+        s.model.last_seq = seq;
+        if let Some(t) = doc.time {
+            s.first_seen = Some(s.first_seen.map_or(t, |f| f.min(t)));
+            s.last_updated = Some(s.last_updated.map_or(t, |l| l.max(t)));
+            if !is_copy {
+                s.model.content_span =
+                    Some(s.model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+            }
+        }
+        let outlet = doc.source.as_deref().map(model::normalize_outlet).filter(|o| !o.is_empty());
+        if is_copy {
+            s.copies += 1;
+        } else {
+            s.model.independent += 1;
+            if let Some(o) = &outlet {
+                let h = hash_str(3, o);
+                if let Err(p) = s.model.outlet_hashes.binary_search(&h) {
+                    s.model.outlet_hashes.insert(p, h);
+                    if let Err(q) = s.outlets.binary_search(o) {
+                        s.outlets.insert(q, o.clone());
+                    }
+                }
+            }
+        }
+
+        // Copies repeat their origin's words: they do not move the story vector.
+        if !is_copy && norm > 0.0 {
+            let add: Vec<(u64, f32)> =
+                feats.terms.iter().zip(idf).map(|((t, w), i)| (*t, w * i / norm)).collect();
+            s.model.centroid = merge_add(&s.model.centroid, &add);
+            let limit = cfg.story_terms.max(8);
+            if s.model.centroid.len() > limit + limit / 2 {
+                let w = |_t: u64, c: f32| c;
+                let mut byw: Vec<(u64, f32, f32)> =
+                    s.model.centroid.iter().map(|&(t, c)| (t, c, w(t, c))).collect();
+                byw.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+                byw.truncate(limit);
+                let mut c: Vec<(u64, f32)> = byw.into_iter().map(|(t, c, _)| (t, c)).collect();
+                c.sort_unstable_by_key(|x| x.0);
+                s.model.centroid = c;
+            }
+            let mut sq = [0.0f32; 3];
+            for &(t, c) in &s.model.centroid {
+                let x = c;
+                sq[0] += x * x;
+                if let Some(v) = view_of(t) {
+                    sq[v] += x * x;
+                }
+            }
+            s.model.norm = sq.map(f32::sqrt);
+        }
+
+        // Names and words for display.
+        for (id, kind, text) in &feats.names {
+            match kind {
+                Kind::Entity | Kind::Phrase => {
+                    let w = if *kind == Kind::Phrase { 2.0 } else { 1.0 };
+                    if let Some(e) = s.model.names.iter_mut().find(|e| e.0 == *id) {
+                        e.2 += w;
+                    } else {
+                        s.model.names.push((*id, text.clone(), w));
+                    }
+                }
+                Kind::Word if !s.model.words.iter().any(|e| e.0 == *id) => {
+                    s.model.words.push((*id, text.clone()));
+                }
+                _ => {}
+            }
+        }
+        if s.model.names.len() > NAMES_CAP * 2 {
+            s.model.names.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+            s.model.names.truncate(NAMES_CAP);
+        }
+        if s.model.words.len() > NAMES_CAP * 4 {
+            let cen = &s.model.centroid;
+            s.model.words.retain(|(id, _)| cen.binary_search_by_key(id, |x| x.0).is_ok());
+            s.model.words.truncate(NAMES_CAP * 2);
+        }
+
+        // Label: the most central headline among a few candidates.
+        if let Some(t) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+            && !s.model.label_cands.iter().any(|(x, _)| x == t)
+        {
+            s.model.label_cands.push((t.to_string(), feats.title_terms.clone()));
+        }
+        let df = &self.df;
+        let n = self.n_docs as f32;
+        let idfw = |t: u64| {
+            let d = df.get(&t).copied().unwrap_or(0) as f32;
+            (1.0 + n / (d + 0.5)).ln()
+        };
+        let cen = &s.model.centroid;
+        let central = |terms: &[u64]| -> f32 {
+            if terms.is_empty() {
+                return 0.0;
+            }
+            let dot: f32 = terms
+                .iter()
+                .filter_map(|t| cen.binary_search_by_key(t, |x| x.0).ok().map(|i| cen[i].1))
+                .zip(terms.iter())
+                .map(|(c, t)| c * idfw(*t))
+                .sum();
+            let tn: f32 = terms.iter().map(|t| idfw(*t) * idfw(*t)).sum::<f32>().sqrt();
+            dot / tn.max(1e-6)
+        };
+        let mut scored: Vec<(f32, usize)> =
+            s.model.label_cands.iter().enumerate().map(|(i, (_, t))| (central(t), i)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        if let Some(&(_, i)) = scored.first() {
+            s.label = s.model.label_cands[i].0.clone();
+        }
+        if s.model.label_cands.len() > LABEL_CANDS {
+            let keep: Vec<usize> = scored.iter().take(LABEL_CANDS).map(|x| x.1).collect();
+            let mut i = 0;
+            s.model.label_cands.retain(|_| {
+                let k = keep.contains(&i);
+                i += 1;
+                k
+            });
+        }
+
+        // Top names and terms.
+        let mut names: Vec<&(u64, String, f32)> = s.model.names.iter().collect();
+        names.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        s.entities = Vec::new();
+        for (_, text, _) in names {
+            if s.entities.len() >= 10 {
+                break;
+            }
+            // Skip a single name already inside a listed phrase.
+            if s.entities.iter().any(|e| e.split(' ').any(|p| p == text)) {
+                continue;
+            }
+            s.entities.push(text.clone());
+        }
+        let mut terms: Vec<(f32, &str)> = s
+            .model
+            .words
+            .iter()
+            .filter_map(|(id, w)| {
+                cen.binary_search_by_key(id, |x| x.0).ok().map(|i| (cen[i].1, w.as_str()))
+            })
+            .collect();
+        terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        s.terms = terms.into_iter().take(10).map(|x| x.1.to_string()).collect();
+
+        // Breaking.
+        let mut raised = false;
+        if let (Some(t), false) = (doc.time, is_copy) {
+            // Configured spans are clamped to a year so no arithmetic on times can overflow.
+            let window = chrono::Duration::minutes(cfg.breaking_minutes.clamp(1, 525_600));
+            let oh = outlet.as_deref().map_or(hash_str(5, &doc.id), |o| hash_str(3, o));
+            s.model.recent.push_back((t, oh));
+            let since = t.checked_sub_signed(window).unwrap_or(t);
+            while s.model.recent.front().is_some_and(|(x, _)| *x < since) {
+                s.model.recent.pop_front();
+            }
+            let mut outlets: Vec<u64> = s.model.recent.iter().map(|x| x.1).collect();
+            outlets.sort_unstable();
+            outlets.dedup();
+            let k = cfg.breaking_outlets.max(1);
+            let age = s.first_seen.map_or(chrono::Duration::zero(), |f| t - f);
+            let fresh = age <= window;
+            let mut trigger = fresh && outlets.len() >= k;
+            if !fresh && outlets.len() >= k {
+                let before = s.model.independent.saturating_sub(s.model.recent.len() as u64);
+                let earlier = (age - window).num_seconds().max(window.num_seconds()) as f32;
+                let base = before as f32 / earlier * window.num_seconds() as f32;
+                trigger = s.model.recent.len() as f32 >= cfg.rate_rise * base.max(0.5);
+            }
+            let hold_s = (cfg.breaking_hold_hours * 3600.0).clamp(0.0, 31_536_000.0);
+            let hold = chrono::Duration::seconds(hold_s as i64);
+            if trigger {
+                if s.state != StoryStatus::Breaking {
+                    s.state = StoryStatus::Breaking;
+                    s.breaking_since = Some(t);
+                    raised = true;
+                }
+            } else if s.state == StoryStatus::Breaking
+                && s.breaking_since.is_some_and(|b| t - b > hold)
+            {
+                s.state = StoryStatus::Developing;
+            }
+        }
+        self.reindex(key);
+        raised
+    }
+
+    /// Re-indexes a story under its strongest terms.
+    fn reindex(&mut self, key: u64) {
+        let Some(s) = self.stories.get_mut(&key) else { return };
+        let mut byw: Vec<(u64, f32)> = s.model.centroid.to_vec();
+        byw.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut want: Vec<u64> =
+            byw.iter().take(self.cfg.story_terms.max(8) / 3).map(|x| x.0).collect();
+        want.sort_unstable();
+        let old = std::mem::take(&mut s.model.indexed);
+        for t in &old {
+            if want.binary_search(t).is_err()
+                && let Some(v) = self.index.get_mut(t)
+            {
+                if let Some(p) = v.iter().position(|x| *x == key) {
+                    v.swap_remove(p);
+                    self.index_entries = self.index_entries.saturating_sub(1);
+                }
+                if v.is_empty() {
+                    self.index.remove(t);
+                }
+            }
+        }
+        for t in &want {
+            if old.binary_search(t).is_err() {
+                self.index.entry(*t).or_default().push(key);
+                self.index_entries += 1;
+            }
+        }
+        s.model.indexed = want;
+    }
+}
+
+/// The view (1 names, 2 numbers and dates) a feature belongs to besides the whole vector.
+fn view_of(t: u64) -> Option<usize> {
+    match features::kind_of(t) {
+        Kind::Entity | Kind::Phrase => Some(1),
+        Kind::Number | Kind::Date | Kind::Year => Some(2),
+        Kind::Word => None,
+    }
+}
+
+/// Dot products of an article's normalised TF-IDF vector with a story vector, per view: whole,
+/// names, numbers.
+fn view_dots(vec: &[(u64, f32)], centroid: &[(u64, f32)]) -> [f32; 3] {
+    let (mut i, mut j) = (0, 0);
+    let mut dot = [0.0f32; 3];
+    while i < vec.len() && j < centroid.len() {
+        match vec[i].0.cmp(&centroid[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let d = vec[i].1 * centroid[j].1;
+                dot[0] += d;
+                if let Some(v) = view_of(vec[i].0) {
+                    dot[v] += d;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// Cosine of a normalised article vector with a story vector over the whole vector.
+fn cosine(vec: &[(u64, f32)], centroid: &[(u64, f32)], norm: [f32; 3]) -> f32 {
+    if norm[0] <= 0.0 {
+        return 0.0;
+    }
+    view_dots(vec, centroid)[0] / norm[0]
+}
+
+/// Similarity components of an article against a story, for tuning: cosine over all features,
+/// words, names, numbers/dates, title terms; share of the article's name weight absent from the
+/// story; story size; article feature count; time gap in hours (-1 when unknown).
+fn breakdown(
+    vec: &[(u64, f32)],
+    s: &StoryState,
+    time: Option<DateTime<Utc>>,
+    feats: &DocFeatures,
+) -> Vec<f32> {
+    let cen = &s.model.centroid;
+    // Cosine restricted to some kinds of feature.
+    let part = |f: &dyn Fn(Kind) -> bool| -> f32 {
+        let v: Vec<(u64, f32)> =
+            vec.iter().copied().filter(|x| f(features::kind_of(x.0))).collect();
+        let vn = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        let cn = cen
+            .iter()
+            .filter(|x| f(features::kind_of(x.0)))
+            .map(|&(_, c)| c * c)
+            .sum::<f32>()
+            .sqrt();
+        if vn <= 0.0 || cn <= 0.0 {
+            return 0.0;
+        }
+        let dot: f32 = v
+            .iter()
+            .filter_map(|(t, w)| cen.binary_search_by_key(t, |x| x.0).ok().map(|j| w * cen[j].1))
+            .sum();
+        dot / (vn * cn)
+    };
+    let all = cosine(vec, cen, s.model.norm);
+    let words = part(&|k| k == Kind::Word);
+    let names = part(&|k| matches!(k, Kind::Entity | Kind::Phrase));
+    let nums = part(&|k| matches!(k, Kind::Number | Kind::Date | Kind::Year));
+    let title: Vec<(u64, f32)> =
+        vec.iter().copied().filter(|x| feats.title_terms.binary_search(&x.0).is_ok()).collect();
+    let tn = title.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    let tdot: f32 = title
+        .iter()
+        .map(|(t, w)| cen.binary_search_by_key(t, |x| x.0).map(|j| w * cen[j].1).unwrap_or(0.0))
+        .sum();
+    let tcos = if tn > 0.0 && s.model.norm[0] > 0.0 { tdot / (tn * s.model.norm[0]) } else { 0.0 };
+    let mut ent_total = 0.0;
+    let mut ent_novel = 0.0;
+    for (t, w) in vec {
+        if matches!(features::kind_of(*t), Kind::Entity | Kind::Phrase) {
+            ent_total += w * w;
+            if cen.binary_search_by_key(t, |x| x.0).is_err() {
+                ent_novel += w * w;
+            }
+        }
+    }
+    let novel = if ent_total > 0.0 { ent_novel / ent_total } else { 0.0 };
+    // Novel share among the article's three strongest names.
+    let mut top: Vec<(u64, f32)> = vec
+        .iter()
+        .copied()
+        .filter(|x| matches!(features::kind_of(x.0), Kind::Entity | Kind::Phrase))
+        .collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1));
+    top.truncate(3);
+    let tt: f32 = top.iter().map(|x| x.1 * x.1).sum();
+    let tn: f32 = top
+        .iter()
+        .filter(|x| cen.binary_search_by_key(&x.0, |c| c.0).is_err())
+        .map(|x| x.1 * x.1)
+        .sum();
+    let novel_top = if tt > 0.0 { tn / tt } else { 0.0 };
+    let years_d: Vec<u64> =
+        vec.iter().filter(|x| features::kind_of(x.0) == Kind::Year).map(|x| x.0).collect();
+    let years_s: Vec<u64> =
+        cen.iter().filter(|x| features::kind_of(x.0) == Kind::Year).map(|x| x.0).collect();
+    let year_conflict = if years_d.is_empty() || years_s.is_empty() {
+        0.0
+    } else if years_d.iter().any(|y| years_s.contains(y)) {
+        -1.0
+    } else {
+        1.0
+    };
+    let gap = match (time, s.first_seen, s.last_updated) {
+        (Some(t), Some(f), _) if t < f => (f - t).num_seconds() as f32 / 3600.0,
+        (Some(t), _, Some(l)) if t > l => (t - l).num_seconds() as f32 / 3600.0,
+        (Some(_), Some(_), Some(_)) => 0.0,
+        _ => -1.0,
+    };
+    vec![
+        all,
+        words,
+        names,
+        nums,
+        tcos,
+        novel,
+        s.articles.len() as f32,
+        vec.len() as f32,
+        gap,
+        novel_top,
+        year_conflict,
+    ]
+}
+
+/// The strongest single-name feature of a vector, if any.
+fn top_entity(v: &[(u64, f32)]) -> Option<u64> {
+    v.iter()
+        .filter(|x| features::kind_of(x.0) == Kind::Entity)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|x| x.0)
+}
+
+/// Whether an article's main name is not among a story's three main names while one of the
+/// story's two main names is absent from the article.
+fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f32)]) -> bool {
+    let Some(d) = doc_top else { return false };
+    let mut names: Vec<(u64, f32)> =
+        cen.iter().copied().filter(|x| features::kind_of(x.0) == Kind::Entity).collect();
+    if names.is_empty() {
+        return false;
+    }
+    names.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+
+    let doc_in_story = names.iter().take(3).any(|x| x.0 == d);
+    let story_in_doc =
+        names.iter().take(2).all(|n| vec.binary_search_by_key(&n.0, |x| x.0).is_ok());
+    !doc_in_story && !story_in_doc
+}
+
+/// Sum of two id-sorted sparse vectors.
+fn merge_add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
+            out.push(a[i]);
+            i += 1;
+        } else if i >= a.len() || b[j].0 < a[i].0 {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push((a[i].0, a[i].1 + b[j].1));
+            i += 1;
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Reads one input line of `wirewatch cluster` (`{"id", "time"?, "source"?, "title"?, "text"?,
+/// "entities"?}`) into a [`ClusterDoc`]. A non-string id is kept in its JSON form; a time that
+/// is not RFC 3339 (or a bare `YYYY-MM-DD`) is treated as unknown. Never fails: messy input is
+/// data.
+pub fn cluster_doc_from_json(v: &serde_json::Value) -> ClusterDoc {
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let id = match v.get("id") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let time = s("time").and_then(|t| {
+        let t = t.trim();
+        DateTime::parse_from_rfc3339(t).map(|x| x.with_timezone(&Utc)).ok().or_else(|| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+        })
+    });
+    let entities = v
+        .get("entities")
+        .and_then(|e| e.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    ClusterDoc { id, time, source: s("source"), title: s("title"), text: s("text"), entities }
+}
+
+/// The output line of `wirewatch cluster` for one input: `{"id", "cluster", "duplicate_of"?}`.
+pub fn cluster_json_line(a: &Assignment, id: &serde_json::Value) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), id.clone());
+    m.insert("cluster".into(), serde_json::Value::String(a.cluster.clone()));
+    if let Some(d) = &a.duplicate_of {
+        m.insert("duplicate_of".into(), serde_json::Value::String(d.clone()));
+    }
+    serde_json::Value::Object(m)
+}

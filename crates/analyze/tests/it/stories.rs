@@ -1,0 +1,388 @@
+//! Story clustering and copy detection (issue 5): copies, wire credits, events of one kind kept
+//! apart, breaking flags, quiet eviction and revival, determinism.
+
+use analyze::dedupe::{DedupeConfig, Deduper, wire_credit};
+use analyze::stories::{
+    Assignment, ClusterDoc, Clusterer, StoryConfig, StoryStatus, cluster_json_line,
+};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).single().expect("valid time")
+}
+
+fn doc(id: &str, title: &str, text: &str) -> ClusterDoc {
+    ClusterDoc {
+        id: id.into(),
+        title: Some(title.into()),
+        text: Some(text.into()),
+        ..Default::default()
+    }
+}
+
+fn at(mut d: ClusterDoc, minutes: i64, source: &str) -> ClusterDoc {
+    d.time = Some(t0() + Duration::minutes(minutes));
+    d.source = Some(source.into());
+    d
+}
+
+const QUAKE_A: &str = "A powerful earthquake of magnitude 6.1 struck Manokwari in West Papua on \
+Sunday, killing four people and injuring dozens, officials said.\nThe quake hit at 4:43 am local \
+time at a depth of 35 kilometres, the Indonesian Meteorology and Geophysics Agency said.\nResidents \
+of Manokwari fled their homes and gathered on higher ground fearing a tsunami, said Governor Abraham \
+Atururi.\nHundreds of buildings were damaged across West Papua province, including a hotel and a \
+church in Manokwari.";
+
+const QUAKE_A2: &str = "Rescuers in Manokwari searched collapsed buildings on Monday after the \
+magnitude 6.1 earthquake that killed four people in West Papua.\nGovernor Abraham Atururi said \
+hundreds of homes were damaged and that residents of Manokwari had spent the night outdoors.\nThe \
+Indonesian Meteorology and Geophysics Agency recorded more than twenty aftershocks around \
+Manokwari.\nAid flights landed in West Papua carrying tents and medicine.";
+
+const QUAKE_A3: &str = "Strong aftershocks rattled Manokwari on Sunday evening, hours after the \
+magnitude 6.1 earthquake that killed four people in West Papua.\nGovernor Abraham Atururi urged \
+residents of Manokwari to stay away from damaged buildings.\nThe Indonesian Meteorology and \
+Geophysics Agency said no tsunami warning had been issued for West Papua.";
+
+const QUAKE_B: &str = "A strong earthquake of magnitude 6.1 struck Aceh province on Tuesday, \
+killing at least 22 people in the highland district of Bener Meriah, officials said.\nThe quake \
+destroyed mosques and schools in Takengon, said Aceh disaster agency chief Said Rasul.\nSoldiers \
+and rescuers dug through landslides near Takengon to reach villages cut off in Central Aceh.\n\
+President Susilo Bambang Yudhoyono ordered the army to help the victims in Aceh.";
+
+const QUAKE_B2: &str = "The death toll from the Aceh earthquake rose to 22 as rescuers reached \
+villages in Bener Meriah and Central Aceh on Wednesday.\nAceh disaster agency chief Said Rasul said \
+thousands of people in Takengon were sleeping in tents.\nPresident Susilo Bambang Yudhoyono visited \
+Takengon and promised to rebuild the mosques and schools destroyed in Aceh.";
+
+const WIRE: &str = "The central bank raised its benchmark interest rate by half a percentage \
+point on Thursday, the largest increase in two decades, as policymakers moved to curb inflation \
+that has reached its highest level since 1982.\nThe decision was unanimous, the bank said in a \
+statement, and officials signalled that further increases were likely at coming meetings.\n\
+Markets had expected the move after the governor told lawmakers last week that price pressures \
+were broadening across the economy.\nThe bank also said it would begin shrinking its balance \
+sheet in June, letting bonds mature without reinvesting the proceeds.\nEconomists said the \
+tightening raised the risk of a recession next year but was needed to restore credibility.";
+
+#[test]
+fn exact_copy_is_detected() {
+    let mut d = Deduper::new(DedupeConfig::default());
+    assert_eq!(d.check("a", Some("Rates rise"), Some(WIRE)).duplicate_of, None);
+    let m = d.check("b", Some("Another headline entirely"), Some(WIRE));
+    assert_eq!(m.duplicate_of.as_deref(), Some("a"));
+    assert!(m.exact);
+}
+
+#[test]
+fn trimmed_reheadlined_copy_with_boilerplate_is_detected() {
+    let mut d = Deduper::new(DedupeConfig::default());
+    d.check("orig", Some("Central bank raises rates"), Some(WIRE));
+    let lines: Vec<&str> = WIRE.lines().collect();
+    let trimmed = format!(
+        "Share this article\nBy Staff | Updated 2 hours ago\n{}\nCopyright 2026 Example News. All rights reserved.",
+        lines[..4].join("\n")
+    );
+    let m = d.check("copy", Some("Bank makes biggest rate rise in 20 years"), Some(&trimmed));
+    assert_eq!(m.duplicate_of.as_deref(), Some("orig"));
+    assert!(!m.exact);
+}
+
+#[test]
+fn copy_of_a_copy_points_at_the_earliest_origin() {
+    let mut d = Deduper::new(DedupeConfig::default());
+    d.check("first", None, Some(WIRE));
+    let second = format!("{WIRE}\nRead more: markets live blog and analysis from our reporters.");
+    assert_eq!(d.check("second", None, Some(&second)).duplicate_of.as_deref(), Some("first"));
+    let third = format!("{second}\nFollow us on social media for the latest updates on rates.");
+    assert_eq!(d.check("third", None, Some(&third)).duplicate_of.as_deref(), Some("first"));
+}
+
+#[test]
+fn different_reports_are_not_copies() {
+    let mut d = Deduper::new(DedupeConfig::default());
+    d.check("a", None, Some(QUAKE_A));
+    assert_eq!(d.check("b", None, Some(QUAKE_A2)).duplicate_of, None);
+    assert_eq!(d.check("c", None, Some(QUAKE_B)).duplicate_of, None);
+    // Short texts are only compared exactly.
+    assert_eq!(d.check("d", Some("Photos"), None).duplicate_of, None);
+    assert_eq!(d.check("e", Some("Photos"), None).duplicate_of, None);
+}
+
+#[test]
+fn wire_credits_are_recorded() {
+    assert_eq!(wire_credit("PARIS (AFP) - The president said on Monday"), Some("AFP"));
+    assert_eq!(wire_credit("WASHINGTON (AP) — Lawmakers voted"), Some("AP"));
+    assert_eq!(wire_credit("Prices rose.\n— Reuters"), Some("Reuters"));
+    assert_eq!(wire_credit("Prices rose, officials said. - Reuters"), Some("Reuters"));
+    assert_eq!(wire_credit("By The Associated Press\nPrices rose."), Some("AP"));
+    assert_eq!(
+        wire_credit("Prices rose.\n(Reporting by Jane Doe; Editing by John Roe)"),
+        Some("Reuters")
+    );
+    assert_eq!(wire_credit("The minister told Reuters that prices rose."), None);
+    // A copy without a credit inherits its origin's.
+    let mut d = Deduper::new(DedupeConfig::default());
+    d.check("o", None, Some(&format!("LONDON (Reuters) - {WIRE}")));
+    let m = d.check("c", None, Some(WIRE));
+    assert_eq!(m.duplicate_of.as_deref(), Some("o"));
+    assert_eq!(m.wire_agency.as_deref(), Some("Reuters"));
+}
+
+#[test]
+fn two_events_of_one_kind_are_two_stories() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a1 = c.add(&doc("a1", "Earthquake kills four in Indonesia's West Papua", QUAKE_A));
+    let b1 = c.add(&doc("b1", "Deadly earthquake strikes Indonesia's Aceh province", QUAKE_B));
+    let a2 = c.add(&doc("a2", "Manokwari digs out after deadly West Papua quake", QUAKE_A2));
+    let b2 = c.add(&doc("b2", "Aceh quake toll rises to 22", QUAKE_B2));
+    assert!(a1.new_story && b1.new_story);
+    assert_ne!(a1.cluster, b1.cluster);
+    assert_eq!(a2.cluster, a1.cluster);
+    assert_eq!(b2.cluster, b1.cluster);
+    let s = c.story(&a1.cluster).expect("live story");
+    assert_eq!(s.articles, vec!["a1", "a2"]);
+    assert!(
+        [
+            "Earthquake kills four in Indonesia's West Papua",
+            "Manokwari digs out after deadly West Papua quake"
+        ]
+        .contains(&s.label.as_str()),
+        "{}",
+        s.label
+    );
+    assert!(!s.terms.is_empty());
+    assert!(s.entities.iter().any(|e| e.contains("Manokwari")), "{:?}", s.entities);
+}
+
+#[test]
+fn copies_join_the_origin_story_and_count_once() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let o = c.add(&at(doc("o", "Central bank raises rates", WIRE), 0, "wire.example"));
+    let k = c.add(&at(doc("k", "Rates up", WIRE), 5, "paper-one.example"));
+    let k2 = c.add(&at(doc("k2", "Rate rise", WIRE), 6, "paper-two.example"));
+    assert_eq!(k.duplicate_of.as_deref(), Some("o"));
+    assert_eq!(k2.duplicate_of.as_deref(), Some("o"));
+    assert_eq!(k.cluster, o.cluster);
+    let s = c.story(&o.cluster).expect("live story");
+    assert_eq!(s.articles.len(), 3);
+    assert_eq!(s.copies, 2);
+    assert_eq!(s.outlets, vec!["wire.example"]);
+    // Copies never make a story breaking.
+    assert_eq!(s.state, StoryStatus::Developing);
+}
+
+#[test]
+fn breaking_needs_independent_outlets_within_the_window() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a = c.add(&at(doc("a", "Earthquake kills four in West Papua", QUAKE_A), 0, "one.example"));
+    let b =
+        c.add(&at(doc("b", "West Papua quake: Manokwari digs out", QUAKE_A2), 20, "two.example"));
+    assert_eq!(a.cluster, b.cluster);
+    assert!(!a.breaking_raised && !b.breaking_raised);
+    let third = format!("{QUAKE_A2}\nOfficials in Manokwari said schools would stay shut.");
+    // Same outlet again: still two outlets.
+    let c1 = c.add(&at(doc("c1", "Manokwari quake update", &third), 30, "two.example"));
+    assert_eq!(c1.cluster, a.cluster);
+    assert!(!c1.breaking_raised);
+    let d = c.add(&at(
+        doc("d", "Aftershocks rattle Manokwari in West Papua", QUAKE_A3),
+        45,
+        "three.example",
+    ));
+    assert_eq!(d.cluster, a.cluster);
+    assert_eq!(d.duplicate_of, None);
+    assert!(d.breaking_raised);
+    let s = c.story(&a.cluster).expect("live story");
+    assert_eq!(s.state, StoryStatus::Breaking);
+    assert_eq!(s.breaking_since, Some(t0() + Duration::minutes(45)));
+    assert_eq!(s.outlets, vec!["one.example", "three.example", "two.example"]);
+}
+
+#[test]
+fn quiet_stories_leave_memory_and_can_be_revived() {
+    let cfg = StoryConfig::default();
+    let quiet = cfg.quiet_hours;
+    let mut c = Clusterer::new(cfg);
+    let a = c.add(&at(doc("a", "Earthquake kills four in West Papua", QUAKE_A), 0, "one.example"));
+    assert!(c.evict_quiet(t0() + Duration::hours(1)).is_empty());
+    let later = t0() + Duration::hours(quiet as i64 + 1);
+    let gone = c.evict_quiet(later);
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0].id, a.cluster);
+    assert_eq!(gone[0].state, StoryStatus::Quiet);
+    assert_eq!(c.number_of_stories(), 0);
+    // The stored state round-trips through JSON and comes back under the same id.
+    let stored = serde_json::to_string(&gone[0]).expect("serialise");
+    c.revive(serde_json::from_str(&stored).expect("deserialise"));
+    let mut d = doc("b", "Manokwari digs out after West Papua quake", QUAKE_A2);
+    d.time = Some(later);
+    let b = c.add(&d);
+    assert_eq!(b.cluster, a.cluster);
+    // New stories do not reuse the revived id.
+    let n = c.add(&doc("n", "Deadly earthquake strikes Aceh", QUAKE_B));
+    assert_ne!(n.cluster, a.cluster);
+}
+
+#[test]
+fn re_adding_an_id_does_not_put_it_in_two_stories() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a = c.add(&doc("x", "Earthquake kills four in West Papua", QUAKE_A));
+    let again = c.add(&doc("x", "Deadly earthquake strikes Aceh", QUAKE_B));
+    assert_eq!(a.cluster, again.cluster);
+    let total: usize = c.stories().map(|s| s.articles.len()).sum();
+    assert_eq!(total, 1);
+}
+
+#[test]
+fn output_line_shape() {
+    let a = Assignment {
+        cluster: "s3".into(),
+        duplicate_of: Some("d1".into()),
+        wire_agency: None,
+        new_story: false,
+        breaking_raised: false,
+    };
+    let v = cluster_json_line(&a, &serde_json::json!(7));
+    assert_eq!(v, serde_json::json!({"id": 7, "cluster": "s3", "duplicate_of": "d1"}));
+    let b = Assignment { duplicate_of: None, ..a };
+    assert_eq!(
+        cluster_json_line(&b, &serde_json::json!("x")),
+        serde_json::json!({"id": "x", "cluster": "s3"})
+    );
+}
+
+#[test]
+fn input_lines_are_read_leniently() {
+    let d = analyze::stories::cluster_doc_from_json(&serde_json::json!({
+        "id": 12, "time": "2014-03-10T00:00:00Z", "source": "Reuters", "title": "T",
+        "entities": ["Mark Carney", 3]
+    }));
+    assert_eq!(d.id, "12");
+    assert_eq!(d.time, Some(Utc.with_ymd_and_hms(2014, 3, 10, 0, 0, 0).unwrap()));
+    assert_eq!(d.entities, vec!["Mark Carney"]);
+    assert_eq!(d.text, None);
+    let d = analyze::stories::cluster_doc_from_json(
+        &serde_json::json!({"id": "x", "time": "2014-03-11"}),
+    );
+    assert_eq!(d.time, Some(Utc.with_ymd_and_hms(2014, 3, 11, 0, 0, 0).unwrap()));
+    let d = analyze::stories::cluster_doc_from_json(&serde_json::json!({"time": "yesterday"}));
+    assert_eq!((d.id.as_str(), d.time), ("", None));
+}
+
+#[test]
+fn config_defaults_and_unknown_fields() {
+    let c: StoryConfig = serde_json::from_str("{}").expect("defaults");
+    assert_eq!(c, StoryConfig::default());
+    let c: StoryConfig =
+        serde_json::from_str(r#"{"threshold": 0.4, "dedupe": {"jaccard": 0.6}}"#).expect("partial");
+    assert_eq!(c.threshold, 0.4);
+    assert_eq!(c.dedupe.jaccard, 0.6);
+    assert!(serde_json::from_str::<StoryConfig>(r#"{"treshold": 0.4}"#).is_err());
+}
+
+#[test]
+fn empty_and_odd_documents_do_not_panic() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    for (i, (t, x)) in [("", ""), ("   ", "\n\n"), ("ÉTÉ 2026 ÇA VA", "«»—…"), ("1 2 3", "4,5 6.7")]
+        .iter()
+        .enumerate()
+    {
+        let a = c.add(&doc(&i.to_string(), t, x));
+        assert!(!a.cluster.is_empty());
+    }
+    let none = ClusterDoc { id: "n".into(), ..Default::default() };
+    assert!(!c.add(&none).cluster.is_empty());
+}
+
+fn arb_doc() -> impl Strategy<Value = (u8, String, String, u8, Option<u16>)> {
+    let words = prop::sample::select(vec![
+        "Earthquake",
+        "Manokwari",
+        "Aceh",
+        "rates",
+        "bank",
+        "Reuters",
+        "(AFP)",
+        "killed",
+        "four",
+        "2008",
+        "May",
+        "3",
+        "the",
+        "said",
+        "Lohan",
+        "rehab",
+        "Klitschko",
+        "title",
+        "é",
+        "—",
+        "\n",
+    ]);
+    (
+        0u8..40,
+        prop::collection::vec(words.clone(), 0..8).prop_map(|w| w.join(" ")),
+        prop::collection::vec(words, 0..60).prop_map(|w| w.join(" ")),
+        0u8..5,
+        prop::option::of(0u16..3000),
+    )
+}
+
+fn run(input: &[(u8, String, String, u8, Option<u16>)]) -> (Vec<Assignment>, Clusterer) {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let out = input
+        .iter()
+        .map(|(id, title, text, src, min)| {
+            c.add(&ClusterDoc {
+                id: format!("d{id}"),
+                time: min.map(|m| t0() + Duration::minutes(i64::from(m))),
+                source: Some(format!("outlet{src}")),
+                title: Some(title.clone()),
+                text: Some(text.clone()),
+                entities: vec![],
+            })
+        })
+        .collect();
+    (out, c)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Same input, same stories: the clusterer has no hidden randomness.
+    #[test]
+    fn deterministic(input in prop::collection::vec(arb_doc(), 0..40)) {
+        let (a, ca) = run(&input);
+        let (b, cb) = run(&input);
+        prop_assert_eq!(a, b);
+        let sa: Vec<_> = ca.stories().cloned().collect();
+        let sb: Vec<_> = cb.stories().cloned().collect();
+        prop_assert_eq!(sa, sb);
+    }
+
+    /// Any text at all: no panic, and every article gets a story.
+    #[test]
+    fn arbitrary_text_never_panics(title in "\\PC{0,80}", text in "\\PC{0,400}") {
+        let mut c = Clusterer::new(StoryConfig::default());
+        let a = c.add(&doc("a", &title, &text));
+        let b = c.add(&doc("b", &text, &title));
+        prop_assert!(!a.cluster.is_empty() && !b.cluster.is_empty());
+    }
+
+    /// No article is in two stories, live or evicted, and every assignment names its story.
+    #[test]
+    fn no_article_in_two_stories(input in prop::collection::vec(arb_doc(), 0..40)) {
+        let (out, mut c) = run(&input);
+        let mut all = c.evict_quiet(t0() + Duration::days(30));
+        all.extend(c.stories().cloned());
+        let mut seen = std::collections::HashMap::new();
+        for s in &all {
+            for a in &s.articles {
+                prop_assert!(seen.insert(a.clone(), s.id.clone()).is_none(), "{} twice", a);
+            }
+        }
+        for ((id, ..), a) in input.iter().zip(&out) {
+            prop_assert_eq!(seen.get(&format!("d{id}")), Some(&a.cluster));
+        }
+    }
+}
