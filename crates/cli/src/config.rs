@@ -21,6 +21,8 @@ pub struct Config {
     pub poll: ingest::poll::PollConfig,
     /// How documents are written to the store.
     pub store: StoreConfig,
+    /// Story clustering, copy detection and breaking flags.
+    pub stories: analyze::stories::StoryConfig,
 }
 
 /// Storage settings.

@@ -1,5 +1,6 @@
 //! One module per command; `run` resolves the config and dispatches.
 
+pub mod cluster;
 pub mod demo;
 pub mod extract;
 pub mod feeds;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Extract(args) => extract::run(&ctx, args),
+        Command::Cluster(args) => cluster::run(&ctx, args),
     }
 }
 
