@@ -726,6 +726,75 @@ pub(crate) fn boilerplate_text(text: &str) -> bool {
         || (lower.contains("newsletter") && len < 100)
 }
 
+/// What the blocks after a section title are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Section {
+    /// The article itself.
+    Article,
+    /// A list of other stories ("More from ...", "Related", "You may also like").
+    Teasers,
+    /// A press-release or contact trailer ("About Acme", "Media contact").
+    Trailer,
+}
+
+/// Whether a block is the title of a section that is not the article.
+fn section_title(b: &RawBlock) -> Option<Section> {
+    if b.len > 60 || b.text.ends_with(['.', '?', '!', ',', ';']) {
+        return None;
+    }
+    let words = b.text.split_whitespace().count();
+    if words > 7 {
+        return None;
+    }
+    let lower = b.text.to_lowercase();
+    let lower = lower.trim_end_matches(':').trim();
+    const TEASERS: &[&str] = &[
+        "more from",
+        "more stories",
+        "more great",
+        "more news",
+        "related",
+        "recommended",
+        "you may also like",
+        "you might also like",
+        "see also",
+        "most popular",
+        "most read",
+        "trending",
+        "read more",
+        "read next",
+        "also read",
+        "don't miss",
+        "editor's picks",
+        "top stories",
+        "latest news",
+        "in other news",
+        "more on this",
+    ];
+    if TEASERS.iter().any(|t| lower.starts_with(t)) {
+        return Some(Section::Teasers);
+    }
+    let about = lower.strip_prefix("about ").is_some_and(|rest| {
+        words <= 5
+            && b.text.split_whitespace().nth(1).is_some_and(|w| w.starts_with(char::is_uppercase))
+            && !rest.is_empty()
+    });
+    const TRAILERS: &[&str] = &[
+        "media contact",
+        "press contact",
+        "media contacts",
+        "press contacts",
+        "media enquiries",
+        "media inquiries",
+        "investor contact",
+        "forward-looking statements",
+    ];
+    if about || TRAILERS.iter().any(|t| lower.starts_with(t)) {
+        return Some(Section::Trailer);
+    }
+    None
+}
+
 /// A short block that only gives a date ("June 17, 2009", "Published 3 May 2021, 10:02").
 fn date_only(text: &str) -> bool {
     text.len() < 60
@@ -1002,9 +1071,38 @@ pub(crate) fn extract_body(
     };
     let first_good = kept.iter().position(|b| is_good(b)).unwrap_or(0);
     let last_good = kept.iter().rposition(|b| is_good(b)).unwrap_or(kept.len());
+    let mut section = Section::Article;
     for (i, b) in kept.iter().enumerate() {
         let len = b.len;
         let link_heavy = b.link_chars * 2 > len && len < 300;
+        // Section titles switch what follows: other stories, or the press-release trailer.
+        if let Some(s) = section_title(b) {
+            section = s;
+            out.dropped.push(b.text.clone());
+            continue;
+        }
+        match section {
+            Section::Article => {}
+            Section::Teasers => {
+                let teaser_like = b.kind == BlockKind::ListItem
+                    || link_heavy
+                    || (len < 60 && !b.text.ends_with(['.', '”', '"', '!', '?']));
+                if b.kind == BlockKind::Heading || !teaser_like {
+                    section = Section::Article;
+                } else {
+                    out.dropped.push(b.text.clone());
+                    continue;
+                }
+            }
+            Section::Trailer => {
+                if b.kind == BlockKind::Heading {
+                    section = Section::Article;
+                } else {
+                    out.dropped.push(b.text.clone());
+                    continue;
+                }
+            }
+        }
         let teaser = b.internal_chars * 2 > len && len < 300;
         let outside = i < first_good || i > last_good;
         if link_heavy && (outside || teaser) {
