@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
             let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
             writeln!(out, "{}", cluster_json_line(&assignment, &id))?;
             seen += 1;
-            if seen % EVICT_EVERY == 0 {
+            if seen.is_multiple_of(EVICT_EVERY) {
                 let now = clusterer.clock();
                 clusterer.evict_quiet(now);
             }
