@@ -830,6 +830,7 @@ pub(crate) fn promo_text(text: &str) -> bool {
         "download the app",
         "download our app",
         "follow us",
+        "follow",
     ]
     .iter()
     .any(|p| has_phrase(&words, p));

@@ -33,12 +33,14 @@ impl When {
         }
     }
 
-    /// Whether it is certainly after `now` (days and local times get a day of slack for zones).
+    /// Whether it is certainly after `now` (days and local times get 14 hours of slack for
+    /// time zones).
     pub fn after(&self, now: DateTime<Utc>) -> bool {
+        let slack = now.checked_add_signed(chrono::Duration::hours(14)).unwrap_or(now);
         match self {
             When::Zoned(d) => d.with_timezone(&Utc) > now,
-            When::Local(d) => d.and_utc() > now + chrono::Duration::hours(14),
-            When::Day(d) => *d > (now + chrono::Duration::hours(14)).date_naive(),
+            When::Local(d) => d.and_utc() > slack,
+            When::Day(d) => *d > slack.date_naive(),
         }
     }
 }

@@ -401,25 +401,37 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
 
 /// Strips " | Site", " - Site" and similar suffixes (or prefixes) from a `<title>`.
 fn strip_site(title: &str, site: Option<&str>) -> String {
+    // Iterative: a hostile <title> may hold thousands of separators. Two rounds cover
+    // "Headline | Section | Site"; what is left after them is kept.
+    let mut title = title.trim();
+    for _ in 0..3 {
+        let Some(next) = strip_site_once(title, site) else { break };
+        title = next;
+    }
+    title.to_string()
+}
+
+/// One step of [`strip_site`]: the title without one site-name part, if it has one.
+fn strip_site_once<'a>(title: &'a str, site: Option<&str>) -> Option<&'a str> {
     for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " » "] {
         if let Some((head, tail)) = title.rsplit_once(sep) {
             let tail_is_site = site.is_some_and(|s| tail.eq_ignore_ascii_case(s))
                 || (tail.split_whitespace().count() <= 4
                     && head.split_whitespace().count() > tail.split_whitespace().count());
             if tail_is_site {
-                return strip_site(head.trim(), site);
+                return Some(head.trim());
             }
             if let Some((h, t)) = title.split_once(sep) {
                 // A site name in front: the known name, or a short head before a long headline.
                 let short_head =
                     h.split_whitespace().count() <= 3 && t.split_whitespace().count() >= 4;
                 if site.is_some_and(|s| h.eq_ignore_ascii_case(s)) || short_head {
-                    return t.trim().to_string();
+                    return Some(t.trim());
                 }
             }
         }
     }
-    title.to_string()
+    None
 }
 
 /// Reads all metadata of the page.

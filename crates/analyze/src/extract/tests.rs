@@ -318,3 +318,45 @@ fn json_ld_body_when_the_page_shows_none() {
     assert_eq!(a.paragraphs.len(), 2);
     assert!(has(&d, "body_from_json_ld"));
 }
+
+#[test]
+fn teaser_sections_dropped() {
+    let b = body_of(
+        "<h3>More from the Town Crier</h3><ul><li><a href=\"/a\">Pool reopens</a></li><li>Market moves to Fridays</li></ul>",
+    );
+    assert!(!b.contains("Pool reopens") && !b.contains("Market moves"));
+    assert!(b.contains("the mayor said"), "the article resumes after the list");
+}
+
+#[test]
+fn press_release_trailer_dropped() {
+    let (a, _) = run(
+        "",
+        &format!(
+            "<article><div>{P1}{P2}<p><b>About Acme</b></p><p>Acme makes anvils for cartoon coyotes in 40 countries and employs 1,000 people worldwide.</p></div></article>"
+        ),
+    );
+    assert!(!a.body.contains("anvils"));
+}
+
+#[test]
+fn social_follow_prompt_dropped() {
+    assert!(
+        !body_of("<p>Follow the Town Crier on Facebook, Twitter and Instagram.</p>")
+            .contains("Follow")
+    );
+}
+
+#[test]
+fn hostile_titles_and_fetch_times() {
+    let title = format!("<title>{}</title>", "a | ".repeat(100_000));
+    let _ = run(&title, &article_body(""));
+    let opts =
+        ExtractOptions { fetched_at: Some(DateTime::<Utc>::MAX_UTC), ..ExtractOptions::default() };
+    let html = page(
+        "<meta property=\"article:published_time\" content=\"2024-05-02\">",
+        &article_body(""),
+    );
+    let (a, _) = extract_html(&html, &opts);
+    assert_eq!(a.published.as_deref(), Some("2024-05-02"));
+}
