@@ -1,0 +1,1144 @@
+//! Quotations and reported speech with speakers, cue verbs and relays (the outlet a statement
+//! came through), for one article; [`analyze_text`] is the entry point.
+//!
+//! Rules, no model: quotation-mark regions are paired per paragraph (an opening mark at the start
+//! of the next paragraph continues an unclosed quote); a region is a statement when a speech cue
+//! attributes it (before, after, or a colon ending the previous paragraph), or it continues or
+//! follows an attributed quote; reported speech is found from cue verbs ("X said that …",
+//! "…, X said", "according to X, …"). Offsets are character (code point) offsets.
+
+use crate::entities::{EntityKind, EntitySet, find_entities};
+use crate::gazetteer as gz;
+use crate::text::{Doc, TokKind, analyze, opens_here, slice};
+use model::Diagnostic;
+use serde::Serialize;
+
+/// How a statement is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A full quotation in quotation marks.
+    Direct,
+    /// A partial quotation inside a reported sentence.
+    Mixed,
+    /// Reported speech without quotation marks.
+    Indirect,
+}
+
+/// One statement in an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    /// First character of the quoted content inside the marks (or of the reported content).
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// The content text.
+    pub text: String,
+    /// Direct, mixed or indirect.
+    pub kind: QuoteKind,
+    /// Speaker as written (a name, pronoun or role phrase), if found.
+    pub speaker: Option<String>,
+    /// First character of the speaker string.
+    pub speaker_start: Option<usize>,
+    /// One past the last character of the speaker string.
+    pub speaker_end: Option<usize>,
+    /// Id of the speaker's entity in this document (`e3`), if resolved.
+    pub speaker_entity: Option<String>,
+    /// The cue verb or phrase ("said", "according to").
+    pub cue: Option<String>,
+    /// The outlet, agency or channel the statement came through, if stated.
+    pub via: Option<String>,
+    /// Confidence in 0..1.
+    pub confidence: f32,
+}
+
+/// Everything found in one text.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextAnalysis {
+    /// Statements in text order.
+    pub quotes: Vec<Quote>,
+    /// Entities, ids in order of first mention.
+    pub entities: Vec<crate::entities::Entity>,
+    /// Notes on doubtful input (unbalanced quotation marks, truncation).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Texts longer than this many characters are cut (and a diagnostic says so).
+pub const MAX_CHARS: usize = 2_000_000;
+
+/// A quotation-mark region (token indices).
+#[derive(Debug, Clone)]
+struct Region {
+    open: usize,
+    /// First content token and one past the last.
+    cs: usize,
+    ce: usize,
+    close: Option<usize>,
+    para: usize,
+    /// Continues the (unclosed) region before it, across a paragraph break.
+    cont_of: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum How {
+    After,
+    Before,
+    Colon,
+    Carry,
+    Guess,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Attr {
+    /// Speaker token span.
+    sp: Option<(usize, usize)>,
+    /// Cue token span.
+    cue: Option<(usize, usize)>,
+    how: How,
+}
+
+/// Analyse one article: quotations, reported speech and entities.
+pub fn analyze_text(text: &str) -> TextAnalysis {
+    let mut diagnostics = Vec::new();
+    let owned;
+    let text = if text.chars().count() > MAX_CHARS {
+        diagnostics.push(Diagnostic::warning(
+            "truncated_input",
+            format!("text longer than {MAX_CHARS} characters; only the start was analysed"),
+        ));
+        owned = text.chars().take(MAX_CHARS).collect::<String>();
+        owned.as_str()
+    } else {
+        text
+    };
+    let doc = analyze(text);
+    let ents = find_entities(&doc);
+    let mut a = Analyzer { doc: &doc, ents: &ents, diags: &mut diagnostics };
+    let quotes = a.run();
+    TextAnalysis { quotes, entities: ents.entities.clone(), diagnostics }
+}
+
+/// The CLI's output line for one input: `{"id", "quotes": [...], "entities": [...]}`.
+pub fn quotes_json_line(id: &serde_json::Value, text: &str) -> serde_json::Value {
+    let a = analyze_text(text);
+    serde_json::json!({ "id": id, "quotes": a.quotes, "entities": a.entities })
+}
+
+struct Analyzer<'a> {
+    doc: &'a Doc,
+    ents: &'a EntitySet,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+fn is_double(s: &str) -> bool {
+    matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "''" | "``" | "‟")
+}
+
+fn is_single(s: &str) -> bool {
+    matches!(s, "‘" | "’" | "‹" | "›" | "‚")
+}
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these",
+    "those", "one", "another", "some", "many", "several", "two", "three", "both", "most", "other",
+];
+
+const NP_STOP: &[&str] = &[
+    "and", "but", "or", "that", "which", "when", "while", "after", "before", "because", "as", "if",
+    "so", "in", "on", "at", "to", "with", "from", "by", "about", "into", "than", "then", "where",
+    "though", "although", "since", "until", "during", "over", "under", "against", "without", "not",
+    "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "will", "would",
+    "can", "could", "should", "may", "might", "must", "do", "does", "did", "also", "who", "whom",
+    "what", "why", "how", "it's", "there", "here", "just", "even", "only", "still", "yet", "now",
+];
+
+const TIME_WORDS: &[&str] = &[
+    "today", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "recently", "earlier", "later", "last", "this", "next", "again", "then",
+    "repeatedly", "previously", "once", "afterward", "afterwards", "flatly", "simply",
+];
+
+impl Analyzer<'_> {
+    fn run(&mut self) -> Vec<Quote> {
+        let regions = self.regions();
+        let mut out: Vec<Quote> = Vec::new();
+        let mut attrs: Vec<Option<Attr>> = Vec::with_capacity(regions.len());
+        let mut accepted = vec![false; regions.len()];
+        let mut last_speaker: Option<(Attr, usize)> = None; // (attr, region idx)
+        for (ri, r) in regions.iter().enumerate() {
+            let mut attr = self.after_quote(r).or_else(|| self.before_quote(r, &regions));
+            if attr.is_none() {
+                attr = self.colon_before(r);
+            }
+            let explicit = attr.is_some_and(|a| a.sp.is_some());
+            if !explicit {
+                // Continuation, or a quote in a run of quotation paragraphs / same paragraph.
+                let carried = if let Some(p) = r.cont_of {
+                    attrs[p].filter(|_| accepted[p])
+                } else if let Some((la, li)) = last_speaker {
+                    let prev = &regions[li];
+                    let gap_ok = r.para == prev.para
+                        || (r.para <= prev.para + 2 && self.only_quotes_between(prev, r));
+                    if gap_ok { Some(la) } else { None }
+                } else {
+                    None
+                };
+                if let Some(c) = carried {
+                    attr = Some(Attr { how: How::Carry, ..c });
+                }
+            }
+            let ok = self.is_statement(r, attr.as_ref());
+            accepted[ri] = ok;
+            if ok && attr.is_none() {
+                attr = self.guess(r);
+            }
+            attrs.push(attr);
+            if !ok {
+                continue;
+            }
+            if let Some(a) = attr {
+                if a.sp.is_some() && a.how != How::Guess {
+                    last_speaker = Some((a, ri));
+                }
+            }
+            let kind = self.direct_kind(r, attr.as_ref());
+            if let Some(q) = self.make_quote(r.cs, r.ce, kind, attr.as_ref()) {
+                out.push(q);
+            }
+        }
+        let direct_spans: Vec<(usize, usize)> = regions
+            .iter()
+            .zip(&accepted)
+            .filter(|(_, ok)| **ok)
+            .map(|(r, _)| (r.open, r.close.unwrap_or(r.ce)))
+            .collect();
+        let in_region: Vec<bool> = {
+            let mut v = vec![false; self.doc.toks.len()];
+            for r in &regions {
+                for x in v.iter_mut().take(r.close.unwrap_or(r.ce).min(self.doc.toks.len()) + 1).skip(r.open) {
+                    *x = true;
+                }
+            }
+            v
+        };
+        self.reported(&mut out, &direct_spans, &in_region);
+        out.sort_by_key(|q| (q.start, q.end));
+        out.dedup_by(|a, b| a.start == b.start && a.end == b.end);
+        out
+    }
+
+    fn toks(&self) -> &[crate::text::Token] {
+        &self.doc.toks
+    }
+
+    /// Pair quotation marks into regions, paragraph by paragraph.
+    fn regions(&mut self) -> Vec<Region> {
+        let toks = &self.doc.toks;
+        let mut regions: Vec<Region> = Vec::new();
+        let mut unbalanced = 0usize;
+        for (pi, &(ps, pe)) in self.doc.paras.iter().enumerate() {
+            let mut open_d: Option<usize> = None;
+            let mut open_s: Option<usize> = None;
+            for i in ps..pe {
+                let t = &toks[i];
+                if t.kind != TokKind::Quote {
+                    continue;
+                }
+                let s = t.text.as_str();
+                let opener = opens_here(toks, i);
+                if is_double(s) {
+                    match open_d {
+                        None => {
+                            if opener {
+                                open_d = Some(i);
+                                open_s = None;
+                            }
+                        }
+                        Some(o) => {
+                            let german_close = toks[o].text == "„" && s == "“";
+                            if !opener || german_close {
+                                regions.push(Region {
+                                    open: o,
+                                    cs: o + 1,
+                                    ce: i,
+                                    close: Some(i),
+                                    para: pi,
+                                    cont_of: None,
+                                });
+                                open_d = None;
+                            } else {
+                                // A second opener: the first was never closed.
+                                unbalanced += 1;
+                                open_d = Some(i);
+                            }
+                        }
+                    }
+                } else if is_single(s) && open_d.is_none() {
+                    match open_s {
+                        None if opener && s != "’" => open_s = Some(i),
+                        Some(o) if !opener => {
+                            regions.push(Region {
+                                open: o,
+                                cs: o + 1,
+                                ce: i,
+                                close: Some(i),
+                                para: pi,
+                                cont_of: None,
+                            });
+                            open_s = None;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(o) = open_d {
+                regions.push(Region { open: o, cs: o + 1, ce: pe, close: None, para: pi, cont_of: None });
+            }
+        }
+        regions.retain(|r| r.cs < r.ce);
+        // Link paragraph continuations.
+        for k in 1..regions.len() {
+            let (p, r) = (&regions[k - 1], &regions[k]);
+            if p.close.is_none() && r.para == p.para + 1 && r.open == self.doc.paras[r.para].0 {
+                regions[k].cont_of = Some(k - 1);
+            }
+        }
+        for k in 0..regions.len() {
+            let r = &regions[k];
+            if r.close.is_none() {
+                let next_cont = regions.get(k + 1).is_some_and(|n| n.cont_of == Some(k));
+                let ends_para = self.doc.paras[r.para].1 == r.ce;
+                if !next_cont && ends_para {
+                    unbalanced += 1;
+                }
+            }
+        }
+        if unbalanced > 0 {
+            self.diags.push(Diagnostic::info(
+                "unbalanced_quotes",
+                format!("{unbalanced} quotation mark(s) without a partner; quotes ended at paragraph ends"),
+            ));
+        }
+        regions
+    }
+
+    fn words_in(&self, a: usize, b: usize) -> usize {
+        self.toks()[a..b].iter().filter(|t| t.kind == TokKind::Word).count()
+    }
+
+    fn only_quotes_between(&self, prev: &Region, r: &Region) -> bool {
+        // Paragraphs strictly between the previous region's end and this region hold no words
+        // outside quotation marks, and this region starts its paragraph.
+        let pend = prev.close.unwrap_or(prev.ce);
+        let para_start = self.doc.paras[r.para].0;
+        if r.open != para_start {
+            return false;
+        }
+        // Text after the previous quote in its paragraph must be short (an attribution).
+        let toks = self.toks();
+        let mut words = 0;
+        for t in &toks[(pend + 1).min(r.open)..r.open] {
+            if t.kind == TokKind::Quote {
+                return false;
+            }
+            if t.kind == TokKind::Word {
+                words += 1;
+            }
+        }
+        words <= 8
+    }
+
+    /// Is this region a statement (not a title, scare quote or nickname)?
+    fn is_statement(&self, r: &Region, attr: Option<&Attr>) -> bool {
+        let toks = self.toks();
+        let content = &toks[r.cs..r.ce];
+        let nwords = content.iter().filter(|t| t.kind == TokKind::Word).count();
+        if nwords == 0 {
+            return false;
+        }
+        let first = &content[0];
+        if first.text.starts_with('@')
+            || content.iter().any(|t| t.lower.starts_with("http") || t.lower.starts_with("www"))
+        {
+            return false;
+        }
+        if content.iter().all(|t| t.kind != TokKind::Word || t.text.chars().all(|c| c.is_ascii_digit())) {
+            return false;
+        }
+        let title_case = content
+            .iter()
+            .filter(|t| t.kind == TokKind::Word && t.text.chars().count() > 3)
+            .all(|t| t.is_cap())
+            && content.iter().any(|t| t.is_cap());
+        let prev = if r.open > 0 { Some(&toks[r.open - 1]) } else { None };
+        let prev2 = if r.open > 1 { Some(&toks[r.open - 2]) } else { None };
+        let naming = prev.is_some_and(|p| {
+            matches!(
+                p.lower.as_str(),
+                "called" | "dubbed" | "nicknamed" | "titled" | "entitled" | "so-called" | "named"
+                    | "as" | "the" | "word" | "term" | "phrase" | "label" | "slogan"
+            )
+        }) || prev2.is_some_and(|p| p.lower == "known" || p.lower == "so-called");
+        let explicit = attr.is_some_and(|a| a.sp.is_some() && matches!(a.how, How::After | How::Before | How::Colon));
+        let carried = attr.is_some_and(|a| a.how == How::Carry);
+        if naming && (title_case || nwords <= 3) {
+            return false;
+        }
+        if title_case && nwords <= 8 && !explicit && r.close.is_some() {
+            return false;
+        }
+        if explicit {
+            return true;
+        }
+        if carried {
+            return nwords >= 3;
+        }
+        // Unattributed: keep long, sentence-like quotations.
+        nwords >= 8 && !title_case
+    }
+
+    fn direct_kind(&self, r: &Region, attr: Option<&Attr>) -> QuoteKind {
+        let toks = self.toks();
+        let sent = toks[r.open].sent;
+        let (ss, se) = self.doc.sents[sent];
+        // Words of the sentence outside this region that are not the attribution.
+        let mut outside = 0;
+        let (sa, sb) = attr.and_then(|a| a.sp).unwrap_or((0, 0));
+        let (ca, cb) = attr.and_then(|a| a.cue).unwrap_or((0, 0));
+        for i in ss..se {
+            if i >= r.open && i <= r.close.unwrap_or(r.ce) {
+                continue;
+            }
+            if (i >= sa && i < sb) || (i >= ca && i < cb) {
+                continue;
+            }
+            if toks[i].kind == TokKind::Word && !gz::is_aux_or_adv(&toks[i].lower) {
+                outside += 1;
+            }
+        }
+        // A lower-case start inside a sentence is a partial quotation.
+        let first_lower = toks[r.cs].is_lower_word();
+        if first_lower && r.open != ss || outside > 6 {
+            QuoteKind::Mixed
+        } else {
+            QuoteKind::Direct
+        }
+    }
+
+    /// `“…,” Lavrov said.` / `“…,” said Mr. Brown` / `“…,” according to X`.
+    fn after_quote(&self, r: &Region) -> Option<Attr> {
+        let close = r.close?;
+        let toks = self.toks();
+        let mut j = close + 1;
+        if j < toks.len() && matches!(toks[j].text.as_str(), "," | "—" | "–" | "-" | "--") {
+            j += 1;
+        }
+        if j >= toks.len() || toks[j].para != toks[close].para {
+            return None;
+        }
+        // The quote must not have ended its sentence with a full stop unless a cue follows at once.
+        let t = &toks[j];
+        if t.lower == "according" && toks.get(j + 1).is_some_and(|n| n.lower == "to") {
+            let sp = self.np_right(j + 2)?;
+            return Some(Attr { sp: Some(sp), cue: Some((j, j + 2)), how: How::After });
+        }
+        if gz::is_speech_verb(&t.lower) {
+            let sp = self.np_right(j + 1);
+            return Some(Attr { sp, cue: Some((j, j + 1)), how: How::After });
+        }
+        // NP then cue.
+        let mut k = j;
+        let mut depth = 0i32;
+        while k < toks.len() && k < j + 14 && toks[k].para == t.para {
+            let tk = &toks[k];
+            if tk.text == "(" {
+                depth += 1;
+            } else if tk.text == ")" {
+                depth -= 1;
+            } else if depth <= 0 {
+                if tk.kind == TokKind::Quote {
+                    return None;
+                }
+                if tk.kind == TokKind::Punct && !matches!(tk.text.as_str(), "," | "-" | "—") {
+                    return None;
+                }
+                if gz::is_speech_verb(&tk.lower) && k > j {
+                    break;
+                }
+                if k > j && matches!(tk.lower.as_str(), "and" | "but" | "that" | "because" | "if") {
+                    return None;
+                }
+            }
+            k += 1;
+        }
+        if k >= toks.len() || k >= j + 14 || !gz::is_speech_verb(&toks[k].lower) {
+            return None;
+        }
+        // Trim auxiliaries before the cue.
+        let mut e = k;
+        while e > j && gz::is_aux_or_adv(&toks[e - 1].lower) {
+            e -= 1;
+        }
+        if e <= j {
+            return None;
+        }
+        let first = &toks[j];
+        let ok_start = first.is_cap()
+            || gz::is_subject_pronoun(&first.lower)
+            || DETERMINERS.contains(&first.lower.as_str())
+            || gz::is_role_noun(&first.lower);
+        if !ok_start {
+            return None;
+        }
+        // Cut an appositive: "Lavrov, the minister, said" -> keep all; the span overlaps.
+        let mut end = e;
+        while end > j && matches!(toks[end - 1].text.as_str(), "," | "-" | "—") {
+            end -= 1;
+        }
+        Some(Attr { sp: Some((j, end)), cue: Some((k, k + 1)), how: How::After })
+    }
+
+    /// `Lavrov said, “…”` / `Putin said that “…”` / `… saying the actions were “…”`.
+    fn before_quote(&self, r: &Region, regions: &[Region]) -> Option<Attr> {
+        let toks = self.toks();
+        let sent = toks[r.open].sent;
+        let ss = self.doc.sents[sent].0;
+        let lo = ss.max(r.open.saturating_sub(40));
+        let mut k = r.open;
+        while k > lo {
+            k -= 1;
+            let t = &toks[k];
+            if t.kind == TokKind::Quote {
+                // Skip back over a previous region in the same sentence.
+                if let Some(p) = regions.iter().find(|p| p.close == Some(k)) {
+                    k = p.open;
+                    continue;
+                }
+                return None;
+            }
+            if t.lower == "according" && toks.get(k + 1).is_some_and(|n| n.lower == "to") {
+                let sp = self.np_right(k + 2)?;
+                return Some(Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before });
+            }
+            if gz::is_cue_verb(&t.lower) && !(k > 0 && toks[k - 1].lower == "to") {
+                // Inverted: `said Smith: “…”`.
+                let sp = self.np_left(k).or_else(|| {
+                    let s = self.np_right(k + 1)?;
+                    (s.1 < r.open).then_some(s)
+                });
+                let sp = sp.or_else(|| self.sentence_subject(ss, k));
+                return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Before });
+            }
+        }
+        None
+    }
+
+    /// `Mr. Ridge said:` ending the previous paragraph.
+    fn colon_before(&self, r: &Region) -> Option<Attr> {
+        let toks = self.toks();
+        let (ps, _) = self.doc.paras[r.para];
+        if r.open != ps || ps == 0 || toks[ps - 1].text != ":" {
+            return None;
+        }
+        let sent = toks[ps - 1].sent;
+        let ss = self.doc.sents[sent].0;
+        let mut k = ps - 1;
+        while k > ss {
+            k -= 1;
+            if gz::is_cue_verb(&toks[k].lower) {
+                let sp = self.np_left(k).or_else(|| self.np_right(k + 1));
+                return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Colon });
+            }
+        }
+        None
+    }
+
+    /// The last person mentioned before the quote (low confidence).
+    fn guess(&self, r: &Region) -> Option<Attr> {
+        let toks = self.toks();
+        let lo = r.open.saturating_sub(120);
+        for i in (lo..r.open).rev() {
+            if let Some(e) = self.ents.tok_entity[i] {
+                if self.ents.entities[e].kind == EntityKind::Person {
+                    let mut a = i;
+                    while a > 0 && self.ents.tok_entity[a - 1] == Some(e) {
+                        a -= 1;
+                    }
+                    return Some(Attr { sp: Some((a, i + 1)), cue: None, how: How::Guess });
+                }
+            }
+            let _ = &toks[i];
+        }
+        None
+    }
+
+    /// The noun phrase ending just before token `k` (the subject of a cue at `k`).
+    fn np_left(&self, k: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let sent = toks.get(k)?.sent;
+        let ss = self.doc.sents[sent].0;
+        let mut j = k;
+        while j > ss && gz::is_aux_or_adv(&toks[j - 1].lower) {
+            j -= 1;
+        }
+        if j <= ss {
+            return None;
+        }
+        // Parenthesis: "Ted Cruz (R-Texas) said".
+        if toks[j - 1].text == ")" {
+            let mut m = j - 1;
+            while m > ss && toks[m].text != "(" {
+                m -= 1;
+            }
+            if toks[m].text == "(" {
+                j = m;
+            }
+        }
+        if j <= ss {
+            return None;
+        }
+        let p = &toks[j - 1];
+        if gz::is_subject_pronoun(&p.lower) && p.lower != "who" {
+            return Some((j - 1, j));
+        }
+        let mut end = j;
+        if p.lower == "who" || p.text == "," {
+            // "Smith, who …, said" / "Lavrov, the minister, said" / "X had, in a report by Y, made".
+            let mut m = j - 1;
+            if p.lower == "who" && m > ss && toks[m - 1].text == "," {
+                m -= 1;
+            } else if p.text == "," {
+                // Find the comma opening the appositive.
+                let mut q = m;
+                let lim = m.saturating_sub(16).max(ss);
+                let mut found = None;
+                while q > lim {
+                    q -= 1;
+                    if toks[q].text == "," {
+                        found = Some(q);
+                        break;
+                    }
+                    if toks[q].kind == TokKind::Quote {
+                        break;
+                    }
+                }
+                let q = found?;
+                // "X had, in a report …," : skip auxiliaries before the comma.
+                m = q;
+                let mut z = m;
+                while z > ss && gz::is_aux_or_adv(&toks[z - 1].lower) {
+                    z -= 1;
+                }
+                if z < m {
+                    m = z;
+                    return self.np_collect_left(m).or_else(|| self.np_collect_left(q));
+                }
+                // Appositive: the NP before the first comma is the subject; include appositive.
+                let head = self.np_collect_left(m)?;
+                let _ = end;
+                return Some((head.0, j - 1));
+            }
+            end = m;
+            return self.np_collect_left(end);
+        }
+        self.np_collect_left(end)
+    }
+
+    /// Collect a noun phrase leftwards from `end` (exclusive).
+    fn np_collect_left(&self, end: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        if end == 0 {
+            return None;
+        }
+        let sent = toks[end - 1].sent;
+        let ss = self.doc.sents[sent].0;
+        let last = &toks[end - 1];
+        if last.kind != TokKind::Word {
+            return None;
+        }
+        if gz::is_subject_pronoun(&last.lower) {
+            return Some((end - 1, end));
+        }
+        let mut a = end;
+        let cap_head = last.is_cap();
+        while a > ss && a + 10 > end {
+            let t = &toks[a - 1];
+            if t.kind != TokKind::Word {
+                break;
+            }
+            let l = t.lower.as_str();
+            if cap_head {
+                // Names and the titles or determiners before them.
+                if t.is_cap() && !gz::is_common_cap(l) || gz::is_person_title(l) || gz::is_role_noun(l)
+                    || gz::nationality(l).is_some() || l.ends_with("'s") || l == "former" || l == "of"
+                {
+                    a -= 1;
+                    continue;
+                }
+                if DETERMINERS.contains(&l) && a < end {
+                    a -= 1;
+                }
+                break;
+            }
+            if NP_STOP.contains(&l) || gz::is_cue_verb(l) && a < end {
+                break;
+            }
+            a -= 1;
+            if DETERMINERS.contains(&l) && !(a > ss && matches!(toks[a - 1].lower.as_str(), "of" | "for")) {
+                break;
+            }
+        }
+        if a >= end {
+            return None;
+        }
+        // Strip a leading "of"/"for".
+        while a < end && matches!(toks[a].lower.as_str(), "of" | "for") {
+            a += 1;
+        }
+        (a < end).then_some((a, end))
+    }
+
+    /// The noun phrase starting at `k` (after an inverted cue: "said Dennis B. Ross, …").
+    fn np_right(&self, k: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let t = toks.get(k)?;
+        if t.kind != TokKind::Word {
+            return None;
+        }
+        if gz::is_subject_pronoun(&t.lower) {
+            return Some((k, k + 1));
+        }
+        if !(t.is_cap() || DETERMINERS.contains(&t.lower.as_str()) || gz::is_role_noun(&t.lower)
+            || gz::is_person_title(&t.lower))
+            || TIME_WORDS.contains(&t.lower.as_str())
+            || gz::is_month_or_day(&t.lower)
+        {
+            return None;
+        }
+        let mut e = k;
+        while e < toks.len() && e < k + 9 && toks[e].sent == t.sent {
+            let x = &toks[e];
+            if x.kind != TokKind::Word {
+                break;
+            }
+            let l = x.lower.as_str();
+            if e > k && (NP_STOP.contains(&l) || TIME_WORDS.contains(&l) || gz::is_month_or_day(l) || gz::is_cue_verb(l)) {
+                break;
+            }
+            e += 1;
+        }
+        (e > k).then_some((k, e))
+    }
+
+    /// The subject at the start of the sentence (for "… saying …" with no subject at the cue).
+    fn sentence_subject(&self, ss: usize, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let mut i = ss;
+        // Skip an introductory phrase ending in a comma.
+        if let Some(c) = (ss..limit.min(ss + 12)).find(|&c| toks[c].text == ",") {
+            if !toks[ss].is_cap() || gz::is_common_cap(&toks[ss].lower) {
+                i = c + 1;
+            }
+        }
+        while i < limit && toks[i].kind != TokKind::Word {
+            i += 1;
+        }
+        if i >= limit {
+            return None;
+        }
+        let t = &toks[i];
+        if gz::is_subject_pronoun(&t.lower) {
+            return Some((i, i + 1));
+        }
+        if let Some(e) = self.ents.tok_entity[i] {
+            let mut b = i;
+            while b < limit && self.ents.tok_entity[b] == Some(e) {
+                b += 1;
+            }
+            return Some((i, b));
+        }
+        None
+    }
+
+    fn resolve_entity(&self, sp: (usize, usize)) -> Option<usize> {
+        let toks = self.toks();
+        if let Some(e) = self.ents.entity_in(sp.0, sp.1) {
+            return Some(e);
+        }
+        let head = &toks[sp.1 - 1];
+        if matches!(head.lower.as_str(), "he" | "she" | "him" | "her") {
+            // The most recent person mentioned before.
+            let lo = sp.0.saturating_sub(300);
+            for i in (lo..sp.0).rev() {
+                if let Some(e) = self.ents.tok_entity[i] {
+                    if self.ents.entities[e].kind == EntityKind::Person {
+                        return Some(e);
+                    }
+                }
+            }
+            return None;
+        }
+        if gz::is_role_noun(&head.lower) {
+            let affil = toks[sp.0..sp.1].iter().find_map(|t| gz::nationality(&t.lower));
+            return self.ents.person_with_role(&head.lower, affil);
+        }
+        None
+    }
+
+    /// The outlet or channel a statement came through, searched in the cue's sentence.
+    fn via(&self, sent: usize, speaker_entity: Option<usize>) -> Option<String> {
+        let toks = self.toks();
+        let (ss, se) = self.doc.sents[sent];
+        let mut i = ss;
+        while i < se {
+            let Some(e) = self.ents.tok_entity[i] else {
+                i += 1;
+                continue;
+            };
+            let mut b = i;
+            while b < se && self.ents.tok_entity[b] == Some(e) {
+                b += 1;
+            }
+            let ent = &self.ents.entities[e];
+            if Some(e) != speaker_entity && ent.kind == EntityKind::Organization {
+                let name_l = ent.name.to_lowercase();
+                let outlet = gz::is_outlet(&name_l) || gz::is_outlet(name_l.trim_start_matches("the "));
+                let lo = i.saturating_sub(7).max(ss);
+                let window: Vec<&str> = toks[lo..i].iter().map(|t| t.lower.as_str()).collect();
+                let trig = window.iter().any(|w| {
+                    matches!(*w, "by" | "with" | "told" | "tells" | "telling" | "via" | "through" | "to" | "on")
+                        || matches!(*w, "agency" | "television" | "channel" | "outlet" | "newspaper" | "broadcaster")
+                });
+                let released = window.iter().any(|w| matches!(*w, "released" | "issued" | "published"));
+                let after_tv = toks.get(b).is_some_and(|t| matches!(t.lower.as_str(), "television" | "tv" | "radio" | "channel"));
+                if (outlet && (trig || after_tv)) || released {
+                    return Some(ent.name.clone());
+                }
+            }
+            i = b;
+        }
+        None
+    }
+
+    fn make_quote(&self, cs: usize, ce: usize, kind: QuoteKind, attr: Option<&Attr>) -> Option<Quote> {
+        let toks = self.toks();
+        if cs >= ce {
+            return None;
+        }
+        let start = toks[cs].start;
+        let end = toks[ce - 1].end;
+        let text = slice(&self.doc.chars, start, end);
+        let (mut speaker, mut ss, mut se, mut ent, mut cue, mut via) = (None, None, None, None, None, None);
+        let mut conf: f32 = 0.3;
+        if let Some(a) = attr {
+            if let Some((x, y)) = a.sp {
+                let s0 = toks[x].start;
+                let mut s1 = toks[y - 1].end;
+                // Drop a possessive from the speaker string.
+                let last = &toks[y - 1].text;
+                for suf in ["'s", "’s"] {
+                    if last.ends_with(suf) && last.chars().count() > 2 {
+                        s1 -= 2;
+                    }
+                }
+                speaker = Some(slice(&self.doc.chars, s0, s1));
+                ss = Some(s0);
+                se = Some(s1);
+                let e = self.resolve_entity((x, y));
+                ent = e.map(|e| self.ents.entities[e].id.clone());
+                let sent = a.cue.map_or(toks[x].sent, |c| toks[c.0].sent);
+                via = self.via(sent, e);
+            }
+            if let Some((c0, c1)) = a.cue {
+                cue = Some(
+                    toks[c0..c1].iter().map(|t| t.lower.trim_end_matches(':')).collect::<Vec<_>>().join(" "),
+                );
+            }
+            conf = match a.how {
+                How::After => 0.9,
+                How::Before => 0.85,
+                How::Colon => 0.8,
+                How::Carry => 0.7,
+                How::Guess => 0.35,
+            };
+            if kind == QuoteKind::Indirect {
+                conf -= 0.25;
+            }
+        }
+        Some(Quote {
+            start,
+            end,
+            text,
+            kind,
+            speaker,
+            speaker_start: ss,
+            speaker_end: se,
+            speaker_entity: ent,
+            cue,
+            via,
+            confidence: conf,
+        })
+    }
+
+    /// Reported speech: "X said (that) …", "…, X said.", "according to X, …".
+    fn reported(&self, out: &mut Vec<Quote>, direct: &[(usize, usize)], in_region: &[bool]) {
+        let toks = self.toks();
+        for (si, &(ss, se)) in self.doc.sents.iter().enumerate() {
+            let _ = si;
+            // Sentence end without final punctuation and closing marks.
+            let mut send = se;
+            while send > ss && (toks[send - 1].kind == TokKind::Punct && toks[send - 1].text != ")") {
+                send -= 1;
+            }
+            let mut k = ss;
+            while k < send {
+                let t = &toks[k];
+                if in_region[k] || t.kind != TokKind::Word {
+                    k += 1;
+                    continue;
+                }
+                let l = t.lower.as_str();
+                // according to X, CONTENT  /  CONTENT, according to X
+                if l == "according" && toks.get(k + 1).is_some_and(|n| n.lower == "to") {
+                    if let Some(sp) = self.np_right(k + 2) {
+                        let attr = Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before };
+                        if k == ss || (k > ss && toks[k - 1].text == ",") {
+                            // content: after the NP's comma to the end, or before "according".
+                            let (a, b) = if k == ss {
+                                let c = (sp.1..send).find(|&c| toks[c].text == ",").map_or(sp.1, |c| c + 1);
+                                (c, send)
+                            } else {
+                                (ss, k - 1)
+                            };
+                            self.push_indirect(out, a, b, &attr, direct, in_region);
+                        }
+                    }
+                    k += 2;
+                    continue;
+                }
+                if !is_reporting_verb(l) || (k > 0 && toks[k - 1].lower == "to") {
+                    k += 1;
+                    continue;
+                }
+                // "…, X said." / "…, said X."
+                let sp_left = self.np_left(k);
+                if let Some(sp) = sp_left {
+                    if sp.0 > ss + 2 && toks[sp.0 - 1].text == "," && self.tail_is_short(k + 1, send) {
+                        let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
+                        self.push_indirect(out, ss, sp.0 - 1, &attr, direct, in_region);
+                        k += 1;
+                        continue;
+                    }
+                }
+                if k > ss + 2 && toks[k - 1].text == "," {
+                    if let Some(sp) = self.np_right(k + 1) {
+                        if self.tail_is_short(sp.1, send) {
+                            let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
+                            self.push_indirect(out, ss, k - 1, &attr, direct, in_region);
+                            k += 1;
+                            continue;
+                        }
+                    }
+                }
+                // "X said (that) CONTENT".
+                if let Some(c) = self.content_start(k, send) {
+                    let sp = sp_left.or_else(|| {
+                        if l.ends_with("ing") { self.sentence_subject(ss, k) } else { None }
+                    });
+                    if sp.is_some() {
+                        let attr = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
+                        // Content runs to the sentence end, or to the next reporting clause.
+                        let mut b = send;
+                        for m in c + 1..send {
+                            if toks[m].text == ","
+                                && toks.get(m + 1).is_some_and(|n| {
+                                    n.lower == "according" || is_reporting_verb(&n.lower) && n.lower != "saying"
+                                })
+                            {
+                                b = m;
+                                break;
+                            }
+                        }
+                        self.push_indirect(out, c, b, &attr, direct, in_region);
+                    }
+                }
+                k += 1;
+            }
+        }
+    }
+
+    /// After "said" at `k`: where the reported content starts, if the verb introduces one.
+    fn content_start(&self, k: usize, send: usize) -> Option<usize> {
+        let toks = self.toks();
+        let n = toks.get(k + 1)?;
+        if k + 1 >= send {
+            return None;
+        }
+        if n.lower == "that" {
+            return Some(k + 1);
+        }
+        // "said in a statement that", "told reporters that", "said Friday that".
+        for m in k + 1..(k + 8).min(send) {
+            let t = &toks[m];
+            if t.kind == TokKind::Quote {
+                break;
+            }
+            if t.lower == "that" && m > k + 1 {
+                let prev = &toks[m - 1];
+                if prev.kind == TokKind::Word && !DETERMINERS.contains(&prev.lower.as_str()) {
+                    return Some(m);
+                }
+            }
+            if t.kind == TokKind::Punct && t.text != "," {
+                break;
+            }
+        }
+        if n.kind != TokKind::Word {
+            return None;
+        }
+        let l = n.lower.as_str();
+        if NP_STOP.contains(&l) && !matches!(l, "there" | "it's") || TIME_WORDS.contains(&l) || gz::is_month_or_day(l) {
+            return None;
+        }
+        let verb = toks[k].lower.as_str();
+        if matches!(verb, "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "called" | "calls" | "calling"
+            | "accused" | "praised" | "criticized" | "blamed" | "described" | "urged" | "read")
+        {
+            return None;
+        }
+        // A clause start: pronoun, determiner, name, "there".
+        if gz::is_subject_pronoun(l) || DETERMINERS.contains(&l) || n.is_cap() || l == "there" || l == "it's"
+            || matches!(l, "we're" | "he's" | "she's" | "they're" | "i'm" | "no" | "russia")
+        {
+            return Some(k + 1);
+        }
+        None
+    }
+
+    fn tail_is_short(&self, from: usize, send: usize) -> bool {
+        send <= from || self.words_in(from, send) <= 6 && !self.toks()[from..send].iter().any(|t| t.lower == "that")
+    }
+
+    fn push_indirect(
+        &self,
+        out: &mut Vec<Quote>,
+        a: usize,
+        b: usize,
+        attr: &Attr,
+        direct: &[(usize, usize)],
+        in_region: &[bool],
+    ) {
+        let toks = self.toks();
+        let mut a = a;
+        let mut b = b;
+        while a < b && toks[a].kind == TokKind::Punct {
+            a += 1;
+        }
+        while b > a && matches!(toks[b - 1].kind, TokKind::Punct) {
+            b -= 1;
+        }
+        if b <= a {
+            return;
+        }
+        // Words outside quotation marks: if the content is essentially a direct quote, skip.
+        let total = self.words_in(a, b);
+        let outside = (a..b).filter(|&i| !in_region[i] && toks[i].kind == TokKind::Word).count();
+        if total < 3 || outside < 3 {
+            return;
+        }
+        let _ = direct;
+        if let Some(q) = self.make_quote(a, b, QuoteKind::Indirect, Some(attr)) {
+            out.push(q);
+        }
+    }
+}
+
+fn is_reporting_verb(l: &str) -> bool {
+    gz::is_speech_verb(l)
+        || matches!(
+            l,
+            "think" | "thinks" | "believe" | "believes" | "believed" | "thought" | "know" | "knows"
+                | "hopes" | "expects" | "show" | "shows" | "showed" | "found" | "suggest"
+                | "feels" | "felt" | "fears" | "worried" | "worries"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Vec<Quote> {
+        analyze_text(text).quotes
+    }
+
+    #[test]
+    fn speaker_after_quote() {
+        let v = q("“We cannot leave this unanswered,” Lavrov said.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].speaker.as_deref(), Some("Lavrov"));
+        assert_eq!(v[0].cue.as_deref(), Some("said"));
+        assert_eq!(v[0].kind, QuoteKind::Direct);
+        assert_eq!(v[0].text, "We cannot leave this unanswered,");
+    }
+
+    #[test]
+    fn inverted_cue_after_quote() {
+        let v = q("''It is over,'' said Dennis B. Ross, a former envoy.");
+        assert_eq!(v[0].speaker.as_deref(), Some("Dennis B. Ross"));
+    }
+
+    #[test]
+    fn speaker_before_quote_and_pronoun() {
+        let v = q("Senator John Smith spoke on Friday. He said: \"We will win this fight in the end.\"");
+        let d: Vec<_> = v.iter().filter(|q| q.kind != QuoteKind::Indirect).collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].speaker.as_deref(), Some("He"));
+        assert_eq!(d[0].speaker_entity.as_deref(), Some("e1"));
+    }
+
+    #[test]
+    fn cue_verbs_reported_speech() {
+        let v = q("Putin has said that Russia will not expel any diplomats.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].kind, QuoteKind::Indirect);
+        assert_eq!(v[0].speaker.as_deref(), Some("Putin"));
+        assert!(v[0].text.starts_with("that Russia"));
+        let v = q("The economy is growing, the minister said.");
+        assert_eq!(v[0].speaker.as_deref(), Some("the minister"));
+        assert_eq!(v[0].text, "The economy is growing");
+        let v = q("According to Reuters, the talks failed on Monday.");
+        assert_eq!(v[0].speaker.as_deref(), Some("Reuters"));
+    }
+
+    #[test]
+    fn scare_quotes_titles_and_nicknames_rejected() {
+        assert!(q("He appeared on “Meet the Press” on Sunday.").is_empty());
+        assert!(q("The so-called “deal” fell apart.").is_empty());
+        assert!(q("Voters call him “Little Marco” often.").is_empty());
+        assert!(q("His tweet linked to \"http://example.com\" again.").is_empty());
+    }
+
+    #[test]
+    fn quotes_across_paragraphs_carry_the_speaker() {
+        let t = "Obama said: “First paragraph of the statement goes here.\n\n“Second paragraph of the statement goes here too.”";
+        let v = q(t);
+        let d: Vec<_> = v.iter().filter(|q| q.kind != QuoteKind::Indirect).collect();
+        assert_eq!(d.len(), 2, "{v:?}");
+        assert!(d.iter().all(|q| q.speaker.as_deref() == Some("Obama")));
+    }
+
+    #[test]
+    fn relay_via_outlet() {
+        let v = q("Lavrov told Rossiya-24 television that the decision was final.");
+        assert_eq!(v[0].via.as_deref(), Some("Rossiya-24"));
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for s in ["", "“", "”", "\"", "''", "“a", "a”", "said", "said that", ", said", "“x,” said", "according to",
+            "\n\n“\n\n“", "„ “", "‘’", "Mr. “", "said: \n\n“", "X, who said", ", ,said"] {
+            let _ = analyze_text(s);
+            let _ = quotes_json_line(&serde_json::json!(1), s);
+        }
+    }
+}
