@@ -375,26 +375,20 @@ impl Analyzer<'_> {
         let naming = prev.is_some_and(|p| {
             matches!(
                 p.lower.as_str(),
-                "called" | "dubbed" | "nicknamed" | "titled" | "entitled" | "so-called" | "named"
-                    | "as" | "the" | "word" | "term" | "phrase" | "label" | "slogan"
+                "dubbed" | "nicknamed" | "titled" | "entitled" | "so-called" | "headlined"
             )
-        }) || prev2.is_some_and(|p| p.lower == "known" || p.lower == "so-called");
-        let explicit = attr.is_some_and(|a| a.sp.is_some() && matches!(a.how, How::After | How::Before | How::Colon));
-        let carried = attr.is_some_and(|a| a.how == How::Carry);
-        if naming && (title_case || nwords <= 3) {
+        }) || prev2.is_some_and(|p| p.lower == "so-called");
+        let after_strong = attr.is_some_and(|a| a.sp.is_some() && a.how == How::After)
+            && content.last().is_some_and(|t| matches!(t.text.as_str(), "," | "?" | "!"));
+        if naming && (title_case || nwords <= 4) {
             return false;
         }
-        if title_case && nwords <= 8 && !explicit && r.close.is_some() {
+        let whole_para = r.open == self.doc.paras[r.para].0
+            && r.close.is_none_or(|c| c + 2 >= self.doc.paras[r.para].1);
+        if title_case && nwords <= 14 && r.close.is_some() && !after_strong && !whole_para {
             return false;
         }
-        if explicit {
-            return true;
-        }
-        if carried {
-            return nwords >= 3;
-        }
-        // Unattributed: keep long, sentence-like quotations.
-        nwords >= 8 && !title_case
+        true
     }
 
     fn direct_kind(&self, r: &Region, attr: Option<&Attr>) -> QuoteKind {
@@ -436,20 +430,45 @@ impl Analyzer<'_> {
         if j >= toks.len() || toks[j].para != toks[close].para {
             return None;
         }
-        // The quote must not have ended its sentence with a full stop unless a cue follows at once.
+        // A quotation that ended its own sentence is attributed by what follows only when the
+        // following clause is short ("… .” Lavrov said.), not a new statement ("He warns that …").
+        let full_stop = toks[r.ce - 1].text == "." || toks[r.ce - 1].text.ends_with("..");
+        let sent_end = {
+            let s = toks[j].sent;
+            let mut e = self.doc.sents[s].1;
+            while e > j && toks[e - 1].kind != TokKind::Word {
+                e -= 1;
+            }
+            e
+        };
+        let short_tail = |from: usize| -> bool {
+            !full_stop || self.tail_is_short(from, sent_end)
+        };
         let t = &toks[j];
         if t.lower == "according" && toks.get(j + 1).is_some_and(|n| n.lower == "to") {
             let sp = self.np_right(j + 2)?;
             return Some(Attr { sp: Some(sp), cue: Some((j, j + 2)), how: How::After });
         }
-        if gz::is_speech_verb(&t.lower) {
+        if gz::is_cue_verb(&t.lower) && t.is_lower_word() {
             let sp = self.np_right(j + 1);
+            if !short_tail(sp.map_or(j + 1, |s| s.1)) {
+                return None;
+            }
             return Some(Attr { sp, cue: Some((j, j + 1)), how: How::After });
+        }
+        let first = &toks[j];
+        let ok_start = (first.is_cap() && !gz::is_common_cap(&first.lower) && !gz::is_month_or_day(&first.lower))
+            || (gz::is_subject_pronoun(&first.lower) && first.lower != "who")
+            || matches!(first.lower.as_str(), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another")
+            || gz::is_role_noun(&first.lower);
+        if !ok_start {
+            return None;
         }
         // NP then cue.
         let mut k = j;
         let mut depth = 0i32;
-        while k < toks.len() && k < j + 14 && toks[k].para == t.para {
+        let mut commas = 0;
+        while k < toks.len() && k < j + 16 && toks[k].para == t.para {
             let tk = &toks[k];
             if tk.text == "(" {
                 depth += 1;
@@ -459,41 +478,44 @@ impl Analyzer<'_> {
                 if tk.kind == TokKind::Quote {
                     return None;
                 }
-                if tk.kind == TokKind::Punct && !matches!(tk.text.as_str(), "," | "-" | "—") {
+                if tk.text == "," {
+                    commas += 1;
+                } else if tk.kind == TokKind::Punct && !matches!(tk.text.as_str(), "-" | "—") {
                     return None;
                 }
-                if gz::is_speech_verb(&tk.lower) && k > j {
+                if k > j && tk.is_lower_word() && gz::is_cue_verb(&tk.lower) {
                     break;
                 }
-                if k > j && matches!(tk.lower.as_str(), "and" | "but" | "that" | "because" | "if") {
+                if k > j && matches!(tk.lower.as_str(), "and" | "but" | "that" | "because" | "if" | "when") {
                     return None;
                 }
             }
             k += 1;
         }
-        if k >= toks.len() || k >= j + 14 || !gz::is_speech_verb(&toks[k].lower) {
+        if k >= toks.len() || k >= j + 16 || !gz::is_cue_verb(&toks[k].lower) {
+            return None;
+        }
+        // With commas, only "Name, appositive, said" qualifies.
+        if commas > 0 && !(first.is_cap() || gz::is_subject_pronoun(&first.lower)) {
+            return None;
+        }
+        if commas > 0 && toks[j + 1..k].iter().position(|x| x.text == ",").is_some_and(|p| p > 5) {
+            return None;
+        }
+        if !short_tail(k + 1) {
             return None;
         }
         // Trim auxiliaries before the cue.
         let mut e = k;
-        while e > j && gz::is_aux_or_adv(&toks[e - 1].lower) {
+        while e > j && (gz::is_aux_or_adv(&toks[e - 1].lower) || toks[e - 1].lower.ends_with("ly")) {
             e -= 1;
         }
-        if e <= j {
-            return None;
-        }
-        let first = &toks[j];
-        let ok_start = first.is_cap()
-            || gz::is_subject_pronoun(&first.lower)
-            || DETERMINERS.contains(&first.lower.as_str())
-            || gz::is_role_noun(&first.lower);
-        if !ok_start {
-            return None;
-        }
-        // Cut an appositive: "Lavrov, the minister, said" -> keep all; the span overlaps.
         let mut end = e;
         while end > j && matches!(toks[end - 1].text.as_str(), "," | "-" | "—") {
             end -= 1;
+        }
+        if end <= j {
+            return None;
         }
         Some(Attr { sp: Some((j, end)), cue: Some((k, k + 1)), how: How::After })
     }
@@ -553,10 +575,30 @@ impl Analyzer<'_> {
         None
     }
 
-    /// The last person mentioned before the quote (low confidence).
+    /// A low-confidence speaker: a cue later in the sentence, the sentence's subject, or the
+    /// last person mentioned before the quote.
     fn guess(&self, r: &Region) -> Option<Attr> {
         let toks = self.toks();
-        let lo = r.open.saturating_sub(120);
+        let sent = toks[r.open].sent;
+        let (ss, se) = self.doc.sents[sent];
+        let after = r.close.map_or(r.ce, |c| c + 1);
+        for k in after..se {
+            if toks[k].kind == TokKind::Quote {
+                break;
+            }
+            if toks[k].is_lower_word() && is_reporting_verb(&toks[k].lower) {
+                let sp = self.np_left(k).filter(|s| s.0 >= after).or_else(|| self.sentence_subject(ss, r.open));
+                if sp.is_some() {
+                    return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Guess });
+                }
+            }
+        }
+        if r.open > ss + 2 {
+            if let Some(sp) = self.sentence_subject(ss, r.open) {
+                return Some(Attr { sp: Some(sp), cue: None, how: How::Guess });
+            }
+        }
+        let lo = r.open.saturating_sub(150);
         for i in (lo..r.open).rev() {
             if let Some(e) = self.ents.tok_entity[i] {
                 if self.ents.entities[e].kind == EntityKind::Person {
@@ -567,7 +609,6 @@ impl Analyzer<'_> {
                     return Some(Attr { sp: Some((a, i + 1)), cue: None, how: How::Guess });
                 }
             }
-            let _ = &toks[i];
         }
         None
     }
@@ -578,7 +619,10 @@ impl Analyzer<'_> {
         let sent = toks.get(k)?.sent;
         let ss = self.doc.sents[sent].0;
         let mut j = k;
-        while j > ss && gz::is_aux_or_adv(&toks[j - 1].lower) {
+        while j > ss
+            && (gz::is_aux_or_adv(&toks[j - 1].lower)
+                || toks[j - 1].is_lower_word() && toks[j - 1].lower.ends_with("ly") && toks[j - 1].lower.len() > 4)
+        {
             j -= 1;
         }
         if j <= ss {
@@ -680,7 +724,7 @@ impl Analyzer<'_> {
                 }
                 break;
             }
-            if NP_STOP.contains(&l) || gz::is_cue_verb(l) && a < end {
+            if NP_STOP.contains(&l) || gz::is_cue_verb(l) && a < end || gz::is_subject_pronoun(l) || gz::is_common_cap(l) && !DETERMINERS.contains(&l) && !matches!(l, "of" | "for" | "former" | "new") {
                 break;
             }
             a -= 1;
@@ -730,32 +774,46 @@ impl Analyzer<'_> {
         (e > k).then_some((k, e))
     }
 
-    /// The subject at the start of the sentence (for "… saying …" with no subject at the cue).
+    /// The subject of the sentence (for "… by warning that …" with no subject at the cue): a
+    /// pronoun or entity after an introductory phrase, else the last person or pronoun before `limit`.
     fn sentence_subject(&self, ss: usize, limit: usize) -> Option<(usize, usize)> {
         let toks = self.toks();
         let mut i = ss;
-        // Skip an introductory phrase ending in a comma.
-        if let Some(c) = (ss..limit.min(ss + 12)).find(|&c| toks[c].text == ",") {
-            if !toks[ss].is_cap() || gz::is_common_cap(&toks[ss].lower) {
+        if !toks[ss].is_cap() || gz::is_common_cap(&toks[ss].lower) {
+            if let Some(c) = (ss..limit).find(|&c| toks[c].text == ",") {
                 i = c + 1;
             }
         }
         while i < limit && toks[i].kind != TokKind::Word {
             i += 1;
         }
-        if i >= limit {
-            return None;
-        }
-        let t = &toks[i];
-        if gz::is_subject_pronoun(&t.lower) {
-            return Some((i, i + 1));
-        }
-        if let Some(e) = self.ents.tok_entity[i] {
-            let mut b = i;
-            while b < limit && self.ents.tok_entity[b] == Some(e) {
-                b += 1;
+        if i < limit {
+            let t = &toks[i];
+            if gz::is_subject_pronoun(&t.lower) && t.lower != "who" && t.lower != "it" {
+                return Some((i, i + 1));
             }
-            return Some((i, b));
+            if let Some(e) = self.ents.tok_entity[i] {
+                let mut b = i;
+                while b < limit && self.ents.tok_entity[b] == Some(e) {
+                    b += 1;
+                }
+                return Some((i, b));
+            }
+        }
+        for m in (ss..limit).rev() {
+            let t = &toks[m];
+            if matches!(t.lower.as_str(), "he" | "she" | "they" | "we" | "i") {
+                return Some((m, m + 1));
+            }
+            if let Some(e) = self.ents.tok_entity[m] {
+                if self.ents.entities[e].kind == EntityKind::Person {
+                    let mut a = m;
+                    while a > ss && self.ents.tok_entity[a - 1] == Some(e) {
+                        a -= 1;
+                    }
+                    return Some((a, m + 1));
+                }
+            }
         }
         None
     }
