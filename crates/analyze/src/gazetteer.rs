@@ -243,7 +243,19 @@ lazy_set!(is_cue_verb, &[
     "shows", "showed", "found", "finds", "wants", "wanted", "want", "expects", "expected",
     "knows", "knew", "know", "feels", "felt", "feel", "hope", "fear", "worry", "questioned",
     "questions", "wonder", "reckoned", "figured", "guessed", "implied", "hinted", "proposed",
-    "proposes",
+    "proposes", "labeling", "labeled", "labelled", "labels", "branded", "brands", "characterized",
+    "characterizes", "characterizing", "referred", "refers", "referring", "deemed", "decried",
+    "slammed", "slams", "blasted", "blasts", "mocked", "mocks", "hailed", "hails", "lauded",
+    "rejected", "rejects", "welcomed", "condemned", "condemns", "reacted", "pressed", "wrote",
+    "promised", "labeling", "dubbed", "termed", "terms", "likened", "compares", "compared",
+    "echoed", "echoing", "quoted", "quoting", "recommended", "recommends", "concluded",
+    "conclude", "ruled", "rules", "decided", "determined", "insisted", "pleaded", "begged",
+    "bemoaned", "lamented", "laments", "lamenting", "conceded", "acknowledging", "citing",
+    "responded", "responding", "replying", "adding", "joking", "boasting", "bragging",
+    "complaining", "promising", "vowing", "pledging", "predicting", "speculating", "stressing",
+    "emphasizing", "urging", "warning", "telling", "describing", "accusing", "blaming",
+    "praising", "criticizing", "attacking", "attacked", "attacks", "touting", "defending",
+    "dismissing", "rejecting", "announcing", "confirming", "denying", "claiming", "arguing",
 ]);
 
 /// Strong speech verbs that introduce a direct quotation or a that-clause.

@@ -542,14 +542,36 @@ impl Analyzer<'_> {
                 let sp = self.np_right(k + 2)?;
                 return Some(Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before });
             }
-            if gz::is_cue_verb(&t.lower) && !(k > 0 && toks[k - 1].lower == "to") {
+            if t.is_lower_word() && gz::is_cue_verb(&t.lower) && !(k > 0 && toks[k - 1].lower == "to") {
                 // Inverted: `said Smith: “…”`.
                 let sp = self.np_left(k).or_else(|| {
                     let s = self.np_right(k + 1)?;
                     (s.1 < r.open).then_some(s)
                 });
                 let sp = sp.or_else(|| self.sentence_subject(ss, k));
-                return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Before });
+                let near = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
+                // A nested clause ("Trump said he wants “…”"): prefer the outer speech verb
+                // when the near one is weak or has a pronoun subject.
+                let weak = !gz::is_speech_verb(&t.lower)
+                    || sp.is_some_and(|s| s.1 == s.0 + 1 && gz::is_subject_pronoun(&toks[s.0].lower));
+                if weak {
+                    let mut m = k;
+                    while m > lo {
+                        m -= 1;
+                        let u = &toks[m];
+                        if u.kind == TokKind::Quote {
+                            break;
+                        }
+                        if u.is_lower_word() && gz::is_speech_verb(&u.lower) {
+                            if let Some(osp) = self.np_left(m) {
+                                if !(osp.1 == osp.0 + 1 && gz::is_subject_pronoun(&toks[osp.0].lower)) || sp.is_none() {
+                                    return Some(Attr { sp: Some(osp), cue: Some((m, m + 1)), how: How::Before });
+                                }
+                            }
+                        }
+                    }
+                }
+                return Some(near);
             }
         }
         None
@@ -567,7 +589,7 @@ impl Analyzer<'_> {
         let mut k = ps - 1;
         while k > ss {
             k -= 1;
-            if gz::is_cue_verb(&toks[k].lower) {
+            if toks[k].is_lower_word() && gz::is_cue_verb(&toks[k].lower) {
                 let sp = self.np_left(k).or_else(|| self.np_right(k + 1));
                 return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Colon });
             }
@@ -724,7 +746,7 @@ impl Analyzer<'_> {
                 }
                 break;
             }
-            if NP_STOP.contains(&l) || gz::is_cue_verb(l) && a < end || gz::is_subject_pronoun(l) || gz::is_common_cap(l) && !DETERMINERS.contains(&l) && !matches!(l, "of" | "for" | "former" | "new") {
+            if NP_STOP.contains(&l) || t.is_lower_word() && gz::is_cue_verb(l) && a < end || gz::is_subject_pronoun(l) || gz::is_common_cap(l) && !DETERMINERS.contains(&l) && !matches!(l, "of" | "for" | "former" | "new") {
                 break;
             }
             a -= 1;
@@ -766,7 +788,7 @@ impl Analyzer<'_> {
                 break;
             }
             let l = x.lower.as_str();
-            if e > k && (NP_STOP.contains(&l) || TIME_WORDS.contains(&l) || gz::is_month_or_day(l) || gz::is_cue_verb(l)) {
+            if e > k && (NP_STOP.contains(&l) || TIME_WORDS.contains(&l) || gz::is_month_or_day(l) || x.is_lower_word() && gz::is_cue_verb(l)) {
                 break;
             }
             e += 1;
@@ -779,10 +801,39 @@ impl Analyzer<'_> {
     fn sentence_subject(&self, ss: usize, limit: usize) -> Option<(usize, usize)> {
         let toks = self.toks();
         let mut i = ss;
-        if !toks[ss].is_cap() || gz::is_common_cap(&toks[ss].lower) {
+        let first = toks[ss].lower.as_str();
+        let intro = NP_STOP.contains(&first) && !matches!(first, "there" | "who")
+            || TIME_WORDS.contains(&first)
+            || matches!(first, "however" | "meanwhile" | "instead" | "indeed" | "for" | "despite" | "like" | "unlike" | "according" | "asked" | "speaking" | "still" | "but" | "and" | "yet" | "so")
+            || toks[ss].kind != TokKind::Word;
+        if intro {
             if let Some(c) = (ss..limit).find(|&c| toks[c].text == ",") {
                 i = c + 1;
             }
+        }
+        // The first person/organisation mention, pronoun or role phrase near the start.
+        let mut m = i;
+        while m < limit && m < i + 8 {
+            let t = &toks[m];
+            if t.kind != TokKind::Word || t.lower == "that" || t.lower == "who" {
+                break;
+            }
+            if gz::is_subject_pronoun(&t.lower) && t.lower != "it" {
+                return Some((m, m + 1));
+            }
+            if let Some(e) = self.ents.tok_entity[m] {
+                if self.ents.entities[e].kind != EntityKind::Place {
+                    let mut b = m;
+                    while b < limit && self.ents.tok_entity[b] == Some(e) {
+                        b += 1;
+                    }
+                    return Some((m, b));
+                }
+            }
+            if t.is_lower_word() && gz::is_role_noun(&t.lower) {
+                return Some((i, m + 1));
+            }
+            m += 1;
         }
         while i < limit && toks[i].kind != TokKind::Word {
             i += 1;
