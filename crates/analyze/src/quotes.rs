@@ -544,11 +544,7 @@ impl Analyzer<'_> {
             }
             if t.is_lower_word() && gz::is_cue_verb(&t.lower) && !(k > 0 && toks[k - 1].lower == "to") {
                 // Inverted: `said Smith: “…”`.
-                let sp = self.np_left(k).or_else(|| {
-                    let s = self.np_right(k + 1)?;
-                    (s.1 < r.open).then_some(s)
-                });
-                let sp = sp.or_else(|| self.sentence_subject(ss, k));
+                let sp = self.cue_subject(k, ss, r.open);
                 let near = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
                 // A nested clause ("Trump said he wants “…”"): prefer the outer speech verb
                 // when the near one is weak or has a pronoun subject.
@@ -559,9 +555,6 @@ impl Analyzer<'_> {
                     while m > lo {
                         m -= 1;
                         let u = &toks[m];
-                        if u.kind == TokKind::Quote {
-                            break;
-                        }
                         if u.is_lower_word() && gz::is_speech_verb(&u.lower) {
                             if let Some(osp) = self.np_left(m) {
                                 if !(osp.1 == osp.0 + 1 && gz::is_subject_pronoun(&toks[osp.0].lower)) || sp.is_none() {
@@ -575,6 +568,47 @@ impl Analyzer<'_> {
             }
         }
         None
+    }
+
+    /// The speaker of a cue verb at `k` in a sentence starting at `ss`; `limit` bounds an
+    /// inverted subject ("said Smith: …").
+    fn cue_subject(&self, k: usize, ss: usize, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let l = toks[k].lower.as_str();
+        let participle = l.ends_with("ing");
+        let prev_comma = k > ss && toks[k - 1].text == ",";
+        if participle {
+            // "…, he said, adding that …": the subject of an earlier cue in the sentence.
+            let mut m = k;
+            while m > ss {
+                m -= 1;
+                let u = &toks[m];
+                if u.is_lower_word() && gz::is_speech_verb(&u.lower) && !u.lower.ends_with("ing") {
+                    let sp = self.np_left(m).or_else(|| self.inverted(m, limit));
+                    if sp.is_some() {
+                        return sp;
+                    }
+                }
+            }
+            if prev_comma {
+                return self.sentence_subject(ss, k).or_else(|| self.np_left(k));
+            }
+            return self.sentence_subject(ss, k).or_else(|| self.np_left(k));
+        }
+        self.np_left(k)
+            .or_else(|| self.inverted(k, limit))
+            .or_else(|| self.sentence_subject(ss, k))
+    }
+
+    /// An inverted subject right after the cue, closed by punctuation or a quotation mark.
+    fn inverted(&self, k: usize, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let s = self.np_right(k + 1)?;
+        if s.1 > limit {
+            return None;
+        }
+        let next = toks.get(s.1)?;
+        (next.kind != TokKind::Word).then_some(s)
     }
 
     /// `Mr. Ridge said:` ending the previous paragraph.
@@ -650,6 +684,22 @@ impl Analyzer<'_> {
         if j <= ss {
             return None;
         }
+        // "The State Department less than two weeks ago said", "Trump on Monday said".
+        if toks[j - 1].lower == "ago" || gz::is_month_or_day(&toks[j - 1].lower) || TIME_WORDS.contains(&toks[j - 1].lower.as_str()) {
+            let mut m = j - 1;
+            while m > ss
+                && (matches!(toks[m].lower.as_str(), "ago" | "than" | "less" | "more" | "about" | "just" | "a" | "few" | "several" | "on" | "last" | "this" | "earlier" | "week" | "weeks" | "month" | "months" | "year" | "years" | "day" | "days" | "night" | "morning" | "afternoon" | "evening")
+                    || gz::is_month_or_day(&toks[m].lower)
+                    || TIME_WORDS.contains(&toks[m].lower.as_str())
+                    || toks[m].text.chars().all(|c| c.is_ascii_digit())
+                    || matches!(toks[m].lower.as_str(), "two" | "three" | "four" | "five" | "six"))
+            {
+                m -= 1;
+            }
+            if m + 1 < j && toks[m].kind == TokKind::Word {
+                j = m + 1;
+            }
+        }
         // Parenthesis: "Ted Cruz (R-Texas) said".
         if toks[j - 1].text == ")" {
             let mut m = j - 1;
@@ -668,7 +718,10 @@ impl Analyzer<'_> {
             return Some((j - 1, j));
         }
         let mut end = j;
-        if p.lower == "who" || p.text == "," {
+        if p.lower == "who" {
+            return Some((j - 1, j));
+        }
+        if p.text == "," {
             // "Smith, who …, said" / "Lavrov, the minister, said" / "X had, in a report by Y, made".
             let mut m = j - 1;
             if p.lower == "who" && m > ss && toks[m - 1].text == "," {
@@ -774,7 +827,9 @@ impl Analyzer<'_> {
         if gz::is_subject_pronoun(&t.lower) {
             return Some((k, k + 1));
         }
-        if !(t.is_cap() || DETERMINERS.contains(&t.lower.as_str()) || gz::is_role_noun(&t.lower)
+        if !(t.is_cap() && !gz::is_common_cap(&t.lower)
+            || DETERMINERS.contains(&t.lower.as_str()) && !matches!(t.lower.as_str(), "that" | "this" | "these" | "those")
+            || gz::is_role_noun(&t.lower)
             || gz::is_person_title(&t.lower))
             || TIME_WORDS.contains(&t.lower.as_str())
             || gz::is_month_or_day(&t.lower)
@@ -875,6 +930,10 @@ impl Analyzer<'_> {
             return Some(e);
         }
         let head = &toks[sp.1 - 1];
+        if head.lower == "who" {
+            let lo = sp.0.saturating_sub(5);
+            return (lo..sp.0).rev().find_map(|i| self.ents.tok_entity[i]);
+        }
         if matches!(head.lower.as_str(), "he" | "she" | "him" | "her") {
             // The most recent person mentioned before.
             let lo = sp.0.saturating_sub(300);
@@ -1051,9 +1110,7 @@ impl Analyzer<'_> {
                 }
                 // "X said (that) CONTENT".
                 if let Some(c) = self.content_start(k, send) {
-                    let sp = sp_left.or_else(|| {
-                        if l.ends_with("ing") { self.sentence_subject(ss, k) } else { None }
-                    });
+                    let sp = self.cue_subject(k, ss, send);
                     if sp.is_some() {
                         let attr = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
                         // Content runs to the sentence end, or to the next reporting clause.

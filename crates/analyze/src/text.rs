@@ -324,6 +324,15 @@ fn ends_sentence(toks: &[Token], i: usize, pe: usize) -> bool {
                 // An ellipsis ends a sentence only before a capital.
                 return toks.get(i + 1).is_some_and(|n| n.is_cap());
             }
+            // "R-Ky., told" / "Inc. and": a period before a comma or lower-case word is an
+            // abbreviation's.
+            if c == '.' {
+                if let Some(n) = toks.get(i + 1) {
+                    if n.para == t.para && (n.text == "," || n.is_lower_word()) {
+                        return false;
+                    }
+                }
+            }
             true
         }
         TokKind::Word => {
