@@ -287,6 +287,10 @@ fn classify(text: &str, titles: &[String], ntoks: usize) -> Option<EntityKind> {
         return Some(EntityKind::Person);
     }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    if ntoks > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        // "BOCA RATON", "CORRECTION APPENDED": datelines and labels.
+        return None;
+    }
     if ntoks == 1 && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase()) {
         return Some(EntityKind::Organization);
     }

@@ -85,6 +85,8 @@ enum How {
     Before,
     Colon,
     Carry,
+    /// A cue later in the sentence, not right after the quote.
+    Late,
     Guess,
 }
 
@@ -168,7 +170,7 @@ impl Analyzer<'_> {
         for (ri, r) in regions.iter().enumerate() {
             let mut attr = self.after_quote(r).or_else(|| self.before_quote(r, &regions));
             if attr.is_none() {
-                attr = self.colon_before(r);
+                attr = self.colon_before(r).or_else(|| self.dash_after(r));
             }
             let explicit = attr.is_some_and(|a| a.sp.is_some());
             if !explicit {
@@ -197,7 +199,7 @@ impl Analyzer<'_> {
                 continue;
             }
             if let Some(a) = attr {
-                if a.sp.is_some() && a.how != How::Guess {
+                if a.sp.is_some() && !matches!(a.how, How::Guess | How::Late) {
                     last_speaker = Some((a, ri));
                 }
             }
@@ -457,7 +459,13 @@ impl Analyzer<'_> {
             return Some(Attr { sp, cue: Some((j, j + 1)), how: How::After });
         }
         let first = &toks[j];
-        let ok_start = (first.is_cap() && !gz::is_common_cap(&first.lower) && !gz::is_month_or_day(&first.lower))
+        let function_word = matches!(
+            first.lower.as_str(),
+            "the" | "this" | "that" | "these" | "those" | "there" | "it" | "but" | "and" | "or" | "so"
+                | "if" | "when" | "while" | "as" | "in" | "on" | "at" | "for" | "with" | "after"
+                | "before" | "what" | "why" | "how" | "then" | "now" | "yet" | "still" | "also"
+        );
+        let ok_start = (first.is_cap() && !function_word && !gz::is_month_or_day(&first.lower))
             || (gz::is_subject_pronoun(&first.lower) && first.lower != "who")
             || matches!(first.lower.as_str(), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another")
             || gz::is_role_noun(&first.lower);
@@ -542,7 +550,8 @@ impl Analyzer<'_> {
                 let sp = self.np_right(k + 2)?;
                 return Some(Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before });
             }
-            if t.is_lower_word() && gz::is_cue_verb(&t.lower) && !(k > 0 && toks[k - 1].lower == "to") {
+            let put_it = t.lower == "put" && toks.get(k + 1).is_some_and(|n| n.lower == "it");
+            if t.is_lower_word() && (gz::is_cue_verb(&t.lower) || put_it) && !(k > 0 && toks[k - 1].lower == "to") {
                 // Inverted: `said Smith: “…”`.
                 let sp = self.cue_subject(k, ss, r.open);
                 let near = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
@@ -611,6 +620,21 @@ impl Analyzer<'_> {
         (next.kind != TokKind::Word).then_some(s)
     }
 
+    /// A quotation paragraph followed by a paragraph "- Bernie Sanders." (fact-check style).
+    fn dash_after(&self, r: &Region) -> Option<Attr> {
+        let toks = self.toks();
+        let (ps, pe) = self.doc.paras[r.para];
+        if r.open != ps || r.close.is_some_and(|c| c + 2 < pe) {
+            return None;
+        }
+        let &(ns, ne) = self.doc.paras.get(r.para + 1)?;
+        if !matches!(toks[ns].text.as_str(), "-" | "—" | "–" | "--") || self.words_in(ns, ne) > 8 {
+            return None;
+        }
+        let sp = self.np_right(ns + 1)?;
+        Some(Attr { sp: Some(sp), cue: None, how: How::After })
+    }
+
     /// `Mr. Ridge said:` ending the previous paragraph.
     fn colon_before(&self, r: &Region) -> Option<Attr> {
         let toks = self.toks();
@@ -643,9 +667,13 @@ impl Analyzer<'_> {
                 break;
             }
             if toks[k].is_lower_word() && is_reporting_verb(&toks[k].lower) {
-                let sp = self.np_left(k).filter(|s| s.0 >= after).or_else(|| self.sentence_subject(ss, r.open));
+                let sp = self
+                    .np_left(k)
+                    .filter(|s| s.0 >= after)
+                    .or_else(|| self.inverted(k, se))
+                    .or_else(|| self.sentence_subject(ss, r.open));
                 if sp.is_some() {
-                    return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Guess });
+                    return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Late });
                 }
             }
         }
@@ -1027,6 +1055,7 @@ impl Analyzer<'_> {
                 How::Before => 0.85,
                 How::Colon => 0.8,
                 How::Carry => 0.7,
+                How::Late => 0.6,
                 How::Guess => 0.35,
             };
             if kind == QuoteKind::Indirect {
