@@ -447,9 +447,13 @@ impl Analyzer<'_> {
             !full_stop || self.tail_is_short(from, sent_end)
         };
         let t = &toks[j];
-        if t.lower == "according" && toks.get(j + 1).is_some_and(|n| n.lower == "to") {
+        if t.text == "according" && toks.get(j + 1).is_some_and(|n| n.lower == "to") {
             let sp = self.np_right(j + 2)?;
             return Some(Attr { sp: Some(sp), cue: Some((j, j + 2)), how: How::After });
+        }
+        if t.is_lower_word() && t.lower.ends_with("ing") {
+            // "…,” adding that …: a participle continues the sentence's own attribution.
+            return None;
         }
         if gz::is_cue_verb(&t.lower) && t.is_lower_word() {
             let sp = self.np_right(j + 1);
@@ -855,13 +859,21 @@ impl Analyzer<'_> {
         if gz::is_subject_pronoun(&t.lower) {
             return Some((k, k + 1));
         }
-        if !(t.is_cap() && !gz::is_common_cap(&t.lower)
-            || DETERMINERS.contains(&t.lower.as_str()) && !matches!(t.lower.as_str(), "that" | "this" | "these" | "those")
-            || gz::is_role_noun(&t.lower)
-            || gz::is_person_title(&t.lower))
-            || TIME_WORDS.contains(&t.lower.as_str())
-            || gz::is_month_or_day(&t.lower)
-        {
+        let name_soon = || {
+            toks[k..(k + 5).min(toks.len())]
+                .iter()
+                .take_while(|x| x.kind == TokKind::Word && !NP_STOP.contains(&x.lower.as_str()))
+                .any(|x| x.is_cap())
+        };
+        let lw = t.lower.as_str();
+        let fn_word = matches!(lw, "that" | "this" | "these" | "those" | "there" | "it" | "but" | "and" | "or" | "so" | "if" | "when" | "while" | "as" | "in" | "on" | "at" | "for" | "with" | "after" | "before" | "what" | "then" | "now" | "yet" | "still" | "also" | "not" | "no");
+        let ok = !fn_word
+            && (t.is_cap()
+                || DETERMINERS.contains(&lw)
+                || gz::is_role_noun(lw)
+                || gz::is_person_title(lw)
+                || name_soon());
+        if !ok || TIME_WORDS.contains(&lw) || gz::is_month_or_day(lw) {
             return None;
         }
         let mut e = k;
