@@ -240,7 +240,7 @@ lazy_set!(is_cue_verb, &[
     "defends", "declined", "threatened", "threatens", "assured", "assures", "informed",
     "reminded", "reminds", "shot", "fired", "snapped", "retorted", "interjected", "chimed",
     "offered", "recounted", "recounts", "cited", "citing", "read", "reads", "tweet", "show",
-    "shows", "showed", "found", "finds", "wants", "wanted", "want", "expects", "expected",
+    "shows", "showed", "found", "finds", "wants", "wanted", "want",
     "knows", "knew", "know", "feels", "felt", "feel", "hope", "fear", "worry", "questioned",
     "questions", "wonder", "reckoned", "figured", "guessed", "implied", "hinted", "proposed",
     "proposes", "labeling", "labeled", "labelled", "labels", "branded", "brands", "characterized",

@@ -154,6 +154,16 @@ const NP_STOP: &[&str] = &[
     "what", "why", "how", "it's", "there", "here", "just", "even", "only", "still", "yet", "now",
 ];
 
+/// Cue verbs that can precede their subject ("…,” said Smith).
+const INVERTIBLE: &[&str] = &[
+    "said", "says", "added", "adds", "wrote", "writes", "asked", "asks", "continued", "explained",
+    "noted", "notes", "recalled", "tweeted", "argued", "argues", "insisted", "declared", "warned",
+    "replied", "responded", "quipped", "joked", "stated", "remarked", "countered", "observed",
+    "concluded", "admitted", "acknowledged", "cautioned", "reacted", "pressed", "shouted",
+    "yelled", "exclaimed", "answered", "recounted", "mused", "offered", "predicted", "reads",
+    "read", "conceded", "laughed", "sighed", "boasted", "complained",
+];
+
 const TIME_WORDS: &[&str] = &[
     "today", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "recently", "earlier", "later", "last", "this", "next", "again", "then",
@@ -616,6 +626,9 @@ impl Analyzer<'_> {
     /// An inverted subject right after the cue, closed by punctuation or a quotation mark.
     fn inverted(&self, k: usize, limit: usize) -> Option<(usize, usize)> {
         let toks = self.toks();
+        if !INVERTIBLE.contains(&toks[k].lower.as_str()) {
+            return None;
+        }
         let s = self.np_right(k + 1)?;
         if s.1 > limit {
             return None;
@@ -731,6 +744,22 @@ impl Analyzer<'_> {
             if m + 1 < j && toks[m].kind == TokKind::Word {
                 j = m + 1;
             }
+        }
+        // "Beck, who has in the past described": skip a short prepositional phrase.
+        for p in (j.saturating_sub(5).max(ss)..j).rev() {
+            if matches!(toks[p].lower.as_str(), "in" | "at" | "on" | "during" | "over" | "throughout" | "since")
+                && toks[p + 1..j].iter().all(|x| x.is_lower_word() || x.text.chars().all(|c| c.is_ascii_digit()) || gz::is_month_or_day(&x.lower))
+                && p + 1 < j
+            {
+                j = p;
+                while j > ss && gz::is_aux_or_adv(&toks[j - 1].lower) {
+                    j -= 1;
+                }
+                break;
+            }
+        }
+        if j <= ss {
+            return None;
         }
         // Parenthesis: "Ted Cruz (R-Texas) said".
         if toks[j - 1].text == ")" {
@@ -946,18 +975,26 @@ impl Analyzer<'_> {
                 return Some((i, b));
             }
         }
-        for m in (ss..limit).rev() {
+        let mut q = false;
+        for m in ss..limit {
             let t = &toks[m];
+            if t.kind == TokKind::Quote {
+                q = !q;
+                continue;
+            }
+            if q {
+                continue;
+            }
             if matches!(t.lower.as_str(), "he" | "she" | "they" | "we" | "i") {
                 return Some((m, m + 1));
             }
             if let Some(e) = self.ents.tok_entity[m] {
                 if self.ents.entities[e].kind == EntityKind::Person {
-                    let mut a = m;
-                    while a > ss && self.ents.tok_entity[a - 1] == Some(e) {
-                        a -= 1;
+                    let mut b = m;
+                    while b < limit && self.ents.tok_entity[b] == Some(e) {
+                        b += 1;
                     }
-                    return Some((a, m + 1));
+                    return Some((m, b));
                 }
             }
         }
