@@ -199,11 +199,16 @@ impl Analyzer<'_> {
                     attr = Some(Attr { how: How::Carry, ..c });
                 }
             }
-            let ok = self.is_statement(r, attr.as_ref());
-            accepted[ri] = ok;
+            let mut ok = self.is_statement(r, attr.as_ref());
             if ok && attr.is_none() {
                 attr = self.guess(r);
+                // A short unattributed quotation is a scare quote or a term, not a statement.
+                let short = self.words_in(r.cs, r.ce) <= 4;
+                if short && attr.is_none_or(|a| a.how == How::Guess) {
+                    ok = false;
+                }
             }
+            accepted[ri] = ok;
             attrs.push(attr);
             if !ok {
                 continue;
@@ -257,7 +262,12 @@ impl Analyzer<'_> {
                     continue;
                 }
                 let s = t.text.as_str();
-                let opener = opens_here(toks, i);
+                let mut opener = opens_here(toks, i);
+                // A straight mark with space on both sides closes an open quotation.
+                let both_space = t.space_before && toks.get(i + 1).is_none_or(|n| n.space_before || n.para != t.para);
+                if open_d.is_some() && both_space && matches!(s, "\"" | "''") {
+                    opener = false;
+                }
                 if is_double(s) {
                     match open_d {
                         None => {
@@ -393,6 +403,26 @@ impl Analyzer<'_> {
         let after_strong = attr.is_some_and(|a| a.sp.is_some() && a.how == How::After)
             && content.last().is_some_and(|t| matches!(t.text.as_str(), "," | "?" | "!"));
         if naming && (title_case || nwords <= 4) {
+            return false;
+        }
+        // Titles of shows and works: "on “Meet the Press,”", "ABC’s “This Week”", "“…,” by X".
+        let title_ctx = prev.is_some_and(|p| {
+            matches!(p.lower.as_str(), "on" | "with" | "in" | "of" | "and" | "watch" | "read" | "film" | "show" | "book" | "program" | "song" | "movie" | "series" | "album" | "column" | "essay" | "headline" | "op-ed")
+                || p.lower.ends_with("'s")
+        });
+        if title_case && title_ctx {
+            return false;
+        }
+        if let Some(c) = r.close {
+            let mut n = c + 1;
+            if toks.get(n).is_some_and(|t| t.text == ",") {
+                n += 1;
+            }
+            if toks.get(n).is_some_and(|t| t.text == "by") && !toks[r.cs..r.ce].iter().any(|t| t.text == "." || t.text == "?" || t.text == "!") {
+                return false;
+            }
+        }
+        if content.iter().filter(|t| t.kind == TokKind::Word).map(|t| t.text.chars().filter(|c| c.is_alphanumeric()).count()).sum::<usize>() <= 2 {
             return false;
         }
         let whole_para = r.open == self.doc.paras[r.para].0
