@@ -101,6 +101,15 @@ impl EntitySet {
     }
 }
 
+/// Organisation words that alone name no organisation ("News agency", "the Department").
+const GENERIC_ORG: &[&str] = &[
+    "news", "department", "ministry", "agency", "party", "committee", "council", "company", "group",
+    "office", "service", "university", "court", "campaign", "administration", "embassy",
+    "consulate", "bank", "union", "press", "times", "post", "journal", "network", "television",
+    "radio", "board", "center", "fund", "foundation", "institute", "association", "church",
+    "school", "club", "house", "commission", "government", "state", "federal",
+];
+
 struct Raw {
     ts: usize,
     te: usize,
@@ -173,24 +182,38 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
         i = e;
         let mut a = s;
         let b = e;
-        // Drop common capitalised words at the start of the run.
-        while a < b && (gz::is_common_cap(&toks[a].lower) || gz::is_month_or_day(&toks[a].lower))
+        // Drop common capitalised words at the start of the run, unless the run is a known
+        // place or outlet ("New York", "The Washington Post").
+        let known = |a: usize| {
+            let t = slice(&doc.chars, toks[a].start, toks[b - 1].end).to_lowercase().replace('’', "'");
+            let t = strip_poss(&t).0.to_string();
+            gz::is_place(&t) || gz::is_outlet(&t)
+        };
+        while a < b
+            && (gz::is_common_cap(&toks[a].lower) || gz::is_month_or_day(&toks[a].lower))
+            && !known(a)
         {
             a += 1;
+        }
+        if b - a == 1 && GENERIC_ORG.contains(&strip_poss(&toks[a].lower).0) {
+            continue;
         }
         if a >= b {
             continue;
         }
-        // Leading titles: "President Vladimir Putin", "Foreign Minister Sergey Lavrov".
+        // Leading titles: "President Vladimir Putin", "Foreign Minister Sergey Lavrov"; none in
+        // organisation names ("State Department", "Russian Foreign Ministry").
+        let org_run = toks[a..b].iter().any(|t| gz::is_org_word(strip_poss(&t.lower).0));
         let mut role_words: Vec<String> = Vec::new();
         let mut affil: Option<String> = None;
         let mut k = a;
-        while k < b {
+        while k < b && !org_run {
             let w = strip_poss(&toks[k].lower).0.to_string();
+            let next_title = k + 1 < b && gz::is_person_title(strip_poss(&toks[k + 1].lower).0);
             if gz::is_person_title(&w) {
                 role_words.push(w);
                 k += 1;
-            } else if k + 1 < b && gz::nationality(&w).is_some() && !strip_poss(&toks[k].text).1 {
+            } else if next_title && gz::nationality(&w).is_some() && !strip_poss(&toks[k].text).1 {
                 if affil.is_none() {
                     affil = gz::nationality(&w).map(str::to_string);
                 }
@@ -200,6 +223,36 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
                 break;
             }
         }
+        // A trailing title: "Russia President" is a place plus a role phrase.
+        if !org_run && k < b {
+            let mut t = b;
+            while t > k && gz::is_person_title(strip_poss(&toks[t - 1].lower).0) {
+                t -= 1;
+            }
+            if t < b && t > k {
+                let ptext = slice(&doc.chars, toks[k].start, toks[t - 1].end);
+                let (pt, _) = strip_poss(&ptext);
+                let pt = pt.to_string();
+                let is_pl = gz::is_place(&pt.to_lowercase());
+                let nat = gz::nationality(&pt.to_lowercase());
+                if is_pl || nat.is_some() {
+                    let affil = if is_pl { Some(pt.clone()) } else { nat.map(str::to_string) };
+                    if is_pl {
+                        let en = toks[k].start + pt.chars().count();
+                        raws.push(Raw { ts: k, te: t, start: toks[k].start, end: en, text: pt.clone(), kind: Some(EntityKind::Place), role: None, affil: None, role_phrase: false });
+                    }
+                    let words: Vec<String> = toks[t..b].iter().map(|x| strip_poss(&x.lower).0.to_string()).collect();
+                    if words.iter().any(|w| gz::is_role_noun(w)) {
+                        let (st, en) = (toks[t].start, toks[b - 1].end);
+                        let txt = slice(&doc.chars, st, en);
+                        let (txt2, _) = strip_poss(&txt);
+                        let en = st + txt2.chars().count();
+                        raws.push(Raw { ts: t, te: b, start: st, end: en, text: txt2.to_string(), kind: Some(EntityKind::Person), role: Some(role_string(&words)), affil, role_phrase: true });
+                    }
+                    continue;
+                }
+            }
+        }
         let role_noun = role_words.iter().rev().find(|w| gz::is_role_noun(w)).cloned();
         let nat_only = b - a == 1 && gz::nationality(&toks[a].lower).is_some();
         if nat_only {
@@ -207,10 +260,12 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
         }
         if k >= b {
             // The whole run is a title: a role phrase such as "the Russian President".
-            if let Some(rn) = role_noun {
+            if role_noun.is_some() {
                 let is_abbrev = role_words.iter().all(|w| w.ends_with('.'));
                 if !is_abbrev {
-                    let (st, en) = (toks[a].start, toks[b - 1].end);
+                    let (st, en0) = (toks[a].start, toks[b - 1].end);
+                    let full = slice(&doc.chars, st, en0);
+                    let en = st + strip_poss(&full).0.chars().count();
                     raws.push(Raw {
                         ts: a,
                         te: b,

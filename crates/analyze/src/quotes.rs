@@ -437,27 +437,28 @@ impl Analyzer<'_> {
         let toks = self.toks();
         let sent = toks[r.open].sent;
         let (ss, se) = self.doc.sents[sent];
-        // Words of the sentence outside this region that are not the attribution.
-        let mut outside = 0;
-        let (sa, sb) = attr.and_then(|a| a.sp).unwrap_or((0, 0));
-        let (ca, cb) = attr.and_then(|a| a.cue).unwrap_or((0, 0));
-        for i in ss..se {
-            if i >= r.open && i <= r.close.unwrap_or(r.ce) {
-                continue;
-            }
-            if (i >= sa && i < sb) || (i >= ca && i < cb) {
-                continue;
-            }
-            if toks[i].kind == TokKind::Word && !gz::is_aux_or_adv(&toks[i].lower) {
-                outside += 1;
-            }
-        }
-        // A lower-case start inside a sentence is a partial quotation.
         let first_lower = toks[r.cs].is_lower_word();
-        if first_lower && r.open != ss || outside > 6 {
-            QuoteKind::Mixed
-        } else {
+        if first_lower && r.open != ss {
+            return QuoteKind::Mixed;
+        }
+        // Introduced by the cue: `said, “…` / `said: “…` / `said that “We …`.
+        let mut p = r.open;
+        while p > ss && matches!(toks[p - 1].text.as_str(), "," | ":" | "that" | "—" | "-") {
+            p -= 1;
+        }
+        let introduced = attr.and_then(|a| a.cue).is_some_and(|c| c.1 == p)
+            || attr.and_then(|a| a.sp).is_some_and(|s| s.1 == p);
+        // Quotation runs to the sentence end (possibly followed by the attribution).
+        let close = r.close.unwrap_or(r.ce);
+        let tail_words = self.words_in((close + 1).min(se), se);
+        let tail_attr = attr.is_some_and(|a| a.how == How::After);
+        let to_end = tail_words == 0 || tail_attr && tail_words <= 8;
+        if (r.open == ss || introduced) && to_end {
             QuoteKind::Direct
+        } else if r.open == ss && tail_words <= 8 {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Mixed
         }
     }
 
@@ -813,45 +814,75 @@ impl Analyzer<'_> {
             return Some((j - 1, j));
         }
         if p.text == "," {
-            // "Smith, who …, said" / "Lavrov, the minister, said" / "X had, in a report by Y, made".
-            let mut m = j - 1;
-            if p.lower == "who" && m > ss && toks[m - 1].text == "," {
-                m -= 1;
-            } else if p.text == "," {
-                // Find the comma opening the appositive.
-                let mut q = m;
-                let lim = m.saturating_sub(16).max(ss);
-                let mut found = None;
-                while q > lim {
-                    q -= 1;
-                    if toks[q].text == "," {
-                        found = Some(q);
-                        break;
-                    }
-                    if toks[q].kind == TokKind::Quote {
-                        break;
-                    }
-                }
-                let q = found?;
-                // "X had, in a report …," : skip auxiliaries before the comma.
-                m = q;
-                let mut z = m;
-                while z > ss && gz::is_aux_or_adv(&toks[z - 1].lower) {
-                    z -= 1;
-                }
-                if z < m {
-                    m = z;
-                    return self.np_collect_left(m).or_else(|| self.np_collect_left(q));
-                }
-                // Appositive: the NP before the first comma is the subject; include appositive.
-                let head = self.np_collect_left(m)?;
-                let _ = end;
-                return Some((head.0, j - 1));
-            }
-            end = m;
-            return self.np_collect_left(end);
+            return self.np_before_commas(j - 1, ss);
         }
         self.np_collect_left(end)
+    }
+
+    /// The subject before comma-separated material ending at the comma `c`:
+    /// "Lavrov, the minister, said", "X had, in a report by Y, TASS, made", "Paul, R-Ky., told".
+    fn np_before_commas(&self, c: usize, ss: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let seg_start = |end: usize| -> (usize, Option<usize>) {
+            let lim = end.saturating_sub(20).max(ss);
+            let mut q = end;
+            while q > lim {
+                q -= 1;
+                if toks[q].text == "," {
+                    return (q + 1, Some(q));
+                }
+                if toks[q].kind == TokKind::Quote {
+                    return (q + 1, None);
+                }
+            }
+            (lim, None)
+        };
+        let is_prep = |i: usize| {
+            matches!(
+                toks[i].lower.as_str(),
+                "in" | "at" | "on" | "according" | "during" | "after" | "before" | "by" | "with"
+                    | "for" | "from" | "under" | "speaking" | "citing" | "while" | "when" | "as"
+            )
+        };
+        let mut end = c;
+        let mut rightmost = true;
+        for _ in 0..4 {
+            let (st, prev) = seg_start(end);
+            if st >= end {
+                return None;
+            }
+            if is_prep(st) {
+                let pc = prev?;
+                end = pc;
+                rightmost = false;
+                continue;
+            }
+            if rightmost {
+                if let Some(pc) = prev {
+                    let (lst, _) = seg_start(pc);
+                    if lst < pc && is_prep(lst) {
+                        end = pc;
+                        rightmost = false;
+                        continue;
+                    }
+                }
+            }
+            let mut z = end;
+            while z > st && gz::is_aux_or_adv(&toks[z - 1].lower) {
+                z -= 1;
+            }
+            if z < end {
+                return self.np_collect_left(z);
+            }
+            let pc = prev?;
+            if end - st <= 12 {
+                if let Some(head) = self.np_collect_left(pc) {
+                    return Some((head.0, end));
+                }
+            }
+            return self.np_collect_left(end);
+        }
+        None
     }
 
     /// Collect a noun phrase leftwards from `end` (exclusive).
@@ -1192,6 +1223,23 @@ impl Analyzer<'_> {
                     k += 2;
                     continue;
                 }
+                // "made a declaration (early Friday) that …".
+                if gz::is_cue_noun(l) && k >= ss + 2 {
+                    let made = (k.saturating_sub(3).max(ss)..k).find(|&m| {
+                        matches!(toks[m].lower.as_str(), "made" | "issued" | "make" | "makes" | "making" | "released" | "gave")
+                    });
+                    let that = (k + 1..(k + 8).min(send)).find(|&m| toks[m].lower == "that");
+                    if let (Some(m), Some(t)) = (made, that) {
+                        if !toks[k + 1..t].iter().any(|x| x.kind != TokKind::Word) {
+                            if let Some(sp) = self.cue_subject(m, ss, send) {
+                                let attr = Attr { sp: Some(sp), cue: Some((m, k + 1)), how: How::Before };
+                                self.push_indirect(out, t, send, &attr, direct, in_region);
+                                k = t;
+                                continue;
+                            }
+                        }
+                    }
+                }
                 if !is_reporting_verb(l) || (k > 0 && toks[k - 1].lower == "to") {
                     k += 1;
                     continue;
@@ -1199,7 +1247,7 @@ impl Analyzer<'_> {
                 // "…, X said." / "…, said X."
                 let sp_left = self.np_left(k);
                 if let Some(sp) = sp_left {
-                    if sp.0 > ss + 2 && toks[sp.0 - 1].text == "," && self.tail_is_short(k + 1, send) {
+                    if sp.0 > ss + 2 && toks[sp.0 - 1].text == "," && self.tail_is_short(k + 1, send) && !self.has_quote(k + 1, se) {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
                         self.push_indirect(out, ss, sp.0 - 1, &attr, direct, in_region);
                         k += 1;
@@ -1207,8 +1255,8 @@ impl Analyzer<'_> {
                     }
                 }
                 if k > ss + 2 && toks[k - 1].text == "," {
-                    if let Some(sp) = self.np_right(k + 1) {
-                        if self.tail_is_short(sp.1, send) {
+                    if let Some(sp) = self.inverted(k, send) {
+                        if self.tail_is_short(sp.1, send) && !self.has_quote(k + 1, se) {
                             let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
                             self.push_indirect(out, ss, k - 1, &attr, direct, in_region);
                             k += 1;
@@ -1289,6 +1337,10 @@ impl Analyzer<'_> {
         None
     }
 
+    fn has_quote(&self, a: usize, b: usize) -> bool {
+        self.toks()[a.min(b)..b.min(self.toks().len())].iter().any(|t| t.kind == TokKind::Quote)
+    }
+
     fn tail_is_short(&self, from: usize, send: usize) -> bool {
         send <= from || self.words_in(from, send) <= 6 && !self.toks()[from..send].iter().any(|t| t.lower == "that")
     }
@@ -1312,6 +1364,14 @@ impl Analyzer<'_> {
             b -= 1;
         }
         if b <= a {
+            return;
+        }
+        // "said that “…”": the content is the quotation itself.
+        let mut a2 = a;
+        if toks[a2].lower == "that" {
+            a2 += 1;
+        }
+        if a2 < b && toks[a2].kind == TokKind::Quote {
             return;
         }
         // Words outside quotation marks: if the content is essentially a direct quote, skip.
