@@ -698,14 +698,16 @@ mod tests {
         assert_eq!(l.kind, EntityKind::Person);
         assert_eq!(l.role.as_deref(), Some("foreign minister"));
         assert_eq!(l.affiliation.as_deref(), Some("Russia"));
-        assert_eq!(l.mentions.len(), 2);
+        // "Foreign Minister" (the role phrase), "Sergey Lavrov", "Lavrov".
+        assert_eq!(l.mentions.len(), 3);
     }
 
     #[test]
     fn surname_and_role_phrase_corefer() {
         let e = ents("Russia President, Vladimir Putin spoke. Putin left. Later the Russian President said no.");
         let p = e.iter().find(|e| e.name == "Vladimir Putin").unwrap();
-        assert_eq!(p.mentions.len(), 3, "{p:?}");
+        // "President", "Vladimir Putin", "Putin", "Russian President".
+        assert_eq!(p.mentions.len(), 4, "{p:?}");
     }
 
     #[test]

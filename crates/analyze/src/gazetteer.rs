@@ -9,7 +9,8 @@ fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
 }
 
 macro_rules! lazy_set {
-    ($name:ident, $words:expr) => {
+    ($(#[$m:meta])* $name:ident, $words:expr) => {
+        $(#[$m])*
         pub(crate) fn $name(w: &str) -> bool {
             static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
             S.get_or_init(|| set($words)).contains(w)
@@ -105,8 +106,9 @@ lazy_set!(is_person_title, &[
     "incumbent", "businessman", "billionaire", "mogul",
 ]);
 
-/// Role nouns: the head words of role phrases ("the Russian President", "a spokesman").
-lazy_set!(is_role_noun, &[
+lazy_set!(
+    /// Role nouns: the head words of role phrases ("the Russian President", "a spokesman").
+    is_role_noun, &[
     "president", "minister", "senator", "governor", "secretary", "chancellor", "premier", "king",
     "queen", "pope", "judge", "justice", "mayor", "ambassador", "general", "representative",
     "congressman", "congresswoman", "spokesman", "spokeswoman", "spokesperson", "chairman",
@@ -164,8 +166,9 @@ lazy_set!(is_month_or_day, &[
     "sunday", "christmas", "easter", "thanksgiving",
 ]);
 
-/// Capitalised words that open sentences or headlines and are not names.
-lazy_set!(is_common_cap, &[
+lazy_set!(
+    /// Capitalised words that open sentences or headlines and are not names.
+    is_common_cap, &[
     "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "their", "its",
     "our", "my", "your", "this", "that", "these", "those", "there", "here", "but", "and", "or",
     "so", "yet", "if", "when", "while", "after", "before", "as", "because", "since", "although",
@@ -210,8 +213,9 @@ pub(crate) fn nationality(w: &str) -> Option<&'static str> {
     M.get_or_init(|| NATIONALITIES.iter().copied().collect()).get(w).copied()
 }
 
-/// Speech and attribution verbs (all forms listed), for direct and reported speech.
-lazy_set!(is_cue_verb, &[
+lazy_set!(
+    /// Speech and attribution verbs (all forms listed), for direct and reported speech.
+    is_cue_verb, &[
     "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
     "asked", "asks", "asking", "wrote", "writes", "writing", "tweeted", "tweets", "tweeting",
     "explained", "explains", "explaining", "noted", "notes", "noting", "argued", "argues",
@@ -258,8 +262,9 @@ lazy_set!(is_cue_verb, &[
     "dismissing", "rejecting", "announcing", "confirming", "denying", "claiming", "arguing",
 ]);
 
-/// Strong speech verbs that introduce a direct quotation or a that-clause.
-lazy_set!(is_speech_verb, &[
+lazy_set!(
+    /// Strong speech verbs that introduce a direct quotation or a that-clause.
+    is_speech_verb, &[
     "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
     "asked", "asks", "asking", "wrote", "writes", "tweeted", "tweets", "explained", "explains",
     "noted", "notes", "noting", "argued", "argues", "arguing", "continued", "continues", "declared",
@@ -277,17 +282,20 @@ lazy_set!(is_speech_verb, &[
     "believes", "reads", "read", "cried", "added:", "says:", "said:", "wrote:",
 ]);
 
-/// Nouns that name a statement ("made a declaration that …", "in a statement, …").
-lazy_set!(is_cue_noun, &[
+lazy_set!(
+    /// Nouns that name a statement ("made a declaration that …", "in a statement, …").
+    is_cue_noun, &[
     "declaration", "statement", "announcement", "claim", "remarks", "comments", "interview",
     "speech", "tweet", "post", "letter", "report", "testimony", "assertion", "warning",
 ]);
 
-/// Pronouns that can be a speaker.
-lazy_set!(is_subject_pronoun, &["he", "she", "they", "i", "we", "it", "you", "who"]);
+lazy_set!(
+    /// Pronouns that can be a speaker.
+    is_subject_pronoun, &["he", "she", "they", "i", "we", "it", "you", "who"]);
 
-/// Auxiliaries and adverbs that may stand between a subject and its verb.
-lazy_set!(is_aux_or_adv, &[
+lazy_set!(
+    /// Auxiliaries and adverbs that may stand between a subject and its verb.
+    is_aux_or_adv, &[
     "has", "had", "have", "also", "later", "then", "previously", "recently", "once", "repeatedly",
     "reportedly", "was", "is", "were", "are", "would", "will", "could", "might", "may", "should",
     "can", "did", "does", "do", "often", "again", "further", "flatly", "simply", "finally",

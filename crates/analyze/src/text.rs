@@ -66,7 +66,7 @@ pub struct Doc {
 /// Abbreviations whose final period is part of the token.
 const ABBREVS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "jr", "sr",
-    "inc", "corp", "co", "ltd", "vs", "etc", "no", "jan", "feb", "mar", "apr", "aug", "sept", "sep",
+    "inc", "corp", "co", "ltd", "vs", "etc", "jan", "feb", "mar", "apr", "aug", "sept", "sep",
     "oct", "nov", "dec", "prof", "rev", "ft", "mt", "pres", "sec", "atty", "adm", "cmdr", "supt",
     "dept", "univ", "assn", "bros", "messrs", "mme", "gens", "reps", "sens", "govs", "approx", "fig",
     "ave", "blvd", "rd", "pp", "vol", "ed", "al", "e.g", "i.e", "u.s", "u.k", "u.n", "d.c", "a.m",
@@ -77,7 +77,7 @@ const ABBREVS: &[&str] = &[
 const TITLE_ABBREVS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "prof",
     "rev", "mt", "pres", "atty", "adm", "cmdr", "supt", "messrs", "mme", "gens", "reps", "sens",
-    "govs", "no", "ft", "vs",
+    "govs", "ft", "vs",
 ];
 
 /// Words that typically open a sentence: after an ambiguous abbreviation period they mark a new one.

@@ -1,0 +1,3 @@
+//! The analyze crate's one integration-test binary: a module per stage.
+
+mod quotes;
