@@ -417,8 +417,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Evidence that two person names are spelling variants of one name, if they are.
 fn variant_evidence(a: &str, b: &str) -> Option<String> {
-    let ka = canonical_key(a);
-    let kb = canonical_key(b);
+    variant_evidence_keys(&canonical_key(a), &canonical_key(b))
+}
+
+/// [`variant_evidence`] on canonical keys.
+fn variant_evidence_keys(ka: &str, kb: &str) -> Option<String> {
     if ka == kb {
         return Some(format!("same canonical key \"{ka}\""));
     }
@@ -457,6 +460,7 @@ fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {
         (r.role_phrase, single && r.kind != Some(EntityKind::Place), r.start)
     });
     let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut ent_keys: Vec<String> = Vec::new();
     for i in order {
         let r = &raws[i];
         let key = canonical_key(&r.text);
@@ -479,12 +483,12 @@ fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {
                 if e.kind != EntityKind::Person {
                     continue;
                 }
-                let ek = canonical_key(&e.name);
+                let ek = &ent_keys[ei];
                 if single && ek.rsplit(' ').next() == Some(key.as_str()) && ek.contains(' ') {
                     target = Some(ei);
                     break;
                 }
-                if !single && variant_evidence(&e.name, &r.text).is_some() {
+                if !single && variant_evidence_keys(ek, &key).is_some() {
                     target = Some(ei);
                     break;
                 }
@@ -503,6 +507,7 @@ fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {
                     role: None,
                     affiliation: None,
                 });
+                ent_keys.push(key.clone());
                 set.entities.len() - 1
             }
         };

@@ -2,9 +2,30 @@
 //! entity and quote rules. Written here from general knowledge; no external data is loaded.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
+/// FNV-1a: the word lists are fixed and short keys dominate, so a simple hash beats SipHash.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+fn set(words: &'static [&'static str]) -> FnvSet {
     words.iter().copied().collect()
 }
 
@@ -12,7 +33,7 @@ macro_rules! lazy_set {
     ($(#[$m:meta])* $name:ident, $words:expr) => {
         $(#[$m])*
         pub(crate) fn $name(w: &str) -> bool {
-            static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+            static S: OnceLock<FnvSet> = OnceLock::new();
             S.get_or_init(|| set($words)).contains(w)
         }
     };
@@ -209,7 +230,7 @@ const NATIONALITIES: &[(&str, &str)] = &[
 
 /// The country a nationality adjective (or country abbreviation) names.
 pub(crate) fn nationality(w: &str) -> Option<&'static str> {
-    static M: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    static M: OnceLock<HashMap<&'static str, &'static str, BuildHasherDefault<Fnv>>> = OnceLock::new();
     M.get_or_init(|| NATIONALITIES.iter().copied().collect()).get(w).copied()
 }
 
