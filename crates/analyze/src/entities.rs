@@ -103,11 +103,46 @@ impl EntitySet {
 
 /// Organisation words that alone name no organisation ("News agency", "the Department").
 const GENERIC_ORG: &[&str] = &[
-    "news", "department", "ministry", "agency", "party", "committee", "council", "company", "group",
-    "office", "service", "university", "court", "campaign", "administration", "embassy",
-    "consulate", "bank", "union", "press", "times", "post", "journal", "network", "television",
-    "radio", "board", "center", "fund", "foundation", "institute", "association", "church",
-    "school", "club", "house", "commission", "government", "state", "federal",
+    "news",
+    "department",
+    "ministry",
+    "agency",
+    "party",
+    "committee",
+    "council",
+    "company",
+    "group",
+    "office",
+    "service",
+    "university",
+    "court",
+    "campaign",
+    "administration",
+    "embassy",
+    "consulate",
+    "bank",
+    "union",
+    "press",
+    "times",
+    "post",
+    "journal",
+    "network",
+    "television",
+    "radio",
+    "board",
+    "center",
+    "fund",
+    "foundation",
+    "institute",
+    "association",
+    "church",
+    "school",
+    "club",
+    "house",
+    "commission",
+    "government",
+    "state",
+    "federal",
 ];
 
 struct Raw {
@@ -185,7 +220,8 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
         // Drop common capitalised words at the start of the run, unless the run is a known
         // place or outlet ("New York", "The Washington Post").
         let known = |a: usize| {
-            let t = slice(&doc.chars, toks[a].start, toks[b - 1].end).to_lowercase().replace('’', "'");
+            let t =
+                slice(&doc.chars, toks[a].start, toks[b - 1].end).to_lowercase().replace('’', "'");
             let t = strip_poss(&t).0.to_string();
             gz::is_place(&t) || gz::is_outlet(&t)
         };
@@ -239,15 +275,36 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
                     let affil = if is_pl { Some(pt.clone()) } else { nat.map(str::to_string) };
                     if is_pl {
                         let en = toks[k].start + pt.chars().count();
-                        raws.push(Raw { ts: k, te: t, start: toks[k].start, end: en, text: pt.clone(), kind: Some(EntityKind::Place), role: None, affil: None, role_phrase: false });
+                        raws.push(Raw {
+                            ts: k,
+                            te: t,
+                            start: toks[k].start,
+                            end: en,
+                            text: pt.clone(),
+                            kind: Some(EntityKind::Place),
+                            role: None,
+                            affil: None,
+                            role_phrase: false,
+                        });
                     }
-                    let words: Vec<String> = toks[t..b].iter().map(|x| strip_poss(&x.lower).0.to_string()).collect();
+                    let words: Vec<String> =
+                        toks[t..b].iter().map(|x| strip_poss(&x.lower).0.to_string()).collect();
                     if words.iter().any(|w| gz::is_role_noun(w)) {
                         let (st, en) = (toks[t].start, toks[b - 1].end);
                         let txt = slice(&doc.chars, st, en);
                         let (txt2, _) = strip_poss(&txt);
                         let en = st + txt2.chars().count();
-                        raws.push(Raw { ts: t, te: b, start: st, end: en, text: txt2.to_string(), kind: Some(EntityKind::Person), role: Some(role_string(&words)), affil, role_phrase: true });
+                        raws.push(Raw {
+                            ts: t,
+                            te: b,
+                            start: st,
+                            end: en,
+                            text: txt2.to_string(),
+                            kind: Some(EntityKind::Person),
+                            role: Some(role_string(&words)),
+                            affil,
+                            role_phrase: true,
+                        });
                     }
                     continue;
                 }
@@ -532,16 +589,15 @@ fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {
     for e in &mut set.entities {
         e.mentions.sort_by_key(|m| m.start);
         if e.kind == EntityKind::Person && !e.aliases.is_empty() {
-            let mut forms: Vec<&String> = std::iter::once(&e.name).chain(e.aliases.iter()).collect();
+            let mut forms: Vec<&String> =
+                std::iter::once(&e.name).chain(e.aliases.iter()).collect();
             forms.retain(|f| f.contains(' ') && f.chars().next().is_some_and(char::is_uppercase));
             let count = |f: &str| e.mentions.iter().filter(|m| m.text == f).count();
-            let known = |f: &str| {
-                f.split(' ').next().is_some_and(|w| gz::is_first_name(&w.to_lowercase()))
-            };
-            if let Some(best) = forms
-                .iter()
-                .max_by_key(|f| (known(f), f.split(' ').count() == 2, count(f), std::cmp::Reverse(f.len())))
-            {
+            let known =
+                |f: &str| f.split(' ').next().is_some_and(|w| gz::is_first_name(&w.to_lowercase()));
+            if let Some(best) = forms.iter().max_by_key(|f| {
+                (known(f), f.split(' ').count() == 2, count(f), std::cmp::Reverse(f.len()))
+            }) {
                 let best = (*best).clone();
                 if best != e.name {
                     let old = std::mem::replace(&mut e.name, best.clone());
@@ -676,9 +732,8 @@ pub fn merge_aliases(names: &[String]) -> Vec<AliasGroup> {
                     counts.push(1);
                 }
             }
-            let best = (0..uniq.len())
-                .max_by_key(|&k| (counts[k], std::cmp::Reverse(k)))
-                .unwrap_or(0);
+            let best =
+                (0..uniq.len()).max_by_key(|&k| (counts[k], std::cmp::Reverse(k))).unwrap_or(0);
             let canonical = uniq[best].clone();
             let mut ms = vec![canonical.clone()];
             ms.extend(uniq.into_iter().filter(|u| *u != canonical));
@@ -698,7 +753,8 @@ mod tests {
 
     #[test]
     fn role_and_affiliation_from_apposition() {
-        let e = ents("Recall that Russia’s Foreign Minister, Sergey Lavrov had spoken. Lavrov left.");
+        let e =
+            ents("Recall that Russia’s Foreign Minister, Sergey Lavrov had spoken. Lavrov left.");
         let l = e.iter().find(|e| e.name == "Sergey Lavrov").unwrap();
         assert_eq!(l.kind, EntityKind::Person);
         assert_eq!(l.role.as_deref(), Some("foreign minister"));
@@ -709,7 +765,9 @@ mod tests {
 
     #[test]
     fn surname_and_role_phrase_corefer() {
-        let e = ents("Russia President, Vladimir Putin spoke. Putin left. Later the Russian President said no.");
+        let e = ents(
+            "Russia President, Vladimir Putin spoke. Putin left. Later the Russian President said no.",
+        );
         let p = e.iter().find(|e| e.name == "Vladimir Putin").unwrap();
         // "President", "Vladimir Putin", "Putin", "Russian President".
         assert_eq!(p.mentions.len(), 4, "{p:?}");

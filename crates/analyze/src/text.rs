@@ -65,12 +65,12 @@ pub struct Doc {
 
 /// Abbreviations whose final period is part of the token.
 const ABBREVS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "jr", "sr",
-    "inc", "corp", "co", "ltd", "vs", "etc", "jan", "feb", "mar", "apr", "aug", "sept", "sep",
-    "oct", "nov", "dec", "prof", "rev", "ft", "mt", "pres", "sec", "atty", "adm", "cmdr", "supt",
-    "dept", "univ", "assn", "bros", "messrs", "mme", "gens", "reps", "sens", "govs", "approx", "fig",
-    "ave", "blvd", "rd", "pp", "vol", "ed", "al", "e.g", "i.e", "u.s", "u.k", "u.n", "d.c", "a.m",
-    "p.m",
+    "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "jr",
+    "sr", "inc", "corp", "co", "ltd", "vs", "etc", "jan", "feb", "mar", "apr", "aug", "sept",
+    "sep", "oct", "nov", "dec", "prof", "rev", "ft", "mt", "pres", "sec", "atty", "adm", "cmdr",
+    "supt", "dept", "univ", "assn", "bros", "messrs", "mme", "gens", "reps", "sens", "govs",
+    "approx", "fig", "ave", "blvd", "rd", "pp", "vol", "ed", "al", "e.g", "i.e", "u.s", "u.k",
+    "u.n", "d.c", "a.m", "p.m",
 ];
 
 /// Abbreviations that stand before a name and so never end a sentence.
@@ -82,10 +82,54 @@ const TITLE_ABBREVS: &[&str] = &[
 
 /// Words that typically open a sentence: after an ambiguous abbreviation period they mark a new one.
 const SENT_STARTERS: &[&str] = &[
-    "the", "he", "she", "it", "they", "we", "i", "but", "and", "in", "a", "an", "this", "that",
-    "there", "his", "her", "their", "its", "our", "on", "at", "for", "if", "when", "while", "after",
-    "as", "so", "yet", "however", "meanwhile", "still", "those", "these", "some", "many", "most",
-    "what", "why", "how", "who", "one", "since", "during", "then", "now", "also",
+    "the",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "but",
+    "and",
+    "in",
+    "a",
+    "an",
+    "this",
+    "that",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "on",
+    "at",
+    "for",
+    "if",
+    "when",
+    "while",
+    "after",
+    "as",
+    "so",
+    "yet",
+    "however",
+    "meanwhile",
+    "still",
+    "those",
+    "these",
+    "some",
+    "many",
+    "most",
+    "what",
+    "why",
+    "how",
+    "who",
+    "one",
+    "since",
+    "during",
+    "then",
+    "now",
+    "also",
 ];
 
 fn is_open_quote_char(c: char) -> bool {
@@ -154,9 +198,14 @@ pub fn analyze(text: &str) -> Doc {
                         || d == '-'
                         || d == '‑'
                         || d == '&'
-                        || (d == '.' && (chars[j - 1].is_alphabetic() && chars[j + 1].is_alphabetic() && short_piece(&chars, start, j)
-                            || chars[j - 1].is_ascii_digit() && chars[j + 1].is_ascii_digit()))
-                        || (d == ',' && chars[j - 1].is_ascii_digit() && chars[j + 1].is_ascii_digit()))
+                        || (d == '.'
+                            && (chars[j - 1].is_alphabetic()
+                                && chars[j + 1].is_alphabetic()
+                                && short_piece(&chars, start, j)
+                                || chars[j - 1].is_ascii_digit() && chars[j + 1].is_ascii_digit()))
+                        || (d == ','
+                            && chars[j - 1].is_ascii_digit()
+                            && chars[j + 1].is_ascii_digit()))
                 {
                     // `''` after a word is a quote mark, not an apostrophe.
                     if is_apos(d) && chars.get(j + 1).is_some_and(|x| is_apos(*x)) {
@@ -306,7 +355,8 @@ fn dateline_end(toks: &[Token], ps: usize, pe: usize) -> Option<usize> {
         }
         break;
     }
-    if caps > 0 && i < pe && matches!(toks[i].text.as_str(), "-" | "—" | "–" | "--") && i + 1 < pe {
+    if caps > 0 && i < pe && matches!(toks[i].text.as_str(), "-" | "—" | "–" | "--") && i + 1 < pe
+    {
         return Some(i + 1);
     }
     None
@@ -374,16 +424,22 @@ mod tests {
 
     fn sentences(text: &str) -> Vec<String> {
         let d = analyze(text);
-        d.sents
-            .iter()
-            .map(|&(a, b)| slice(&d.chars, d.toks[a].start, d.toks[b - 1].end))
-            .collect()
+        d.sents.iter().map(|&(a, b)| slice(&d.chars, d.toks[a].start, d.toks[b - 1].end)).collect()
     }
 
     #[test]
     fn abbreviations_do_not_split() {
-        let s = sentences("Mr. Smith went to St. Petersburg on Jan. 5. He met U.S. officials. It rained.");
-        assert_eq!(s, vec!["Mr. Smith went to St. Petersburg on Jan. 5.", "He met U.S. officials.", "It rained."]);
+        let s = sentences(
+            "Mr. Smith went to St. Petersburg on Jan. 5. He met U.S. officials. It rained.",
+        );
+        assert_eq!(
+            s,
+            vec![
+                "Mr. Smith went to St. Petersburg on Jan. 5.",
+                "He met U.S. officials.",
+                "It rained."
+            ]
+        );
     }
 
     #[test]
@@ -422,12 +478,38 @@ mod tests {
     fn words_keep_internal_marks() {
         let d = analyze("Russia’s Rossiya-24 didn't say ''no'' in U.S diplomats");
         let w: Vec<&str> = d.toks.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(w, vec!["Russia’s", "Rossiya-24", "didn't", "say", "''", "no", "''", "in", "U.S", "diplomats"]);
+        assert_eq!(
+            w,
+            vec![
+                "Russia’s",
+                "Rossiya-24",
+                "didn't",
+                "say",
+                "''",
+                "no",
+                "''",
+                "in",
+                "U.S",
+                "diplomats"
+            ]
+        );
     }
 
     #[test]
     fn no_panic_on_odd_input() {
-        for s in ["", ".", "''", "\n\n“", "a.b.c.", "Mr.", "’’’", "x'", "1,2.3,", "\r\n\r\n\"", "A. B. C."] {
+        for s in [
+            "",
+            ".",
+            "''",
+            "\n\n“",
+            "a.b.c.",
+            "Mr.",
+            "’’’",
+            "x'",
+            "1,2.3,",
+            "\r\n\r\n\"",
+            "A. B. C.",
+        ] {
             let _ = analyze(s);
         }
     }

@@ -60,7 +60,11 @@ fn seed_article_golden_reading() {
     assert!(!direct.iter().any(|q| q.text.starts_with("persona non grata")));
 
     // Lavrov's three, the second carried over from the first.
-    for p in ["We, of course, cannot leave unanswered", "Thus, the Russian Foreign Ministry", "The outgoing US administration"] {
+    for p in [
+        "We, of course, cannot leave unanswered",
+        "Thus, the Russian Foreign Ministry",
+        "The outgoing US administration",
+    ] {
         let q = direct.iter().find(|q| q.text.starts_with(p)).expect(p);
         assert_eq!(entity_name(&a, q.speaker_entity.as_deref()), "Sergey Lavrov", "{p}");
     }
@@ -70,14 +74,20 @@ fn seed_article_golden_reading() {
     let putin = a
         .quotes
         .iter()
-        .find(|q| q.kind == QuoteKind::Indirect && q.text.contains("Russia will not expel any U.S diplomats"))
+        .find(|q| {
+            q.kind == QuoteKind::Indirect
+                && q.text.contains("Russia will not expel any U.S diplomats")
+        })
         .expect("Putin's reported speech");
     assert_eq!(entity_name(&a, putin.speaker_entity.as_deref()), "Vladimir Putin");
     assert_eq!(putin.cue.as_deref(), Some("said"));
     let lavrov = a
         .quotes
         .iter()
-        .find(|q| q.kind == QuoteKind::Indirect && q.text.contains("Russia had equally expelled 35 U.S diplomats"))
+        .find(|q| {
+            q.kind == QuoteKind::Indirect
+                && q.text.contains("Russia had equally expelled 35 U.S diplomats")
+        })
         .expect("Lavrov's declaration");
     assert_eq!(entity_name(&a, lavrov.speaker_entity.as_deref()), "Sergey Lavrov");
     assert_eq!(lavrov.via.as_deref(), Some("TASS"));
@@ -113,7 +123,19 @@ fn json_line_shape() {
     assert!(v["quotes"].as_array().is_some_and(|q| q.len() >= 10));
     assert!(v["entities"].as_array().is_some_and(|e| !e.is_empty()));
     let q = &v["quotes"][0];
-    for k in ["start", "end", "text", "kind", "speaker", "speaker_start", "speaker_end", "speaker_entity", "cue", "via", "confidence"] {
+    for k in [
+        "start",
+        "end",
+        "text",
+        "kind",
+        "speaker",
+        "speaker_start",
+        "speaker_end",
+        "speaker_entity",
+        "cue",
+        "via",
+        "confidence",
+    ] {
         assert!(q.get(k).is_some(), "missing {k}");
     }
 }
@@ -140,7 +162,13 @@ fn never_panics_on_messy_text() {
             assert!(q.start <= q.end && q.end <= n);
         }
     }
-    for s in ["“”„«»‘’''\"\"", "\u{0}\u{feff}“x", "said said said, “", "Mr. Mr. Mr.", "🙂 “🙂,” 🙂 said."] {
+    for s in [
+        "“”„«»‘’''\"\"",
+        "\u{0}\u{feff}“x",
+        "said said said, “",
+        "Mr. Mr. Mr.",
+        "🙂 “🙂,” 🙂 said.",
+    ] {
         let _ = analyze_text(s);
     }
 }
