@@ -1505,6 +1505,14 @@ impl Analyzer<'_> {
                     k += 1;
                     continue;
                 }
+                // `…,” said Smith`: the quotation is the content, handled as a direct quote.
+                let after_quote = k > ss
+                    && (toks[k - 1].kind == TokKind::Quote
+                        || toks[k - 1].text == "," && k > ss + 1 && toks[k - 2].kind == TokKind::Quote);
+                if after_quote || !t.is_lower_word() && t.lower != "according" {
+                    k += 1;
+                    continue;
+                }
                 let l = t.lower.as_str();
                 // according to X, CONTENT  /  CONTENT, according to X
                 if l == "according" && toks.get(k + 1).is_some_and(|n| n.lower == "to") {
