@@ -1611,7 +1611,8 @@ impl Analyzer<'_> {
                 if let Some(sp) = sp_left {
                     if sp.0 > ss + 2
                         && toks[sp.0 - 1].text == ","
-                        && self.tail_is_short(k + 1, send)
+                        && (self.tail_is_short(k + 1, send)
+                            || toks.get(k + 1).is_some_and(|n| n.text == ","))
                         && !self.has_quote(k + 1, se)
                     {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
@@ -1622,7 +1623,10 @@ impl Analyzer<'_> {
                 }
                 if k > ss + 2 && toks[k - 1].text == "," {
                     if let Some(sp) = self.inverted(k, send) {
-                        if self.tail_is_short(sp.1, send) && !self.has_quote(k + 1, se) {
+                        let appositive = toks.get(sp.1).is_some_and(|n| n.text == ",");
+                        if (self.tail_is_short(sp.1, send) || appositive)
+                            && !self.has_quote(k + 1, se)
+                        {
                             let attr =
                                 Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
                             self.push_indirect(out, ss, k - 1, &attr, direct, in_region);
@@ -1637,18 +1641,7 @@ impl Analyzer<'_> {
                     if sp.is_some() {
                         let attr = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
                         // Content runs to the sentence end, or to the next reporting clause.
-                        let mut b = send;
-                        for m in c + 1..send {
-                            if toks[m].text == ","
-                                && toks.get(m + 1).is_some_and(|n| {
-                                    n.lower == "according"
-                                        || is_reporting_verb(&n.lower) && n.lower != "saying"
-                                })
-                            {
-                                b = m;
-                                break;
-                            }
-                        }
+                        let b = self.clause_end(c, send);
                         self.push_indirect(out, c, b, &attr, direct, in_region);
                     }
                 }
@@ -1703,6 +1696,53 @@ impl Analyzer<'_> {
                 k += 1;
             }
         }
+    }
+
+    /// Where reported content starting at `c` ends: the sentence end, or a clause boundary (", but
+    /// …", ", according to …", "and suspected …", "; …").
+    fn clause_end(&self, c: usize, send: usize) -> usize {
+        let toks = self.toks();
+        let mut depth = 0i32;
+        for m in c + 1..send {
+            let t = &toks[m];
+            if t.kind == TokKind::Quote {
+                continue;
+            }
+            match t.text.as_str() {
+                "(" | "[" => depth += 1,
+                ")" | "]" => depth -= 1,
+                _ => {}
+            }
+            if depth > 0 {
+                continue;
+            }
+            if t.text == ";" {
+                return m;
+            }
+            let n = toks.get(m + 1);
+            if t.text == "," {
+                if n.is_some_and(|n| {
+                    matches!(n.lower.as_str(), "according" | "but" | "while" | "although" | "though" | "which" | "whereas")
+                        || (is_reporting_verb(&n.lower) && n.lower != "saying")
+                        || n.lower.ends_with("ing") && n.is_lower_word()
+                }) {
+                    return m;
+                }
+                // ", and he railed": a new clause with its own subject.
+                if n.is_some_and(|n| n.lower == "and" || n.lower == "but")
+                    && toks.get(m + 2).is_some_and(|x| matches!(x.lower.as_str(), "he" | "she" | "they" | "we" | "i" | "it"))
+                {
+                    return m;
+                }
+            }
+            // "and suspected …": a second verb phrase of the reporting subject.
+            if t.lower == "and"
+                && n.is_some_and(|n| n.is_lower_word() && (n.lower.ends_with("ed") && n.lower.len() > 4 || is_reporting_verb(&n.lower)))
+            {
+                return m;
+            }
+        }
+        send
     }
 
     /// After "said" at `k`: where the reported content starts, if the verb introduces one.
@@ -1769,8 +1809,14 @@ impl Analyzer<'_> {
             || n.is_cap()
             || l == "there"
             || l == "it's"
-            || matches!(l, "we're" | "he's" | "she's" | "they're" | "i'm" | "no" | "russia")
+            || matches!(l, "we're" | "he's" | "she's" | "they're" | "i'm" | "no")
         {
+            return Some(k + 1);
+        }
+        // After a plain speech verb, any other content word starts the clause ("said comments
+        // from … were").
+        let plain = matches!(verb, "said" | "says" | "say" | "added" | "adds" | "argued" | "argues" | "insisted" | "insists" | "noted" | "notes" | "claimed" | "claims" | "believes" | "believe" | "think" | "thinks" | "warned" | "predicted" | "acknowledged" | "admitted" | "conceded" | "suggested" | "stressed" | "explained" | "declared" | "wrote" | "writes" | "tweeted");
+        if plain && n.is_lower_word() && !l.ends_with("ly") && !gz::is_aux_or_adv(l) {
             return Some(k + 1);
         }
         None
