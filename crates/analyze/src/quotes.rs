@@ -1562,7 +1562,7 @@ impl Analyzer<'_> {
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
                     {
-                        if let Some(sp) = self.np_left(k).filter(|sp| self.is_agent(*sp)) {
+                        if let Some(sp) = self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp)) {
                             let mut c = k + 1;
                             if c < send
                                 && matches!(
@@ -1651,7 +1651,7 @@ impl Analyzer<'_> {
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
                     {
-                        if let Some(sp) = self.np_left(k).filter(|sp| self.is_agent(*sp)) {
+                        if let Some(sp) = self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp)) {
                             let mut c = k + 1;
                             if c < send
                                 && matches!(
@@ -1719,7 +1719,11 @@ impl Analyzer<'_> {
             if t.text == ";" {
                 return m;
             }
-            let n = toks.get(m + 1);
+            let mut nn = m + 1;
+            while nn < send && toks[nn].kind == TokKind::Quote {
+                nn += 1;
+            }
+            let n = toks.get(nn);
             if t.text == "," {
                 if n.is_some_and(|n| {
                     matches!(n.lower.as_str(), "according" | "but" | "while" | "although" | "though" | "which" | "whereas")
@@ -1923,6 +1927,12 @@ fn is_complement_verb(l: &str) -> bool {
         l,
         "criticized"
             | "criticizes"
+            | "decried"
+            | "decries"
+            | "lamented"
+            | "laments"
+            | "coached"
+            | "mocking"
             | "praised"
             | "praises"
             | "defended"
