@@ -1043,7 +1043,7 @@ impl Analyzer<'_> {
                     | "while"
                     | "when"
                     | "as"
-            )
+            ) || toks[i].is_lower_word() && toks[i].lower.ends_with("ing")
         };
         let mut end = c;
         let mut rightmost = true;
@@ -1076,6 +1076,28 @@ impl Analyzer<'_> {
                 return self.np_collect_left(z);
             }
             let pc = prev?;
+            // Appositive chain ("Giovanni Maria Vian, chief of the paper, L'Osservatore Romano,
+            // said"): the leftmost segment that starts with a name or pronoun is the subject.
+            let mut best: Option<usize> = None;
+            let (mut cst, mut cprev) = (st, prev);
+            for _ in 0..4 {
+                let f = &toks[cst];
+                if f.is_cap() && !gz::is_common_cap(&f.lower) || gz::is_subject_pronoun(&f.lower) && f.lower != "who" {
+                    best = Some(cst);
+                }
+                let Some(p) = cprev else { break };
+                let (lst, lprev) = seg_start(p);
+                if lst >= p || is_prep(lst) || end - lst > 30 {
+                    break;
+                }
+                cst = lst;
+                cprev = lprev;
+            }
+            if let Some(b) = best {
+                if b < st {
+                    return Some((b, end));
+                }
+            }
             if end - st <= 12 {
                 if let Some(head) = self.np_collect_left(pc) {
                     return Some((head.0, end));
