@@ -996,7 +996,7 @@ impl Analyzer<'_> {
         if gz::is_subject_pronoun(&p.lower) && p.lower != "who" {
             return Some((j - 1, j));
         }
-        let mut end = j;
+        let end = j;
         if p.lower == "who" {
             return Some((j - 1, j));
         }
@@ -1531,14 +1531,23 @@ impl Analyzer<'_> {
                 let after_quote = k > ss
                     && (toks[k - 1].kind == TokKind::Quote
                         || toks[k - 1].text == "," && k > ss + 1 && toks[k - 2].kind == TokKind::Quote);
-                if after_quote || !t.is_lower_word() && t.lower != "according" {
+                let headline_cue = !t.is_lower_word()
+                    && matches!(t.lower.as_str(), "says" | "said" | "tells" | "told" | "claims" | "admits" | "warns" | "denies" | "thinks" | "wants" | "asks" | "calls" | "slams" | "blasts" | "explains" | "reveals" | "insists" | "vows")
+                    && self.is_headline(si);
+                if after_quote || !t.is_lower_word() && t.lower != "according" && !headline_cue && !(t.lower == "asked" && k == ss) {
                     k += 1;
                     continue;
                 }
                 let l = t.lower.as_str();
                 // according to X, CONTENT  /  CONTENT, according to X
                 if l == "according" && toks.get(k + 1).is_some_and(|n| n.lower == "to") {
-                    if let Some(sp) = self.np_right(k + 2) {
+                    // The source runs to the next comma: "according to early results of exit
+                    // polls conducted for … by Edison Research, …".
+                    let src_end = (k + 2..send.min(k + 30))
+                        .find(|&m| toks[m].text == "," || toks[m].kind == TokKind::Quote)
+                        .unwrap_or(send.min(k + 30));
+                    let src = (src_end > k + 2).then_some((k + 2, src_end));
+                    if let Some(sp) = self.np_right(k + 2).or(src) {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before };
                         if k == ss || (k > ss && toks[k - 1].text == ",") {
                             // content: after the NP's comma to the end, or before "according".
@@ -1554,6 +1563,27 @@ impl Analyzer<'_> {
                         }
                     }
                     k += 2;
+                    continue;
+                }
+                // "Asked about X, Rubio said …" / "When asked whether …": the question, no source.
+                if l == "asked"
+                    && (k == ss || toks[k - 1].lower == "when" || toks[k - 1].lower == "if")
+                    && k + 1 < send
+                {
+                    let mut c = k + 1;
+                    if toks[c].lower == "by" {
+                        while c < send && toks[c].text != "," && !matches!(toks[c].lower.as_str(), "about" | "whether" | "if" | "why" | "how" | "what" | "to") {
+                            c += 1;
+                        }
+                    }
+                    if let Some(b) = (c..send).find(|&m| toks[m].text == ",") {
+                        if b > c && b - c <= 40 {
+                            if let Some(q) = self.make_quote(c, b, QuoteKind::Indirect, Some(&Attr { sp: None, cue: Some((k, k + 1)), how: How::Before })) {
+                                out.push(q);
+                            }
+                        }
+                    }
+                    k += 1;
                     continue;
                 }
                 // "made a declaration (early Friday) that …".
@@ -1860,6 +1890,18 @@ impl Analyzer<'_> {
             return self.ents.entities[e].kind != EntityKind::Place || sp.1 - sp.0 == 1;
         }
         gz::is_role_noun(&head.lower) || head.is_cap()
+    }
+
+    /// A title-case sentence that is a whole paragraph (a headline).
+    fn is_headline(&self, si: usize) -> bool {
+        let toks = self.toks();
+        let (ss, se) = self.doc.sents[si];
+        let p = toks[ss].para;
+        if self.doc.paras[p] != (ss, se) && !(self.doc.paras[p].0 == ss && self.doc.paras[p].1 <= se + 2) {
+            return false;
+        }
+        let long: Vec<_> = toks[ss..se].iter().filter(|t| t.kind == TokKind::Word && t.text.chars().count() > 3).collect();
+        long.len() >= 3 && long.iter().filter(|t| t.is_cap()).count() * 10 >= long.len() * 8
     }
 
     fn has_quote(&self, a: usize, b: usize) -> bool {
