@@ -1660,15 +1660,20 @@ impl Analyzer<'_> {
                 }
                 // "…, X said." / "…, said X."
                 let sp_left = self.np_left(k);
+                let opens_clause = self.content_start(k, send).is_some();
                 if let Some(sp) = sp_left {
+                    let parenthetical = toks.get(k + 1).is_some_and(|n| n.text == ",")
+                        && self.words_in(k + 1, send) >= 3;
                     if sp.0 > ss + 2
                         && toks[sp.0 - 1].text == ","
-                        && (self.tail_is_short(k + 1, send)
-                            || toks.get(k + 1).is_some_and(|n| n.text == ","))
+                        && !opens_clause
+                        && (self.tail_is_short(k + 1, send) || parenthetical)
                         && !self.has_quote(k + 1, se)
                     {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
-                        self.push_indirect(out, ss, sp.0 - 1, &attr, direct, in_region);
+                        // "In the long run, many economists say, this effect …": both sides.
+                        let end = if parenthetical { send } else { sp.0 - 1 };
+                        self.push_indirect(out, ss, end, &attr, direct, in_region);
                         k += 1;
                         continue;
                     }
@@ -2038,8 +2043,6 @@ fn is_complement_verb(l: &str) -> bool {
             | "promises"
             | "vowed"
             | "vows"
-            | "plans"
-            | "planned"
             | "declined"
             | "refused"
             | "backed"
