@@ -1120,7 +1120,7 @@ lazy_set!(
     "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
     "asked", "asks", "asking", "wrote", "writes", "tweeted", "tweets", "explained", "explains",
     "noted", "notes", "noting", "argued", "argues", "arguing", "continued", "continues", "declared",
-    "declares", "stated", "states", "replied", "replies", "responded", "responds", "insisted",
+    "declares", "stated", "replied", "replies", "responded", "responds", "insisted",
     "insists", "warned", "warns", "recalled", "recalls", "acknowledged", "acknowledges",
     "admitted", "admits", "claimed", "claims", "concluded", "concludes", "suggested", "suggests",
     "announced", "announces", "observed", "observes", "remarked", "joked", "jokes", "quipped",
