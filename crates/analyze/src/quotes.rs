@@ -801,7 +801,30 @@ impl Analyzer<'_> {
             }
             return self.sentence_subject(ss, k).or_else(|| self.np_left(k));
         }
-        self.np_left(k).or_else(|| self.inverted(k, limit)).or_else(|| self.sentence_subject(ss, k))
+        let sp = self.np_left(k);
+        // "Rubio says he feels …": a pronoun subject of a clause reported by an earlier speech
+        // verb in the sentence stands for that verb's subject.
+        if let Some((a, b)) = sp {
+            if b == a + 1 && matches!(toks[a].lower.as_str(), "he" | "she" | "they" | "it" | "who") {
+                let mut m = a;
+                while m > ss && m + 12 > a {
+                    m -= 1;
+                    let u = &toks[m];
+                    if u.kind == TokKind::Quote || u.text == "." {
+                        break;
+                    }
+                    if u.is_lower_word() && gz::is_speech_verb(&u.lower) && !u.lower.ends_with("ing") {
+                        if let Some(o) = self.np_left(m) {
+                            if !(o.1 == o.0 + 1 && gz::is_subject_pronoun(&toks[o.0].lower)) {
+                                return Some(o);
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        sp.or_else(|| self.inverted(k, limit)).or_else(|| self.sentence_subject(ss, k))
     }
 
     /// An inverted subject right after the cue, closed by punctuation or a quotation mark.
@@ -1122,6 +1145,9 @@ impl Analyzer<'_> {
         }
         if gz::is_subject_pronoun(&last.lower) {
             return Some((end - 1, end));
+        }
+        if last.is_lower_word() && (last.lower.ends_with("ing") || last.lower.ends_with("ed")) {
+            return None;
         }
         let mut a = end;
         let cap_head = last.is_cap();
