@@ -805,7 +805,8 @@ impl Analyzer<'_> {
         // "Rubio says he feels …": a pronoun subject of a clause reported by an earlier speech
         // verb in the sentence stands for that verb's subject.
         if let Some((a, b)) = sp {
-            if b == a + 1 && matches!(toks[a].lower.as_str(), "he" | "she" | "they" | "it" | "who") {
+            if b == a + 1 && matches!(toks[a].lower.as_str(), "he" | "she" | "they" | "it" | "who")
+            {
                 let mut m = a;
                 while m > ss && m + 12 > a {
                     m -= 1;
@@ -813,7 +814,10 @@ impl Analyzer<'_> {
                     if u.kind == TokKind::Quote || u.text == "." {
                         break;
                     }
-                    if u.is_lower_word() && gz::is_speech_verb(&u.lower) && !u.lower.ends_with("ing") {
+                    if u.is_lower_word()
+                        && gz::is_speech_verb(&u.lower)
+                        && !u.lower.ends_with("ing")
+                    {
                         if let Some(o) = self.np_left(m) {
                             if !(o.1 == o.0 + 1 && gz::is_subject_pronoun(&toks[o.0].lower)) {
                                 return Some(o);
@@ -1105,7 +1109,9 @@ impl Analyzer<'_> {
             let (mut cst, mut cprev) = (st, prev);
             for _ in 0..4 {
                 let f = &toks[cst];
-                if f.is_cap() && !gz::is_common_cap(&f.lower) || gz::is_subject_pronoun(&f.lower) && f.lower != "who" {
+                if f.is_cap() && !gz::is_common_cap(&f.lower)
+                    || gz::is_subject_pronoun(&f.lower) && f.lower != "who"
+                {
                     best = Some(cst);
                 }
                 let Some(p) = cprev else { break };
@@ -1556,11 +1562,38 @@ impl Analyzer<'_> {
                 // `…,” said Smith`: the quotation is the content, handled as a direct quote.
                 let after_quote = k > ss
                     && (toks[k - 1].kind == TokKind::Quote
-                        || toks[k - 1].text == "," && k > ss + 1 && toks[k - 2].kind == TokKind::Quote);
+                        || toks[k - 1].text == ","
+                            && k > ss + 1
+                            && toks[k - 2].kind == TokKind::Quote);
                 let headline_cue = !t.is_lower_word()
-                    && matches!(t.lower.as_str(), "says" | "said" | "tells" | "told" | "claims" | "admits" | "warns" | "denies" | "thinks" | "wants" | "asks" | "calls" | "slams" | "blasts" | "explains" | "reveals" | "insists" | "vows")
+                    && matches!(
+                        t.lower.as_str(),
+                        "says"
+                            | "said"
+                            | "tells"
+                            | "told"
+                            | "claims"
+                            | "admits"
+                            | "warns"
+                            | "denies"
+                            | "thinks"
+                            | "wants"
+                            | "asks"
+                            | "calls"
+                            | "slams"
+                            | "blasts"
+                            | "explains"
+                            | "reveals"
+                            | "insists"
+                            | "vows"
+                    )
                     && self.is_headline(si);
-                if after_quote || !t.is_lower_word() && t.lower != "according" && !headline_cue && !(t.lower == "asked" && k == ss) {
+                if after_quote
+                    || !t.is_lower_word()
+                        && t.lower != "according"
+                        && !headline_cue
+                        && !(t.lower == "asked" && k == ss)
+                {
                     k += 1;
                     continue;
                 }
@@ -1598,13 +1631,24 @@ impl Analyzer<'_> {
                 {
                     let mut c = k + 1;
                     if toks[c].lower == "by" {
-                        while c < send && toks[c].text != "," && !matches!(toks[c].lower.as_str(), "about" | "whether" | "if" | "why" | "how" | "what" | "to") {
+                        while c < send
+                            && toks[c].text != ","
+                            && !matches!(
+                                toks[c].lower.as_str(),
+                                "about" | "whether" | "if" | "why" | "how" | "what" | "to"
+                            )
+                        {
                             c += 1;
                         }
                     }
                     if let Some(b) = (c..send).find(|&m| toks[m].text == ",") {
                         if b > c && b - c <= 40 {
-                            if let Some(q) = self.make_quote(c, b, QuoteKind::Indirect, Some(&Attr { sp: None, cue: Some((k, k + 1)), how: How::Before })) {
+                            if let Some(q) = self.make_quote(
+                                c,
+                                b,
+                                QuoteKind::Indirect,
+                                Some(&Attr { sp: None, cue: Some((k, k + 1)), how: How::Before }),
+                            ) {
                                 out.push(q);
                             }
                         }
@@ -1640,7 +1684,9 @@ impl Analyzer<'_> {
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
                     {
-                        if let Some(sp) = self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp)) {
+                        if let Some(sp) =
+                            self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp))
+                        {
                             let mut c = k + 1;
                             if c < send
                                 && matches!(
@@ -1734,7 +1780,9 @@ impl Analyzer<'_> {
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
                     {
-                        if let Some(sp) = self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp)) {
+                        if let Some(sp) =
+                            self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp))
+                        {
                             let mut c = k + 1;
                             if c < send
                                 && matches!(
@@ -1809,22 +1857,30 @@ impl Analyzer<'_> {
             let n = toks.get(nn);
             if t.text == "," {
                 if n.is_some_and(|n| {
-                    matches!(n.lower.as_str(), "according" | "but" | "while" | "although" | "though" | "which" | "whereas")
-                        || (is_reporting_verb(&n.lower) && n.lower != "saying")
+                    matches!(
+                        n.lower.as_str(),
+                        "according" | "but" | "while" | "although" | "though" | "which" | "whereas"
+                    ) || (is_reporting_verb(&n.lower) && n.lower != "saying")
                         || n.lower.ends_with("ing") && n.is_lower_word()
                 }) {
                     return m;
                 }
                 // ", and he railed": a new clause with its own subject.
                 if n.is_some_and(|n| n.lower == "and" || n.lower == "but")
-                    && toks.get(m + 2).is_some_and(|x| matches!(x.lower.as_str(), "he" | "she" | "they" | "we" | "i" | "it"))
+                    && toks.get(m + 2).is_some_and(|x| {
+                        matches!(x.lower.as_str(), "he" | "she" | "they" | "we" | "i" | "it")
+                    })
                 {
                     return m;
                 }
             }
             // "and suspected …": a second verb phrase of the reporting subject.
             if t.lower == "and"
-                && n.is_some_and(|n| n.is_lower_word() && (n.lower.ends_with("ed") && n.lower.len() > 4 || is_reporting_verb(&n.lower)))
+                && n.is_some_and(|n| {
+                    n.is_lower_word()
+                        && (n.lower.ends_with("ed") && n.lower.len() > 4
+                            || is_reporting_verb(&n.lower))
+                })
             {
                 return m;
             }
@@ -1902,7 +1958,38 @@ impl Analyzer<'_> {
         }
         // After a plain speech verb, any other content word starts the clause ("said comments
         // from … were").
-        let plain = matches!(verb, "said" | "says" | "say" | "added" | "adds" | "argued" | "argues" | "insisted" | "insists" | "noted" | "notes" | "claimed" | "claims" | "believes" | "believe" | "think" | "thinks" | "warned" | "predicted" | "acknowledged" | "admitted" | "conceded" | "suggested" | "stressed" | "explained" | "declared" | "wrote" | "writes" | "tweeted");
+        let plain = matches!(
+            verb,
+            "said"
+                | "says"
+                | "say"
+                | "added"
+                | "adds"
+                | "argued"
+                | "argues"
+                | "insisted"
+                | "insists"
+                | "noted"
+                | "notes"
+                | "claimed"
+                | "claims"
+                | "believes"
+                | "believe"
+                | "think"
+                | "thinks"
+                | "warned"
+                | "predicted"
+                | "acknowledged"
+                | "admitted"
+                | "conceded"
+                | "suggested"
+                | "stressed"
+                | "explained"
+                | "declared"
+                | "wrote"
+                | "writes"
+                | "tweeted"
+        );
         if plain && n.is_lower_word() && !l.ends_with("ly") && !gz::is_aux_or_adv(l) {
             return Some(k + 1);
         }
@@ -1928,10 +2015,15 @@ impl Analyzer<'_> {
         let toks = self.toks();
         let (ss, se) = self.doc.sents[si];
         let p = toks[ss].para;
-        if self.doc.paras[p] != (ss, se) && !(self.doc.paras[p].0 == ss && self.doc.paras[p].1 <= se + 2) {
+        if self.doc.paras[p] != (ss, se)
+            && !(self.doc.paras[p].0 == ss && self.doc.paras[p].1 <= se + 2)
+        {
             return false;
         }
-        let long: Vec<_> = toks[ss..se].iter().filter(|t| t.kind == TokKind::Word && t.text.chars().count() > 3).collect();
+        let long: Vec<_> = toks[ss..se]
+            .iter()
+            .filter(|t| t.kind == TokKind::Word && t.text.chars().count() > 3)
+            .collect();
         long.len() >= 3 && long.iter().filter(|t| t.is_cap()).count() * 10 >= long.len() * 8
     }
 
