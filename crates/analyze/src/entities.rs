@@ -88,10 +88,10 @@ impl EntitySet {
             if !r.split(' ').any(|w| w == role) {
                 continue;
             }
-            if let (Some(a), Some(ea)) = (affil, &e.affiliation) {
-                if a != ea {
-                    continue;
-                }
+            if let (Some(a), Some(ea)) = (affil, &e.affiliation)
+                && a != ea
+            {
+                continue;
             }
             if best.is_none_or(|(_, n)| e.mentions.len() > n) {
                 best = Some((i, e.mentions.len()));
@@ -164,10 +164,10 @@ fn strip_poss(s: &str) -> (&str, bool) {
             return (x, true);
         }
     }
-    if let Some(x) = s.strip_suffix('\'').or_else(|| s.strip_suffix('’')) {
-        if x.ends_with('s') {
-            return (x, true);
-        }
+    if let Some(x) = s.strip_suffix('\'').or_else(|| s.strip_suffix('’'))
+        && x.ends_with('s')
+    {
+        return (x, true);
     }
     (s, false)
 }
@@ -432,26 +432,27 @@ fn attach_appositive_roles(doc: &Doc, raws: &mut [Raw]) {
         }
         let te = raws[r].te;
         // Followed by ", NAME".
-        if te + 1 < toks.len() && toks[te].text == "," {
-            if let Some(n) = raws.iter().position(|x| x.ts == te + 1 && !x.role_phrase) {
-                if raws[n].kind == Some(EntityKind::Person) || raws[n].kind.is_none() {
-                    raws[n].kind = Some(EntityKind::Person);
-                    raws[n].role = raws[r].role.clone();
-                    if raws[n].affil.is_none() {
-                        raws[n].affil = raws[r].affil.clone();
-                    }
-                }
+        if te + 1 < toks.len()
+            && toks[te].text == ","
+            && let Some(n) = raws.iter().position(|x| x.ts == te + 1 && !x.role_phrase)
+            && (raws[n].kind == Some(EntityKind::Person) || raws[n].kind.is_none())
+        {
+            raws[n].kind = Some(EntityKind::Person);
+            raws[n].role = raws[r].role.clone();
+            if raws[n].affil.is_none() {
+                raws[n].affil = raws[r].affil.clone();
             }
         }
     }
     // Preceded by a place mention without a title: "Russia President, Vladimir Putin".
     for r in 0..raws.len() {
-        if raws[r].affil.is_none() && raws[r].role.is_some() && raws[r].ts > 0 {
-            if let Some(p) = raws.iter().position(|x| x.te == raws[r].ts) {
-                if raws[p].kind == Some(EntityKind::Place) {
-                    raws[r].affil = Some(raws[p].text.clone());
-                }
-            }
+        if raws[r].affil.is_none()
+            && raws[r].role.is_some()
+            && raws[r].ts > 0
+            && let Some(p) = raws.iter().position(|x| x.te == raws[r].ts)
+            && raws[p].kind == Some(EntityKind::Place)
+        {
+            raws[r].affil = Some(raws[p].text.clone());
         }
     }
 }
@@ -619,10 +620,8 @@ fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {
     for (n, e) in set.entities.iter_mut().enumerate() {
         e.id = format!("e{}", n + 1);
     }
-    for t in &mut set.tok_entity {
-        if let Some(x) = t {
-            *x = remap[*x];
-        }
+    for x in set.tok_entity.iter_mut().flatten() {
+        *x = remap[*x];
     }
     set
 }
@@ -710,10 +709,8 @@ pub fn merge_aliases(names: &[String]) -> Vec<AliasGroup> {
         match hit {
             Some((gi, ev, m)) => {
                 groups[gi].0.push(i);
-                if canonical_key(&names[m]) != canonical_key(n) || names[m] != *n {
-                    if names[m] != *n {
-                        groups[gi].1.push(format!("\"{}\" ~ \"{}\": {}", names[m], n, ev));
-                    }
+                if names[m] != *n {
+                    groups[gi].1.push(format!("\"{}\" ~ \"{}\": {}", names[m], n, ev));
                 }
             }
             None => groups.push((vec![i], Vec::new())),

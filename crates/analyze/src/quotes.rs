@@ -277,10 +277,11 @@ impl Analyzer<'_> {
             if !ok {
                 continue;
             }
-            if let Some(a) = attr {
-                if a.sp.is_some() && !matches!(a.how, How::Guess | How::Late) {
-                    last_speaker = Some((a, ri));
-                }
+            if let Some(a) = attr
+                && a.sp.is_some()
+                && !matches!(a.how, How::Guess | How::Late)
+            {
+                last_speaker = Some((a, ri));
             }
             let kind = self.direct_kind(r, attr.as_ref());
             if let Some(q) = self.make_quote(r.cs, r.ce, kind, attr.as_ref()) {
@@ -559,9 +560,7 @@ impl Analyzer<'_> {
         let tail_words = self.words_in((close + 1).min(se), se);
         let tail_attr = attr.is_some_and(|a| a.how == How::After);
         let to_end = tail_words == 0 || tail_attr && tail_words <= 8;
-        if (r.open == ss || introduced) && to_end {
-            QuoteKind::Direct
-        } else if r.open == ss && tail_words <= 8 {
+        if (r.open == ss || introduced) && to_end || r.open == ss && tail_words <= 8 {
             QuoteKind::Direct
         } else {
             QuoteKind::Mixed
@@ -754,19 +753,17 @@ impl Analyzer<'_> {
                     while m > lo {
                         m -= 1;
                         let u = &toks[m];
-                        if u.is_lower_word() && gz::is_speech_verb(&u.lower) {
-                            if let Some(osp) = self.np_left(m) {
-                                if !(osp.1 == osp.0 + 1
-                                    && gz::is_subject_pronoun(&toks[osp.0].lower))
-                                    || sp.is_none()
-                                {
-                                    return Some(Attr {
-                                        sp: Some(osp),
-                                        cue: Some((m, m + 1)),
-                                        how: How::Before,
-                                    });
-                                }
-                            }
+                        if u.is_lower_word()
+                            && gz::is_speech_verb(&u.lower)
+                            && let Some(osp) = self.np_left(m)
+                            && (!(osp.1 == osp.0 + 1 && gz::is_subject_pronoun(&toks[osp.0].lower))
+                                || sp.is_none())
+                        {
+                            return Some(Attr {
+                                sp: Some(osp),
+                                cue: Some((m, m + 1)),
+                                how: How::Before,
+                            });
                         }
                     }
                 }
@@ -804,27 +801,24 @@ impl Analyzer<'_> {
         let sp = self.np_left(k);
         // "Rubio says he feels …": a pronoun subject of a clause reported by an earlier speech
         // verb in the sentence stands for that verb's subject.
-        if let Some((a, b)) = sp {
-            if b == a + 1 && matches!(toks[a].lower.as_str(), "he" | "she" | "they" | "it" | "who")
-            {
-                let mut m = a;
-                while m > ss && m + 12 > a {
-                    m -= 1;
-                    let u = &toks[m];
-                    if u.kind == TokKind::Quote || u.text == "." {
-                        break;
-                    }
-                    if u.is_lower_word()
-                        && gz::is_speech_verb(&u.lower)
-                        && !u.lower.ends_with("ing")
+        if let Some((a, b)) = sp
+            && b == a + 1
+            && matches!(toks[a].lower.as_str(), "he" | "she" | "they" | "it" | "who")
+        {
+            let mut m = a;
+            while m > ss && m + 12 > a {
+                m -= 1;
+                let u = &toks[m];
+                if u.kind == TokKind::Quote || u.text == "." {
+                    break;
+                }
+                if u.is_lower_word() && gz::is_speech_verb(&u.lower) && !u.lower.ends_with("ing") {
+                    if let Some(o) = self.np_left(m)
+                        && !(o.1 == o.0 + 1 && gz::is_subject_pronoun(&toks[o.0].lower))
                     {
-                        if let Some(o) = self.np_left(m) {
-                            if !(o.1 == o.0 + 1 && gz::is_subject_pronoun(&toks[o.0].lower)) {
-                                return Some(o);
-                            }
-                        }
-                        break;
+                        return Some(o);
                     }
+                    break;
                 }
             }
         }
@@ -888,6 +882,7 @@ impl Analyzer<'_> {
         let sent = toks[r.open].sent;
         let (ss, se) = self.doc.sents[sent];
         let after = r.close.map_or(r.ce, |c| c + 1);
+        #[allow(clippy::needless_range_loop)] // `k` is a token index used by np_left too
         for k in after..se {
             if toks[k].kind == TokKind::Quote {
                 break;
@@ -903,21 +898,21 @@ impl Analyzer<'_> {
                 }
             }
         }
-        if r.open > ss + 2 {
-            if let Some(sp) = self.sentence_subject(ss, r.open) {
-                return Some(Attr { sp: Some(sp), cue: None, how: How::Guess });
-            }
+        if r.open > ss + 2
+            && let Some(sp) = self.sentence_subject(ss, r.open)
+        {
+            return Some(Attr { sp: Some(sp), cue: None, how: How::Guess });
         }
         let lo = r.open.saturating_sub(150);
         for i in (lo..r.open).rev() {
-            if let Some(e) = self.ents.tok_entity[i] {
-                if self.ents.entities[e].kind == EntityKind::Person {
-                    let mut a = i;
-                    while a > 0 && self.ents.tok_entity[a - 1] == Some(e) {
-                        a -= 1;
-                    }
-                    return Some(Attr { sp: Some((a, i + 1)), cue: None, how: How::Guess });
+            if let Some(e) = self.ents.tok_entity[i]
+                && self.ents.entities[e].kind == EntityKind::Person
+            {
+                let mut a = i;
+                while a > 0 && self.ents.tok_entity[a - 1] == Some(e) {
+                    a -= 1;
                 }
+                return Some(Attr { sp: Some((a, i + 1)), cue: None, how: How::Guess });
             }
         }
         None
@@ -1085,14 +1080,12 @@ impl Analyzer<'_> {
                 rightmost = false;
                 continue;
             }
-            if rightmost {
-                if let Some(pc) = prev {
-                    let (lst, _) = seg_start(pc);
-                    if lst < pc && is_prep(lst) {
-                        end = pc;
-                        rightmost = false;
-                        continue;
-                    }
+            if rightmost && let Some(pc) = prev {
+                let (lst, _) = seg_start(pc);
+                if lst < pc && is_prep(lst) {
+                    end = pc;
+                    rightmost = false;
+                    continue;
                 }
             }
             let mut z = end;
@@ -1122,15 +1115,15 @@ impl Analyzer<'_> {
                 cst = lst;
                 cprev = lprev;
             }
-            if let Some(b) = best {
-                if b < st {
-                    return Some((b, end));
-                }
+            if let Some(b) = best
+                && b < st
+            {
+                return Some((b, end));
             }
-            if end - st <= 12 {
-                if let Some(head) = self.np_collect_left(pc) {
-                    return Some((head.0, end));
-                }
+            if end - st <= 12
+                && let Some(head) = self.np_collect_left(pc)
+            {
+                return Some((head.0, end));
             }
             return self.np_collect_left(end);
         }
@@ -1313,10 +1306,8 @@ impl Analyzer<'_> {
                     | "so"
             )
             || toks[ss].kind != TokKind::Word;
-        if intro {
-            if let Some(c) = (ss..limit).find(|&c| toks[c].text == ",") {
-                i = c + 1;
-            }
+        if intro && let Some(c) = (ss..limit).find(|&c| toks[c].text == ",") {
+            i = c + 1;
         }
         // The first person/organisation mention, pronoun or role phrase near the start.
         let mut m = i;
@@ -1328,14 +1319,14 @@ impl Analyzer<'_> {
             if gz::is_subject_pronoun(&t.lower) && t.lower != "it" {
                 return Some((m, m + 1));
             }
-            if let Some(e) = self.ents.tok_entity[m] {
-                if self.ents.entities[e].kind != EntityKind::Place {
-                    let mut b = m;
-                    while b < limit && self.ents.tok_entity[b] == Some(e) {
-                        b += 1;
-                    }
-                    return Some((m, b));
+            if let Some(e) = self.ents.tok_entity[m]
+                && self.ents.entities[e].kind != EntityKind::Place
+            {
+                let mut b = m;
+                while b < limit && self.ents.tok_entity[b] == Some(e) {
+                    b += 1;
                 }
+                return Some((m, b));
             }
             if t.is_lower_word() && gz::is_role_noun(&t.lower) {
                 return Some((i, m + 1));
@@ -1359,6 +1350,7 @@ impl Analyzer<'_> {
             }
         }
         let mut q = false;
+        #[allow(clippy::needless_range_loop)] // `m` is a token index used for spans
         for m in ss..limit {
             let t = &toks[m];
             if t.kind == TokKind::Quote {
@@ -1371,14 +1363,14 @@ impl Analyzer<'_> {
             if matches!(t.lower.as_str(), "he" | "she" | "they" | "we" | "i") {
                 return Some((m, m + 1));
             }
-            if let Some(e) = self.ents.tok_entity[m] {
-                if self.ents.entities[e].kind == EntityKind::Person {
-                    let mut b = m;
-                    while b < limit && self.ents.tok_entity[b] == Some(e) {
-                        b += 1;
-                    }
-                    return Some((m, b));
+            if let Some(e) = self.ents.tok_entity[m]
+                && self.ents.entities[e].kind == EntityKind::Person
+            {
+                let mut b = m;
+                while b < limit && self.ents.tok_entity[b] == Some(e) {
+                    b += 1;
                 }
+                return Some((m, b));
             }
         }
         None
@@ -1398,10 +1390,10 @@ impl Analyzer<'_> {
             // The most recent person mentioned before.
             let lo = sp.0.saturating_sub(300);
             for i in (lo..sp.0).rev() {
-                if let Some(e) = self.ents.tok_entity[i] {
-                    if self.ents.entities[e].kind == EntityKind::Person {
-                        return Some(e);
-                    }
+                if let Some(e) = self.ents.tok_entity[i]
+                    && self.ents.entities[e].kind == EntityKind::Person
+                {
+                    return Some(e);
                 }
             }
             return None;
@@ -1588,12 +1580,11 @@ impl Analyzer<'_> {
                             | "vows"
                     )
                     && self.is_headline(si);
-                if after_quote
-                    || !t.is_lower_word()
-                        && t.lower != "according"
-                        && !headline_cue
-                        && !(t.lower == "asked" && k == ss)
-                {
+                let cue_shape = t.is_lower_word()
+                    || t.lower == "according"
+                    || headline_cue
+                    || (t.lower == "asked" && k == ss);
+                if after_quote || !cue_shape {
                     k += 1;
                     continue;
                 }
@@ -1641,17 +1632,17 @@ impl Analyzer<'_> {
                             c += 1;
                         }
                     }
-                    if let Some(b) = (c..send).find(|&m| toks[m].text == ",") {
-                        if b > c && b - c <= 40 {
-                            if let Some(q) = self.make_quote(
-                                c,
-                                b,
-                                QuoteKind::Indirect,
-                                Some(&Attr { sp: None, cue: Some((k, k + 1)), how: How::Before }),
-                            ) {
-                                out.push(q);
-                            }
-                        }
+                    if let Some(b) = (c..send).find(|&m| toks[m].text == ",")
+                        && b > c
+                        && b - c <= 40
+                        && let Some(q) = self.make_quote(
+                            c,
+                            b,
+                            QuoteKind::Indirect,
+                            Some(&Attr { sp: None, cue: Some((k, k + 1)), how: How::Before }),
+                        )
+                    {
+                        out.push(q);
                     }
                     k += 1;
                     continue;
@@ -1665,16 +1656,14 @@ impl Analyzer<'_> {
                         )
                     });
                     let that = (k + 1..(k + 8).min(send)).find(|&m| toks[m].lower == "that");
-                    if let (Some(m), Some(t)) = (made, that) {
-                        if !toks[k + 1..t].iter().any(|x| x.kind != TokKind::Word) {
-                            if let Some(sp) = self.cue_subject(m, ss, send) {
-                                let attr =
-                                    Attr { sp: Some(sp), cue: Some((m, k + 1)), how: How::Before };
-                                self.push_indirect(out, t, send, &attr, direct, in_region);
-                                k = t;
-                                continue;
-                            }
-                        }
+                    if let (Some(m), Some(t)) = (made, that)
+                        && !toks[k + 1..t].iter().any(|x| x.kind != TokKind::Word)
+                        && let Some(sp) = self.cue_subject(m, ss, send)
+                    {
+                        let attr = Attr { sp: Some(sp), cue: Some((m, k + 1)), how: How::Before };
+                        self.push_indirect(out, t, send, &attr, direct, in_region);
+                        k = t;
+                        continue;
                     }
                 }
                 let before = out.len();
@@ -1683,48 +1672,46 @@ impl Analyzer<'_> {
                     if is_complement_verb(l)
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
-                    {
-                        if let Some(sp) =
+                        && let Some(sp) =
                             self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp))
+                    {
+                        let mut c = k + 1;
+                        if c < send
+                            && matches!(
+                                toks[c].lower.as_str(),
+                                "for" | "on" | "to" | "that" | "about"
+                            )
+                            && l.starts_with("call")
                         {
-                            let mut c = k + 1;
-                            if c < send
-                                && matches!(
-                                    toks[c].lower.as_str(),
-                                    "for" | "on" | "to" | "that" | "about"
-                                )
-                                && l.starts_with("call")
+                            c += 1;
+                        }
+                        let mut b = c;
+                        while b < send {
+                            let x = &toks[b];
+                            if x.text == ";" || x.text == ":" || x.text == "—" {
+                                break;
+                            }
+                            if x.text == ","
+                                && toks.get(b + 1).is_some_and(|n| {
+                                    COMPLEMENT_STOP.contains(&n.lower.as_str())
+                                        || n.lower.ends_with("ing")
+                                })
                             {
-                                c += 1;
+                                break;
                             }
-                            let mut b = c;
-                            while b < send {
-                                let x = &toks[b];
-                                if x.text == ";" || x.text == ":" || x.text == "—" {
-                                    break;
-                                }
-                                if x.text == ","
-                                    && toks.get(b + 1).is_some_and(|n| {
-                                        COMPLEMENT_STOP.contains(&n.lower.as_str())
-                                            || n.lower.ends_with("ing")
-                                    })
-                                {
-                                    break;
-                                }
-                                b += 1;
-                            }
-                            if b > c {
-                                let attr =
-                                    Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
-                                self.push_indirect_min(
-                                    out,
-                                    c,
-                                    b,
-                                    &attr,
-                                    in_region,
-                                    COMPLEMENT_MIN_WORDS,
-                                );
-                            }
+                            b += 1;
+                        }
+                        if b > c {
+                            let attr =
+                                Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
+                            self.push_indirect_min(
+                                out,
+                                c,
+                                b,
+                                &attr,
+                                in_region,
+                                COMPLEMENT_MIN_WORDS,
+                            );
                         }
                     }
                     k += 1;
@@ -1750,18 +1737,17 @@ impl Analyzer<'_> {
                         continue;
                     }
                 }
-                if k > ss + 2 && toks[k - 1].text == "," {
-                    if let Some(sp) = self.inverted(k, send) {
-                        let appositive = toks.get(sp.1).is_some_and(|n| n.text == ",");
-                        if (self.tail_is_short(sp.1, send) || appositive)
-                            && !self.has_quote(k + 1, se)
-                        {
-                            let attr =
-                                Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
-                            self.push_indirect(out, ss, k - 1, &attr, direct, in_region);
-                            k += 1;
-                            continue;
-                        }
+                if k > ss + 2
+                    && toks[k - 1].text == ","
+                    && let Some(sp) = self.inverted(k, send)
+                {
+                    let appositive = toks.get(sp.1).is_some_and(|n| n.text == ",");
+                    if (self.tail_is_short(sp.1, send) || appositive) && !self.has_quote(k + 1, se)
+                    {
+                        let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
+                        self.push_indirect(out, ss, k - 1, &attr, direct, in_region);
+                        k += 1;
+                        continue;
                     }
                 }
                 // "X said (that) CONTENT".
@@ -1779,48 +1765,46 @@ impl Analyzer<'_> {
                     if is_complement_verb(l)
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
-                    {
-                        if let Some(sp) =
+                        && let Some(sp) =
                             self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp))
+                    {
+                        let mut c = k + 1;
+                        if c < send
+                            && matches!(
+                                toks[c].lower.as_str(),
+                                "for" | "on" | "to" | "that" | "about"
+                            )
+                            && l.starts_with("call")
                         {
-                            let mut c = k + 1;
-                            if c < send
-                                && matches!(
-                                    toks[c].lower.as_str(),
-                                    "for" | "on" | "to" | "that" | "about"
-                                )
-                                && l.starts_with("call")
+                            c += 1;
+                        }
+                        let mut b = c;
+                        while b < send {
+                            let x = &toks[b];
+                            if x.text == ";" || x.text == ":" || x.text == "—" {
+                                break;
+                            }
+                            if x.text == ","
+                                && toks.get(b + 1).is_some_and(|n| {
+                                    COMPLEMENT_STOP.contains(&n.lower.as_str())
+                                        || n.lower.ends_with("ing")
+                                })
                             {
-                                c += 1;
+                                break;
                             }
-                            let mut b = c;
-                            while b < send {
-                                let x = &toks[b];
-                                if x.text == ";" || x.text == ":" || x.text == "—" {
-                                    break;
-                                }
-                                if x.text == ","
-                                    && toks.get(b + 1).is_some_and(|n| {
-                                        COMPLEMENT_STOP.contains(&n.lower.as_str())
-                                            || n.lower.ends_with("ing")
-                                    })
-                                {
-                                    break;
-                                }
-                                b += 1;
-                            }
-                            if b > c {
-                                let attr =
-                                    Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
-                                self.push_indirect_min(
-                                    out,
-                                    c,
-                                    b,
-                                    &attr,
-                                    in_region,
-                                    COMPLEMENT_MIN_WORDS,
-                                );
-                            }
+                            b += 1;
+                        }
+                        if b > c {
+                            let attr =
+                                Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
+                            self.push_indirect_min(
+                                out,
+                                c,
+                                b,
+                                &attr,
+                                in_region,
+                                COMPLEMENT_MIN_WORDS,
+                            );
                         }
                     }
                 }

@@ -162,10 +162,10 @@ pub fn analyze(text: &str) -> Doc {
     while i < n {
         let c = chars[i];
         if c.is_whitespace() {
-            if c == '\n' || c == '\u{2029}' || c == '\r' {
-                if c != '\r' || chars.get(i + 1) != Some(&'\n') {
-                    newlines += 1;
-                }
+            if (c == '\n' || c == '\u{2029}' || c == '\r')
+                && (c != '\r' || chars.get(i + 1) != Some(&'\n'))
+            {
+                newlines += 1;
             }
             space = true;
             i += 1;
@@ -227,10 +227,9 @@ pub fn analyze(text: &str) -> Doc {
             }
             i = j;
             kind = TokKind::Word;
-        } else if is_apos(c) && chars.get(i + 1).is_some_and(|x| is_apos(*x)) {
-            i += 2;
-            kind = TokKind::Quote;
-        } else if c == '`' && chars.get(i + 1) == Some(&'`') {
+        } else if is_apos(c) && chars.get(i + 1).is_some_and(|x| is_apos(*x))
+            || c == '`' && chars.get(i + 1) == Some(&'`')
+        {
             i += 2;
             kind = TokKind::Quote;
         } else if is_quote_char(c) {
@@ -335,12 +334,13 @@ fn dateline_end(toks: &[Token], ps: usize, pe: usize) -> Option<usize> {
     let mut caps = 0;
     while i < pe && i < ps + 8 {
         let t = &toks[i];
-        if t.kind == TokKind::Word && t.text.chars().any(|c| c.is_alphabetic()) {
-            if t.text.chars().all(|c| !c.is_lowercase()) {
-                caps += 1;
-                i += 1;
-                continue;
-            }
+        if t.kind == TokKind::Word
+            && t.text.chars().any(|c| c.is_alphabetic())
+            && t.text.chars().all(|c| !c.is_lowercase())
+        {
+            caps += 1;
+            i += 1;
+            continue;
         }
         if t.text == "," && caps > 0 {
             i += 1;
@@ -376,12 +376,12 @@ fn ends_sentence(toks: &[Token], i: usize, pe: usize) -> bool {
             }
             // "R-Ky., told" / "Inc. and": a period before a comma or lower-case word is an
             // abbreviation's.
-            if c == '.' {
-                if let Some(n) = toks.get(i + 1) {
-                    if n.para == t.para && (n.text == "," || n.is_lower_word()) {
-                        return false;
-                    }
-                }
+            if c == '.'
+                && let Some(n) = toks.get(i + 1)
+                && n.para == t.para
+                && (n.text == "," || n.is_lower_word())
+            {
+                return false;
             }
             true
         }
