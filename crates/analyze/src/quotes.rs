@@ -534,7 +534,21 @@ impl Analyzer<'_> {
         }
         let whole_para = r.open == self.doc.paras[r.para].0
             && r.close.is_none_or(|c| c + 2 >= self.doc.paras[r.para].1);
-        if title_case && nwords <= 14 && r.close.is_some() && !after_strong && !whole_para {
+        // Introduced right after its cue: `declared “What a Super Tuesday!”`.
+        let introduced = attr.and_then(|a| a.cue).is_some_and(|c| {
+            let mut p = r.open;
+            while p > 0 && matches!(toks[p - 1].text.as_str(), "," | ":") {
+                p -= 1;
+            }
+            c.1 == p
+        });
+        if title_case
+            && nwords <= 14
+            && r.close.is_some()
+            && !after_strong
+            && !whole_para
+            && !introduced
+        {
             return false;
         }
         true
