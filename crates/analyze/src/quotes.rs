@@ -752,6 +752,7 @@ impl Analyzer<'_> {
             if t.is_lower_word()
                 && (gz::is_cue_verb(&t.lower) || put_it)
                 && !(k > 0 && toks[k - 1].lower == "to")
+                && self.verb_use(k)
             {
                 // Inverted: `said Smith: “…”`.
                 let sp = self.cue_subject(k, ss, r.open);
@@ -1322,6 +1323,24 @@ impl Analyzer<'_> {
             || toks[ss].kind != TokKind::Word;
         if intro && let Some(c) = (ss..limit).find(|&c| toks[c].text == ",") {
             i = c + 1;
+            // Further introductory segments: "In Ames, Iowa, on Sunday, Mrs. Clinton …".
+            for _ in 0..3 {
+                let Some(n) = toks.get(i) else { break };
+                let place = self.ents.tok_entity[i]
+                    .is_some_and(|e| self.ents.entities[e].kind == EntityKind::Place);
+                let lead = n.lower.as_str();
+                let intro_seg = place
+                    || NP_STOP.contains(&lead) && !matches!(lead, "there" | "who")
+                    || TIME_WORDS.contains(&lead)
+                    || gz::is_month_or_day(lead);
+                if !intro_seg {
+                    break;
+                }
+                match (i..limit).find(|&c| toks[c].text == ",") {
+                    Some(c) if c - i <= 8 => i = c + 1,
+                    _ => break,
+                }
+            }
         }
         // The first person/organisation mention, pronoun or role phrase near the start.
         let mut m = i;
@@ -1681,9 +1700,9 @@ impl Analyzer<'_> {
                     }
                 }
                 let before = out.len();
-                if !is_reporting_verb(l) || (k > 0 && toks[k - 1].lower == "to") {
+                if !is_reporting_verb(l) || (k > 0 && toks[k - 1].lower == "to") || !self.verb_use(k) {
                     // "X criticized/endorsed/wants …": the complement is the attributed content.
-                    if is_complement_verb(l)
+                    if is_complement_verb(l) && self.verb_use(k)
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
                         && let Some(sp) =
@@ -1776,7 +1795,7 @@ impl Analyzer<'_> {
                 }
                 if out.len() == before {
                     // "X criticized/endorsed/wants …": the complement is the attributed content.
-                    if is_complement_verb(l)
+                    if is_complement_verb(l) && self.verb_use(k)
                         && t.is_lower_word()
                         && !(k > 0 && toks[k - 1].lower == "to")
                         && let Some(sp) =
@@ -2006,6 +2025,20 @@ impl Analyzer<'_> {
             return self.ents.entities[e].kind != EntityKind::Place || sp.1 - sp.0 == 1;
         }
         gz::is_role_noun(&head.lower) || head.is_cap()
+    }
+
+    /// Whether the cue word at `k` is used as a verb: not after a determiner or possessive
+    /// ("its claims", "Pyongyang's claims", "the reported bomber").
+    fn verb_use(&self, k: usize) -> bool {
+        let toks = self.toks();
+        if k == 0 {
+            return true;
+        }
+        let p = &toks[k - 1];
+        let l = p.lower.as_str();
+        !(matches!(l, "the" | "a" | "an" | "its" | "his" | "her" | "their" | "our" | "my" | "your" | "this" | "these" | "those" | "many" | "some" | "such" | "of")
+            || l.ends_with("'s") && p.kind == TokKind::Word
+            || p.is_cap() && toks[k].lower.ends_with('s') && gz::nationality(l).is_some())
     }
 
     /// A title-case sentence that is a whole paragraph (a headline).
