@@ -1577,6 +1577,8 @@ impl Analyzer<'_> {
             {
                 send -= 1;
             }
+            self.colon_speaker(si, out, in_region);
+            self.in_source(si, send, out, in_region);
             let mut k = ss;
             while k < send {
                 let t = &toks[k];
@@ -1916,7 +1918,9 @@ impl Analyzer<'_> {
             return Some(k + 1);
         }
         // "said in a statement that", "told reporters that", "said Friday that".
-        for m in k + 1..(k + 8).min(send) {
+        let tell = matches!(toks[k].lower.as_str(), "told" | "tells" | "tell" | "telling");
+        let window = if tell { 16 } else { 8 };
+        for m in k + 1..(k + window).min(send) {
             let t = &toks[m];
             if t.kind == TokKind::Quote {
                 break;
@@ -1942,6 +1946,29 @@ impl Analyzer<'_> {
             return None;
         }
         let verb = toks[k].lower.as_str();
+        // "told POLITICO they were …", "told me photo …": skip the hearer.
+        if tell {
+            let mut m = k + 1;
+            if matches!(l, "me" | "us" | "him" | "her" | "them" | "reporters" | "supporters" | "voters") {
+                m += 1;
+            } else if n.is_cap() && !gz::is_common_cap(l) {
+                while m < send && toks[m].is_cap() {
+                    m += 1;
+                }
+            } else {
+                return None;
+            }
+            let x = toks.get(m).filter(|_| m < send)?;
+            let xl = x.lower.as_str();
+            if gz::is_subject_pronoun(xl) && xl != "who"
+                || DETERMINERS.contains(&xl) && xl != "that"
+                || x.is_cap()
+                || xl == "there"
+            {
+                return Some(m);
+            }
+            return None;
+        }
         if matches!(
             verb,
             "told"
@@ -2025,6 +2052,53 @@ impl Analyzer<'_> {
             return self.ents.entities[e].kind != EntityKind::Place || sp.1 - sp.0 == 1;
         }
         gz::is_role_noun(&head.lower) || head.is_cap()
+    }
+
+    /// Transcript and headline form at a paragraph start: "Q: …", "Alex Seitz-Wald: …",
+    /// "Bernie Sanders: …".
+    fn colon_speaker(&self, si: usize, out: &mut Vec<Quote>, in_region: &[bool]) {
+        let toks = self.toks();
+        let (ss, _) = self.doc.sents[si];
+        let p = toks[ss].para;
+        let (ps, pe) = self.doc.paras[p];
+        if ps != ss {
+            return;
+        }
+        let Some(c) = (ss..(ss + 5).min(pe)).find(|&m| toks[m].text == ":") else { return };
+        if c == ss || !toks[ss..c].iter().all(|t| t.is_cap() && !gz::is_common_cap(&t.lower) || t.text == "-") {
+            return;
+        }
+        if self.words_in(c + 1, pe) < 3 {
+            return;
+        }
+        let attr = Attr { sp: Some((ss, c)), cue: Some((c, c + 1)), how: How::Before };
+        // Quotations inside are already statements; add the rest as reported content.
+        let direct_only =
+            (c + 1..pe).filter(|&i| toks[i].kind == TokKind::Word).all(|i| in_region[i]);
+        if direct_only {
+            return;
+        }
+        if let Some(q) = self.make_quote(c + 1, pe, QuoteKind::Indirect, Some(&attr)) {
+            out.push(q);
+        }
+    }
+
+    /// "In a new Fox News poll, Trump leads …": a poll, survey or report as the source.
+    fn in_source(&self, si: usize, send: usize, out: &mut Vec<Quote>, in_region: &[bool]) {
+        let toks = self.toks();
+        let (ss, _) = self.doc.sents[si];
+        if toks[ss].lower != "in" {
+            return;
+        }
+        let Some(c) = (ss + 1..(ss + 12).min(send)).find(|&m| toks[m].text == ",") else { return };
+        let src = toks[ss + 1..c].iter().any(|t| {
+            matches!(t.lower.as_str(), "poll" | "polls" | "survey" | "surveys" | "report" | "study" | "statement" | "interview" | "video" | "letter" | "memo" | "filing" | "post" | "tweet" | "speech" | "op-ed" | "email")
+        });
+        if !src {
+            return;
+        }
+        let attr = Attr { sp: Some((ss + 1, c)), cue: Some((ss, ss + 1)), how: How::Before };
+        self.push_indirect_min(out, c + 1, send, &attr, in_region, 3);
     }
 
     /// Whether the cue word at `k` is used as a verb: not after a determiner or possessive
