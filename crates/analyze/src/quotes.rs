@@ -1702,53 +1702,11 @@ impl Analyzer<'_> {
                     }
                 }
                 let before = out.len();
-                if !is_reporting_verb(l) || (k > 0 && toks[k - 1].lower == "to") || !self.verb_use(k) {
-                    // "X criticized/endorsed/wants …": the complement is the attributed content.
-                    if is_complement_verb(l) && self.verb_use(k)
-                        && t.is_lower_word()
-                        && !(k > 0 && toks[k - 1].lower == "to")
-                        && let Some(sp) =
-                            self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp))
-                    {
-                        let mut c = k + 1;
-                        if c < send
-                            && matches!(
-                                toks[c].lower.as_str(),
-                                "for" | "on" | "to" | "that" | "about"
-                            )
-                            && l.starts_with("call")
-                        {
-                            c += 1;
-                        }
-                        let mut b = c;
-                        while b < send {
-                            let x = &toks[b];
-                            if x.text == ";" || x.text == ":" || x.text == "—" {
-                                break;
-                            }
-                            if x.text == ","
-                                && toks.get(b + 1).is_some_and(|n| {
-                                    COMPLEMENT_STOP.contains(&n.lower.as_str())
-                                        || n.lower.ends_with("ing")
-                                })
-                            {
-                                break;
-                            }
-                            b += 1;
-                        }
-                        if b > c {
-                            let attr =
-                                Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
-                            self.push_indirect_min(
-                                out,
-                                c,
-                                b,
-                                &attr,
-                                in_region,
-                                COMPLEMENT_MIN_WORDS,
-                            );
-                        }
-                    }
+                if !is_reporting_verb(l)
+                    || (k > 0 && toks[k - 1].lower == "to")
+                    || !self.verb_use(k)
+                {
+                    self.complement(k, ss, send, out, in_region);
                     k += 1;
                     continue;
                 }
@@ -1796,52 +1754,7 @@ impl Analyzer<'_> {
                     }
                 }
                 if out.len() == before {
-                    // "X criticized/endorsed/wants …": the complement is the attributed content.
-                    if is_complement_verb(l) && self.verb_use(k)
-                        && t.is_lower_word()
-                        && !(k > 0 && toks[k - 1].lower == "to")
-                        && let Some(sp) =
-                            self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp))
-                    {
-                        let mut c = k + 1;
-                        if c < send
-                            && matches!(
-                                toks[c].lower.as_str(),
-                                "for" | "on" | "to" | "that" | "about"
-                            )
-                            && l.starts_with("call")
-                        {
-                            c += 1;
-                        }
-                        let mut b = c;
-                        while b < send {
-                            let x = &toks[b];
-                            if x.text == ";" || x.text == ":" || x.text == "—" {
-                                break;
-                            }
-                            if x.text == ","
-                                && toks.get(b + 1).is_some_and(|n| {
-                                    COMPLEMENT_STOP.contains(&n.lower.as_str())
-                                        || n.lower.ends_with("ing")
-                                })
-                            {
-                                break;
-                            }
-                            b += 1;
-                        }
-                        if b > c {
-                            let attr =
-                                Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
-                            self.push_indirect_min(
-                                out,
-                                c,
-                                b,
-                                &attr,
-                                in_region,
-                                COMPLEMENT_MIN_WORDS,
-                            );
-                        }
-                    }
+                    self.complement(k, ss, send, out, in_region);
                 }
                 k += 1;
             }
@@ -1866,7 +1779,7 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            if t.text == ";" {
+            if matches!(t.text.as_str(), ";" | "—" | "–" | "--") {
                 return m;
             }
             let mut nn = m + 1;
@@ -1949,7 +1862,10 @@ impl Analyzer<'_> {
         // "told POLITICO they were …", "told me photo …": skip the hearer.
         if tell {
             let mut m = k + 1;
-            if matches!(l, "me" | "us" | "him" | "her" | "them" | "reporters" | "supporters" | "voters") {
+            if matches!(
+                l,
+                "me" | "us" | "him" | "her" | "them" | "reporters" | "supporters" | "voters"
+            ) {
                 m += 1;
             } else if n.is_cap() && !gz::is_common_cap(l) {
                 while m < send && toks[m].is_cap() {
@@ -2054,6 +1970,96 @@ impl Analyzer<'_> {
         gz::is_role_noun(&head.lower) || head.is_cap()
     }
 
+    /// "X criticized/endorsed/wants …": the complement of an attitude verb is the attributed
+    /// content.
+    fn complement(
+        &self,
+        k: usize,
+        ss: usize,
+        send: usize,
+        out: &mut Vec<Quote>,
+        in_region: &[bool],
+    ) {
+        let toks = self.toks();
+        let t = &toks[k];
+        let l = t.lower.as_str();
+        if !(is_complement_verb(l) && self.verb_use(k) && t.is_lower_word())
+            || k > 0 && toks[k - 1].lower == "to"
+        {
+            return;
+        }
+        // Passive ("was criticized by", "is favored to"): not the subject's statement.
+        if k > 0
+            && matches!(
+                toks[k - 1].lower.as_str(),
+                "was" | "were" | "is" | "are" | "been" | "be" | "being" | "got"
+            )
+        {
+            return;
+        }
+        let Some(sp) = self.cue_subject(k, ss, send).filter(|sp| self.is_agent(*sp)) else {
+            return;
+        };
+        let mut c = k + 1;
+        if c < send
+            && matches!(toks[c].lower.as_str(), "for" | "on" | "to" | "that" | "about")
+            && l.starts_with("call")
+        {
+            c += 1;
+        }
+        if c >= send
+            || toks[c].kind != TokKind::Word
+            || toks[c].lower.ends_with("ly")
+            || matches!(
+                toks[c].lower.as_str(),
+                "from"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "during"
+                    | "by"
+                    | "with"
+                    | "into"
+                    | "over"
+                    | "after"
+                    | "before"
+                    | "since"
+                    | "recently"
+                    | "earlier"
+                    | "later"
+                    | "again"
+                    | "also"
+                    | "not"
+                    | "himself"
+                    | "herself"
+                    | "itself"
+                    | "themselves"
+                    | "of"
+            )
+        {
+            return;
+        }
+        let mut b = c;
+        while b < send {
+            let x = &toks[b];
+            if matches!(x.text.as_str(), ";" | ":" | "—" | "–" | "--") {
+                break;
+            }
+            if x.text == ","
+                && toks.get(b + 1).is_some_and(|n| {
+                    COMPLEMENT_STOP.contains(&n.lower.as_str()) || n.lower.ends_with("ing")
+                })
+            {
+                break;
+            }
+            b += 1;
+        }
+        if b > c {
+            let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
+            self.push_indirect_min(out, c, b, &attr, in_region, COMPLEMENT_MIN_WORDS);
+        }
+    }
+
     /// Transcript and headline form at a paragraph start: "Q: …", "Alex Seitz-Wald: …",
     /// "Bernie Sanders: …".
     fn colon_speaker(&self, si: usize, out: &mut Vec<Quote>, in_region: &[bool]) {
@@ -2065,7 +2071,11 @@ impl Analyzer<'_> {
             return;
         }
         let Some(c) = (ss..(ss + 5).min(pe)).find(|&m| toks[m].text == ":") else { return };
-        if c == ss || !toks[ss..c].iter().all(|t| t.is_cap() && !gz::is_common_cap(&t.lower) || t.text == "-") {
+        if c == ss
+            || !toks[ss..c]
+                .iter()
+                .all(|t| t.is_cap() && !gz::is_common_cap(&t.lower) || t.text == "-")
+        {
             return;
         }
         if self.words_in(c + 1, pe) < 3 {
@@ -2092,7 +2102,26 @@ impl Analyzer<'_> {
         }
         let Some(c) = (ss + 1..(ss + 12).min(send)).find(|&m| toks[m].text == ",") else { return };
         let src = toks[ss + 1..c].iter().any(|t| {
-            matches!(t.lower.as_str(), "poll" | "polls" | "survey" | "surveys" | "report" | "study" | "statement" | "interview" | "video" | "letter" | "memo" | "filing" | "post" | "tweet" | "speech" | "op-ed" | "email")
+            matches!(
+                t.lower.as_str(),
+                "poll"
+                    | "polls"
+                    | "survey"
+                    | "surveys"
+                    | "report"
+                    | "study"
+                    | "statement"
+                    | "interview"
+                    | "video"
+                    | "letter"
+                    | "memo"
+                    | "filing"
+                    | "post"
+                    | "tweet"
+                    | "speech"
+                    | "op-ed"
+                    | "email"
+            )
         });
         if !src {
             return;
@@ -2110,8 +2139,26 @@ impl Analyzer<'_> {
         }
         let p = &toks[k - 1];
         let l = p.lower.as_str();
-        !(matches!(l, "the" | "a" | "an" | "its" | "his" | "her" | "their" | "our" | "my" | "your" | "this" | "these" | "those" | "many" | "some" | "such" | "of")
-            || l.ends_with("'s") && p.kind == TokKind::Word
+        !(matches!(
+            l,
+            "the"
+                | "a"
+                | "an"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "our"
+                | "my"
+                | "your"
+                | "this"
+                | "these"
+                | "those"
+                | "many"
+                | "some"
+                | "such"
+                | "of"
+        ) || l.ends_with("'s") && p.kind == TokKind::Word
             || p.is_cap() && toks[k].lower.ends_with('s') && gz::nationality(l).is_some())
     }
 
