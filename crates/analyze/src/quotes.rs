@@ -586,6 +586,10 @@ impl Analyzer<'_> {
         let close = r.close?;
         let toks = self.toks();
         let mut j = close + 1;
+        // A stray mark from nested quotes (`''' said`), then a comma or dash.
+        while j < toks.len() && toks[j].kind == TokKind::Quote && !toks[j].space_before {
+            j += 1;
+        }
         if j < toks.len() && matches!(toks[j].text.as_str(), "," | "—" | "–" | "-" | "--") {
             j += 1;
         }
@@ -675,7 +679,13 @@ impl Analyzer<'_> {
             } else if tk.text == ")" {
                 depth -= 1;
             } else if depth <= 0 {
-                if tk.kind == TokKind::Quote {
+                // "Sanders’ campaign manager": a possessive apostrophe, not a quotation mark.
+                let possessive = tk.kind == TokKind::Quote
+                    && !tk.space_before
+                    && k > 0
+                    && toks[k - 1].text.ends_with('s')
+                    && matches!(tk.text.as_str(), "’" | "'");
+                if tk.kind == TokKind::Quote && !possessive {
                     return None;
                 }
                 if tk.text == "," {
@@ -712,7 +722,9 @@ impl Analyzer<'_> {
         }
         // Trim auxiliaries before the cue.
         let mut e = k;
-        while e > j && (gz::is_aux_or_adv(&toks[e - 1].lower) || toks[e - 1].lower.ends_with("ly"))
+        while e > j
+            && !toks[e - 1].is_cap()
+            && (gz::is_aux_or_adv(&toks[e - 1].lower) || toks[e - 1].lower.ends_with("ly"))
         {
             e -= 1;
         }
@@ -911,6 +923,24 @@ impl Analyzer<'_> {
                 if sp.is_some() {
                     return Some(Attr { sp, cue: Some((k, k + 1)), how: How::Late });
                 }
+            }
+        }
+        // A quotation paragraph after a paragraph about someone: that paragraph's subject.
+        let (ps, _) = self.doc.paras[r.para];
+        if r.open == ps && r.para > 0 {
+            let (pps, ppe) = self.doc.paras[r.para - 1];
+            let last_sent = toks[ppe - 1].sent;
+            let (lss, lse) = self.doc.sents[last_sent];
+            if lss >= pps
+                && !self.has_quote(pps, ppe)
+                && let Some(sp) = self.sentence_subject(lss, lse)
+                && (sp.1 == sp.0 + 1 && matches!(toks[sp.0].lower.as_str(), "he" | "she")
+                    || self
+                        .ents
+                        .entity_in(sp.0, sp.1)
+                        .is_some_and(|e| self.ents.entities[e].kind == EntityKind::Person))
+            {
+                return Some(Attr { sp: Some(sp), cue: None, how: How::Guess });
             }
         }
         if r.open > ss + 2
