@@ -1184,13 +1184,19 @@ impl Analyzer<'_> {
         let sent = toks[end - 1].sent;
         let ss = self.doc.sents[sent].0;
         let last = &toks[end - 1];
+        // "47% say": a percentage subject.
+        if last.text == "%" && end >= 2 && toks[end - 2].kind == TokKind::Word {
+            return Some((end - 2, end));
+        }
         if last.kind != TokKind::Word {
             return None;
         }
         if gz::is_subject_pronoun(&last.lower) {
             return Some((end - 1, end));
         }
-        if last.is_lower_word() && (last.lower.ends_with("ing") || last.lower.ends_with("ed")) {
+        // "those surveyed say" is a subject; "having suggested" is not.
+        let those = end >= 2 && matches!(toks[end - 2].lower.as_str(), "those" | "people" | "voters" | "respondents");
+        if last.is_lower_word() && (last.lower.ends_with("ing") || last.lower.ends_with("ed")) && !those {
             return None;
         }
         let mut a = end;
@@ -1746,7 +1752,7 @@ impl Analyzer<'_> {
                 if let Some(sp) = sp_left {
                     let parenthetical = toks.get(k + 1).is_some_and(|n| n.text == ",")
                         && self.words_in(k + 1, send) >= 3;
-                    if sp.0 > ss + 2
+                    if sp.0 >= ss + 2
                         && toks[sp.0 - 1].text == ","
                         && !opens_clause
                         && (self.tail_is_short(k + 1, send) || parenthetical)
@@ -1822,6 +1828,8 @@ impl Analyzer<'_> {
                     matches!(
                         n.lower.as_str(),
                         "according" | "but" | "while" | "although" | "though" | "which" | "whereas"
+                            | "compared" | "a" | "an" | "including" | "up" | "down" | "despite"
+                            | "far" | "nearly" | "almost" | "well"
                     ) || (is_reporting_verb(&n.lower) && n.lower != "saying")
                         || n.lower.ends_with("ing") && n.is_lower_word()
                 }) {
