@@ -1815,7 +1815,7 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            if matches!(t.text.as_str(), ";" | "—" | "–" | "--") {
+            if matches!(t.text.as_str(), ";" | "—" | "–" | "--") || t.text == "-" && t.space_before {
                 return m;
             }
             let mut nn = m + 1;
@@ -2080,7 +2080,9 @@ impl Analyzer<'_> {
         let mut b = c;
         while b < send {
             let x = &toks[b];
-            if matches!(x.text.as_str(), ";" | ":" | "—" | "–" | "--") {
+            if matches!(x.text.as_str(), ";" | ":" | "—" | "–" | "--")
+                || x.text == "-" && x.space_before
+            {
                 break;
             }
             if x.text == ","
