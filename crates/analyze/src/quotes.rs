@@ -1655,6 +1655,20 @@ impl Analyzer<'_> {
                     || t.lower == "according"
                     || headline_cue
                     || (t.lower == "asked" && k == ss);
+                if after_quote && cue_shape && t.is_lower_word() && INVERTIBLE.contains(&t.lower.as_str()) {
+                    // `… have engaged in “consistent activity …,” says the lawsuit.`: a partial
+                    // quotation inside reported content; the whole clause is the content.
+                    let qend = if toks[k - 1].text == "," { k - 2 } else { k - 1 };
+                    let qopen = (ss..qend).rev().find(|&m| toks[m].kind == TokKind::Quote && opens_here(toks, m));
+                    if let Some(o) = qopen
+                        && self.words_in(ss, o) >= 3
+                        && !self.has_quote(ss, o)
+                        && let Some(sp) = self.inverted(k, send).or_else(|| self.np_left(k))
+                    {
+                        let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
+                        self.push_indirect_min(out, ss, qend + 1, &attr, in_region, 3);
+                    }
+                }
                 if after_quote || !cue_shape {
                     k += 1;
                     continue;
@@ -2430,6 +2444,7 @@ fn is_complement_verb(l: &str) -> bool {
 
 /// Words after a comma that end a complement.
 const COMPLEMENT_STOP: &[&str] = &[
+    "a", "an", "compared", "including",
     "and",
     "but",
     "while",
