@@ -133,7 +133,7 @@ struct Analyzer<'a> {
 }
 
 fn is_double(s: &str) -> bool {
-    matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "''" | "``" | "‟")
+    matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "''" | "``" | "‟" | "‘‘" | "’’")
 }
 
 fn is_single(s: &str) -> bool {
@@ -512,12 +512,13 @@ impl Analyzer<'_> {
         if title_case && title_ctx {
             return false;
         }
+        // `“Pop-up art show strives to …,” by DNAinfo's Eddie Small`: a headline with a byline.
         if let Some(c) = r.close {
-            let mut n = c + 1;
-            if toks.get(n).is_some_and(|t| t.text == ",") {
-                n += 1;
-            }
-            if toks.get(n).is_some_and(|t| t.text == "by")
+            let comma =
+                toks[r.ce - 1].text == "," || toks.get(c + 1).is_some_and(|t| t.text == ",");
+            let n = if toks.get(c + 1).is_some_and(|t| t.text == ",") { c + 2 } else { c + 1 };
+            if (comma || title_case)
+                && toks.get(n).is_some_and(|t| t.text == "by")
                 && !toks[r.cs..r.ce].iter().any(|t| t.text == "." || t.text == "?" || t.text == "!")
             {
                 return false;
@@ -1195,8 +1196,15 @@ impl Analyzer<'_> {
             return Some((end - 1, end));
         }
         // "those surveyed say" is a subject; "having suggested" is not.
-        let those = end >= 2 && matches!(toks[end - 2].lower.as_str(), "those" | "people" | "voters" | "respondents");
-        if last.is_lower_word() && (last.lower.ends_with("ing") || last.lower.ends_with("ed")) && !those {
+        let those = end >= 2
+            && matches!(
+                toks[end - 2].lower.as_str(),
+                "those" | "people" | "voters" | "respondents"
+            );
+        if last.is_lower_word()
+            && (last.lower.ends_with("ing") || last.lower.ends_with("ed"))
+            && !those
+        {
             return None;
         }
         let mut a = end;
@@ -1655,11 +1663,17 @@ impl Analyzer<'_> {
                     || t.lower == "according"
                     || headline_cue
                     || (t.lower == "asked" && k == ss);
-                if after_quote && cue_shape && t.is_lower_word() && INVERTIBLE.contains(&t.lower.as_str()) {
+                if after_quote
+                    && cue_shape
+                    && t.is_lower_word()
+                    && INVERTIBLE.contains(&t.lower.as_str())
+                {
                     // `… have engaged in “consistent activity …,” says the lawsuit.`: a partial
                     // quotation inside reported content; the whole clause is the content.
                     let qend = if toks[k - 1].text == "," { k - 2 } else { k - 1 };
-                    let qopen = (ss..qend).rev().find(|&m| toks[m].kind == TokKind::Quote && opens_here(toks, m));
+                    let qopen = (ss..qend)
+                        .rev()
+                        .find(|&m| toks[m].kind == TokKind::Quote && opens_here(toks, m));
                     if let Some(o) = qopen
                         && self.words_in(ss, o) >= 3
                         && !self.has_quote(ss, o)
@@ -1829,7 +1843,8 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            if matches!(t.text.as_str(), ";" | "—" | "–" | "--") || t.text == "-" && t.space_before {
+            if matches!(t.text.as_str(), ";" | "—" | "–" | "--") || t.text == "-" && t.space_before
+            {
                 return m;
             }
             let mut nn = m + 1;
@@ -1841,9 +1856,24 @@ impl Analyzer<'_> {
                 if n.is_some_and(|n| {
                     matches!(
                         n.lower.as_str(),
-                        "according" | "but" | "while" | "although" | "though" | "which" | "whereas"
-                            | "compared" | "a" | "an" | "including" | "up" | "down" | "despite"
-                            | "far" | "nearly" | "almost" | "well"
+                        "according"
+                            | "but"
+                            | "while"
+                            | "although"
+                            | "though"
+                            | "which"
+                            | "whereas"
+                            | "compared"
+                            | "a"
+                            | "an"
+                            | "including"
+                            | "up"
+                            | "down"
+                            | "despite"
+                            | "far"
+                            | "nearly"
+                            | "almost"
+                            | "well"
                     ) || (is_reporting_verb(&n.lower) && n.lower != "saying")
                         || n.lower.ends_with("ing") && n.is_lower_word()
                 }) {
@@ -2180,6 +2210,12 @@ impl Analyzer<'_> {
         if !src {
             return;
         }
+        // "In a statement released by the Kremlin, Putin said …": the clause has its own cue.
+        if (c + 1..send)
+            .any(|m| !in_region[m] && toks[m].is_lower_word() && is_reporting_verb(&toks[m].lower))
+        {
+            return;
+        }
         let attr = Attr { sp: Some((ss + 1, c)), cue: Some((ss, ss + 1)), how: How::Before };
         self.push_indirect_min(out, c + 1, send, &attr, in_region, 3);
     }
@@ -2444,7 +2480,10 @@ fn is_complement_verb(l: &str) -> bool {
 
 /// Words after a comma that end a complement.
 const COMPLEMENT_STOP: &[&str] = &[
-    "a", "an", "compared", "including",
+    "a",
+    "an",
+    "compared",
+    "including",
     "and",
     "but",
     "while",

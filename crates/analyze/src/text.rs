@@ -229,6 +229,7 @@ pub fn analyze(text: &str) -> Doc {
             kind = TokKind::Word;
         } else if is_apos(c) && chars.get(i + 1).is_some_and(|x| is_apos(*x))
             || c == '`' && chars.get(i + 1) == Some(&'`')
+            || c == '‘' && chars.get(i + 1) == Some(&'‘')
         {
             i += 2;
             kind = TokKind::Quote;
