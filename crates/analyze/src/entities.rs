@@ -185,6 +185,11 @@ fn is_name_word(doc: &Doc, i: usize) -> bool {
 pub fn find_entities(doc: &Doc) -> EntitySet {
     let toks = &doc.toks;
     let mut raws: Vec<Raw> = Vec::new();
+    // How often each capitalised word occurs: a surname also occurs alone.
+    let mut cap_counts: HashMap<&str, usize> = HashMap::new();
+    for t in toks.iter().filter(|t| t.is_cap()) {
+        *cap_counts.entry(strip_poss(&t.text).0).or_insert(0) += 1;
+    }
     let mut i = 0;
     while i < toks.len() {
         if !is_name_word(doc, i) {
@@ -348,7 +353,11 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
         if text.chars().filter(|c| c.is_alphabetic()).count() < 2 && !text.contains('.') {
             continue;
         }
-        let kind = classify(&text, &role_words, b - k);
+        let last_word = strip_poss(&toks[b - 1].text).0.to_string();
+        let first_word = strip_poss(&toks[k].text).0.to_string();
+        let surname_alone = cap_counts.get(last_word.as_str()).copied().unwrap_or(0)
+            > cap_counts.get(first_word.as_str()).copied().unwrap_or(0);
+        let kind = classify(&text, &role_words, b - k, surname_alone);
         let role = if role_words.iter().any(|w| gz::is_role_noun(w)) {
             Some(role_string(&role_words))
         } else {
@@ -379,7 +388,12 @@ fn role_string(words: &[String]) -> String {
     ws.join(" ")
 }
 
-fn classify(text: &str, titles: &[String], ntoks: usize) -> Option<EntityKind> {
+fn classify(
+    text: &str,
+    titles: &[String],
+    ntoks: usize,
+    surname_alone: bool,
+) -> Option<EntityKind> {
     let lower = text.to_lowercase().replace('’', "'");
     let key = lower.trim_start_matches("the ");
     if gz::is_outlet(key) || gz::is_outlet(&lower) {
@@ -406,8 +420,11 @@ fn classify(text: &str, titles: &[String], ntoks: usize) -> Option<EntityKind> {
     if ntoks == 1 && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase()) {
         return Some(EntityKind::Organization);
     }
+    // An unknown name: a person when its last word also stands alone in the text ("Tom Steyer"
+    // … "Steyer"); otherwise an organisation ("NextGen Climate"). Long title-case runs are
+    // headlines, not names.
     if (2..=4).contains(&ntoks) {
-        return Some(EntityKind::Person);
+        return Some(if surname_alone { EntityKind::Person } else { EntityKind::Organization });
     }
     None
 }
