@@ -260,6 +260,12 @@ pub fn find_entities(doc: &Doc) -> EntitySet {
                 }
                 role_words.push(w);
                 k += 1;
+            } else if next_title && gz::is_place(&w) && k + 2 < b {
+                // "Texas Senator Ted Cruz": the place is the affiliation.
+                if affil.is_none() {
+                    affil = Some(strip_poss(&toks[k].text).0.to_string());
+                }
+                k += 1;
             } else {
                 break;
             }
@@ -403,6 +409,10 @@ fn classify(
         return Some(EntityKind::Place);
     }
     let words: Vec<&str> = lower.split_whitespace().collect();
+    if ntoks > 6 {
+        // A title-case headline, not a name.
+        return None;
+    }
     if words.iter().any(|w| gz::is_org_word(w)) {
         return Some(EntityKind::Organization);
     }
@@ -423,6 +433,10 @@ fn classify(
     // An unknown name: a person when its last word also stands alone in the text ("Tom Steyer"
     // … "Steyer"); otherwise an organisation ("NextGen Climate"). Long title-case runs are
     // headlines, not names.
+    if words.last().is_some_and(|w| gz::is_place(w)) {
+        // "East Jerusalem", "Northern Virginia".
+        return Some(EntityKind::Place);
+    }
     if (2..=4).contains(&ntoks) {
         return Some(if surname_alone { EntityKind::Person } else { EntityKind::Organization });
     }
@@ -559,7 +573,13 @@ fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {
                     continue;
                 }
                 let ek = &ent_keys[ei];
-                if single && ek.rsplit(' ').next() == Some(key.as_str()) && ek.contains(' ') {
+                let first_only = single
+                    && ek.split(' ').next() == Some(key.as_str())
+                    && gz::is_first_name(&key)
+                    && ek.contains(' ');
+                if single && ek.rsplit(' ').next() == Some(key.as_str()) && ek.contains(' ')
+                    || first_only
+                {
                     target = Some(ei);
                     break;
                 }
