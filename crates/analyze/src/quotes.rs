@@ -1622,6 +1622,7 @@ impl Analyzer<'_> {
                 send -= 1;
             }
             self.colon_speaker(si, out, in_region);
+            self.block_quote(si, out);
             self.in_source(si, send, out, in_region);
             let mut k = ss;
             while k < send {
@@ -2144,6 +2145,37 @@ impl Analyzer<'_> {
         }
     }
 
+    /// A block quotation: a paragraph without quotation marks after a paragraph that ends with
+    /// an attribution and a colon ("Obama said in a statement:").
+    fn block_quote(&self, si: usize, out: &mut Vec<Quote>) {
+        let toks = self.toks();
+        let (ss, _) = self.doc.sents[si];
+        let p = toks[ss].para;
+        let (ps, pe) = self.doc.paras[p];
+        if ps != ss || p == 0 || ps == 0 || toks[ps - 1].text != ":" {
+            return;
+        }
+        if self.has_quote(ps, pe) || self.words_in(ps, pe) < 5 {
+            return;
+        }
+        let (pps, _) = self.doc.paras[p - 1];
+        let lsent = toks[ps - 1].sent;
+        let lss = self.doc.sents[lsent].0.max(pps);
+        let Some(k) = (lss..ps - 1).rev().find(|&m| {
+            toks[m].is_lower_word() && gz::is_cue_verb(&toks[m].lower) && self.verb_use(m)
+        }) else {
+            return;
+        };
+        let sp = self.cue_subject(k, lss, ps - 1);
+        if sp.is_none() {
+            return;
+        }
+        let attr = Attr { sp, cue: Some((k, k + 1)), how: How::Colon };
+        if let Some(q) = self.make_quote(ps, pe, QuoteKind::Direct, Some(&attr)) {
+            out.push(q);
+        }
+    }
+
     /// Transcript and headline form at a paragraph start: "Q: …", "Alex Seitz-Wald: …",
     /// "Bernie Sanders: …".
     fn colon_speaker(&self, si: usize, out: &mut Vec<Quote>, in_region: &[bool]) {
@@ -2606,6 +2638,39 @@ mod tests {
     fn relay_via_outlet() {
         let v = q("Lavrov told Rossiya-24 television that the decision was final.");
         assert_eq!(v[0].via.as_deref(), Some("Rossiya-24"));
+    }
+
+    #[test]
+    fn guillemets_low_marks_and_nested_quotes() {
+        let v = q("Lavrov said: «We cannot accept this.» Merkel said: „Das ist gut.“");
+        let d: Vec<_> = v.iter().filter(|q| q.kind != QuoteKind::Indirect).collect();
+        assert_eq!(d.len(), 2, "{v:?}");
+        assert_eq!(d[0].text, "We cannot accept this.");
+        assert_eq!(d[1].speaker.as_deref(), Some("Merkel"));
+        let v = q("“They call it ‘persona non grata’ in diplomacy,” the minister said.");
+        let d: Vec<_> = v.iter().filter(|q| q.kind != QuoteKind::Indirect).collect();
+        assert_eq!(d.len(), 1, "{v:?}");
+        assert_eq!(d[0].speaker.as_deref(), Some("the minister"));
+    }
+
+    #[test]
+    fn block_quote_after_colon() {
+        let t =
+            "Obama said in a statement:\n\nToday I have ordered a number of actions in response.";
+        let v = q(t);
+        let d: Vec<_> = v.iter().filter(|q| q.kind == QuoteKind::Direct).collect();
+        assert_eq!(d.len(), 1, "{v:?}");
+        assert_eq!(d[0].speaker.as_deref(), Some("Obama"));
+    }
+
+    #[test]
+    fn speaker_resolution_pronoun_and_role() {
+        let t = "Russia President, Vladimir Putin spoke on Friday. The Russian President said: “We will not expel anyone.” Later he said, “Nobody will be expelled at all.”";
+        let a = analyze_text(t);
+        let d: Vec<_> = a.quotes.iter().filter(|q| q.kind != QuoteKind::Indirect).collect();
+        assert_eq!(d.len(), 2, "{:?}", a.quotes);
+        let putin = a.entities.iter().find(|e| e.name == "Vladimir Putin").unwrap();
+        assert!(d.iter().all(|q| q.speaker_entity.as_deref() == Some(putin.id.as_str())), "{d:?}");
     }
 
     #[test]
