@@ -132,6 +132,10 @@ struct Analyzer<'a> {
     diags: &'a mut Vec<Diagnostic>,
 }
 
+fn toks_sent(doc: &Doc, i: usize) -> usize {
+    doc.toks[i].sent
+}
+
 fn is_double(s: &str) -> bool {
     matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "''" | "``" | "‟" | "‘‘" | "’’")
 }
@@ -242,7 +246,15 @@ impl Analyzer<'_> {
         let mut accepted = vec![false; regions.len()];
         let mut last_speaker: Option<(Attr, usize)> = None; // (attr, region idx)
         for (ri, r) in regions.iter().enumerate() {
-            let mut attr = self.after_quote(r).or_else(|| self.before_quote(r, &regions));
+            let after = self.after_quote(r);
+            let before = self.before_quote(r, &regions);
+            // A quotation that ends its sentence, with an attribution before it in the sentence
+            // and a new sentence after it: the one before is the speaker.
+            let new_sentence_after = after.and_then(|a| a.sp).is_some_and(|(a0, _)| {
+                r.close.is_some_and(|c| toks_sent(self.doc, a0) != toks_sent(self.doc, c))
+            });
+            let before_ok = before.is_some_and(|b| b.sp.is_some());
+            let mut attr = if new_sentence_after && before_ok { before } else { after.or(before) };
             if attr.is_none() {
                 attr = self.colon_before(r).or_else(|| self.dash_after(r));
             }
@@ -618,7 +630,7 @@ impl Analyzer<'_> {
             // "…,” adding that …: a participle continues the sentence's own attribution.
             return None;
         }
-        if gz::is_cue_verb(&t.lower) && t.is_lower_word() {
+        if gz::is_cue_verb(&t.lower) && t.is_lower_word() && self.verb_use(j) {
             let sp = self.np_right(j + 1);
             if !short_tail(sp.map_or(j + 1, |s| s.1)) {
                 return None;
@@ -694,13 +706,25 @@ impl Analyzer<'_> {
                 } else if tk.kind == TokKind::Punct && !matches!(tk.text.as_str(), "-" | "—") {
                     return None;
                 }
-                if k > j && tk.is_lower_word() && gz::is_cue_verb(&tk.lower) {
+                if k > j && tk.is_lower_word() && gz::is_cue_verb(&tk.lower) && self.verb_use(k) {
                     break;
                 }
                 if k > j
                     && matches!(
                         tk.lower.as_str(),
-                        "and" | "but" | "that" | "because" | "if" | "when"
+                        "and"
+                            | "but"
+                            | "that"
+                            | "because"
+                            | "if"
+                            | "when"
+                            | "to"
+                            | "was"
+                            | "is"
+                            | "were"
+                            | "are"
+                            | "who"
+                            | "which"
                     )
                 {
                     return None;
@@ -720,6 +744,19 @@ impl Analyzer<'_> {
         }
         if !short_tail(k + 1) {
             return None;
+        }
+        // "Compaq, she predicted, would …": the pronoun right before the cue is the subject.
+        if commas > 0 {
+            let mut e = k;
+            while e > j && gz::is_aux_or_adv(&toks[e - 1].lower) && !toks[e - 1].is_cap() {
+                e -= 1;
+            }
+            if e >= j + 2
+                && toks[e - 2].text == ","
+                && matches!(toks[e - 1].lower.as_str(), "he" | "she" | "they" | "we" | "i")
+            {
+                return Some(Attr { sp: Some((e - 1, e)), cue: Some((k, k + 1)), how: How::After });
+            }
         }
         // Trim auxiliaries before the cue.
         let mut e = k;
