@@ -1099,7 +1099,7 @@ lazy_set!(
     "shows", "showed", "found", "finds", "wants", "wanted", "want",
     "knows", "knew", "know", "feels", "felt", "feel", "hope", "fear", "worry", "questioned",
     "questions", "wonder", "reckoned", "figured", "guessed", "implied", "hinted", "proposed",
-    "proposes", "credited", "credits", "commented", "comments", "coached", "chanted", "chant",
+    "proposes", "points", "credited", "credits", "commented", "comments", "coached", "chanted", "chant",
     "quipping", "tweeting", "texted", "emailed", "messaged", "wrote:", "labeling", "labeled", "labelled", "labels", "branded", "brands", "characterized",
     "characterizes", "characterizing", "referred", "refers", "referring", "deemed", "decried",
     "slammed", "slams", "blasted", "blasts", "mocked", "mocks", "hailed", "hails", "lauded",

@@ -677,7 +677,19 @@ impl Analyzer<'_> {
                 first.lower.as_str(),
                 "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another"
             )
-            || gz::is_role_noun(&first.lower);
+            || gz::is_role_noun(&first.lower)
+            // "former congressman Dan Maffei said": modifiers before a name.
+            || first.is_lower_word()
+                && (gz::is_person_title(&first.lower)
+                    || matches!(
+                        first.lower.as_str(),
+                        "longtime" | "veteran" | "retired" | "fellow" | "top" | "senior" | "then"
+                            | "republican" | "democratic" | "conservative" | "liberal"
+                    ))
+                && toks[j + 1..(j + 5).min(toks.len())]
+                    .iter()
+                    .take_while(|t| t.kind == TokKind::Word)
+                    .any(|t| t.is_cap());
         if !ok_start {
             return None;
         }
