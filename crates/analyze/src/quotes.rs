@@ -2433,131 +2433,187 @@ impl Analyzer<'_> {
 
 /// Verbs whose object is the attributed content ("Cruz endorsed Trump", "she wants to …").
 fn is_complement_verb(l: &str) -> bool {
-    matches!(
-        l,
-        "criticized"
-            | "criticizes"
-            | "decried"
-            | "decries"
-            | "lamented"
-            | "laments"
-            | "coached"
-            | "mocking"
-            | "praised"
-            | "praises"
-            | "defended"
-            | "defends"
-            | "accused"
-            | "accuses"
-            | "endorsed"
-            | "endorses"
-            | "supported"
-            | "rejected"
-            | "rejects"
-            | "proposed"
-            | "proposes"
-            | "urged"
-            | "urges"
-            | "wants"
-            | "wanted"
-            | "hopes"
-            | "hoped"
-            | "agreed"
-            | "agrees"
-            | "blamed"
-            | "blames"
-            | "mocked"
-            | "mocks"
-            | "attacked"
-            | "questioned"
-            | "questions"
-            | "dismissed"
-            | "dismisses"
-            | "described"
-            | "describes"
-            | "pledged"
-            | "promised"
-            | "promises"
-            | "vowed"
-            | "vows"
-            | "declined"
-            | "refused"
-            | "favors"
-            | "favored"
-            | "touted"
-            | "touts"
-            | "cited"
-            | "cites"
-            | "called"
-            | "calls"
-            | "slammed"
-            | "blasted"
-            | "condemned"
-            | "condemns"
-            | "welcomed"
-            | "hailed"
-            | "lauded"
-            | "demanded"
-            | "demands"
-            | "sought"
-            | "seeks"
-            | "recommended"
-            | "recommends"
-            | "advocated"
-            | "embraced"
-            | "embraces"
-            | "disputed"
-            | "disputes"
-            | "challenged"
-            | "acknowledged"
-            | "conceded"
-            | "admitted"
-            | "denied"
-            | "denies"
-            | "announced"
-            | "announces"
-            | "expressed"
-            | "expresses"
-            | "highlighted"
-            | "emphasized"
-            | "stressed"
-            | "warned"
-            | "predicted"
-            | "predicts"
-            | "argued"
-            | "argues"
-            | "noted"
-            | "notes"
-            | "insisted"
-            | "reported"
-            | "reports"
-            | "revealed"
-            | "confirmed"
-            | "confirms"
-            | "asked"
-            | "asks"
-            | "know"
-            | "knows"
-            | "believe"
-            | "believes"
-            | "think"
-            | "thinks"
-            | "want"
-            | "hope"
-            | "fear"
-            | "fears"
-            | "feared"
-            | "expect"
-            | "expects"
-            | "suggested"
-            | "suggests"
-            | "showed"
-            | "shows"
-            | "show"
-            | "found"
-            | "finds"
-    )
+    MORE_COMPLEMENT_VERBS.contains(&l)
+        || matches!(
+            l,
+            "criticized"
+                | "criticizes"
+                | "decried"
+                | "decries"
+                | "lamented"
+                | "laments"
+                | "coached"
+                | "mocking"
+                | "praised"
+                | "praises"
+                | "defended"
+                | "defends"
+                | "accused"
+                | "accuses"
+                | "endorsed"
+                | "endorses"
+                | "supported"
+                | "rejected"
+                | "rejects"
+                | "proposed"
+                | "proposes"
+                | "urged"
+                | "urges"
+                | "wants"
+                | "wanted"
+                | "hopes"
+                | "hoped"
+                | "agreed"
+                | "agrees"
+                | "blamed"
+                | "blames"
+                | "mocked"
+                | "mocks"
+                | "attacked"
+                | "questioned"
+                | "questions"
+                | "dismissed"
+                | "dismisses"
+                | "described"
+                | "describes"
+                | "pledged"
+                | "promised"
+                | "promises"
+                | "vowed"
+                | "vows"
+                | "declined"
+                | "refused"
+                | "favors"
+                | "favored"
+                | "touted"
+                | "touts"
+                | "cited"
+                | "cites"
+                | "called"
+                | "calls"
+                | "slammed"
+                | "blasted"
+                | "condemned"
+                | "condemns"
+                | "welcomed"
+                | "hailed"
+                | "lauded"
+                | "demanded"
+                | "demands"
+                | "sought"
+                | "seeks"
+                | "recommended"
+                | "recommends"
+                | "advocated"
+                | "embraced"
+                | "embraces"
+                | "disputed"
+                | "disputes"
+                | "challenged"
+                | "acknowledged"
+                | "conceded"
+                | "admitted"
+                | "denied"
+                | "denies"
+                | "announced"
+                | "announces"
+                | "expressed"
+                | "expresses"
+                | "highlighted"
+                | "emphasized"
+                | "stressed"
+                | "warned"
+                | "predicted"
+                | "predicts"
+                | "argued"
+                | "argues"
+                | "noted"
+                | "notes"
+                | "insisted"
+                | "reported"
+                | "reports"
+                | "revealed"
+                | "confirmed"
+                | "confirms"
+                | "asked"
+                | "asks"
+                | "know"
+                | "knows"
+                | "believe"
+                | "believes"
+                | "think"
+                | "thinks"
+                | "want"
+                | "hope"
+                | "fear"
+                | "fears"
+                | "feared"
+                | "expect"
+                | "expects"
+                | "suggested"
+                | "suggests"
+                | "showed"
+                | "shows"
+                | "show"
+                | "found"
+                | "finds"
+        )
 }
+
+/// Further attitude and communication verbs seen as attribution cues in news text.
+const MORE_COMPLEMENT_VERBS: &[&str] = &[
+    "denounced",
+    "denounces",
+    "denouncing",
+    "ordered",
+    "encouraged",
+    "mentioned",
+    "mentions",
+    "discussed",
+    "preferred",
+    "prefers",
+    "questioning",
+    "thanking",
+    "thanked",
+    "requested",
+    "considers",
+    "invoked",
+    "pushed",
+    "challenging",
+    "blasting",
+    "assailed",
+    "recognized",
+    "threatening",
+    "threatened",
+    "disclosed",
+    "retweeted",
+    "trumpeting",
+    "slamming",
+    "asserting",
+    "voiced",
+    "knocked",
+    "highlighting",
+    "stating",
+    "reminding",
+    "hoping",
+    "seeking",
+    "sees",
+    "saw",
+    "plans",
+    "offering",
+    "raised",
+    "listed",
+    "referencing",
+    "realized",
+    "shared",
+    "understood",
+    "ignored",
+    "rejecting",
+    "criticizing",
+    "praising",
+    "defending",
+    "accusing",
+];
 
 /// Words after a comma that end a complement.
 const COMPLEMENT_STOP: &[&str] = &[
