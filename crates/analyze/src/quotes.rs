@@ -2115,7 +2115,40 @@ impl Analyzer<'_> {
         let toks = self.toks();
         let t = &toks[k];
         let l = t.lower.as_str();
-        if !(is_complement_verb(l) && self.verb_use(k) && t.is_lower_word())
+        // Prepositional cues: "referring to", "pointed to", "talking about", "called for".
+        let particle = toks
+            .get(k + 1)
+            .is_some_and(|n| matches!(n.lower.as_str(), "to" | "for" | "about" | "of" | "on"))
+            && matches!(
+                l,
+                "referring"
+                    | "referred"
+                    | "refers"
+                    | "pointing"
+                    | "pointed"
+                    | "points"
+                    | "talking"
+                    | "talked"
+                    | "talks"
+                    | "speaking"
+                    | "spoke"
+                    | "complained"
+                    | "complaining"
+                    | "warned"
+                    | "warning"
+                    | "asked"
+                    | "asking"
+                    | "calling"
+                    | "called"
+                    | "calls"
+                    | "argued"
+                    | "arguing"
+                    | "pushed"
+                    | "pushing"
+                    | "advocated"
+                    | "advocating"
+            );
+        if !((is_complement_verb(l) || particle) && self.verb_use(k) && t.is_lower_word())
             || k > 0 && toks[k - 1].lower == "to"
         {
             return;
@@ -2134,8 +2167,9 @@ impl Analyzer<'_> {
         };
         let mut c = k + 1;
         if c < send
-            && matches!(toks[c].lower.as_str(), "for" | "on" | "to" | "that" | "about")
-            && l.starts_with("call")
+            && (particle
+                || matches!(toks[c].lower.as_str(), "for" | "on" | "to" | "that" | "about")
+                    && l.starts_with("call"))
         {
             c += 1;
         }
