@@ -1132,7 +1132,9 @@ lazy_set!(
     "testified", "posted", "wondered", "proclaimed", "reiterated", "answered", "whispered",
     "screamed", "exclaimed", "demanded", "assured", "snapped", "retorted", "interjected",
     "recounted", "tweeting", "explaining", "insisting", "declaring", "writing", "thinks",
-    "believes", "reads", "read", "cried", "added:", "says:", "said:", "wrote:",
+    "believes", "reads", "read", "cried", "added:", "says:", "said:", "wrote:", "argue",
+    "suggest", "insist", "contend", "predict", "warn", "note", "acknowledge", "admit", "recall",
+    "complain", "agree", "agreed", "agrees", "suggesting", "noting", "arguing", "contends",
 ]);
 
 lazy_set!(
