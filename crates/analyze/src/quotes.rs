@@ -2647,6 +2647,14 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "praising",
     "defending",
     "accusing",
+    "see",
+    "view",
+    "views",
+    "viewed",
+    "backing",
+    "citing",
+    "endorsing",
+    "supporting",
 ];
 
 /// Words after a comma that end a complement.
