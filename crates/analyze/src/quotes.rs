@@ -1857,8 +1857,10 @@ impl Analyzer<'_> {
                         continue;
                     }
                 }
-                // "X said (that) CONTENT".
-                if let Some(c) = self.content_start(k, send) {
+                // "X said (that) CONTENT" (but not "…, said Rita Katz, the director …").
+                let inverted_here =
+                    k > ss && toks[k - 1].text == "," && self.inverted(k, send).is_some();
+                if let Some(c) = self.content_start(k, send).filter(|_| !inverted_here) {
                     let sp = self.cue_subject(k, ss, send);
                     if sp.is_some() {
                         let attr = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
@@ -2082,7 +2084,12 @@ impl Analyzer<'_> {
                 | "writes"
                 | "tweeted"
         );
-        if plain && n.is_lower_word() && !l.ends_with("ly") && !gz::is_aux_or_adv(l) {
+        if plain
+            && n.is_lower_word()
+            && !l.ends_with("ly")
+            && !gz::is_aux_or_adv(l)
+            && !matches!(l, "of" | "for" | "after" | "before" | "during" | "upon" | "via")
+        {
             return Some(k + 1);
         }
         None
@@ -2635,7 +2642,6 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "saw",
     "plans",
     "offering",
-    "raised",
     "listed",
     "referencing",
     "realized",
