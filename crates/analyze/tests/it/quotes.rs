@@ -27,7 +27,7 @@ fn entity_name(a: &TextAnalysis, id: Option<&str>) -> String {
 }
 
 #[test]
-fn seed_article_golden_reading() {
+fn issue_4_seed_article_golden_reading() {
     let text = seed();
     let a = analyze_text(&text);
     // Offsets are code points and agree with the text field.
@@ -170,5 +170,74 @@ fn never_panics_on_messy_text() {
         "🙂 “🙂,” 🙂 said.",
     ] {
         let _ = analyze_text(s);
+    }
+}
+
+#[test]
+fn never_panics_on_generated_marks() {
+    // A deterministic generator (LCG) over quote marks, punctuation, cue words and names, so
+    // odd pairings, unclosed marks and empty paragraphs all occur.
+    let pieces = [
+        "“",
+        "”",
+        "„",
+        "«",
+        "»",
+        "‘",
+        "’",
+        "''",
+        "\"",
+        "'",
+        "`",
+        ".",
+        ",",
+        ":",
+        ";",
+        "—",
+        "-",
+        "(",
+        ")",
+        " ",
+        " ",
+        " ",
+        "\n\n",
+        "\n",
+        "said",
+        "told",
+        "according to",
+        "that",
+        "Mr.",
+        "U.S.",
+        "Putin",
+        "Lavrov",
+        "TASS",
+        "he",
+        "the president",
+        "Barack Obama",
+        "é",
+        "🙂",
+        "a",
+        "We",
+    ];
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..2000 {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let n = (x >> 58) as usize + 1;
+        let mut s = String::new();
+        for _ in 0..n * 3 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            s.push_str(pieces[(x >> 33) as usize % pieces.len()]);
+        }
+        let a = analyze_text(&s);
+        let len = s.chars().count();
+        for q in &a.quotes {
+            assert!(q.start <= q.end && q.end <= len, "{s:?}");
+            assert_eq!(chars(&s, q.start, q.end), q.text);
+        }
+        for e in &a.entities {
+            for m in &e.mentions {
+                assert_eq!(chars(&s, m.start, m.end), m.text);
+            }
+        }
     }
 }
