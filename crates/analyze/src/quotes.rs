@@ -1685,7 +1685,13 @@ impl Analyzer<'_> {
                     && (toks[k - 1].kind == TokKind::Quote
                         || toks[k - 1].text == ","
                             && k > ss + 1
-                            && toks[k - 2].kind == TokKind::Quote);
+                            && toks[k - 2].kind == TokKind::Quote)
+                    // "Mr. Manafort, citing ''the magic,'' said …": the quotation is inside the
+                    // subject's parenthesis, not the content.
+                    && !self.np_left(k).is_some_and(|sp| {
+                        let q = if toks[k - 1].kind == TokKind::Quote { k - 1 } else { k - 2 };
+                        (sp.1..q).any(|m| toks[m].kind == TokKind::Quote) && sp.1 < q
+                    });
                 let headline_cue = !t.is_lower_word()
                     && matches!(
                         t.lower.as_str(),
@@ -1829,7 +1835,10 @@ impl Analyzer<'_> {
                 let opens_clause = self.content_start(k, send).is_some();
                 if let Some(sp) = sp_left {
                     let parenthetical = toks.get(k + 1).is_some_and(|n| n.text == ",")
-                        && self.words_in(k + 1, send) >= 3;
+                        && self.words_in(k + 1, send) >= 3
+                        && !toks.get(k + 2).is_some_and(|n| {
+                            matches!(n.lower.as_str(), "a" | "an" | "the" | "who" | "which")
+                        });
                     if sp.0 >= ss + 2
                         && toks[sp.0 - 1].text == ","
                         && !opens_clause
@@ -1964,8 +1973,35 @@ impl Analyzer<'_> {
         if n.lower == "that" {
             return Some(k + 1);
         }
-        // "said in a statement that", "told reporters that", "said Friday that".
         let tell = matches!(toks[k].lower.as_str(), "told" | "tells" | "tell" | "telling");
+        // "said he eventually came to recognize that …": the clause starts right away.
+        if !tell && matches!(n.lower.as_str(), "he" | "she" | "they" | "we" | "i" | "it" | "there")
+        {
+            return Some(k + 1);
+        }
+        // "said if elected he could …".
+        let plain_verb = matches!(
+            toks[k].lower.as_str(),
+            "said"
+                | "says"
+                | "say"
+                | "added"
+                | "argued"
+                | "insisted"
+                | "noted"
+                | "warned"
+                | "predicted"
+                | "suggested"
+        );
+        if plain_verb
+            && matches!(
+                n.lower.as_str(),
+                "if" | "when" | "because" | "while" | "although" | "once" | "unless"
+            )
+        {
+            return Some(k + 1);
+        }
+        // "said in a statement that", "told reporters that", "said Friday that".
         let window = if tell { 16 } else { 8 };
         for m in k + 1..(k + window).min(send) {
             let t = &toks[m];

@@ -380,7 +380,7 @@ fn ends_sentence(toks: &[Token], i: usize, pe: usize) -> bool {
             if c == '.'
                 && let Some(n) = toks.get(i + 1)
                 && n.para == t.para
-                && (n.text == "," || n.is_lower_word())
+                && (n.text == "," || n.text == ")" || n.is_lower_word())
             {
                 return false;
             }
