@@ -1874,7 +1874,32 @@ impl Analyzer<'_> {
                     if sp.is_some() {
                         let attr = Attr { sp, cue: Some((k, k + 1)), how: How::Before };
                         // Content runs to the sentence end, or to the next reporting clause.
-                        let b = self.clause_end(c, send);
+                        let mut b = self.clause_end(c, send);
+                        // "While Ramos said that …, he appears …": a subordinate clause ends at
+                        // its comma.
+                        let sub = matches!(
+                            toks[ss].lower.as_str(),
+                            "while"
+                                | "although"
+                                | "though"
+                                | "if"
+                                | "when"
+                                | "as"
+                                | "because"
+                                | "since"
+                                | "whereas"
+                                | "even"
+                                | "after"
+                                | "before"
+                                | "once"
+                        ) && !(ss..k).any(|m| toks[m].text == ",");
+                        if sub {
+                            if let Some(cm) =
+                                (c + 1..b).find(|&m| toks[m].text == "," && !in_region[m])
+                            {
+                                b = cm;
+                            }
+                        }
                         self.push_indirect(out, c, b, &attr, direct, in_region);
                     }
                 }
