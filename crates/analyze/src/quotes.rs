@@ -1893,12 +1893,11 @@ impl Analyzer<'_> {
                                 | "before"
                                 | "once"
                         ) && !(ss..k).any(|m| toks[m].text == ",");
-                        if sub {
-                            if let Some(cm) =
+                        if sub
+                            && let Some(cm) =
                                 (c + 1..b).find(|&m| toks[m].text == "," && !in_region[m])
-                            {
-                                b = cm;
-                            }
+                        {
+                            b = cm;
                         }
                         self.push_indirect(out, c, b, &attr, direct, in_region);
                     }
