@@ -1951,7 +1951,6 @@ impl Analyzer<'_> {
                             | "compared"
                             | "a"
                             | "an"
-                            | "including"
                             | "up"
                             | "down"
                             | "despite"
@@ -1960,7 +1959,9 @@ impl Analyzer<'_> {
                             | "almost"
                             | "well"
                     ) || (is_reporting_verb(&n.lower) && n.lower != "saying")
-                        || n.lower.ends_with("ing") && n.is_lower_word()
+                        || n.lower.ends_with("ing")
+                            && n.is_lower_word()
+                            && !NOT_PARTICIPLES.contains(&n.lower.as_str())
                 }) {
                     return m;
                 }
@@ -2027,9 +2028,10 @@ impl Analyzer<'_> {
         }
         // "said in a statement that", "told reporters that", "said Friday that".
         let window = if tell { 16 } else { 8 };
-        for m in k + 1..(k + window).min(send) {
+        for m in k + 1..(k + window + 4).min(send) {
             let t = &toks[m];
-            if t.kind == TokKind::Quote {
+            // A quoted title may stand in between ("said on ABC's “This Week” that").
+            if t.kind == TokKind::Quote && !(m > k + 2 && self.words_in(k + 1, m) <= 6) {
                 break;
             }
             if t.lower == "that" && m > k + 1 {
@@ -2488,7 +2490,12 @@ impl Analyzer<'_> {
             a2 += 1;
         }
         if a2 < b && toks[a2].kind == TokKind::Quote {
-            return;
+            // Only when the quotation runs (nearly) to the end of the content.
+            let close =
+                (a2 + 1..b).find(|&m| toks[m].kind == TokKind::Quote && !opens_here(toks, m));
+            if close.is_none_or(|c| self.words_in(c, b) <= 2) {
+                return;
+            }
         }
         // Words outside quotation marks: if the content is essentially a direct quote, skip.
         let total = self.words_in(a, b);
@@ -2721,6 +2728,27 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "citing",
     "endorsing",
     "supporting",
+];
+
+/// Words in -ing that are not participles.
+const NOT_PARTICIPLES: &[&str] = &[
+    "during",
+    "nothing",
+    "something",
+    "everything",
+    "anything",
+    "thing",
+    "things",
+    "morning",
+    "evening",
+    "spring",
+    "king",
+    "bring",
+    "string",
+    "ring",
+    "wing",
+    "sibling",
+    "ceiling",
 ];
 
 /// Words after a comma that end a complement.
