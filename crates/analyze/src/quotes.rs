@@ -1672,7 +1672,6 @@ impl Analyzer<'_> {
             }
             self.colon_speaker(si, out, in_region);
             self.block_quote(si, out);
-            self.in_source(si, send, out, in_region);
             let mut k = ss;
             while k < send {
                 let t = &toks[k];
@@ -2197,10 +2196,7 @@ impl Analyzer<'_> {
                     | "pointed"
                     | "points"
                     | "talking"
-                    | "talked"
-                    | "talks"
                     | "speaking"
-                    | "spoke"
                     | "complained"
                     | "complaining"
                     | "warned"
@@ -2361,49 +2357,6 @@ impl Analyzer<'_> {
         }
     }
 
-    /// "In a new Fox News poll, Trump leads …": a poll, survey or report as the source.
-    fn in_source(&self, si: usize, send: usize, out: &mut Vec<Quote>, in_region: &[bool]) {
-        let toks = self.toks();
-        let (ss, _) = self.doc.sents[si];
-        if toks[ss].lower != "in" {
-            return;
-        }
-        let Some(c) = (ss + 1..(ss + 12).min(send)).find(|&m| toks[m].text == ",") else { return };
-        let src = toks[ss + 1..c].iter().any(|t| {
-            matches!(
-                t.lower.as_str(),
-                "poll"
-                    | "polls"
-                    | "survey"
-                    | "surveys"
-                    | "report"
-                    | "study"
-                    | "statement"
-                    | "interview"
-                    | "video"
-                    | "letter"
-                    | "memo"
-                    | "filing"
-                    | "post"
-                    | "tweet"
-                    | "speech"
-                    | "op-ed"
-                    | "email"
-            )
-        });
-        if !src {
-            return;
-        }
-        // "In a statement released by the Kremlin, Putin said …": the clause has its own cue.
-        if (c + 1..send)
-            .any(|m| !in_region[m] && toks[m].is_lower_word() && is_reporting_verb(&toks[m].lower))
-        {
-            return;
-        }
-        let attr = Attr { sp: Some((ss + 1, c)), cue: Some((ss, ss + 1)), how: How::Before };
-        self.push_indirect_min(out, c + 1, send, &attr, in_region, 3);
-    }
-
     /// Whether the cue word at `k` is used as a verb: not after a determiner or possessive
     /// ("its claims", "Pyongyang's claims", "the reported bomber").
     fn verb_use(&self, k: usize) -> bool {
@@ -2413,6 +2366,9 @@ impl Analyzer<'_> {
         }
         let p = &toks[k - 1];
         let l = p.lower.as_str();
+        if toks[k].lower == "think" && toks.get(k + 1).is_some_and(|n| n.lower == "tank") {
+            return false;
+        }
         !(matches!(
             l,
             "the"
@@ -2724,7 +2680,6 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "view",
     "views",
     "viewed",
-    "backing",
     "citing",
     "endorsing",
     "supporting",
