@@ -2218,10 +2218,20 @@ impl Analyzer<'_> {
         {
             return;
         }
-        // Passive ("was criticized by", "is favored to"): not the subject's statement.
-        if k > 0
+        // Passive ("was criticized by", "was first reported"): not the subject's statement.
+        let mut p = k;
+        while p > ss
+            && (toks[p - 1].lower.ends_with("ly")
+                || matches!(
+                    toks[p - 1].lower.as_str(),
+                    "first" | "also" | "later" | "since" | "then"
+                ))
+        {
+            p -= 1;
+        }
+        if p > 0
             && matches!(
-                toks[k - 1].lower.as_str(),
+                toks[p - 1].lower.as_str(),
                 "was" | "were" | "is" | "are" | "been" | "be" | "being" | "got"
             )
         {
