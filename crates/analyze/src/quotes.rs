@@ -1973,6 +1973,14 @@ impl Analyzer<'_> {
                     return m;
                 }
             }
+            // "but did not say …": a second verb phrase of the reporting subject.
+            if t.lower == "but"
+                && n.is_some_and(|n| {
+                    matches!(n.lower.as_str(), "did" | "didn't" | "would" | "wouldn't" | "also" | "said" | "declined" | "refused" | "added" | "noted" | "insisted" | "has" | "had")
+                })
+            {
+                return m;
+            }
             // "and suspected …": a second verb phrase of the reporting subject.
             if t.lower == "and"
                 && n.is_some_and(|n| {
