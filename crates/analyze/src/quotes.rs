@@ -2474,7 +2474,7 @@ impl Analyzer<'_> {
         // Words outside quotation marks: if the content is essentially a direct quote, skip.
         let total = self.words_in(a, b);
         let outside = (a..b).filter(|&i| !in_region[i] && toks[i].kind == TokKind::Word).count();
-        if total < 3 || outside < 3 {
+        if total < 2 || outside < 2 {
             return;
         }
         let _ = direct;
