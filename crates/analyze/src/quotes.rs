@@ -1838,15 +1838,26 @@ impl Analyzer<'_> {
                         && !toks.get(k + 2).is_some_and(|n| {
                             matches!(n.lower.as_str(), "a" | "an" | "the" | "who" | "which")
                         });
+                    // `…, Kilfoyle said.` or `… are “very, very pro-Bernie,” Kilfoyle said.`
+                    let comma_before = sp.0 >= ss + 2 && toks[sp.0 - 1].text == ","
+                        || sp.0 >= ss + 2
+                            && toks[sp.0 - 1].kind == TokKind::Quote
+                            && toks[sp.0 - 2].text == ",";
                     if sp.0 >= ss + 2
-                        && toks[sp.0 - 1].text == ","
+                        && comma_before
                         && !opens_clause
                         && (self.tail_is_short(k + 1, send) || parenthetical)
                         && !self.has_quote(k + 1, se)
                     {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::After };
                         // "In the long run, many economists say, this effect …": both sides.
-                        let end = if parenthetical { send } else { sp.0 - 1 };
+                        let end = if parenthetical {
+                            send
+                        } else if toks[sp.0 - 1].kind == TokKind::Quote {
+                            sp.0
+                        } else {
+                            sp.0 - 1
+                        };
                         self.push_indirect(out, ss, end, &attr, direct, in_region);
                         k += 1;
                         continue;
@@ -1976,7 +1987,22 @@ impl Analyzer<'_> {
             // "but did not say …": a second verb phrase of the reporting subject.
             if t.lower == "but"
                 && n.is_some_and(|n| {
-                    matches!(n.lower.as_str(), "did" | "didn't" | "would" | "wouldn't" | "also" | "said" | "declined" | "refused" | "added" | "noted" | "insisted" | "has" | "had")
+                    matches!(
+                        n.lower.as_str(),
+                        "did"
+                            | "didn't"
+                            | "would"
+                            | "wouldn't"
+                            | "also"
+                            | "said"
+                            | "declined"
+                            | "refused"
+                            | "added"
+                            | "noted"
+                            | "insisted"
+                            | "has"
+                            | "had"
+                    )
                 })
             {
                 return m;
