@@ -2077,6 +2077,26 @@ impl Analyzer<'_> {
                 break;
             }
         }
+        if plain_verb {
+            // `said "local forces" must lead`: a partial quotation opens the clause.
+            if n.kind == TokKind::Quote && opens_here(toks, k + 1) {
+                return Some(k + 1);
+            }
+            // `said, the media considered him …` (no quotation follows).
+            if n.text == ","
+                && let Some(x) = toks.get(k + 2)
+                && k + 2 < send
+                && x.kind == TokKind::Word
+                && (gz::is_subject_pronoun(&x.lower) && x.lower != "who"
+                    || DETERMINERS.contains(&x.lower.as_str()) && x.lower != "that")
+            {
+                return Some(k + 2);
+            }
+            // `has said 2,093 of the emails were …`.
+            if n.text.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                return Some(k + 1);
+            }
+        }
         if n.kind != TokKind::Word {
             return None;
         }
@@ -2720,6 +2740,19 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "praising",
     "defending",
     "accusing",
+    "calling",
+    "claiming",
+    "describing",
+    "mentioning",
+    "insisting",
+    "suggesting",
+    "warning",
+    "promising",
+    "vowing",
+    "blaming",
+    "urging",
+    "labeling",
+    "dismissing",
     "see",
     "view",
     "views",
