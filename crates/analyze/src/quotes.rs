@@ -871,7 +871,11 @@ impl Analyzer<'_> {
                 }
             }
             if prev_comma {
-                return self.sentence_subject(ss, k).or_else(|| self.np_left(k));
+                // "Trump has targeted Mexico, calling …": the clause's capitalised subject.
+                return self
+                    .sentence_subject(ss, k)
+                    .or_else(|| self.leading_name(ss, k))
+                    .or_else(|| self.np_left(k));
             }
             return self.sentence_subject(ss, k).or_else(|| self.np_left(k));
         }
@@ -900,6 +904,20 @@ impl Analyzer<'_> {
             }
         }
         sp.or_else(|| self.inverted(k, limit)).or_else(|| self.sentence_subject(ss, k))
+    }
+
+    /// A capitalised name opening the sentence and followed by a lower-case word ("Trump has …").
+    fn leading_name(&self, ss: usize, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks();
+        let t = toks.get(ss)?;
+        if !t.is_cap() || gz::is_common_cap(&t.lower) || gz::is_month_or_day(&t.lower) {
+            return None;
+        }
+        let mut b = ss;
+        while b < limit && toks[b].is_cap() {
+            b += 1;
+        }
+        (b < limit && toks[b].is_lower_word()).then_some((ss, b))
     }
 
     /// An inverted subject right after the cue, closed by punctuation or a quotation mark.
