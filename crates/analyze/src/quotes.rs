@@ -1787,6 +1787,43 @@ impl Analyzer<'_> {
                     k += 2;
                     continue;
                 }
+                // "O'Malley's move was first reported by MSNBC.": the passive agent is the source
+                // and the subject the content.
+                if matches!(l, "reported" | "confirmed" | "announced" | "disclosed" | "revealed")
+                    && toks.get(k + 1).is_some_and(|n| n.lower == "by")
+                {
+                    let mut p = k;
+                    while p > ss
+                        && (toks[p - 1].lower.ends_with("ly")
+                            || matches!(toks[p - 1].lower.as_str(), "first" | "also" | "later"))
+                    {
+                        p -= 1;
+                    }
+                    if p > ss + 1
+                        && matches!(
+                            toks[p - 1].lower.as_str(),
+                            "was" | "were" | "is" | "are" | "been"
+                        )
+                    {
+                        let mut be = p - 1;
+                        if be > ss && matches!(toks[be - 1].lower.as_str(), "has" | "have" | "had")
+                        {
+                            be -= 1;
+                        }
+                        let src_end =
+                            (k + 2..send).find(|&m| toks[m].kind != TokKind::Word).unwrap_or(send);
+                        if src_end > k + 2 && be > ss {
+                            let attr = Attr {
+                                sp: Some((k + 2, src_end)),
+                                cue: Some((k, k + 2)),
+                                how: How::After,
+                            };
+                            self.push_indirect_min(out, ss, be, &attr, in_region, 1);
+                            k += 2;
+                            continue;
+                        }
+                    }
+                }
                 // "Asked about X, Rubio said …" / "When asked whether …": the question, no source.
                 if l == "asked"
                     && (k == ss || toks[k - 1].lower == "when" || toks[k - 1].lower == "if")
