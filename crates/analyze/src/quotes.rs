@@ -1993,7 +1993,8 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            if matches!(t.text.as_str(), ";" | "—" | "–" | "--") || t.text == "-" && t.space_before
+            if matches!(t.text.as_str(), ";" | "—" | "–" | "--" | ":")
+                || t.text == "-" && t.space_before
             {
                 return m;
             }
@@ -2091,6 +2092,26 @@ impl Analyzer<'_> {
         if !tell && matches!(n.lower.as_str(), "he" | "she" | "they" | "we" | "i" | "it" | "there")
         {
             return Some(k + 1);
+        }
+        // "says tonight he's a step closer …".
+        if (TIME_WORDS.contains(&n.lower.as_str()) || gz::is_month_or_day(&n.lower))
+            && toks.get(k + 2).is_some_and(|x| {
+                matches!(
+                    x.lower.as_str(),
+                    "he" | "she"
+                        | "they"
+                        | "we"
+                        | "i"
+                        | "he's"
+                        | "she's"
+                        | "they're"
+                        | "we're"
+                        | "i'm"
+                        | "it's"
+                )
+            })
+        {
+            return Some(k + 2);
         }
         // "said if elected he could …".
         let plain_verb = matches!(
@@ -2820,6 +2841,7 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
 /// Words in -ing that are not participles.
 const NOT_PARTICIPLES: &[&str] = &[
     "during",
+    "including",
     "nothing",
     "something",
     "everything",
