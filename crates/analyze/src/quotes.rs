@@ -1890,6 +1890,7 @@ impl Analyzer<'_> {
                 if let Some(sp) = sp_left {
                     let parenthetical = toks.get(k + 1).is_some_and(|n| n.text == ",")
                         && self.words_in(k + 1, send) >= 3
+                        && !(sp.0 > ss && toks[sp.0 - 1].kind == TokKind::Quote)
                         && !toks.get(k + 2).is_some_and(|n| {
                             matches!(n.lower.as_str(), "a" | "an" | "the" | "who" | "which")
                         });
@@ -2014,6 +2015,7 @@ impl Analyzer<'_> {
                             | "though"
                             | "which"
                             | "whereas"
+                            | "even"
                             | "compared"
                             | "a"
                             | "an"
@@ -2068,7 +2070,19 @@ impl Analyzer<'_> {
                 && n.is_some_and(|n| {
                     n.is_lower_word()
                         && (n.lower.ends_with("ed") && n.lower.len() > 4
-                            || is_reporting_verb(&n.lower))
+                            || is_reporting_verb(&n.lower)
+                            || matches!(
+                                n.lower.as_str(),
+                                "has"
+                                    | "have"
+                                    | "had"
+                                    | "would"
+                                    | "will"
+                                    | "could"
+                                    | "did"
+                                    | "does"
+                                    | "also"
+                            ))
                 })
             {
                 return m;
@@ -2088,6 +2102,10 @@ impl Analyzer<'_> {
             return Some(k + 1);
         }
         let tell = matches!(toks[k].lower.as_str(), "told" | "tells" | "tell" | "telling");
+        // "said of a list that included …": "of" names the topic, not a clause.
+        if n.lower == "of" {
+            return None;
+        }
         // "said he eventually came to recognize that …": the clause starts right away.
         if !tell && matches!(n.lower.as_str(), "he" | "she" | "they" | "we" | "i" | "it" | "there")
         {
@@ -2130,7 +2148,7 @@ impl Analyzer<'_> {
         if plain_verb
             && matches!(
                 n.lower.as_str(),
-                "if" | "when" | "because" | "while" | "although" | "once" | "unless"
+                "if" | "when" | "because" | "although" | "once" | "unless"
             )
         {
             return Some(k + 1);
@@ -2578,6 +2596,10 @@ impl Analyzer<'_> {
             b -= 1;
         }
         if b <= a {
+            return;
+        }
+        // Content that starts inside a quotation belongs to that quotation.
+        if in_region[a] && toks[a].kind != TokKind::Quote {
             return;
         }
         // "said that “…”": the content is the quotation itself.
