@@ -1895,10 +1895,21 @@ impl Analyzer<'_> {
                             matches!(n.lower.as_str(), "a" | "an" | "the" | "who" | "which")
                         });
                     // `…, Kilfoyle said.` or `… are “very, very pro-Bernie,” Kilfoyle said.`
+                    // The closing-mark form only when no cue before the quotation attributes it
+                    // already ("… had declared that “…,” Lavrov said.").
+                    let no_cue_before = || {
+                        !(ss..sp.0).any(|m| {
+                            !in_region[m]
+                                && toks[m].is_lower_word()
+                                && gz::is_cue_verb(&toks[m].lower)
+                                && self.verb_use(m)
+                        })
+                    };
                     let comma_before = sp.0 >= ss + 2 && toks[sp.0 - 1].text == ","
                         || sp.0 >= ss + 2
                             && toks[sp.0 - 1].kind == TokKind::Quote
-                            && toks[sp.0 - 2].text == ",";
+                            && toks[sp.0 - 2].text == ","
+                            && no_cue_before();
                     if sp.0 >= ss + 2
                         && comma_before
                         && !opens_clause

@@ -91,6 +91,12 @@ fn issue_4_seed_article_golden_reading() {
         .expect("Lavrov's declaration");
     assert_eq!(entity_name(&a, lavrov.speaker_entity.as_deref()), "Sergey Lavrov");
     assert_eq!(lavrov.via.as_deref(), Some("TASS"));
+    // No reported speech swallows a direct quotation and its attribution.
+    assert!(
+        !a.quotes.iter().any(|q| q.kind == QuoteKind::Indirect && q.text.contains("Lavrov said")),
+        "{:#?}",
+        a.quotes
+    );
 
     // Entities.
     let ent = |name: &str| a.entities.iter().find(|e| e.name == name);
