@@ -5,5 +5,9 @@
 
 pub mod dedupe;
 pub mod document;
+pub mod entities;
 pub mod extract;
+mod gazetteer;
+pub mod quotes;
 pub mod stories;
+pub mod text;

@@ -1,4 +1,5 @@
-//! Integration tests of the analysis stages, one module per stage.
+//! The analyze crate's one integration-test binary: a module per stage.
 
 mod extract;
+mod quotes;
 mod stories;
