@@ -1106,6 +1106,17 @@ pub(crate) fn extract_body(
         }
         let teaser = b.internal_chars * 2 > len && len < 300;
         let outside = i < first_good || i > last_good;
+        // Labels above the first paragraph ("Markets · Autos", "Exclusive") are kickers; an
+        // all-capitals dateline ("BAAR, SWITZERLAND") is part of the article.
+        if i < first_good
+            && len < 40
+            && b.kind != BlockKind::Heading
+            && !b.text.ends_with(['.', '”', '"', '!', '?', ':'])
+            && b.text.chars().any(char::is_lowercase)
+        {
+            out.dropped.push(b.text.clone());
+            continue;
+        }
         if link_heavy && (outside || teaser) {
             out.dropped.push(b.text.clone());
             continue;
