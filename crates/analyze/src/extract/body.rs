@@ -1074,6 +1074,10 @@ pub(crate) fn extract_body(
     let last_good = kept.iter().rposition(|b| is_good(b)).unwrap_or(kept.len());
     let mut section = Section::Article;
     for (i, b) in kept.iter().enumerate() {
+        // The headline and standfirst are metadata, not body.
+        if title == Some(b.text.as_str()) || subtitle == Some(b.text.as_str()) {
+            continue;
+        }
         let len = b.len;
         let link_heavy = b.link_chars * 2 > len && len < 300;
         // Section titles switch what follows: other stories, or the press-release trailer.
@@ -1123,10 +1127,6 @@ pub(crate) fn extract_body(
         }
         if boilerplate_text(&b.text) || promo_text(&b.text) || date_only(&b.text) {
             out.dropped.push(b.text.clone());
-            continue;
-        }
-        // The headline and standfirst are metadata, not body.
-        if title == Some(b.text.as_str()) || subtitle == Some(b.text.as_str()) {
             continue;
         }
         out.blocks.push(Block { kind: b.kind, text: b.text.clone() });
