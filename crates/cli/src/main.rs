@@ -47,6 +47,8 @@ pub enum Command {
     Stats(cmd::stats::Args),
     /// Extract articles (headline, byline, dates, body) from pages or text; no data directory.
     Extract(cmd::extract::Args),
+    /// Who said what: quotations, reported speech, speakers, relays, entities; no data directory.
+    Quotes(cmd::quotes::Args),
     /// Group JSONL articles into stories and mark syndicated copies; no data directory.
     Cluster(cmd::cluster::Args),
     /// Ingest the bundled sample corpus into a fresh temporary data directory and show it.

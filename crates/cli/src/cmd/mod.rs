@@ -6,6 +6,7 @@ pub mod extract;
 pub mod feeds;
 pub mod ingest;
 pub mod poll;
+pub mod quotes;
 pub mod stats;
 
 use std::path::Path;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Extract(args) => extract::run(&ctx, args),
         Command::Cluster(args) => cluster::run(&ctx, args),
+        Command::Quotes(args) => quotes::run(&ctx, args),
     }
 }
 
