@@ -1,3 +1,4 @@
 //! placeholder, replaced below
 
 #![warn(missing_docs)]
+pub mod stance;
