@@ -7,7 +7,8 @@
 //! prints grouped k-fold cross-validation figures per file (held-out estimates), trains on all of
 //! it with the default settings (deterministic: full-batch optimisation, no randomness) and
 //! prints the train-on-dev figures. Options `--bits N`, `--no-lexical`, `--l2 X`, `--l2-lex X`,
-//! `--balance X`, `--steps N`, `--rev-weight X` are for experiments.
+//! `--balance X`, `--steps N`, `--rev-weight X`, `--cv-out FILE` (held-out predictions as JSONL) are
+//! for experiments.
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -59,6 +60,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut cfg = TrainConfig::default();
     let mut folds = 5usize;
     let mut write = true;
+    let mut cv_out: Option<PathBuf> = None;
     let mut rev_weight = 5.0f32;
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/stance/model.json");
     let mut i = 1;
@@ -83,6 +85,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--threshold" => cfg.rel_threshold = val.parse()?,
             "--rev-weight" => rev_weight = val.parse()?,
             "--out" => out = PathBuf::from(val),
+            "--cv-out" => cv_out = Some(PathBuf::from(val)),
             other => return Err(format!("unknown option {other}").into()),
         }
         i += 2;
@@ -102,6 +105,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             parent.insert(a, b);
         }
     }
+    let ids: Vec<String> =
+        fnc.iter().chain(em.iter()).chain(rv.iter()).map(|(_, id)| id.clone()).collect();
     let mut examples = Vec::new();
     let mut groups = Vec::new();
     for (e, _) in &fnc {
@@ -130,6 +135,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         for s in &sets {
             let (_, _, line) = report(&gold[s.range.clone()], &pred[s.range.clone()]);
             println!("cv{folds} {:<14} {line}", s.name);
+        }
+        if let Some(p) = &cv_out {
+            let lines: Vec<String> = ids
+                .iter()
+                .zip(&pred)
+                .map(|(id, l)| serde_json::json!({"id": id, "label": l.as_str()}).to_string())
+                .collect();
+            std::fs::write(p, lines.join("\n") + "\n")?;
         }
     }
     let all: Vec<usize> = (0..examples.len()).collect();

@@ -25,6 +25,8 @@ pub struct Extracted {
     pub evidence: Option<String>,
     /// The sentence carrying the strongest deny cue near claim words, if any.
     pub deny_evidence: Option<String>,
+    /// Names of the stance features, parallel to `stance` (filled only by [`explain`]).
+    pub stance_names: Vec<String>,
 }
 
 /// Whether a hashed index is a word feature (upper half of a `bits`-bit space).
@@ -46,6 +48,8 @@ struct Builder<'a> {
     bits: u32,
     dom: &'a str,
     out: Sparse,
+    /// Feature names, kept only when explaining a decision.
+    names: Option<Vec<String>>,
 }
 
 impl Builder<'_> {
@@ -56,6 +60,10 @@ impl Builder<'_> {
         }
         self.out.push((hash_feature(name, self.bits - 1), v));
         self.out.push((hash_feature(&format!("{}|{name}", self.dom), self.bits - 1), v));
+        if let Some(n) = &mut self.names {
+            n.push(name.to_string());
+            n.push(format!("{}|{name}", self.dom));
+        }
     }
     /// A feature with no text-kind copy.
     fn plain(&mut self, name: &str, v: f32) {
@@ -63,11 +71,17 @@ impl Builder<'_> {
             return;
         }
         self.out.push((hash_feature(name, self.bits - 1), v));
+        if let Some(n) = &mut self.names {
+            n.push(name.to_string());
+        }
     }
     /// A hashed word feature: these live in the upper half of the space, so training can
     /// penalise them apart from the cue features.
     fn word(&mut self, name: &str) {
         self.out.push(((1 << (self.bits - 1)) | hash_feature(name, self.bits - 1), 1.0));
+        if let Some(n) = &mut self.names {
+            n.push(name.to_string());
+        }
     }
 }
 
@@ -78,6 +92,9 @@ struct Lexicons {
     reverse: HashSet<String>,
     reaffirm: HashSet<String>,
     change: HashSet<String>,
+    attrib: HashSet<String>,
+    /// Words whose identity may be a feature: cue words and function words, never topic words.
+    vocab: HashSet<String>,
     antonyms: Vec<(String, String)>,
 }
 
@@ -90,7 +107,21 @@ const REFUTE: &[&str] = &[
     "wrong", "incorrect", "erroneous", "mistaken", "dispute", "disputed", "disputes",
     "contradict", "contradicted", "contradicts", "despite", "actually", "scam", "fiction",
     "fictional", "unfounded", "discredited", "invented", "made-up", "phony", "sham", "duped",
-    "fooled", "alive", "rumour", "nope", "misreported", "disproved", "fraud",
+    "fooled", "alive", "rumour", "nope", "misreported", "disproved", "fraud", "doubt", "doubts",
+    "doubted", "questions", "questioned", "skeptical", "sceptical", "skeptics", "unlikely",
+    "inaccurate", "misinformation", "bs", "bullshit", "ridiculous", "absurd", "conspiracy",
+    "legend", "nonexistent", "impossible", "rubbish", "garbage", "falsehood", "lying",
+];
+/// Multi-word refutations, matched on lower-cased tokens.
+const REFUTE_PHRASES: &[&[&str]] = &[
+    &["not", "real"], &["not", "true"], &["isn't", "real"], &["isn't", "true"], &["no", "evidence"],
+    &["no", "truth"], &["no", "proof"], &["not", "the", "case"], &["turns", "out"],
+    &["turned", "out"], &["shoot", "down"], &["shot", "down"], &["casts", "doubt"],
+    &["cast", "doubt"], &["too", "good", "to"], &["no", "such"], &["not", "so"], &["nothing", "to"],
+    &["made", "up"], &["never", "happened"], &["did", "not"], &["didn't", "happen"],
+    &["no", "longer"], &["after", "all"], &["not", "go", "ahead"], &["would", "not"],
+    &["will", "not"], &["won't", "be"], &["no", "plans"], &["ruled", "out"], &["rule", "out"],
+    &["backed", "down"], &["back", "down"], &["step", "back"], &["rather", "than"],
 ];
 const HEDGE: &[&str] = &[
     "reportedly", "allegedly", "alleged", "claim", "claims", "claimed", "claiming", "rumor",
@@ -129,6 +160,27 @@ const CHANGE: &[&str] = &[
     "revise", "revised", "raised", "raise", "lowered", "lower", "cut", "cuts", "increased",
     "decreased", "upgraded", "downgraded", "updated", "higher", "actual", "new", "all",
 ];
+const ATTRIB: &[&str] = &[
+    "says", "said", "say", "claims", "according", "reports", "report", "reportedly", "told",
+    "tells", "insists", "insisted", "alleges", "sources", "source", "spokesman", "spokeswoman",
+    "statement", "tweeted", "wrote", "posted", "website", "twitter", "facebook", "internet",
+    "story", "stories", "viral", "media", "tabloid", "outlet", "outlets", "site", "sites",
+];
+const EXTRA_VOCAB: &[&str] = &[
+    "truth", "evidence", "proof", "real", "really", "official", "police", "satire", "joke",
+    "rumors", "hoax", "update", "updated", "video", "photo", "picture", "image", "footage",
+    "warning", "legit", "genuine", "authentic", "image", "shows", "shown", "watch", "here", "why",
+    "how", "what", "did", "does", "is", "was", "will", "won't", "isn't", "wasn't", "didn't",
+    "doesn't", "hasn't", "haven't", "aren't", "weren't", "can't", "couldn't", "wouldn't",
+    "yes", "no", "not", "never", "nothing", "none", "nobody", "neither", "nor", "without",
+    "killed", "dead", "dies", "died", "alive", "arrested", "found", "missing", "plan", "plans",
+    "planned", "end", "ends", "ended", "stop", "stops", "stopped", "ready", "sure", "certain",
+    "definitely", "probably", "completely", "totally", "entirely", "simply", "just", "only",
+    "already", "first", "latest", "breaking", "exclusive", "shocking", "amazing", "incredible",
+    "believe", "believes", "think", "thinks", "know", "knows", "knew", "learn", "learned",
+    "turns", "turned", "emerged", "exposed", "expose", "revealed", "investigation", "probe",
+    "investigate", "investigated", "checked", "check", "fact", "facts", "snopes", "debunk",
+];
 const ANTONYMS: &[(&str, &str)] = &[
     ("approve", "reject"), ("approved", "rejected"), ("confirm", "deny"), ("win", "lose"),
     ("won", "lost"), ("alive", "dead"), ("dead", "alive"), ("died", "alive"), ("killed", "alive"),
@@ -155,6 +207,15 @@ fn lexicons() -> &'static Lexicons {
         reverse: stems(REVERSE),
         reaffirm: stems(REAFFIRM),
         change: stems(CHANGE),
+        attrib: stems(ATTRIB),
+        vocab: {
+            let mut v = stems(EXTRA_VOCAB);
+            for list in [REFUTE, HEDGE, CONFIRM, REVERSE, REAFFIRM, CHANGE, ATTRIB] {
+                v.extend(stems(list));
+            }
+            v.extend(super::text::STOP.iter().map(|w| stem(w)));
+            v
+        },
         antonyms: ANTONYMS.iter().map(|(a, b)| (stem(a), stem(b))).collect(),
     })
 }
@@ -187,12 +248,21 @@ struct Cues {
     reverse: f32,
     reaffirm: f32,
     change: f32,
+    attrib: f32,
+    phrase: f32,
     neg: f32,
 }
 
 fn cues(tokens: &[Token]) -> Cues {
     let l = lexicons();
     let mut c = Cues::default();
+    for w in 0..tokens.len() {
+        for p in REFUTE_PHRASES {
+            if tokens.len() - w >= p.len() && p.iter().zip(&tokens[w..]).all(|(a, t)| *a == t.lower) {
+                c.phrase += 1.0;
+            }
+        }
+    }
     for t in tokens {
         let s = &t.stem;
         c.refute += f32::from(u8::from(l.refute.contains(s)));
@@ -201,6 +271,7 @@ fn cues(tokens: &[Token]) -> Cues {
         c.reverse += f32::from(u8::from(l.reverse.contains(s)));
         c.reaffirm += f32::from(u8::from(l.reaffirm.contains(s)));
         c.change += f32::from(u8::from(l.change.contains(s)));
+        c.attrib += f32::from(u8::from(l.attrib.contains(s)));
         c.neg += f32::from(u8::from(is_negation(&t.lower)));
     }
     c
@@ -214,6 +285,8 @@ fn emit_cues(b: &mut Builder<'_>, prefix: &str, c: &Cues, norm: f32) {
         ("reverse", c.reverse),
         ("reaffirm", c.reaffirm),
         ("change", c.change),
+        ("attrib", c.attrib),
+        ("phrase", c.phrase),
         ("neg", c.neg),
     ];
     for (name, v) in items {
@@ -232,6 +305,15 @@ struct Sent<'a> {
 
 /// Extracts both feature vectors for a (claim, text) pair, hashed into `bits` bits.
 pub fn extract(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
+    extract_inner(claim, text, bits, lexical, false)
+}
+
+/// Like [`extract`], also naming each stance feature (for debugging a decision).
+pub fn explain(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
+    extract_inner(claim, text, bits, lexical, true)
+}
+
+fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool) -> Extracted {
     let l = lexicons();
     let ctoks = tokenize(claim);
     let cstems: HashSet<&str> =
@@ -270,7 +352,7 @@ pub fn extract(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
     let tbigrams: HashSet<(&str, &str)> = tcontent.windows(2).map(|w| (w[0], w[1])).collect();
 
     // Relatedness.
-    let mut rb = Builder { bits, dom, out: Vec::new() };
+    let mut rb = Builder { bits, dom, out: Vec::new(), names: None };
     rb.plain("bias", 1.0);
     rb.plain(&format!("dom:{dom}"), 1.0);
     let hits = cstems.iter().filter(|s| tstems.contains(*s)).count();
@@ -323,7 +405,7 @@ pub fn extract(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
     });
     let focus: Vec<usize> =
         order.iter().copied().filter(|&i| sents[i].overlap > 0.0).take(3).collect();
-    let mut sb = Builder { bits, dom, out: Vec::new() };
+    let mut sb = Builder { bits, dom, out: Vec::new(), names: debug.then(Vec::new) };
     sb.plain("bias", 1.0);
     sb.plain(&format!("dom:{dom}"), 1.0);
     sb.add(&format!("ov_b{}", bucket(ov, 0.2, 5)), 1.0);
@@ -390,6 +472,26 @@ pub fn extract(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
             }
         }
     }
+    // Polarity crosses: a claim that itself denies something, met by a text that does or does
+    // not deny, flips the meaning of the text's cues.
+    let fc = cues(&ftoks);
+    let wc = cues(&whole);
+    let claim_den = cc.refute + cc.neg + cc.phrase > 0.0;
+    let foc_den = fc.refute + fc.neg + fc.reverse + fc.phrase > 0.0;
+    let all_den = wc.refute + wc.phrase > 0.0;
+    sb.add(&format!("pol:{}{}", u8::from(claim_den), u8::from(foc_den)), 1.0);
+    sb.add(&format!("polall:{}{}", u8::from(claim_den), u8::from(all_den)), 1.0);
+    let claim_hedge = cc.hedge + cc.attrib > 0.0 || claim.contains('?');
+    sb.add(&format!("hedgepol:{}{}", u8::from(claim_hedge), u8::from(fc.hedge + fc.attrib > 0.0)), 1.0);
+    // The single most refuting sentence among those about the claim.
+    let mut max_ref = 0.0f32;
+    for s in sents.iter().filter(|s| s.overlap >= 0.25) {
+        let c = cues(&s.tokens);
+        max_ref = max_ref.max((c.refute + c.neg + c.phrase) * s.overlap);
+    }
+    if max_ref > 0.0 {
+        sb.add("max_ref", max_ref.min(3.0));
+    }
     if text.contains('?') {
         sb.add("text_q", 1.0);
     }
@@ -422,10 +524,24 @@ pub fn extract(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
         let src: Vec<&Token> = if focus.is_empty() { all.clone() } else { ftoks.iter().collect() };
         let mut seen = HashSet::new();
         for t in src {
-            if t.num || !seen.insert(t.stem.as_str()) {
+            if t.num || !l.vocab.contains(&t.stem) || !seen.insert(t.stem.as_str()) {
                 continue;
             }
+            sb.word(&format!("w:{}", t.stem));
             sb.word(&format!("w:{}:{}", dom, t.stem));
+        }
+        if dom == "b" {
+            let mut seen = HashSet::new();
+            for t in &whole {
+                if l.vocab.contains(&t.stem) && seen.insert(t.stem.as_str()) {
+                    sb.word(&format!("wa:{}", t.stem));
+                }
+            }
+        }
+        for t in &ctoks {
+            if l.vocab.contains(&t.stem) {
+                sb.word(&format!("c:{}", t.stem));
+            }
         }
     }
 
@@ -436,5 +552,5 @@ pub fn extract(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
         Some(sents[ev].text.to_string())
     };
     let deny_evidence = best_deny.map(|(_, i)| sents[i].text.to_string());
-    Extracted { rel, stance: sb.out, evidence, deny_evidence }
+    Extracted { rel, stance: sb.out, evidence, deny_evidence, stance_names: sb.names.unwrap_or_default() }
 }

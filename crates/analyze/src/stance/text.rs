@@ -81,7 +81,8 @@ pub fn stem(word: &str) -> String {
     w
 }
 
-const STOP: &[&str] = &[
+/// English function words and news boilerplate that say nothing about a topic.
+pub const STOP: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",

@@ -48,12 +48,12 @@ impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
             bits: 14,
-            lexical: true,
-            l2: 1e-4,
+            lexical: false,
+            l2: 1e-3,
             l2_lexical: 3e-3,
             steps: 300,
             lr: 0.05,
-            balance: 0.5,
+            balance: 0.7,
             rel_threshold: 0.5,
         }
     }
