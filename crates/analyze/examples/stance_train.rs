@@ -15,7 +15,9 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use analyze::stance::StanceLabel;
-use analyze::stance::train::{Example, TrainConfig, cross_validate, extract_all, fit, report};
+use analyze::stance::train::{
+    Example, TrainConfig, cross_validate, extract_all, fit, negative_pairs, report,
+};
 
 struct Set {
     name: &'static str,
@@ -62,6 +64,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut write = true;
     let mut cv_out: Option<PathBuf> = None;
     let mut rev_weight = 5.0f32;
+    let mut neg_per_claim = 3usize;
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/stance/model.json");
     let mut i = 1;
     while i < args.len() {
@@ -84,6 +87,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--lr" => cfg.lr = val.parse()?,
             "--threshold" => cfg.rel_threshold = val.parse()?,
             "--rev-weight" => rev_weight = val.parse()?,
+            "--neg" => neg_per_claim = val.parse()?,
             "--out" => out = PathBuf::from(val),
             "--cv-out" => cv_out = Some(PathBuf::from(val)),
             other => return Err(format!("unknown option {other}").into()),
@@ -121,10 +125,25 @@ fn main() -> Result<(), Box<dyn Error>> {
         groups.push(fnv(&format!("rv:{}", e.claim)));
         examples.push(e.clone());
     }
+    // Made-up unrelated pairs for the sets that have few or none; trained on, never scored.
+    let em_ex: Vec<Example> = em.iter().map(|(e, _)| e.clone()).collect();
+    let rv_ex: Vec<Example> = rv.iter().map(|(e, _)| e.clone()).collect();
+    let n_real = examples.len();
+    for (e, _) in [(&em_ex, "em"), (&rv_ex, "rv")]
+        .iter()
+        .flat_map(|(set, tag)| negative_pairs(set, neg_per_claim, 7, 1.0).into_iter().map(move |n| (n, *tag)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .zip(std::iter::repeat(()))
+    {
+        let (n, tag) = e;
+        groups.push(fnv(&format!("{tag}:{}", n.claim)));
+        examples.push(n);
+    }
     let sets = [
         Set { name: "fnc1-dev", range: 0..fnc.len() },
         Set { name: "emergent-dev", range: fnc.len()..fnc.len() + em.len() },
-        Set { name: "reversals-dev", range: fnc.len() + em.len()..examples.len() },
+        Set { name: "reversals-dev", range: fnc.len() + em.len()..n_real },
     ];
     eprintln!("{} examples; config {cfg:?}, reversal weight {rev_weight}", examples.len());
     let x = extract_all(&examples, &cfg);

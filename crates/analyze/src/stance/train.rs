@@ -202,3 +202,44 @@ pub fn report(gold: &[StanceLabel], pred: &[StanceLabel]) -> ([f32; 4], f32, Str
     );
     (f1, macro_f1, line)
 }
+
+/// Made-up unrelated pairs: each distinct claim paired with `per_claim` texts written about other
+/// claims, chosen by a seeded generator (deterministic). Sets with no unrelated pairs (Emergent)
+/// otherwise teach the model that every short text is related.
+pub fn negative_pairs(examples: &[Example], per_claim: usize, seed: u64, weight: f32) -> Vec<Example> {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut claims: Vec<&str> = Vec::new();
+    for e in examples {
+        if !claims.contains(&e.claim.as_str()) {
+            claims.push(&e.claim);
+        }
+    }
+    let mut out = Vec::new();
+    if examples.is_empty() {
+        return out;
+    }
+    for c in claims {
+        let mut made = 0;
+        let mut tries = 0;
+        while made < per_claim && tries < 20 * per_claim.max(1) {
+            tries += 1;
+            let e = &examples[(next() % examples.len() as u64) as usize];
+            if e.claim != c {
+                out.push(Example {
+                    claim: c.to_string(),
+                    text: e.text.clone(),
+                    label: StanceLabel::Unrelated,
+                    weight,
+                });
+                made += 1;
+            }
+        }
+    }
+    out
+}
