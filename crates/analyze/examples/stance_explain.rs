@@ -8,7 +8,8 @@ use analyze::stance::features::explain;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (claim, text) = (args.first().cloned().unwrap_or_default(), args.get(1).cloned().unwrap_or_default());
+    let (claim, text) =
+        (args.first().cloned().unwrap_or_default(), args.get(1).cloned().unwrap_or_default());
     let model = analyze::stance::Model::from_json(include_str!("../src/stance/model.json"))
         .expect("shipped model parses");
     let x = explain(&claim, &text, model.bits, model.lexical);

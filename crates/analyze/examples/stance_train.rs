@@ -129,16 +129,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     let em_ex: Vec<Example> = em.iter().map(|(e, _)| e.clone()).collect();
     let rv_ex: Vec<Example> = rv.iter().map(|(e, _)| e.clone()).collect();
     let n_real = examples.len();
-    for (e, _) in [(&em_ex, "em"), (&rv_ex, "rv")]
-        .iter()
-        .flat_map(|(set, tag)| negative_pairs(set, neg_per_claim, 7, 1.0).into_iter().map(move |n| (n, *tag)))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .zip(std::iter::repeat(()))
-    {
-        let (n, tag) = e;
-        groups.push(fnv(&format!("{tag}:{}", n.claim)));
-        examples.push(n);
+    for (set, tag) in [(&em_ex, "em"), (&rv_ex, "rv")] {
+        for n in negative_pairs(set, neg_per_claim, 7, 1.0) {
+            groups.push(fnv(&format!("{tag}:{}", n.claim)));
+            examples.push(n);
+        }
     }
     let sets = [
         Set { name: "fnc1-dev", range: 0..fnc.len() },

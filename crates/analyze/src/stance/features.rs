@@ -98,6 +98,7 @@ struct Lexicons {
     antonyms: Vec<(String, String)>,
 }
 
+#[rustfmt::skip]
 const REFUTE: &[&str] = &[
     "fake", "faked", "fakes", "hoax", "hoaxes", "false", "falsely", "deny", "denies", "denied",
     "denial", "debunk", "debunked", "debunks", "fabricated", "fabrication", "bogus", "untrue",
@@ -112,6 +113,7 @@ const REFUTE: &[&str] = &[
     "inaccurate", "misinformation", "bs", "bullshit", "ridiculous", "absurd", "conspiracy",
     "legend", "nonexistent", "impossible", "rubbish", "garbage", "falsehood", "lying",
 ];
+#[rustfmt::skip]
 /// Multi-word refutations, matched on lower-cased tokens.
 const REFUTE_PHRASES: &[&[&str]] = &[
     &["not", "real"], &["not", "true"], &["isn't", "real"], &["isn't", "true"], &["no", "evidence"],
@@ -123,6 +125,7 @@ const REFUTE_PHRASES: &[&[&str]] = &[
     &["will", "not"], &["won't", "be"], &["no", "plans"], &["ruled", "out"], &["rule", "out"],
     &["backed", "down"], &["back", "down"], &["step", "back"], &["rather", "than"],
 ];
+#[rustfmt::skip]
 const HEDGE: &[&str] = &[
     "reportedly", "allegedly", "alleged", "claim", "claims", "claimed", "claiming", "rumor",
     "rumors", "rumored", "rumours", "rumoured", "unconfirmed", "unverified", "purportedly",
@@ -131,11 +134,13 @@ const HEDGE: &[&str] = &[
     "speculate", "unclear", "whether", "if", "reports", "reported", "sources", "source",
     "viral", "circulating", "rumour", "likely", "unknown", "investigating", "unsure", "uncertain",
 ];
+#[rustfmt::skip]
 const CONFIRM: &[&str] = &[
     "confirm", "confirmed", "confirms", "official", "officially", "announced", "announces",
     "proof", "proves", "proved", "true", "real", "indeed", "verified", "revealed", "reveals",
     "shows", "showed", "finally", "now", "has", "have",
 ];
+#[rustfmt::skip]
 const REVERSE: &[&str] = &[
     "scrap", "scrapped", "scrapping", "scraps", "drop", "dropped", "dropping", "drops",
     "abandon", "abandoned", "abandons", "overrule", "overruled", "overrules", "retract",
@@ -150,22 +155,26 @@ const REVERSE: &[&str] = &[
     "unintentionally", "apologise", "apologize", "apologised", "apologized", "reconsider",
     "shelved", "shelve", "ditch", "ditched", "longer", "after", "vouch", "consistent",
 ];
+#[rustfmt::skip]
 const REAFFIRM: &[&str] = &[
     "reaffirm", "reaffirmed", "reaffirms", "remain", "remained", "remains", "still", "maintain",
     "maintained", "maintains", "committed", "commitment", "intact", "upheld", "uphold",
     "consistent", "backed", "reiterate", "reiterated", "continue", "continued", "keep", "kept",
     "acknowledged", "confirmed", "stands", "stood", "again", "more",
 ];
+#[rustfmt::skip]
 const CHANGE: &[&str] = &[
     "revise", "revised", "raised", "raise", "lowered", "lower", "cut", "cuts", "increased",
     "decreased", "upgraded", "downgraded", "updated", "higher", "actual", "new", "all",
 ];
+#[rustfmt::skip]
 const ATTRIB: &[&str] = &[
     "says", "said", "say", "claims", "according", "reports", "report", "reportedly", "told",
     "tells", "insists", "insisted", "alleges", "sources", "source", "spokesman", "spokeswoman",
     "statement", "tweeted", "wrote", "posted", "website", "twitter", "facebook", "internet",
     "story", "stories", "viral", "media", "tabloid", "outlet", "outlets", "site", "sites",
 ];
+#[rustfmt::skip]
 const EXTRA_VOCAB: &[&str] = &[
     "truth", "evidence", "proof", "real", "really", "official", "police", "satire", "joke",
     "rumors", "hoax", "update", "updated", "video", "photo", "picture", "image", "footage",
@@ -181,6 +190,7 @@ const EXTRA_VOCAB: &[&str] = &[
     "turns", "turned", "emerged", "exposed", "expose", "revealed", "investigation", "probe",
     "investigate", "investigated", "checked", "check", "fact", "facts", "snopes", "debunk",
 ];
+#[rustfmt::skip]
 const ANTONYMS: &[(&str, &str)] = &[
     ("approve", "reject"), ("approved", "rejected"), ("confirm", "deny"), ("win", "lose"),
     ("won", "lost"), ("alive", "dead"), ("dead", "alive"), ("died", "alive"), ("killed", "alive"),
@@ -258,7 +268,8 @@ fn cues(tokens: &[Token]) -> Cues {
     let mut c = Cues::default();
     for w in 0..tokens.len() {
         for p in REFUTE_PHRASES {
-            if tokens.len() - w >= p.len() && p.iter().zip(&tokens[w..]).all(|(a, t)| *a == t.lower) {
+            if tokens.len() - w >= p.len() && p.iter().zip(&tokens[w..]).all(|(a, t)| *a == t.lower)
+            {
                 c.phrase += 1.0;
             }
         }
@@ -348,7 +359,8 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     let n_words = all.len();
     let dom = domain(n_words);
     let tstems: HashSet<&str> = all.iter().map(|t| t.stem.as_str()).collect();
-    let tcontent: Vec<&str> = all.iter().filter(|t| is_content(t)).map(|t| t.stem.as_str()).collect();
+    let tcontent: Vec<&str> =
+        all.iter().filter(|t| is_content(t)).map(|t| t.stem.as_str()).collect();
     let tbigrams: HashSet<(&str, &str)> = tcontent.windows(2).map(|w| (w[0], w[1])).collect();
 
     // Relatedness.
@@ -401,7 +413,11 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     // Stance: focus on the sentences that share most words with the claim.
     let mut order: Vec<usize> = (0..sents.len()).collect();
     order.sort_by(|&a, &b| {
-        sents[b].overlap.partial_cmp(&sents[a].overlap).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b))
+        sents[b]
+            .overlap
+            .partial_cmp(&sents[a].overlap)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
     });
     let focus: Vec<usize> =
         order.iter().copied().filter(|&i| sents[i].overlap > 0.0).take(3).collect();
@@ -417,7 +433,8 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     emit_cues(&mut sb, "all", &cues(&whole), nsent);
     let ftoks: Vec<Token> = focus.iter().flat_map(|&i| sents[i].tokens.iter().cloned()).collect();
     emit_cues(&mut sb, "foc", &cues(&ftoks), 1.0);
-    let lead_toks: Vec<Token> = sents.iter().take(2).flat_map(|s| s.tokens.iter().cloned()).collect();
+    let lead_toks: Vec<Token> =
+        sents.iter().take(2).flat_map(|s| s.tokens.iter().cloned()).collect();
     emit_cues(&mut sb, "lead", &cues(&lead_toks), 1.0);
     let cc = cues(&ctoks);
     emit_cues(&mut sb, "claim", &cc, 1.0);
@@ -466,10 +483,10 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     let foc_neg = ftoks.iter().any(|t| is_negation(&t.lower));
     sb.add(&format!("negpol:{}{}", u8::from(claim_neg), u8::from(foc_neg)), 1.0);
     for (a, b) in &l.antonyms {
-        if cstems.contains(a.as_str()) || ctoks.iter().any(|t| &t.stem == a) {
-            if tstems.contains(b.as_str()) && !cstems.contains(b.as_str()) {
-                sb.add("antonym", 1.0);
-            }
+        // Stop words such as "no" or "not" are not in `cstems`, so look at every claim token.
+        let in_claim = ctoks.iter().any(|t| &t.stem == a);
+        if in_claim && tstems.contains(b.as_str()) && !cstems.contains(b.as_str()) {
+            sb.add("antonym", 1.0);
         }
     }
     // Polarity crosses: a claim that itself denies something, met by a text that does or does
@@ -482,7 +499,10 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     sb.add(&format!("pol:{}{}", u8::from(claim_den), u8::from(foc_den)), 1.0);
     sb.add(&format!("polall:{}{}", u8::from(claim_den), u8::from(all_den)), 1.0);
     let claim_hedge = cc.hedge + cc.attrib > 0.0 || claim.contains('?');
-    sb.add(&format!("hedgepol:{}{}", u8::from(claim_hedge), u8::from(fc.hedge + fc.attrib > 0.0)), 1.0);
+    sb.add(
+        &format!("hedgepol:{}{}", u8::from(claim_hedge), u8::from(fc.hedge + fc.attrib > 0.0)),
+        1.0,
+    );
     // The single most refuting sentence among those about the claim.
     let mut max_ref = 0.0f32;
     for s in sents.iter().filter(|s| s.overlap >= 0.25) {
@@ -503,8 +523,10 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     }
 
     // Numbers: a figure in the text that differs from the claim's figure.
-    let cn: Vec<f64> = numbers(&ctoks).iter().filter(|n| !n.year && !n.day).map(|n| n.value).collect();
-    let tn: Vec<f64> = numbers(&whole).iter().filter(|n| !n.year && !n.day).map(|n| n.value).collect();
+    let cn: Vec<f64> =
+        numbers(&ctoks).iter().filter(|n| !n.year && !n.day).map(|n| n.value).collect();
+    let tn: Vec<f64> =
+        numbers(&whole).iter().filter(|n| !n.year && !n.day).map(|n| n.value).collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 0.02 * a.abs().max(b.abs()).max(1e-9);
     if !cn.is_empty() && !tn.is_empty() {
         let t_new = tn.iter().any(|&t| !cn.iter().any(|&c| close(c, t)));
@@ -552,5 +574,11 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         Some(sents[ev].text.to_string())
     };
     let deny_evidence = best_deny.map(|(_, i)| sents[i].text.to_string());
-    Extracted { rel, stance: sb.out, evidence, deny_evidence, stance_names: sb.names.unwrap_or_default() }
+    Extracted {
+        rel,
+        stance: sb.out,
+        evidence,
+        deny_evidence,
+        stance_names: sb.names.unwrap_or_default(),
+    }
 }

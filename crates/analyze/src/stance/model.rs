@@ -91,15 +91,14 @@ struct ModelFile {
 const FORMAT: &str = "wirewatch-stance-1";
 
 fn to_file(l: &Linear, round: f32) -> LinearFile {
-    let rows = l
-        .w
-        .chunks(l.classes.max(1))
-        .enumerate()
-        .filter_map(|(i, row)| {
-            let r: Vec<f32> = row.iter().map(|v| (v / round).round() * round).collect();
-            r.iter().any(|v| *v != 0.0).then_some((i as u32, r))
-        })
-        .collect();
+    let rows =
+        l.w.chunks(l.classes.max(1))
+            .enumerate()
+            .filter_map(|(i, row)| {
+                let r: Vec<f32> = row.iter().map(|v| (v / round).round() * round).collect();
+                r.iter().any(|v| *v != 0.0).then_some((i as u32, r))
+            })
+            .collect();
     LinearFile { classes: l.classes, rows }
 }
 

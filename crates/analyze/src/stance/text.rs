@@ -61,7 +61,10 @@ pub fn stem(word: &str) -> String {
         return w.replace(',', "");
     }
     for suf in ["ing", "ed", "es", "s", "ly"] {
-        if w.ends_with(suf) && w.chars().count() >= suf.len() + 3 && w.is_char_boundary(w.len() - suf.len()) {
+        if w.ends_with(suf)
+            && w.chars().count() >= suf.len() + 3
+            && w.is_char_boundary(w.len() - suf.len())
+        {
             w.truncate(w.len() - suf.len());
             break;
         }
@@ -75,12 +78,14 @@ pub fn stem(word: &str) -> String {
     }
     // Doubled final consonants ("stopped" -> "stopp") meet their single form ("stop").
     let cs: Vec<char> = w.chars().collect();
-    if cs.len() > 4 && cs[cs.len() - 1] == cs[cs.len() - 2] && !"aeiouls".contains(cs[cs.len() - 1]) {
+    if cs.len() > 4 && cs[cs.len() - 1] == cs[cs.len() - 2] && !"aeiouls".contains(cs[cs.len() - 1])
+    {
         w.pop();
     }
     w
 }
 
+#[rustfmt::skip]
 /// English function words and news boilerplate that say nothing about a topic.
 pub const STOP: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
@@ -117,11 +122,22 @@ pub fn is_content(t: &Token) -> bool {
 pub fn is_negation(lower: &str) -> bool {
     matches!(
         lower,
-        "not" | "no" | "never" | "nobody" | "none" | "nothing" | "neither" | "nor" | "cannot"
-            | "without" | "nowhere" | "nope"
+        "not"
+            | "no"
+            | "never"
+            | "nobody"
+            | "none"
+            | "nothing"
+            | "neither"
+            | "nor"
+            | "cannot"
+            | "without"
+            | "nowhere"
+            | "nope"
     ) || lower.ends_with("n't")
 }
 
+#[rustfmt::skip]
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug",
     "sep", "sept", "oct", "nov", "dec", "january", "february", "august", "september", "october",
@@ -151,7 +167,8 @@ pub fn numbers(tokens: &[Token]) -> Vec<Number> {
         if !v.is_finite() {
             continue;
         }
-        let year = t.lower.len() == 4 && !t.lower.contains([',', '.']) && (1900.0..=2100.0).contains(&v);
+        let year =
+            t.lower.len() == 4 && !t.lower.contains([',', '.']) && (1900.0..=2100.0).contains(&v);
         let day = i > 0 && MONTHS.contains(&tokens[i - 1].lower.as_str()) && v <= 31.0;
         match tokens.get(i + 1).map(|n| n.lower.as_str()) {
             Some("thousand") => v *= 1e3,
@@ -165,6 +182,7 @@ pub fn numbers(tokens: &[Token]) -> Vec<Number> {
     out
 }
 
+#[rustfmt::skip]
 const ABBREV: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "gen", "gov", "sen", "rep", "lt", "col", "sgt", "capt", "prof", "inc",
@@ -203,7 +221,8 @@ pub fn sentences(text: &str) -> Vec<&str> {
                 .to_lowercase();
             let abbrev = c == '.'
                 && (ABBREV.contains(&prev_word.as_str())
-                    || (prev_word.chars().count() == 1 && prev_word.chars().all(char::is_alphabetic)));
+                    || (prev_word.chars().count() == 1
+                        && prev_word.chars().all(char::is_alphabetic)));
             (ws || j >= idx.len()) && next_ok && !abbrev
         } else {
             false

@@ -198,7 +198,13 @@ pub fn report(gold: &[StanceLabel], pred: &[StanceLabel]) -> ([f32; 4], f32, Str
     let macro_f1 = if present > 0 { sum / present as f32 } else { 0.0 };
     let line = format!(
         "deny_F1 {:.3} macroF1 {:.3} (support {:.3} deny {:.3} neutral {:.3} unrelated {:.3}) pairs {}",
-        f1[1], macro_f1, f1[0], f1[1], f1[2], f1[3], gold.len()
+        f1[1],
+        macro_f1,
+        f1[0],
+        f1[1],
+        f1[2],
+        f1[3],
+        gold.len()
     );
     (f1, macro_f1, line)
 }
@@ -206,7 +212,12 @@ pub fn report(gold: &[StanceLabel], pred: &[StanceLabel]) -> ([f32; 4], f32, Str
 /// Made-up unrelated pairs: each distinct claim paired with `per_claim` texts written about other
 /// claims, chosen by a seeded generator (deterministic). Sets with no unrelated pairs (Emergent)
 /// otherwise teach the model that every short text is related.
-pub fn negative_pairs(examples: &[Example], per_claim: usize, seed: u64, weight: f32) -> Vec<Example> {
+pub fn negative_pairs(
+    examples: &[Example],
+    per_claim: usize,
+    seed: u64,
+    weight: f32,
+) -> Vec<Example> {
     let mut state = seed | 1;
     let mut next = move || {
         state ^= state << 13;

@@ -1,0 +1,3 @@
+//! The analyze crate's integration tests: one module per stage.
+
+mod stance;
