@@ -84,6 +84,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--l2-lex" => cfg.l2_lexical = val.parse()?,
             "--balance" => cfg.balance = val.parse()?,
             "--steps" => cfg.steps = val.parse()?,
+            "--hidden" => cfg.hidden = val.parse()?,
+            "--l2-hidden" => cfg.l2_hidden = val.parse()?,
             "--lr" => cfg.lr = val.parse()?,
             "--threshold" => cfg.rel_threshold = val.parse()?,
             "--rev-weight" => rev_weight = val.parse()?,

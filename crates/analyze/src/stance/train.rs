@@ -8,7 +8,7 @@
 
 use super::StanceLabel;
 use super::features::{Extracted, Sparse, extract};
-use super::model::{Linear, Model, softmax};
+use super::model::{Linear, Mlp, Model, softmax};
 
 /// One labelled training pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +42,10 @@ pub struct TrainConfig {
     pub balance: f32,
     /// Threshold on P(related).
     pub rel_threshold: f32,
+    /// Hidden units of stage two's interaction network (0: linear only).
+    pub hidden: usize,
+    /// L2 penalty on the network's weights.
+    pub l2_hidden: f32,
 }
 
 impl Default for TrainConfig {
@@ -55,6 +59,8 @@ impl Default for TrainConfig {
             lr: 0.05,
             balance: 0.7,
             rel_threshold: 0.5,
+            hidden: 8,
+            l2_hidden: 2e-2,
         }
     }
 }
@@ -88,24 +94,61 @@ pub fn fit(examples: &[Example], x: &[Extracted], idx: &[usize], cfg: &TrainConf
             (&x[i].rel, y, examples[i].weight)
         })
         .collect();
-    let rel = fit_linear(&rel_data, 2, cfg, None);
+    let (rel, _) = fit_linear(&rel_data, 2, cfg, None, 0);
     // Stage two: support / deny / neutral, on related examples.
     let st_data: Vec<(&Sparse, usize, f32)> = idx
         .iter()
         .filter(|&&i| examples[i].label != StanceLabel::Unrelated)
         .map(|&i| (&x[i].stance, examples[i].label.index(), examples[i].weight))
         .collect();
-    let stance = fit_linear(&st_data, 3, cfg, lexmask.as_deref());
-    Model { bits: cfg.bits, lexical: cfg.lexical, rel, stance, rel_threshold: cfg.rel_threshold }
+    let (stance, stance_mlp) = fit_linear(&st_data, 3, cfg, lexmask.as_deref(), cfg.hidden);
+    Model {
+        bits: cfg.bits,
+        lexical: cfg.lexical,
+        rel,
+        stance,
+        stance_mlp,
+        rel_threshold: cfg.rel_threshold,
+    }
 }
 
-/// Full-batch Adam on weighted, class-balanced cross-entropy with L2.
+/// Adam state for one parameter vector.
+struct Adam {
+    m1: Vec<f32>,
+    m2: Vec<f32>,
+}
+
+impl Adam {
+    fn new(n: usize) -> Self {
+        Adam { m1: vec![0.0; n], m2: vec![0.0; n] }
+    }
+
+    /// One step on `w` with gradient `g` plus L2 `l2(j) * w[j]`.
+    fn step(&mut self, w: &mut [f32], g: &[f32], l2: impl Fn(usize) -> f32, lr: f32, t: usize) {
+        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+        let bc1 = 1.0 - b1.powi(t as i32);
+        let bc2 = 1.0 - b2.powi(t as i32);
+        for j in 0..w.len() {
+            let gj = g[j] + l2(j) * w[j];
+            if gj == 0.0 && self.m1[j] == 0.0 {
+                continue;
+            }
+            self.m1[j] = b1 * self.m1[j] + (1.0 - b1) * gj;
+            self.m2[j] = b2 * self.m2[j] + (1.0 - b2) * gj * gj;
+            w[j] -= lr * (self.m1[j] / bc1) / ((self.m2[j] / bc2).sqrt() + eps);
+        }
+    }
+}
+
+/// Full-batch Adam on weighted, class-balanced cross-entropy with L2, for a linear layer plus,
+/// when `hidden > 0`, a one-hidden-layer network whose logits are added to it.
 fn fit_linear(
     data: &[(&Sparse, usize, f32)],
     k: usize,
     cfg: &TrainConfig,
     lexmask: Option<&[bool]>,
-) -> Linear {
+    hidden: usize,
+) -> (Linear, Option<Mlp>) {
     let mut model = Linear::zeros(k, cfg.bits);
     let dim = 1usize << cfg.bits;
     let n = data.len().max(1) as f32;
@@ -124,36 +167,97 @@ fn fit_linear(
             _ => cfg.l2,
         })
         .collect();
-    let mut m1 = vec![0.0f32; dim * k];
-    let mut m2 = vec![0.0f32; dim * k];
+    let mut mlp = (hidden > 0).then(|| {
+        // Small deterministic initial weights (xorshift), so training is reproducible.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+        };
+        Mlp {
+            hidden,
+            classes: k,
+            w1: (0..dim * hidden).map(|_| 0.1 * rnd()).collect(),
+            b1: vec![0.01; hidden],
+            w2: (0..hidden * k).map(|_| 0.1 * rnd()).collect(),
+        }
+    });
+    let mut adam = Adam::new(dim * k);
+    let mut adam_w1 = Adam::new(dim * hidden);
+    let mut adam_b1 = Adam::new(hidden);
+    let mut adam_w2 = Adam::new(hidden * k);
     let mut grad = vec![0.0f32; dim * k];
-    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    let mut g_w1 = vec![0.0f32; dim * hidden];
+    let mut g_b1 = vec![0.0f32; hidden];
+    let mut g_w2 = vec![0.0f32; hidden * k];
+    // Only rows of features that occur get gradient; untouched rows of `w1` keep their small
+    // random start, so zero them at the end to keep the file sparse.
+    let mut used = vec![false; dim];
+    for (x, _, _) in data {
+        for &(i, _) in x.iter() {
+            used[i as usize] = true;
+        }
+    }
     for step in 1..=cfg.steps {
         grad.iter_mut().for_each(|g| *g = 0.0);
+        g_w1.iter_mut().for_each(|g| *g = 0.0);
+        g_b1.iter_mut().for_each(|g| *g = 0.0);
+        g_w2.iter_mut().for_each(|g| *g = 0.0);
         for (x, y, w) in data {
-            let p = softmax(&model.logits(x));
+            let mut z = model.logits(x);
+            let h = mlp.as_ref().map(|m| m.hidden_act(x));
+            if let (Some(m), Some(h)) = (&mlp, &h) {
+                for (a, b) in z.iter_mut().zip(m.out(h)) {
+                    *a += b;
+                }
+            }
+            let p = softmax(&z);
             let scale = w * cw[*y] / n;
+            let dz: Vec<f32> =
+                (0..k).map(|c| scale * (p[c] - if c == *y { 1.0 } else { 0.0 })).collect();
             for &(i, v) in x.iter() {
                 let base = i as usize * k;
                 for c in 0..k {
-                    let t = if c == *y { 1.0 } else { 0.0 };
-                    grad[base + c] += scale * (p[c] - t) * v;
+                    grad[base + c] += dz[c] * v;
+                }
+            }
+            if let (Some(m), Some(h)) = (&mlp, &h) {
+                let mut dh = vec![0.0f32; hidden];
+                for j in 0..hidden {
+                    if h[j] <= 0.0 {
+                        continue;
+                    }
+                    for c in 0..k {
+                        g_w2[j * k + c] += h[j] * dz[c];
+                        dh[j] += m.w2[j * k + c] * dz[c];
+                    }
+                    g_b1[j] += dh[j];
+                }
+                for &(i, v) in x.iter() {
+                    let base = i as usize * hidden;
+                    for j in 0..hidden {
+                        g_w1[base + j] += dh[j] * v;
+                    }
                 }
             }
         }
-        let bc1 = 1.0 - b1.powi(step as i32);
-        let bc2 = 1.0 - b2.powi(step as i32);
-        for j in 0..dim * k {
-            let g = grad[j] + l2[j / k] * model.w[j];
-            if g == 0.0 && m1[j] == 0.0 {
-                continue;
-            }
-            m1[j] = b1 * m1[j] + (1.0 - b1) * g;
-            m2[j] = b2 * m2[j] + (1.0 - b2) * g * g;
-            model.w[j] -= cfg.lr * (m1[j] / bc1) / ((m2[j] / bc2).sqrt() + eps);
+        adam.step(&mut model.w, &grad, |j| l2[j / k], cfg.lr, step);
+        if let Some(m) = &mut mlp {
+            adam_w1.step(&mut m.w1, &g_w1, |_| cfg.l2_hidden, cfg.lr * 0.2, step);
+            adam_b1.step(&mut m.b1, &g_b1, |_| 0.0, cfg.lr * 0.2, step);
+            adam_w2.step(&mut m.w2, &g_w2, |_| cfg.l2_hidden, cfg.lr * 0.2, step);
         }
     }
-    model
+    if let Some(m) = &mut mlp {
+        for (i, u) in used.iter().enumerate() {
+            if !u {
+                m.w1[i * hidden..(i + 1) * hidden].iter_mut().for_each(|v| *v = 0.0);
+            }
+        }
+    }
+    (model, mlp)
 }
 
 /// Held-out predictions for every example: fold `f` holds the examples whose group maps to `f`.
