@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use analyze::stance::StanceLabel;
 use analyze::stance::train::{
-    Example, TrainConfig, cross_validate, extract_all, fit, negative_pairs, report,
+    ALWAYS_TRAIN, Example, TrainConfig, cross_validate, extract_all, fit, negative_pairs, report,
 };
 
 struct Set {
@@ -65,6 +65,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut cv_out: Option<PathBuf> = None;
     let mut rev_weight = 5.0f32;
     let mut neg_per_claim = 3usize;
+    let mut extra_weight = 2.0f32;
+    let mut fnc_weight = 1.0f32;
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/stance/model.json");
     let mut i = 1;
     while i < args.len() {
@@ -90,6 +92,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--threshold" => cfg.rel_threshold = val.parse()?,
             "--rev-weight" => rev_weight = val.parse()?,
             "--neg" => neg_per_claim = val.parse()?,
+            "--extra-weight" => extra_weight = val.parse()?,
+            "--fnc-weight" => fnc_weight = val.parse()?,
             "--out" => out = PathBuf::from(val),
             "--cv-out" => cv_out = Some(PathBuf::from(val)),
             other => return Err(format!("unknown option {other}").into()),
@@ -97,7 +101,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         i += 2;
     }
 
-    let fnc = load(&dir.join("fnc1-dev.jsonl"), 1.0)?;
+    let fnc = load(&dir.join("fnc1-dev.jsonl"), fnc_weight)?;
     let em = load(&dir.join("emergent-dev.jsonl"), 1.0)?;
     let rv = load(&dir.join("reversals-dev.jsonl"), rev_weight)?;
 
@@ -135,6 +139,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         for n in negative_pairs(set, neg_per_claim, 7, 1.0) {
             groups.push(fnv(&format!("{tag}:{}", n.claim)));
             examples.push(n);
+        }
+    }
+    // Hand-written reversal/reaffirmation/follow-up pairs shipped with the crate (no eval data):
+    // trained on in every fold, never scored.
+    let extra_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/stance-extra.jsonl");
+    if extra_weight > 0.0 {
+        for (e, _) in load(&extra_path, extra_weight)? {
+            groups.push(ALWAYS_TRAIN);
+            examples.push(e);
         }
     }
     let sets = [

@@ -4,7 +4,7 @@
 //! all?) and one for stance (among related texts: support, deny or neutral). Features are named
 //! strings hashed into a fixed space, so the model file is a plain table of weights. Every cue
 //! feature is emitted twice, once general and once tagged with the kind of text (headline,
-//! passage, body), so one model can weigh a cue differently in a headline and in a long article.
+//! statement, body), so one model can weigh a cue differently in a headline and in a long article.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -230,14 +230,16 @@ fn lexicons() -> &'static Lexicons {
     })
 }
 
-/// Text kind by length: a headline, a short passage (a statement of a few sentences) or a body.
-fn domain(n_words: usize) -> &'static str {
-    if n_words <= 30 {
-        "h"
-    } else if n_words <= 150 {
+/// Text kind: a body (long), a statement (whole sentences, as in a wire report or a quote) or a
+/// headline (short, usually without a final full stop).
+fn domain(n_words: usize, text: &str) -> &'static str {
+    let ends_sentence = text.trim_end().ends_with(['.', '!', '"', '\u{201d}']);
+    if n_words > 150 {
+        "b"
+    } else if ends_sentence && n_words >= 15 {
         "p"
     } else {
-        "b"
+        "h"
     }
 }
 
@@ -357,7 +359,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         .collect();
     let all: Vec<&Token> = sents.iter().flat_map(|s| s.tokens.iter()).collect();
     let n_words = all.len();
-    let dom = domain(n_words);
+    let dom = domain(n_words, text);
     let tstems: HashSet<&str> = all.iter().map(|t| t.stem.as_str()).collect();
     let tcontent: Vec<&str> =
         all.iter().filter(|t| is_content(t)).map(|t| t.stem.as_str()).collect();

@@ -260,7 +260,13 @@ fn fit_linear(
     (model, mlp)
 }
 
+/// Group id of examples that are trained on in every fold and never held out (hand-written
+/// pairs, made-up negatives).
+pub const ALWAYS_TRAIN: u64 = u64::MAX;
+
 /// Held-out predictions for every example: fold `f` holds the examples whose group maps to `f`.
+/// Examples in group [`ALWAYS_TRAIN`] are trained on in every fold; their prediction comes from
+/// the last fold's model and should not be scored.
 pub fn cross_validate(
     examples: &[Example],
     x: &[Extracted],
@@ -271,10 +277,13 @@ pub fn cross_validate(
     let k = k.max(2) as u64;
     let mut pred = vec![StanceLabel::Neutral; examples.len()];
     for f in 0..k {
-        let train_idx: Vec<usize> = (0..examples.len()).filter(|&i| groups[i] % k != f).collect();
+        let held = |i: usize| groups[i] != ALWAYS_TRAIN && groups[i] % k == f;
+        let train_idx: Vec<usize> = (0..examples.len()).filter(|&i| !held(i)).collect();
         let m = fit(examples, x, &train_idx, cfg);
-        for i in (0..examples.len()).filter(|&i| groups[i] % k == f) {
-            pred[i] = m.predict(&x[i]).label;
+        for i in 0..examples.len() {
+            if held(i) || (groups[i] == ALWAYS_TRAIN && f == k - 1) {
+                pred[i] = m.predict(&x[i]).label;
+            }
         }
     }
     pred
