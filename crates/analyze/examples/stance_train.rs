@@ -81,6 +81,10 @@ fn main() -> Result<(), Box<dyn Error>> {
                 cfg.lexical = false;
                 i -= 1;
             }
+            "--lexical" => {
+                cfg.lexical = true;
+                i -= 1;
+            }
             "--bits" => cfg.bits = val.parse()?,
             "--l2" => cfg.l2 = val.parse()?,
             "--l2-lex" => cfg.l2_lexical = val.parse()?,

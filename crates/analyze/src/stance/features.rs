@@ -544,27 +544,18 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     let novel = tcontent.iter().filter(|s| !cstems.contains(*s)).count() as f32;
     sb.add("novel_log", novel.ln_1p() / 5.0);
 
-    if lexical {
-        let src: Vec<&Token> = if focus.is_empty() { all.clone() } else { ftoks.iter().collect() };
+    // Which cue or function words a headline uses, word by word. Headlines only: a body's set
+    // of function words fingerprints the body, which FNC-1 repeats across pairs.
+    if lexical && dom == "h" {
         let mut seen = HashSet::new();
-        for t in src {
+        let toks: Vec<&Token> = all.to_vec();
+        for (i, t) in toks.iter().enumerate() {
             if t.num || !l.vocab.contains(&t.stem) || !seen.insert(t.stem.as_str()) {
                 continue;
             }
             sb.word(&format!("w:{}", t.stem));
-            sb.word(&format!("w:{}:{}", dom, t.stem));
-        }
-        if dom == "b" {
-            let mut seen = HashSet::new();
-            for t in &whole {
-                if l.vocab.contains(&t.stem) && seen.insert(t.stem.as_str()) {
-                    sb.word(&format!("wa:{}", t.stem));
-                }
-            }
-        }
-        for t in &ctoks {
-            if l.vocab.contains(&t.stem) {
-                sb.word(&format!("c:{}", t.stem));
+            if let Some(n) = toks.get(i + 1).filter(|n| l.vocab.contains(&n.stem)) {
+                sb.word(&format!("w2:{}:{}", t.stem, n.stem));
             }
         }
     }

@@ -52,7 +52,7 @@ impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
             bits: 14,
-            lexical: false,
+            lexical: true,
             l2: 1e-3,
             l2_lexical: 3e-3,
             steps: 300,
