@@ -118,7 +118,7 @@ const REFUTE: &[&str] = &[
 const REFUTE_PHRASES: &[&[&str]] = &[
     &["not", "real"], &["not", "true"], &["isn't", "real"], &["isn't", "true"], &["no", "evidence"],
     &["no", "truth"], &["no", "proof"], &["not", "the", "case"], &["turns", "out"],
-    &["turned", "out"], &["shoot", "down"], &["shot", "down"], &["casts", "doubt"],
+    &["turned", "out"], &["casts", "doubt"],
     &["cast", "doubt"], &["too", "good", "to"], &["no", "such"], &["not", "so"], &["nothing", "to"],
     &["made", "up"], &["never", "happened"], &["did", "not"], &["didn't", "happen"],
     &["no", "longer"], &["after", "all"], &["not", "go", "ahead"], &["would", "not"],
@@ -148,12 +148,13 @@ const REVERSE: &[&str] = &[
     "reverse", "reversed", "reversal", "reverses", "u-turn", "climbdown", "backtrack",
     "backtracked", "backpedal", "backpedaled", "postpone", "postponed", "delay", "delayed",
     "cancel", "cancelled", "canceled", "cancels", "admit", "admitted", "admits", "acknowledge",
-    "acknowledged", "acknowledges", "instead", "rather", "clarify", "clarified", "clarification",
+    "acknowledged", "acknowledges", "instead", "clarify", "clarified", "clarification",
     "correction", "corrected", "error", "errors", "faulty", "flawed", "misconduct", "halt",
     "halted", "suspend", "suspended", "concede", "conceded", "rescind", "rescinded", "repeal",
-    "repealed", "overturn", "overturned", "contrary", "walk", "walked", "mistake", "mistakenly",
+    "repealed", "overturn", "overturned", "contrary", "mistake", "mistakenly",
     "unintentionally", "apologise", "apologize", "apologised", "apologized", "reconsider",
-    "shelved", "shelve", "ditch", "ditched", "longer", "after", "vouch", "consistent",
+    "shelved", "shelve", "ditch", "ditched", "vouch", "restated", "restate", "revoked", "revoke",
+    "axed", "nixed", "reneged", "renege", "hold",
 ];
 #[rustfmt::skip]
 const REAFFIRM: &[&str] = &[
@@ -308,6 +309,19 @@ fn emit_cues(b: &mut Builder<'_>, prefix: &str, c: &Cues, norm: f32) {
             b.add(&format!("{prefix}:{name}:log"), (v / norm).ln_1p());
         }
     }
+}
+
+/// Content stems next to the number at `i` (two tokens either side), which say what it counts.
+fn number_context(tokens: &[Token], i: usize) -> Vec<String> {
+    let lo = i.saturating_sub(2);
+    let hi = (i + 3).min(tokens.len());
+    tokens[lo..hi]
+        .iter()
+        .enumerate()
+        .filter(|(j, t)| lo + j != i && !t.num && is_content(t))
+        .filter(|(_, t)| !matches!(t.lower.as_str(), "million" | "billion" | "thousand" | "trillion"))
+        .map(|(_, t)| t.stem.clone())
+        .collect()
 }
 
 struct Sent<'a> {
@@ -535,6 +549,29 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         let c_missing = cn.iter().any(|&c| !tn.iter().any(|&t| close(c, t)));
         let shared = cn.iter().any(|&c| tn.iter().any(|&t| close(c, t)));
         sb.add(&format!("num:{}{}{}", u8::from(t_new), u8::from(c_missing), u8::from(shared)), 1.0);
+    }
+    // The same quantity with a different figure ("level 5" then "level 7"): a revision.
+    let cnum = numbers(&ctoks);
+    let tnum = numbers(&whole);
+    let mut ctx_conflict = false;
+    let mut ctx_match = false;
+    for c in cnum.iter().filter(|n| !n.year && !n.day) {
+        let cctx = number_context(&ctoks, c.index);
+        for t in tnum.iter().filter(|n| !n.year && !n.day) {
+            let tctx = number_context(&whole, t.index);
+            if cctx.iter().any(|w| tctx.contains(w)) {
+                if close(c.value, t.value) {
+                    ctx_match = true;
+                } else {
+                    ctx_conflict = true;
+                }
+            }
+        }
+    }
+    if ctx_conflict {
+        sb.add(if ctx_match { "numctx:both" } else { "numctx:conflict" }, 1.0);
+    } else if ctx_match {
+        sb.add("numctx:match", 1.0);
     }
     if let (Some(c0), Some(t0)) = (cy.iter().min(), ty.iter().min()) {
         let gap = (t0 - c0).abs().min(4);

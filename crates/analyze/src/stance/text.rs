@@ -154,6 +154,8 @@ pub struct Number {
     pub year: bool,
     /// A number right after a month name ("Oct. 3").
     pub day: bool,
+    /// Position of the number in the token slice it came from.
+    pub index: usize,
 }
 
 /// Pulls the numbers out of a token stream.
@@ -177,7 +179,7 @@ pub fn numbers(tokens: &[Token]) -> Vec<Number> {
             Some("trillion") => v *= 1e12,
             _ => {}
         }
-        out.push(Number { value: v, year: year && !day, day });
+        out.push(Number { value: v, year: year && !day, day, index: i });
     }
     out
 }
