@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut cv_out: Option<PathBuf> = None;
     let mut rev_weight = 5.0f32;
     let mut neg_per_claim = 3usize;
-    let mut extra_weight = 2.0f32;
+    let mut extra_weight = 3.0f32;
     let mut fnc_weight = 1.0f32;
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/stance/model.json");
     let mut i = 1;

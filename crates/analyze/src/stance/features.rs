@@ -237,7 +237,7 @@ fn domain(n_words: usize, text: &str) -> &'static str {
     let ends_sentence = text.trim_end().ends_with(['.', '!', '"', '\u{201d}']);
     if n_words > 150 {
         "b"
-    } else if ends_sentence && n_words >= 15 {
+    } else if ends_sentence && n_words >= 6 {
         "p"
     } else {
         "h"
