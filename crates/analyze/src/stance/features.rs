@@ -93,6 +93,7 @@ struct Lexicons {
     reaffirm: HashSet<String>,
     change: HashSet<String>,
     attrib: HashSet<String>,
+    contrast: HashSet<String>,
     /// Words whose identity may be a feature: cue words and function words, never topic words.
     vocab: HashSet<String>,
     antonyms: Vec<(String, String)>,
@@ -154,7 +155,8 @@ const REVERSE: &[&str] = &[
     "repealed", "overturn", "overturned", "contrary", "mistake", "mistakenly",
     "unintentionally", "apologise", "apologize", "apologised", "apologized", "reconsider",
     "shelved", "shelve", "ditch", "ditched", "vouch", "restated", "restate", "revoked", "revoke",
-    "axed", "nixed", "reneged", "renege", "hold",
+    "axed", "nixed", "reneged", "renege", "hold", "recant", "recants", "recanted", "retreat",
+    "retreated", "climbed",
 ];
 #[rustfmt::skip]
 const REAFFIRM: &[&str] = &[
@@ -162,6 +164,12 @@ const REAFFIRM: &[&str] = &[
     "maintained", "maintains", "committed", "commitment", "intact", "upheld", "uphold",
     "consistent", "backed", "reiterate", "reiterated", "continue", "continued", "keep", "kept",
     "acknowledged", "confirmed", "stands", "stood", "again", "more",
+];
+/// Words that set a later statement against an earlier one.
+#[rustfmt::skip]
+const CONTRAST: &[&str] = &[
+    "however", "but", "although", "though", "whereas", "nevertheless", "nonetheless", "earlier",
+    "previously", "initially", "originally", "had", "former", "prior", "until", "days",
 ];
 #[rustfmt::skip]
 const CHANGE: &[&str] = &[
@@ -219,9 +227,10 @@ fn lexicons() -> &'static Lexicons {
         reaffirm: stems(REAFFIRM),
         change: stems(CHANGE),
         attrib: stems(ATTRIB),
+        contrast: stems(CONTRAST),
         vocab: {
             let mut v = stems(EXTRA_VOCAB);
-            for list in [REFUTE, HEDGE, CONFIRM, REVERSE, REAFFIRM, CHANGE, ATTRIB] {
+            for list in [REFUTE, HEDGE, CONFIRM, REVERSE, REAFFIRM, CHANGE, ATTRIB, CONTRAST] {
                 v.extend(stems(list));
             }
             v.extend(super::text::STOP.iter().map(|w| stem(w)));
@@ -262,6 +271,7 @@ struct Cues {
     reaffirm: f32,
     change: f32,
     attrib: f32,
+    contrast: f32,
     phrase: f32,
     neg: f32,
 }
@@ -286,6 +296,7 @@ fn cues(tokens: &[Token]) -> Cues {
         c.reaffirm += f32::from(u8::from(l.reaffirm.contains(s)));
         c.change += f32::from(u8::from(l.change.contains(s)));
         c.attrib += f32::from(u8::from(l.attrib.contains(s)));
+        c.contrast += f32::from(u8::from(l.contrast.contains(s)));
         c.neg += f32::from(u8::from(is_negation(&t.lower)));
     }
     c
@@ -300,6 +311,7 @@ fn emit_cues(b: &mut Builder<'_>, prefix: &str, c: &Cues, norm: f32) {
         ("reaffirm", c.reaffirm),
         ("change", c.change),
         ("attrib", c.attrib),
+        ("contrast", c.contrast),
         ("phrase", c.phrase),
         ("neg", c.neg),
     ];
@@ -319,7 +331,9 @@ fn number_context(tokens: &[Token], i: usize) -> Vec<String> {
         .iter()
         .enumerate()
         .filter(|(j, t)| lo + j != i && !t.num && is_content(t))
-        .filter(|(_, t)| !matches!(t.lower.as_str(), "million" | "billion" | "thousand" | "trillion"))
+        .filter(|(_, t)| {
+            !matches!(t.lower.as_str(), "million" | "billion" | "thousand" | "trillion")
+        })
         .map(|(_, t)| t.stem.clone())
         .collect()
 }

@@ -165,15 +165,14 @@ fn round_all(v: &[f32], round: f32) -> Vec<f32> {
 }
 
 fn mlp_to_file(m: &Mlp, round: f32) -> MlpFile {
-    let rows = m
-        .w1
-        .chunks(m.hidden.max(1))
-        .enumerate()
-        .filter_map(|(i, row)| {
-            let r = round_all(row, round);
-            r.iter().any(|v| *v != 0.0).then_some((i as u32, r))
-        })
-        .collect();
+    let rows =
+        m.w1.chunks(m.hidden.max(1))
+            .enumerate()
+            .filter_map(|(i, row)| {
+                let r = round_all(row, round);
+                r.iter().any(|v| *v != 0.0).then_some((i as u32, r))
+            })
+            .collect();
     MlpFile {
         hidden: m.hidden,
         classes: m.classes,

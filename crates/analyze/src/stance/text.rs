@@ -56,7 +56,15 @@ fn make_token(raw: &str) -> Token {
 
 /// A light suffix-stripping stemmer: enough to match "denied"/"denies"/"deny".
 pub fn stem(word: &str) -> String {
-    let mut w: String = word.strip_suffix("'s").unwrap_or(word).to_string();
+    // Clitics ("Russia's", "Russia'll", "they're") go; "n't" stays, it carries the negation.
+    let mut w = word;
+    for clitic in ["'s", "'ll", "'re", "'ve", "'d", "'m"] {
+        if let Some(base) = w.strip_suffix(clitic) {
+            w = base;
+            break;
+        }
+    }
+    let mut w = w.to_string();
     if w.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
         return w.replace(',', "");
     }

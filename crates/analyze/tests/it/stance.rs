@@ -19,6 +19,52 @@ fn issue_6_seed_reversal_is_deny() {
 }
 
 #[test]
+fn issue_6_seed_report_points_at_the_recanting_sentence() {
+    let body = "Breaking: Putin overrules his minister, says Russia'll not expel any U.S diplomats\n\n\
+                Russia's foreign minister had said on Friday that Russia would expel 35 U.S. \
+                diplomats in retaliation.\n\nHowever, Putin said: \"We will not expel anyone.\"";
+    let r = classify(SEED_CLAIM, body);
+    assert_eq!(r.label, StanceLabel::Deny, "{r:?}");
+    let ev = r.evidence.unwrap_or_default();
+    assert!(ev.contains("not expel"), "{ev}");
+}
+
+#[test]
+fn overruling_and_revised_figures_are_deny() {
+    check(
+        "The health minister said the vaccine would be free for everyone over 60.",
+        "The prime minister overruled the health minister, saying the vaccine would only be free \
+         for those over 75.",
+        StanceLabel::Deny,
+    );
+    check(
+        "Officials said on Monday that 12 people had died in the hotel fire.",
+        "Officials raised the death toll from the hotel fire to 31 on Friday.",
+        StanceLabel::Deny,
+    );
+    check(
+        "The port authority announced on Monday that it would build a new container terminal.",
+        "The port authority cancelled the container terminal on Friday, citing costs.",
+        StanceLabel::Deny,
+    );
+}
+
+#[test]
+fn reaffirmation_is_support_and_follow_up_is_neutral() {
+    check(
+        "The central bank said on Tuesday that it would keep interest rates unchanged this year.",
+        "The central bank reaffirmed on Thursday that interest rates would stay unchanged for the \
+         rest of the year.",
+        StanceLabel::Support,
+    );
+    check(
+        "The port authority announced on Monday that it would build a new container terminal.",
+        "Environmental groups said on Tuesday that the new container terminal would harm wetlands.",
+        StanceLabel::Neutral,
+    );
+}
+
+#[test]
 fn confirmation_is_support() {
     check(
         SEED_CLAIM,
@@ -74,7 +120,7 @@ fn json_line_has_id_label_evidence_confidence() {
     assert_eq!(v["id"], "p-1");
     assert_eq!(v["label"], "deny");
     assert!(v["evidence"].is_string());
-    assert!(v["confidence"].as_f64().is_some_and(|c| c > 0.5 && c <= 1.0));
+    assert!(v["confidence"].as_f64().is_some_and(|c| c > 0.3 && c <= 1.0));
     let n = stance_json_line(&serde_json::json!(7), "", "");
     assert_eq!(n["id"], 7);
 }
