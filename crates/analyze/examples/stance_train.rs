@@ -7,7 +7,7 @@
 //! prints grouped k-fold cross-validation figures per file (held-out estimates), trains on all of
 //! it with the default settings (deterministic: full-batch optimisation, no randomness) and
 //! prints the train-on-dev figures. Options `--bits N`, `--no-lexical`, `--l2 X`, `--l2-lex X`,
-//! `--balance X`, `--steps N`, `--rev-weight X`, `--cv-out FILE` (held-out predictions as JSONL) are
+//! `--balance X`, `--steps N`, `--rev-weight X`, `--cv-out FILE` (held-out predictions as JSONL), `--fold-salt S` (another fold split) are
 //! for experiments.
 
 use std::collections::HashMap;
@@ -67,6 +67,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut neg_per_claim = 3usize;
     let mut extra_weight = 3.0f32;
     let mut fnc_weight = 1.0f32;
+    let mut salt = String::new();
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/stance/model.json");
     let mut i = 1;
     while i < args.len() {
@@ -98,6 +99,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--neg" => neg_per_claim = val.parse()?,
             "--extra-weight" => extra_weight = val.parse()?,
             "--fnc-weight" => fnc_weight = val.parse()?,
+            "--fold-salt" => salt = val,
             "--out" => out = PathBuf::from(val),
             "--cv-out" => cv_out = Some(PathBuf::from(val)),
             other => return Err(format!("unknown option {other}").into()),
@@ -124,15 +126,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut examples = Vec::new();
     let mut groups = Vec::new();
     for (e, _) in &fnc {
-        groups.push(fnv(&format!("fnc:{}", find(&mut parent, &format!("t:{}", e.text)))));
+        groups.push(fnv(&format!("{salt}fnc:{}", find(&mut parent, &format!("t:{}", e.text)))));
         examples.push(e.clone());
     }
     for (e, _) in &em {
-        groups.push(fnv(&format!("em:{}", e.claim)));
+        groups.push(fnv(&format!("{salt}em:{}", e.claim)));
         examples.push(e.clone());
     }
     for (e, _) in &rv {
-        groups.push(fnv(&format!("rv:{}", e.claim)));
+        groups.push(fnv(&format!("{salt}rv:{}", e.claim)));
         examples.push(e.clone());
     }
     // Made-up unrelated pairs for the sets that have few or none; trained on, never scored.
@@ -141,7 +143,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let n_real = examples.len();
     for (set, tag) in [(&em_ex, "em"), (&rv_ex, "rv")] {
         for n in negative_pairs(set, neg_per_claim, 7, 1.0) {
-            groups.push(fnv(&format!("{tag}:{}", n.claim)));
+            groups.push(fnv(&format!("{salt}{tag}:{}", n.claim)));
             examples.push(n);
         }
     }
