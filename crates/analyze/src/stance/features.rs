@@ -21,7 +21,7 @@ pub struct Extracted {
     pub rel: Sparse,
     /// Features for the support/deny/neutral decision.
     pub stance: Sparse,
-    /// The sentence most likely to decide the stance (best claim overlap, cue words preferred).
+    /// The sentence sharing most words with the claim (the first such sentence on ties).
     pub evidence: Option<String>,
     /// The sentence carrying the strongest deny cue near claim words, if any.
     pub deny_evidence: Option<String>,
@@ -31,7 +31,7 @@ pub struct Extracted {
 
 /// Whether a hashed index is a word feature (upper half of a `bits`-bit space).
 pub fn is_word_index(i: usize, bits: u32) -> bool {
-    i >= 1 << (bits - 1)
+    i >= 1 << bits.clamp(4, 24).saturating_sub(1)
 }
 
 /// FNV-1a hash of a feature name into `bits` bits.
@@ -355,6 +355,8 @@ pub fn explain(claim: &str, text: &str, bits: u32, lexical: bool) -> Extracted {
 }
 
 fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool) -> Extracted {
+    // Half the space holds word features, so a space under 16 slots makes no sense.
+    let bits = bits.clamp(4, 24);
     let l = lexicons();
     let ctoks = tokenize(claim);
     let cstems: HashSet<&str> =
@@ -500,6 +502,32 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
                 best_deny = Some((sc, si));
             }
         }
+    }
+    // What a negation negates: the content words right after it. "will not expel" negates the
+    // claim's own verb; "would not release photographs" negates something else.
+    let mut neg_match = 0.0f32;
+    let mut neg_other = 0.0f32;
+    for t in 0..whole.len() {
+        if !is_negation(&whole[t].lower) {
+            continue;
+        }
+        let end = (t + 5).min(whole.len());
+        let next: Vec<&Token> =
+            whole[t + 1..end].iter().filter(|u| is_content(u)).take(2).collect();
+        if next.is_empty() {
+            continue;
+        }
+        if next.iter().any(|u| cstems.contains(u.stem.as_str())) {
+            neg_match += 1.0;
+        } else {
+            neg_other += 1.0;
+        }
+    }
+    if neg_match > 0.0 {
+        sb.add("negpred:match", 1.0);
+    }
+    if neg_other > 0.0 {
+        sb.add(if neg_match > 0.0 { "negpred:both" } else { "negpred:other" }, 1.0);
     }
     if neg_near > 0.0 {
         sb.add("neg_near", 1.0);

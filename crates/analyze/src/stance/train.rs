@@ -85,6 +85,8 @@ fn lexical_mask(bits: u32) -> Vec<bool> {
 
 /// Fits both stages on the examples at `idx`.
 pub fn fit(examples: &[Example], x: &[Extracted], idx: &[usize], cfg: &TrainConfig) -> Model {
+    // Feature extraction clamps the hash space the same way.
+    let cfg = &TrainConfig { bits: cfg.bits.clamp(4, 24), ..cfg.clone() };
     let lexmask = if cfg.lexical { Some(lexical_mask(cfg.bits)) } else { None };
     // Stage one: related vs unrelated, on every example.
     let rel_data: Vec<(&Sparse, usize, f32)> = idx
