@@ -63,9 +63,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut folds = 5usize;
     let mut write = true;
     let mut cv_out: Option<PathBuf> = None;
-    let mut rev_weight = 5.0f32;
+    let mut rev_weight = 10.0f32;
     let mut neg_per_claim = 3usize;
-    let mut extra_weight = 3.0f32;
+    let mut extra_weight = 6.0f32;
     let mut fnc_weight = 1.0f32;
     let mut salt = String::new();
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/stance/model.json");
