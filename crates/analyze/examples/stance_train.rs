@@ -1,14 +1,19 @@
 //! Trains the stance model from the dev JSONL files and writes `src/stance/model.json`.
 //!
 //! ```text
-//! cargo run --release -p wirewatch-analyze --example stance_train -- ../shared/eval/stance [--cv 5] [--no-write]
+//! cargo run --release -p wirewatch-analyze --example stance_train -- ../shared/eval/stance
 //! ```
-//! Reads `fnc1-dev.jsonl`, `emergent-dev.jsonl` and `reversals-dev.jsonl` from the directory,
-//! prints grouped k-fold cross-validation figures per file (held-out estimates), trains on all of
-//! it with the default settings (deterministic: full-batch optimisation, no randomness) and
-//! prints the train-on-dev figures. Options `--bits N`, `--no-lexical`, `--l2 X`, `--l2-lex X`,
-//! `--balance X`, `--steps N`, `--rev-weight X`, `--cv-out FILE` (held-out predictions as JSONL), `--fold-salt S` (another fold split) are
-//! for experiments.
+//! Reads `fnc1-dev.jsonl`, `emergent-dev.jsonl` and `reversals-dev.jsonl` from the directory
+//! plus the hand-written pairs in `crates/analyze/data/stance-extra.jsonl`, adds made-up
+//! unrelated pairs, prints grouped k-fold cross-validation figures per file (held-out estimates),
+//! trains on all of it with the default settings (deterministic: full-batch optimisation, fixed
+//! initial weights, fixed seed for the made-up pairs) and prints the train-on-dev figures.
+//!
+//! Options for experiments: `--cv K` (0 skips), `--no-write`, `--out FILE`, `--cv-out FILE`
+//! (held-out predictions as JSONL, for `score.py`), `--fold-salt S` (another fold split),
+//! `--bits N`, `--lexical`/`--no-lexical`, `--l2 X`, `--l2-lex X`, `--hidden N`, `--l2-hidden X`,
+//! `--balance X`, `--steps N`, `--lr X`, `--threshold X`, `--rev-weight X` (default 10),
+//! `--extra-weight X` (default 6), `--fnc-weight X`, `--neg N` (made-up pairs per claim, 3).
 
 use std::collections::HashMap;
 use std::error::Error;
