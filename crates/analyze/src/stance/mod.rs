@@ -18,6 +18,7 @@
 //!    itself denies, met by a text that does or does not); the same quantity with another figure
 //!    ("level 5" then "level 7"); antonym pairs; for headlines, which cue/function words they use.
 //!    Logistic regression plus an 8-unit hidden layer for interactions.
+//!
 //! Every cue feature also has a copy tagged with the text kind (headline, statement, body), so one
 //! model serves FNC-1 bodies, Emergent headlines and news statements alike. Topic words are never
 //! features: the project is scored on unseen stories.
@@ -34,8 +35,10 @@
 //! `src/stance/model.json`. `--cv 0` skips cross-validation, `--no-write` keeps the file.
 //!
 //! # Figures (2 cores, 2026-11-26)
-//! `cargo run --release -p wirewatch-analyze --example stance_eval -- ../shared/eval/stance/X.jsonl
-//! > pred.jsonl; python3 ../shared/eval/stance/score.py pred.jsonl ../shared/eval/stance/X.jsonl`
+//! ```text
+//! cargo run --release -p wirewatch-analyze --example stance_eval -- ../shared/eval/stance/X.jsonl > pred.jsonl
+//! python3 ../shared/eval/stance/score.py pred.jsonl ../shared/eval/stance/X.jsonl
+//! ```
 //! gives the train-on-dev column. The cross-validation column is the honest estimate for
 //! held-out pairs: the mean [min-max] over three fold splits (`stance_train` with `--fold-salt`
 //! "", `a`, `b`; `--cv-out FILE` writes the held-out predictions for `score.py`). The 41 reversal
