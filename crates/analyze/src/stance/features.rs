@@ -323,6 +323,19 @@ fn emit_cues(b: &mut Builder<'_>, prefix: &str, c: &Cues, norm: f32) {
     }
 }
 
+/// Evidence is a sentence; text with no sentence breaks is cut at about 1,000 bytes.
+fn clip_sentence(s: &str) -> String {
+    const MAX: usize = 1000;
+    if s.len() <= MAX {
+        return s.to_string();
+    }
+    let mut end = MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
 /// Content stems next to the number at `i` (two tokens either side), which say what it counts.
 fn number_context(tokens: &[Token], i: usize) -> Vec<String> {
     let lo = i.saturating_sub(2);
@@ -582,9 +595,9 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
 
     // Numbers: a figure in the text that differs from the claim's figure.
     let cn: Vec<f64> =
-        numbers(&ctoks).iter().filter(|n| !n.year && !n.day).map(|n| n.value).collect();
+        numbers(&ctoks).iter().filter(|n| !n.year && !n.day).map(|n| n.value).take(50).collect();
     let tn: Vec<f64> =
-        numbers(&whole).iter().filter(|n| !n.year && !n.day).map(|n| n.value).collect();
+        numbers(&whole).iter().filter(|n| !n.year && !n.day).map(|n| n.value).take(500).collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 0.02 * a.abs().max(b.abs()).max(1e-9);
     if !cn.is_empty() && !tn.is_empty() {
         let t_new = tn.iter().any(|&t| !cn.iter().any(|&c| close(c, t)));
@@ -593,16 +606,23 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         sb.add(&format!("num:{}{}{}", u8::from(t_new), u8::from(c_missing), u8::from(shared)), 1.0);
     }
     // The same quantity with a different figure ("level 5" then "level 7"): a revision.
-    let cnum = numbers(&ctoks);
-    let tnum = numbers(&whole);
+    // Bounded: a text made of figures must not cost quadratic time.
+    let ctx_of = |toks: &[Token]| -> Vec<(f64, Vec<String>)> {
+        numbers(toks)
+            .iter()
+            .filter(|n| !n.year && !n.day)
+            .take(200)
+            .map(|n| (n.value, number_context(toks, n.index)))
+            .collect()
+    };
+    let cctx = ctx_of(&ctoks);
+    let tctx = ctx_of(&whole);
     let mut ctx_conflict = false;
     let mut ctx_match = false;
-    for c in cnum.iter().filter(|n| !n.year && !n.day) {
-        let cctx = number_context(&ctoks, c.index);
-        for t in tnum.iter().filter(|n| !n.year && !n.day) {
-            let tctx = number_context(&whole, t.index);
-            if cctx.iter().any(|w| tctx.contains(w)) {
-                if close(c.value, t.value) {
+    for (cv, cc) in cctx.iter().take(20) {
+        for (tv, tc) in &tctx {
+            if cc.iter().any(|w| tc.contains(w)) {
+                if close(*cv, *tv) {
                     ctx_match = true;
                 } else {
                     ctx_conflict = true;
@@ -643,9 +663,9 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         None
     } else {
         let ev = focus.first().copied().unwrap_or(0);
-        Some(sents[ev].text.to_string())
+        Some(clip_sentence(sents[ev].text))
     };
-    let deny_evidence = best_deny.map(|(_, i)| sents[i].text.to_string());
+    let deny_evidence = best_deny.map(|(_, i)| clip_sentence(sents[i].text));
     Extracted {
         rel,
         stance: sb.out,

@@ -158,6 +158,20 @@ fn odd_inputs_do_not_panic() {
 }
 
 #[test]
+fn figure_heavy_and_unbroken_texts_stay_bounded() {
+    // Once quadratic in the number of figures; now bounded.
+    let claim = "level 5 accounts 3 billion ".repeat(200);
+    let text = "level 7 accounts 1 billion ".repeat(8000);
+    let r = classify(&claim, &text);
+    // A text with no sentence break gives a clipped evidence string, not the whole text.
+    assert!(
+        r.evidence.as_ref().is_none_or(|e| e.len() < 1100),
+        "{}",
+        r.evidence.unwrap_or_default().len()
+    );
+}
+
+#[test]
 fn classification_is_deterministic() {
     let t = "Officials said the report was false and no diplomats would be expelled.";
     assert_eq!(classify(SEED_CLAIM, t), classify(SEED_CLAIM, t));
