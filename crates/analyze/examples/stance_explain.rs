@@ -10,8 +10,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (claim, text) =
         (args.first().cloned().unwrap_or_default(), args.get(1).cloned().unwrap_or_default());
-    let model = analyze::stance::Model::from_json(include_str!("../src/stance/model.json"))
-        .expect("shipped model parses");
+    let Some(model) = analyze::stance::shipped() else {
+        eprintln!("the embedded stance model does not parse");
+        std::process::exit(1);
+    };
     let x = explain(&claim, &text, model.bits, model.lexical);
     let r = model.predict(&x);
     println!("{:?} {:.3} scores {:?}", r.label, r.confidence, r.scores);

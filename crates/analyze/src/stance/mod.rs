@@ -120,7 +120,9 @@ pub struct StanceResult {
 /// Longest text read, in bytes; the rest of a very long text is ignored.
 const MAX_TEXT: usize = 200_000;
 
-fn shipped() -> Option<&'static Model> {
+/// The shipped model (`model.json`, embedded), parsed on first use; `None` only if the embedded
+/// file is broken, in which case [`classify`] answers neutral with flat scores.
+pub fn shipped() -> Option<&'static Model> {
     static M: OnceLock<Option<Model>> = OnceLock::new();
     M.get_or_init(|| Model::from_json(include_str!("model.json"))).as_ref()
 }
