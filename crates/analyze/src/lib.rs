@@ -9,5 +9,6 @@ pub mod entities;
 pub mod extract;
 mod gazetteer;
 pub mod quotes;
+pub mod stance;
 pub mod stories;
 pub mod text;

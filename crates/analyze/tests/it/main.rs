@@ -2,4 +2,5 @@
 
 mod extract;
 mod quotes;
+mod stance;
 mod stories;
