@@ -114,7 +114,7 @@ pub(crate) fn decode_entities(s: &str) -> String {
 }
 
 /// "TOM KRISHER" -> "Tom Krisher"; names in mixed case are kept.
-fn name_case(name: &str) -> String {
+pub(crate) fn name_case(name: &str) -> String {
     let letters = name.chars().filter(|c| c.is_alphabetic());
     if letters.clone().count() < 2 || letters.clone().any(|c| c.is_lowercase()) {
         return name.to_string();

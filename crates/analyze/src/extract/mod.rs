@@ -199,10 +199,13 @@ pub fn extract_html(html: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnost
 pub fn extract_text(input: &str, opts: &ExtractOptions) -> (Article, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let input = cap_input(input, opts.max_input_bytes, false, &mut diags);
-    let mut article = text::extract(input, &mut diags);
-    article.canonical_url = opts.url.clone();
+    let (mut article, dateline) = text::extract(input, &mut diags);
+    article.canonical_url = opts.url.as_deref().and_then(model::url::canonicalize);
     let paragraphs = std::mem::take(&mut article.paragraphs);
-    let dates = meta::DateCandidates { url: opts.url.clone(), ..Default::default() };
+    let mut dates = meta::DateCandidates { url: opts.url.clone(), ..Default::default() };
+    if let Some(d) = dateline {
+        dates.published.push((meta::DateSource::Dateline, d));
+    }
     meta::finish_dates(&mut article, dates, &paragraphs, opts, &mut diags);
     article.body = join_body(&paragraphs);
     article.language = meta::language(&article.body);
