@@ -795,11 +795,94 @@ fn section_title(b: &RawBlock) -> Option<Section> {
     None
 }
 
-/// A short block that only gives a date ("June 17, 2009", "Published 3 May 2021, 10:02").
+/// A short block that only gives a date ("June 17, 2009", "Published 3 May 2021, 10:02"):
+/// besides the date it holds only words like "Published", "Updated", "at", time zones.
 fn date_only(text: &str) -> bool {
-    text.len() < 60
-        && text.split_whitespace().count() <= 7
-        && super::dates::find_in_text(text).is_some()
+    if text.len() >= 60 || text.split_whitespace().count() > 8 {
+        return false;
+    }
+    if super::dates::find_in_text(text).is_none() {
+        return false;
+    }
+    const FILLER: &[&str] = &[
+        "published",
+        "updated",
+        "posted",
+        "last",
+        "modified",
+        "on",
+        "at",
+        "am",
+        "pm",
+        "a.m",
+        "p.m",
+        "et",
+        "gmt",
+        "utc",
+        "est",
+        "edt",
+        "pst",
+        "pdt",
+        "cst",
+        "cdt",
+        "cet",
+        "cest",
+        "bst",
+        "ist",
+        "date",
+        "time",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "of",
+        "th",
+        "st",
+        "nd",
+        "rd",
+    ];
+    text.split(|c: char| !c.is_alphanumeric() && c != '.')
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .all(|w| {
+            let l = w.to_lowercase();
+            let l = l.trim_start_matches(|c: char| c.is_ascii_digit());
+            l.is_empty() || FILLER.contains(&l)
+        })
 }
 
 /// Whether the word sequence `phrase` (space-separated) occurs in `words`.
@@ -1075,7 +1158,8 @@ pub(crate) fn extract_body(
     let mut section = Section::Article;
     for (i, b) in kept.iter().enumerate() {
         // The headline and standfirst are metadata, not body.
-        if title == Some(b.text.as_str()) || subtitle == Some(b.text.as_str()) {
+        // A long standfirst is the article's lead paragraph, and stays.
+        if title == Some(b.text.as_str()) || (b.len < 200 && subtitle == Some(b.text.as_str())) {
             continue;
         }
         let len = b.len;

@@ -287,6 +287,9 @@ fn hidden_elements_dropped() {
 #[test]
 fn date_only_lines_dropped() {
     assert!(!body_of("<p>Updated May 3, 2024</p>").contains("May 3"));
+    assert!(!body_of("<p>Published: Fri 3 May 2024 10:02 BST</p>").contains("May"));
+    // A tweet's signature line has a date but is not only a date.
+    assert!(body_of("<p>— Ana Lima (@analima) May 3, 2024</p>").contains("@analima"));
 }
 
 #[test]
