@@ -49,6 +49,8 @@ pub enum Command {
     Extract(cmd::extract::Args),
     /// Who said what: quotations, reported speech, speakers, relays, entities; no data directory.
     Quotes(cmd::quotes::Args),
+    /// Stance of texts towards claims: support, deny, neutral or unrelated; no data directory.
+    Stance(cmd::stance::Args),
     /// Group JSONL articles into stories and mark syndicated copies; no data directory.
     Cluster(cmd::cluster::Args),
     /// Ingest the bundled sample corpus into a fresh temporary data directory and show it.

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod ingest;
 pub mod poll;
 pub mod quotes;
+pub mod stance;
 pub mod stats;
 
 use std::path::Path;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Extract(args) => extract::run(&ctx, args),
         Command::Cluster(args) => cluster::run(&ctx, args),
         Command::Quotes(args) => quotes::run(&ctx, args),
+        Command::Stance(args) => stance::run(&ctx, args),
     }
 }
 
