@@ -1,13 +1,16 @@
 //! The analysis of one stored document version: the stages run in order on a `RawDocument`,
 //! producing the `model::Analysis` that is stored beside the version.
 
-use model::{Analysis, ContentKind, Diagnostic, RawDocument, Severity};
+use model::{Analysis, ContentKind, Diagnostic, DocEntity, RawDocument, Severity, Statement};
 
+use crate::entities::{EntityKind, canonical_key};
 use crate::extract::{ExtractOptions, extract_html, extract_text};
+use crate::quotes::{QuoteKind, analyze_text};
 
 /// Names the analyser; bump it whenever a stage's output changes, so that re-ingesting stored
 /// content re-analyses it.
-pub const ANALYZER: &str = concat!("wirewatch-analyze-", env!("CARGO_PKG_VERSION"), "+extract.1");
+pub const ANALYZER: &str =
+    concat!("wirewatch-analyze-", env!("CARGO_PKG_VERSION"), "+extract.1+quotes.1");
 
 /// Runs the analysis stages on a document.
 pub fn analyze_document(doc: &RawDocument) -> Analysis {
@@ -23,6 +26,50 @@ pub fn analyze_document(doc: &RawDocument) -> Analysis {
     let ok = !article.body.trim().is_empty()
         && !diagnostics.iter().any(|d| d.severity == Severity::Error);
     let article_json = serde_json::to_string(&article).unwrap_or_else(|_| "{}".to_string());
+    let said = analyze_text(&article.body);
+    let statements = said
+        .quotes
+        .into_iter()
+        .map(|q| Statement {
+            start: q.start,
+            end: q.end,
+            text: q.text,
+            kind: match q.kind {
+                QuoteKind::Direct => "direct",
+                QuoteKind::Mixed => "mixed",
+                QuoteKind::Indirect => "indirect",
+            }
+            .to_string(),
+            speaker: q.speaker,
+            speaker_start: q.speaker_start,
+            speaker_end: q.speaker_end,
+            speaker_entity: q.speaker_entity,
+            cue: q.cue,
+            via: q.via,
+            confidence: q.confidence,
+        })
+        .collect();
+    let entities = said
+        .entities
+        .into_iter()
+        .map(|e| DocEntity {
+            key: canonical_key(&e.name),
+            kind: match e.kind {
+                EntityKind::Person => "person",
+                EntityKind::Organization => "organization",
+                EntityKind::Place => "place",
+            }
+            .to_string(),
+            mentions: e.mentions.len(),
+            id: e.id,
+            name: e.name,
+            aliases: e.aliases,
+            role: e.role,
+            affiliation: e.affiliation,
+        })
+        .collect();
+    let mut diagnostics = diagnostics;
+    diagnostics.extend(said.diagnostics);
     Analysis {
         analyzer: ANALYZER.to_string(),
         ok,
@@ -33,6 +80,8 @@ pub fn analyze_document(doc: &RawDocument) -> Analysis {
         body: article.body,
         article_json,
         diagnostics: with_no_body_note(diagnostics, ok),
+        statements,
+        entities,
     }
 }
 
@@ -79,6 +128,7 @@ mod tests {
         assert!(a.ok, "{a:?}");
         assert!(a.body.contains("six hours"));
         assert_eq!(a.analyzer, ANALYZER);
+        assert!(a.statements.iter().any(|s| s.cue.is_some()), "{:?}", a.statements);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! organisation words, outlet and place lists and first names decide the kind; surnames, role
 //! phrases ("the Russian President") and one-edit spelling variants link mentions to one entity.
 
+use model::names::variant_evidence_keys;
 use crate::gazetteer as gz;
 use crate::text::{Doc, TokKind, slice};
 use serde::Serialize;
@@ -488,55 +489,9 @@ fn attach_appositive_roles(doc: &Doc, raws: &mut [Raw]) {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let c = if a[i - 1] == b[j - 1] { 0 } else { 1 };
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + c);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// Evidence that two person names are spelling variants of one name, if they are.
 fn variant_evidence(a: &str, b: &str) -> Option<String> {
     variant_evidence_keys(&canonical_key(a), &canonical_key(b))
-}
-
-/// [`variant_evidence`] on canonical keys.
-fn variant_evidence_keys(ka: &str, kb: &str) -> Option<String> {
-    if ka == kb {
-        return Some(format!("same canonical key \"{ka}\""));
-    }
-    let wa: Vec<&str> = ka.split(' ').collect();
-    let wb: Vec<&str> = kb.split(' ').collect();
-    if wa.len() < 2 || wa.len() != wb.len() {
-        return None;
-    }
-    let (la, lb) = (wa[wa.len() - 1], wb[wb.len() - 1]);
-    let (fa, fb) = (wa[0], wb[0]);
-    if la == lb && fa != fb {
-        if fa.len() >= 4 && fb.len() >= 4 && edit_distance(fa, fb) == 1 {
-            return Some(format!(
-                "same surname \"{la}\"; first names \"{fa}\" and \"{fb}\" differ by one edit"
-            ));
-        }
-        if fa.len() == 1 && fb.starts_with(fa) || fb.len() == 1 && fa.starts_with(fb) {
-            return Some(format!("same surname \"{la}\"; first name \"{fa}\"/\"{fb}\" initial"));
-        }
-    }
-    if fa == fb && la != lb && la.len() >= 5 && lb.len() >= 5 && edit_distance(la, lb) == 1 {
-        return Some(format!(
-            "same first name \"{fa}\"; surnames \"{la}\" and \"{lb}\" differ by one edit"
-        ));
-    }
-    None
 }
 
 fn build(doc: &Doc, raws: Vec<Raw>) -> EntitySet {

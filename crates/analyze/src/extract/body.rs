@@ -913,26 +913,27 @@ pub(crate) fn promo_text(text: &str) -> bool {
         "download the app",
         "download our app",
         "follow us",
-        "follow",
     ]
     .iter()
     .any(|p| has_phrase(&words, p));
-    prompt
-        && [
-            "newsletter",
-            "newsletters",
-            "subscription",
-            "issues",
-            "inbox",
-            "more information",
-            "app",
-            "twitter",
-            "facebook",
-            "instagram",
-            "free trial",
-        ]
-        .iter()
-        .any(|p| has_phrase(&words, p))
+    let social = ["twitter", "facebook", "instagram", "linkedin", "youtube", "tiktok"];
+    // "Follow X on Twitter": the verb alone is common in news prose, so only with networks.
+    let follow = has_phrase(&words, "follow") && social.iter().any(|p| has_phrase(&words, p));
+    follow
+        || prompt
+            && [
+                "newsletter",
+                "newsletters",
+                "subscription",
+                "issues",
+                "inbox",
+                "more information",
+                "app",
+                "free trial",
+            ]
+            .iter()
+            .chain(social.iter())
+            .any(|p| has_phrase(&words, p))
 }
 
 /// Picks the body blocks.

@@ -343,6 +343,14 @@ fn press_release_trailer_dropped() {
 }
 
 #[test]
+fn follow_up_in_prose_is_kept() {
+    assert!(
+        body_of("<p>The committee will follow up on the issues raised by residents.</p>")
+            .contains("follow up")
+    );
+}
+
+#[test]
 fn social_follow_prompt_dropped() {
     assert!(
         !body_of("<p>Follow the Town Crier on Facebook, Twitter and Instagram.</p>")
