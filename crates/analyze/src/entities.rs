@@ -5,9 +5,9 @@
 //! organisation words, outlet and place lists and first names decide the kind; surnames, role
 //! phrases ("the Russian President") and one-edit spelling variants link mentions to one entity.
 
-use model::names::variant_evidence_keys;
 use crate::gazetteer as gz;
 use crate::text::{Doc, TokKind, slice};
+use model::names::variant_evidence_keys;
 use serde::Serialize;
 use std::collections::HashMap;
 

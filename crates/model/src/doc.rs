@@ -199,6 +199,58 @@ pub struct Analysis {
     pub article_json: String,
     /// What the analysis found doubtful.
     pub diagnostics: Vec<Diagnostic>,
+    /// Quotations and reported speech in the body, with speakers and relays.
+    pub statements: Vec<Statement>,
+    /// People, organisations and places mentioned in the body.
+    pub entities: Vec<DocEntity>,
+}
+
+/// One statement found in an article body: a quotation or reported speech.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Start of the quoted or reported content, in Unicode code points of the body.
+    pub start: usize,
+    /// End (exclusive), in code points.
+    pub end: usize,
+    /// The content.
+    pub text: String,
+    /// `direct`, `mixed` or `indirect`.
+    pub kind: String,
+    /// The speaker as written ("Lavrov", "the president", "he").
+    pub speaker: Option<String>,
+    /// The speaker's span, in code points.
+    pub speaker_start: Option<usize>,
+    /// End of the speaker's span.
+    pub speaker_end: Option<usize>,
+    /// The speaker's entity id within the article (`e3`), if resolved.
+    pub speaker_entity: Option<String>,
+    /// The cue verb ("said", "told", "according to").
+    pub cue: Option<String>,
+    /// The outlet, agency or channel it came through ("TASS").
+    pub via: Option<String>,
+    /// How sure the attribution is, 0 to 1.
+    pub confidence: f32,
+}
+
+/// An entity as one article mentions it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocEntity {
+    /// Its id within the article (`e1`...).
+    pub id: String,
+    /// Its fullest name in the article.
+    pub name: String,
+    /// `person`, `organization` or `place`.
+    pub kind: String,
+    /// The key its spellings meet under across articles (see `model::names`).
+    pub key: String,
+    /// Other names the article uses for it.
+    pub aliases: Vec<String>,
+    /// Its role, when the text gives one ("foreign minister").
+    pub role: Option<String>,
+    /// Its affiliation, when the text gives one ("Russia").
+    pub affiliation: Option<String>,
+    /// How many times it is mentioned.
+    pub mentions: usize,
 }
 
 impl RawDocument {

@@ -9,13 +9,14 @@
 pub mod diag;
 pub mod doc;
 pub mod feed;
+pub mod names;
 pub mod store;
 pub mod url;
 
 pub use diag::{Diagnostic, Severity};
 pub use doc::{
-    Analysis, ContentKind, DocKey, IngestOutcome, IngestSummary, RawDocument, SourceKind,
-    StoredVersion, content_hash, normalize_outlet,
+    Analysis, ContentKind, DocEntity, DocKey, IngestOutcome, IngestSummary, RawDocument,
+    SourceKind, Statement, StoredVersion, content_hash, normalize_outlet,
 };
 pub use feed::{FeedRecord, FeedState};
 pub use store::{Stats, Store, StoreError, StoreResult};

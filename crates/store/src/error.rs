@@ -65,6 +65,9 @@ pub enum Error {
     /// A feed to update is not subscribed.
     #[error("feed not subscribed: {0}")]
     FeedNotFound(String),
+    /// A named thing (an entity, an alias) does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
     /// A stored value could not be read back (a hand-edited or damaged row).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
@@ -84,6 +87,7 @@ impl From<Error> for StoreError {
             | Error::Migration { .. }
             | Error::Corrupt(_) => StoreError::Schema(e.to_string()),
             Error::FeedNotFound(url) => StoreError::NotFound(format!("feed {url}")),
+            Error::NotFound(what) => StoreError::NotFound(what),
             Error::CreateDir { .. } | Error::Open { .. } | Error::Sqlite(_) | Error::Json(_) => {
                 StoreError::Backend(e.to_string())
             }

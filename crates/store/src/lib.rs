@@ -12,9 +12,11 @@
 
 #![warn(missing_docs)]
 
+mod entities;
 mod error;
 pub mod migrations;
 mod sqlite;
 
+pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
 pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};

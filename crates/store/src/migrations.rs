@@ -113,6 +113,60 @@ CREATE TABLE articles (
 );
 "#,
     },
+    Migration {
+        version: 5,
+        description: "entities with aliases across articles, statements, entities per version",
+        sql: r#"
+CREATE TABLE entities (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    surname    TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX entities_surname ON entities(kind, surname);
+CREATE TABLE entity_aliases (
+    kind      TEXT NOT NULL,
+    alias_key TEXT NOT NULL,
+    alias     TEXT NOT NULL,
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    evidence  TEXT,
+    source    TEXT NOT NULL DEFAULT 'auto',
+    PRIMARY KEY (kind, alias_key)
+);
+CREATE INDEX entity_aliases_entity ON entity_aliases(entity_id);
+CREATE TABLE version_entities (
+    version_id  INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    local_id    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    alias_key   TEXT NOT NULL,
+    entity_id   INTEGER NOT NULL REFERENCES entities(id),
+    name        TEXT NOT NULL,
+    role        TEXT,
+    affiliation TEXT,
+    mentions    INTEGER NOT NULL,
+    PRIMARY KEY (version_id, local_id)
+);
+CREATE INDEX version_entities_entity ON version_entities(entity_id);
+CREATE INDEX version_entities_alias ON version_entities(kind, alias_key);
+CREATE TABLE statements (
+    id            INTEGER PRIMARY KEY,
+    version_id    INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    start         INTEGER NOT NULL,
+    end           INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    speaker       TEXT,
+    speaker_start INTEGER,
+    speaker_end   INTEGER,
+    speaker_local TEXT,
+    cue           TEXT,
+    via           TEXT,
+    confidence    REAL NOT NULL
+);
+CREATE INDEX statements_version ON statements(version_id);
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

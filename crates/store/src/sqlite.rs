@@ -34,7 +34,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A wirewatch store in one SQLite database file (or in memory, for tests).
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: Option<PathBuf>,
 }
 
@@ -317,7 +317,7 @@ impl SqliteStore {
             .conn
             .prepare_cached(
                 "SELECT a.analyzer, a.ok, a.title, a.published, a.language, a.site_name, a.body,
-                        a.article_json, a.diagnostics
+                        a.article_json, a.diagnostics, v.id
                    FROM articles a JOIN versions v ON v.id = a.version_id
                   WHERE v.document_id = ?1 AND v.version = ?2",
             )?
@@ -333,18 +333,59 @@ impl SqliteStore {
                         body: r.get(6)?,
                         article_json: r.get(7)?,
                         diagnostics: Vec::new(),
+                        statements: Vec::new(),
+                        entities: Vec::new(),
                     },
                     r.get::<_, String>(8)?,
+                    r.get::<_, i64>(9)?,
                 ))
             })
             .optional()?;
-        match row {
-            Some((mut a, diags)) => {
-                a.diagnostics = serde_json::from_str(&diags)?;
-                Ok(Some(a))
-            }
-            None => Ok(None),
-        }
+        let Some((mut a, diags, version_id)) = row else { return Ok(None) };
+        a.diagnostics = serde_json::from_str(&diags)?;
+        a.statements = self
+            .conn
+            .prepare_cached(
+                "SELECT start, end, text, kind, speaker, speaker_start, speaker_end, speaker_local,
+                        cue, via, confidence
+                   FROM statements WHERE version_id = ?1 ORDER BY start, id",
+            )?
+            .query_map([version_id], |r| {
+                Ok(model::Statement {
+                    start: r.get::<_, i64>(0)? as usize,
+                    end: r.get::<_, i64>(1)? as usize,
+                    text: r.get(2)?,
+                    kind: r.get(3)?,
+                    speaker: r.get(4)?,
+                    speaker_start: r.get::<_, Option<i64>>(5)?.map(|v| v as usize),
+                    speaker_end: r.get::<_, Option<i64>>(6)?.map(|v| v as usize),
+                    speaker_entity: r.get(7)?,
+                    cue: r.get(8)?,
+                    via: r.get(9)?,
+                    confidence: r.get::<_, f64>(10)? as f32,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        a.entities = self
+            .conn
+            .prepare_cached(
+                "SELECT local_id, name, kind, alias_key, role, affiliation, mentions
+                   FROM version_entities WHERE version_id = ?1 ORDER BY local_id",
+            )?
+            .query_map([version_id], |r| {
+                Ok(model::DocEntity {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    key: r.get(3)?,
+                    aliases: Vec::new(),
+                    role: r.get(4)?,
+                    affiliation: r.get(5)?,
+                    mentions: r.get::<_, i64>(6)? as usize,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(a))
     }
 
     /// Sets the processing state (`pending`, `extracted`, `failed`...) of one version; returns
@@ -507,6 +548,108 @@ fn write_analysis(tx: &rusqlite::Transaction<'_>, version_id: i64, a: &Analysis)
     ])?;
     tx.prepare_cached("UPDATE versions SET state = ?2 WHERE id = ?1")?
         .execute(params![version_id, if a.ok { "extracted" } else { "failed" }])?;
+    tx.prepare_cached("DELETE FROM statements WHERE version_id = ?1")?.execute([version_id])?;
+    tx.prepare_cached("DELETE FROM version_entities WHERE version_id = ?1")?
+        .execute([version_id])?;
+    let now = ts(&Utc::now());
+    for e in &a.entities {
+        if e.key.is_empty() {
+            continue;
+        }
+        let entity_id = resolve_entity(tx, e, &now)?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO version_entities (version_id, local_id, kind, alias_key,
+                                                     entity_id, name, role, affiliation, mentions)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            version_id,
+            e.id,
+            e.kind,
+            e.key,
+            entity_id,
+            e.name,
+            e.role,
+            e.affiliation,
+            e.mentions as i64
+        ])?;
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO statements (version_id, start, end, text, kind, speaker, speaker_start,
+                                 speaker_end, speaker_local, cue, via, confidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for st in &a.statements {
+        insert.execute(params![
+            version_id,
+            st.start as i64,
+            st.end as i64,
+            st.text,
+            st.kind,
+            st.speaker,
+            st.speaker_start.map(|v| v as i64),
+            st.speaker_end.map(|v| v as i64),
+            st.speaker_entity,
+            st.cue,
+            st.via,
+            f64::from(st.confidence),
+        ])?;
+    }
+    Ok(())
+}
+
+/// The store-wide entity an article's entity is: the one its name key is an alias of (a user's
+/// override first, as every override is an alias row), else a person whose alias is a spelling
+/// variant of it (recorded with the evidence), else a new entity.
+fn resolve_entity(tx: &rusqlite::Transaction<'_>, e: &model::DocEntity, now: &str) -> Result<i64> {
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT entity_id FROM entity_aliases WHERE kind = ?1 AND alias_key = ?2")?
+        .query_row(params![e.kind, e.key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let surname = if e.kind == "person" { model::names::surname_key(&e.key) } else { None };
+    if let Some(surname) = surname {
+        let mut stmt = tx.prepare_cached(
+            "SELECT a.alias_key, a.entity_id FROM entity_aliases a
+               JOIN entities n ON n.id = a.entity_id
+              WHERE n.kind = ?1 AND n.surname = ?2
+              ORDER BY a.entity_id, a.alias_key",
+        )?;
+        let candidates: Vec<(String, i64)> = stmt
+            .query_map(params![e.kind, surname], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (alias_key, id) in candidates {
+            if let Some(evidence) = model::names::variant_evidence_keys(&alias_key, &e.key) {
+                add_alias(tx, &e.kind, &e.key, &e.name, id, &evidence, "auto")?;
+                return Ok(id);
+            }
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO entities (kind, name, surname, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![e.kind, e.name, surname, now])?;
+    let id = tx.last_insert_rowid();
+    add_alias(tx, &e.kind, &e.key, &e.name, id, "first seen under this name", "auto")?;
+    Ok(id)
+}
+
+fn add_alias(
+    tx: &rusqlite::Transaction<'_>,
+    kind: &str,
+    key: &str,
+    alias: &str,
+    entity_id: i64,
+    evidence: &str,
+    source: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO entity_aliases (kind, alias_key, alias, entity_id, evidence, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![kind, key, alias, entity_id, evidence, source])?;
     Ok(())
 }
 

@@ -415,6 +415,8 @@ fn analysis(analyzer: &str, title: &str) -> model::Analysis {
         body: "Body.".to_string(),
         article_json: "{}".to_string(),
         diagnostics: vec![model::Diagnostic::info("x", "y")],
+        statements: Vec::new(),
+        entities: Vec::new(),
     }
 }
 
@@ -445,4 +447,79 @@ fn analysis_is_stored_with_its_version_and_redone_by_a_new_analyser() {
     store.put_documents(&[failed]).unwrap();
     let stats = Store::stats(&store).unwrap();
     assert!(stats.by_state.contains(&("failed".to_string(), 1)), "{:?}", stats.by_state);
+}
+
+fn person(id: &str, name: &str, key: &str) -> model::DocEntity {
+    model::DocEntity {
+        id: id.to_string(),
+        name: name.to_string(),
+        kind: "person".to_string(),
+        key: key.to_string(),
+        aliases: Vec::new(),
+        role: Some("president".to_string()),
+        affiliation: Some("United States".to_string()),
+        mentions: 2,
+    }
+}
+
+fn said(speaker: &str, text: &str) -> model::Statement {
+    model::Statement {
+        start: 0,
+        end: text.chars().count(),
+        text: text.to_string(),
+        kind: "direct".to_string(),
+        speaker: Some("Obama".to_string()),
+        speaker_start: None,
+        speaker_end: None,
+        speaker_entity: Some(speaker.to_string()),
+        cue: Some("said".to_string()),
+        via: None,
+        confidence: 0.9,
+    }
+}
+
+/// Issue 4: one canonical entity per real-world one across articles, spelling variants merged
+/// with evidence; users can override a merge or a split, and the override holds for later
+/// articles.
+#[test]
+fn entities_merge_spelling_variants_and_obey_overrides() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut a = doc("a", "one");
+    a.analysis = Some(model::Analysis {
+        entities: vec![person("e1", "Barack Obama", "barack obama")],
+        statements: vec![said("e1", "Today, I have ordered a number of actions.")],
+        ..analysis("x", "A")
+    });
+    let mut b = doc("b", "two");
+    b.analysis = Some(model::Analysis {
+        entities: vec![person("e1", "Barrack Obama", "barrack obama")],
+        ..analysis("x", "B")
+    });
+    store.put_documents(&[a, b]).unwrap();
+    let list = store.entities(Some("obama"), 10).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let obama = store.entity(list[0].id).unwrap().unwrap();
+    assert_eq!(obama.summary.documents, 2);
+    assert_eq!(obama.summary.statements, 1);
+    assert_eq!(obama.statement_list[0].text, "Today, I have ordered a number of actions.");
+    assert_eq!(obama.roles, ["president of United States"]);
+    let variant = obama.alias_list.iter().find(|x| x.alias == "Barrack Obama").unwrap();
+    assert!(variant.evidence.as_deref().unwrap().contains("one edit"), "{variant:?}");
+
+    // A split: "Barrack Obama" becomes its own entity, for stored and later articles.
+    let split = store.split_alias("Barrack Obama", "barrack obama", "person").unwrap();
+    assert_eq!(store.entity(split).unwrap().unwrap().summary.documents, 1);
+    let mut c = doc("c", "three");
+    c.analysis = Some(model::Analysis {
+        entities: vec![person("e1", "Barrack Obama", "barrack obama")],
+        ..analysis("x", "C")
+    });
+    store.put_documents(&[c]).unwrap();
+    assert_eq!(store.entity(split).unwrap().unwrap().summary.documents, 2);
+    assert_eq!(store.entity(list[0].id).unwrap().unwrap().summary.documents, 1);
+
+    // And merged back by hand.
+    store.merge_alias("Barrack Obama", "barrack obama", list[0].id).unwrap();
+    assert_eq!(store.entity(list[0].id).unwrap().unwrap().summary.documents, 3);
+    assert!(store.merge_alias("x", "x", 999).is_err());
 }
