@@ -53,11 +53,19 @@ pub enum Command {
     Stance(cmd::stance::Args),
     /// Group JSONL articles into stories and mark syndicated copies; no data directory.
     Cluster(cmd::cluster::Args),
+    /// People, organisations and places across stored articles, most mentioned first.
+    Entities(cmd::entities::ListArgs),
+    /// One entity: its aliases (with the evidence for each merge), roles and statements.
+    Entity(cmd::entities::ShowArgs),
+    /// Override entity merging: merge a spelling into an entity, or split it off.
+    #[command(subcommand)]
+    Alias(cmd::entities::AliasCommand),
     /// Ingest the bundled sample corpus into a fresh temporary data directory and show it.
     Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     match cmd::run(cli) {
@@ -67,6 +75,24 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `wirewatch entities | head` closes our stdout early: stop quietly, as Unix tools do, instead
+/// of reporting a panic from `println!`.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 fn init_logging(verbose: u8, quiet: bool) {

@@ -557,6 +557,27 @@ fn write_analysis(tx: &rusqlite::Transaction<'_>, version_id: i64, a: &Analysis)
             continue;
         }
         let entity_id = resolve_entity(tx, e, &now)?;
+        // Other multi-word spellings the article itself uses for it ("Barrack Obama" beside
+        // "Barack Obama") become aliases too, unless that spelling already names something.
+        for alias in &e.aliases {
+            let key = alias_key(alias);
+            // Only spellings of the same name: role phrases ("U.S President") are not names.
+            let same_name = model::names::variant_evidence_keys(&key, &e.key).is_some();
+            if key != e.key && key.contains(' ') && same_name {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO entity_aliases
+                         (kind, alias_key, alias, entity_id, evidence, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'auto')",
+                )?
+                .execute(params![
+                    e.kind,
+                    key,
+                    alias,
+                    entity_id,
+                    format!("the same article also calls {} so", e.name)
+                ])?;
+            }
+        }
         tx.prepare_cached(
             "INSERT OR IGNORE INTO version_entities (version_id, local_id, kind, alias_key,
                                                      entity_id, name, role, affiliation, mentions)
@@ -623,6 +644,11 @@ fn resolve_entity(tx: &rusqlite::Transaction<'_>, e: &model::DocEntity, now: &st
         for (alias_key, id) in candidates {
             if let Some(evidence) = model::names::variant_evidence_keys(&alias_key, &e.key) {
                 add_alias(tx, &e.kind, &e.key, &e.name, id, &evidence, "auto")?;
+                // "V. Putin" first, "Vladimir Putin" later: show the fuller spelling.
+                tx.prepare_cached(
+                    "UPDATE entities SET name = ?2 WHERE id = ?1 AND length(?2) > length(name)",
+                )?
+                .execute(params![id, e.name])?;
                 return Ok(id);
             }
         }
@@ -634,6 +660,20 @@ fn resolve_entity(tx: &rusqlite::Transaction<'_>, e: &model::DocEntity, now: &st
     let id = tx.last_insert_rowid();
     add_alias(tx, &e.kind, &e.key, &e.name, id, "first seen under this name", "auto")?;
     Ok(id)
+}
+
+/// A name key for an alias spelling of an article's entity. The analysis gives the key of the
+/// entity's main name only; its other spellings are keyed the same simple way (lower case,
+/// punctuation dropped), which matches the analysis' key for plain names.
+fn alias_key(alias: &str) -> String {
+    alias
+        .chars()
+        .filter(|c| *c != '.' && *c != '\'' && *c != '’')
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn add_alias(

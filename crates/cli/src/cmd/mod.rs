@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod demo;
+pub mod entities;
 pub mod extract;
 pub mod feeds;
 pub mod ingest;
@@ -55,6 +56,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cluster(args) => cluster::run(&ctx, args),
         Command::Quotes(args) => quotes::run(&ctx, args),
         Command::Stance(args) => stance::run(&ctx, args),
+        Command::Entities(args) => entities::list(&ctx, args),
+        Command::Entity(args) => entities::show(&ctx, args),
+        Command::Alias(cmd) => entities::alias(&ctx, cmd),
     }
 }
 

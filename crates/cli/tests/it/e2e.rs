@@ -170,3 +170,45 @@ fn config_example_is_accepted_and_typos_rejected() {
     assert!(!out.status.success());
     assert!(se.contains("bad.toml") && se.contains("user_agnet"), "{se}");
 }
+
+/// Issue 4: the stored seed article has its entities and statements; "Barrack Obama" is an alias
+/// of Barack Obama; Lavrov's declaration is relayed via TASS; a user's split holds.
+#[test]
+fn seed_entities_statements_and_alias_overrides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let seed = repo().join("samples/seed-article.txt");
+    let (_, _, ok) = ingest_json(&data, &[&seed]);
+    assert!(ok);
+    let (_, so, _) = run(ww(&data).args(["entities", "obama", "--json"]));
+    let list: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    let (_, so, _) = run(ww(&data).args(["entity", &id, "--json"]));
+    let obama: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert_eq!(obama["name"], "Barack Obama");
+    let aliases: Vec<&str> = obama["alias_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["alias"].as_str().unwrap())
+        .collect();
+    assert!(aliases.contains(&"Barrack Obama"), "{aliases:?}");
+    assert!(obama["statement_list"].as_array().unwrap().len() >= 3, "{obama}");
+
+    let (_, so, _) = run(ww(&data).args(["entities", "lavrov", "--json"]));
+    let list: serde_json::Value = serde_json::from_str(&so).unwrap();
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    let (_, so, _) = run(ww(&data).args(["entity", &id, "--json"]));
+    let lavrov: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert!(
+        lavrov["statement_list"].as_array().unwrap().iter().any(|s| s["via"] == "TASS"),
+        "{lavrov}"
+    );
+
+    let (out, _, se) = run(ww(&data).args(["alias", "split", "Barrack Obama"]));
+    assert!(out.status.success(), "{se}");
+    let (_, so, _) = run(ww(&data).args(["entities", "barrack", "--json"]));
+    let list: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert!(list.as_array().unwrap().iter().any(|e| e["name"] == "Barrack Obama"), "{list}");
+}
