@@ -452,6 +452,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
     let mut byline_nodes: Vec<NodeId> = Vec::new();
     let mut subtitle_node = None;
     let mut figures: Vec<NodeId> = Vec::new();
+    let mut date_probes = 0;
 
     dom.walk(
         DOCUMENT,
@@ -568,7 +569,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                         time_dates.push((id, d, pubdate));
                     }
                 }
-                local_name!("h1") => {
+                local_name!("h1") if h1s.len() < 8 => {
                     if let Some(t) = non_empty(&dom.text_of(id)) {
                         h1s.push(t);
                     }
@@ -619,9 +620,12 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                 subtitle_node = Some(id);
             }
             if visible_dates.len() < 4
+                && date_probes < 16
                 && (class.contains("date") || class.contains("time") || class.contains("published"))
                 && !class.contains("update")
             {
+                // Bounded: a page of "timeline" items must not make this quadratic.
+                date_probes += 1;
                 let t = dom.text_of(id);
                 if t.len() < 200
                     && !in_boilerplate(dom, id)
