@@ -4,6 +4,7 @@ mod cmd;
 mod config;
 mod output;
 mod pipeline;
+mod stories;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,10 @@ pub enum Command {
     Stance(cmd::stance::Args),
     /// Group JSONL articles into stories and mark syndicated copies; no data directory.
     Cluster(cmd::cluster::Args),
+    /// Stored stories, latest first (`--breaking`, `--since`).
+    Stories(cmd::stories::ListArgs),
+    /// One story: its articles, outlets, first report and copies.
+    Story(cmd::stories::ShowArgs),
     /// People, organisations and places across stored articles, most mentioned first.
     Entities(cmd::entities::ListArgs),
     /// One entity: its aliases (with the evidence for each merge), roles and statements.

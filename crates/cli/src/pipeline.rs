@@ -10,6 +10,7 @@ use chrono::Utc;
 use indicatif::ProgressBar;
 use ingest::files::{FileKind, ItemError};
 use model::{IngestSummary, RawDocument, Store};
+use store::SqliteStore;
 
 use crate::config::Config;
 
@@ -82,10 +83,11 @@ impl Plan {
 pub fn run(
     plan: Plan,
     cfg: &Config,
-    store: &mut dyn Store,
+    store: &mut SqliteStore,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
+    let mut stories = crate::stories::StoryAssigner::open(store, &cfg.stories, false)?;
     let mut summary = IngestSummary::default();
     for e in &plan.errors {
         on_error(e);
@@ -97,7 +99,8 @@ pub fn run(
     let reader = std::thread::Builder::new()
         .name("wirewatch-read".into())
         .spawn(move || read_all(files, urls, stdin, &read_cfg, tx))?;
-    let result = write_all(rx, cfg.store.batch_size, store, progress, on_error, &mut summary);
+    let result =
+        write_all(rx, cfg.store.batch_size, store, &mut stories, progress, on_error, &mut summary);
     // The reader stops by itself once the channel is closed (writer returned early on error).
     let _ = reader.join();
     result.map(|()| summary)
@@ -180,23 +183,27 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
 fn write_all(
     rx: Receiver<Msg>,
     batch_size: usize,
-    store: &mut dyn Store,
+    store: &mut SqliteStore,
+    stories: &mut crate::stories::StoryAssigner,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
     summary: &mut IngestSummary,
 ) -> Result<()> {
     let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
-    let flush = |batch: &mut Vec<RawDocument>,
-                 store: &mut dyn Store,
-                 summary: &mut IngestSummary|
+    let mut flush = |batch: &mut Vec<RawDocument>,
+                     store: &mut SqliteStore,
+                     summary: &mut IngestSummary|
      -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let outcomes = store.put_documents(batch)?;
-        for o in outcomes {
-            summary.record(o);
+        for o in &outcomes {
+            summary.record(*o);
         }
+        // Documents are stored (and counted) before clustering: a failure to save stories never
+        // loses a document, and the next run assigns what is still unassigned.
+        stories.assign(store, batch, &outcomes)?;
         tracing::info!(
             "committed {} documents; stored so far: {}",
             batch.len(),

@@ -11,6 +11,7 @@ pub mod doc;
 pub mod feed;
 pub mod names;
 pub mod store;
+pub mod story;
 pub mod url;
 
 pub use diag::{Diagnostic, Severity};
@@ -20,3 +21,4 @@ pub use doc::{
 };
 pub use feed::{FeedRecord, FeedState};
 pub use store::{Stats, Store, StoreError, StoreResult};
+pub use story::{StoryArticle, StoryAssignment, StoryRecord};

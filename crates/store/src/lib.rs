@@ -16,6 +16,7 @@ mod entities;
 mod error;
 pub mod migrations;
 mod sqlite;
+mod stories;
 
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};

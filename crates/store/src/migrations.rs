@@ -167,6 +167,33 @@ CREATE TABLE statements (
 CREATE INDEX statements_version ON statements(version_id);
 "#,
     },
+    Migration {
+        version: 6,
+        description: "stories and the story of each document",
+        sql: r#"
+CREATE TABLE stories (
+    id             TEXT PRIMARY KEY,
+    label          TEXT NOT NULL,
+    first_seen     TEXT,
+    last_updated   TEXT,
+    state          TEXT NOT NULL,
+    breaking_since TEXT,
+    articles       INTEGER NOT NULL,
+    copies         INTEGER NOT NULL,
+    outlets        TEXT NOT NULL,
+    entities       TEXT NOT NULL,
+    state_json     TEXT NOT NULL
+);
+CREATE INDEX stories_last_updated ON stories(last_updated);
+CREATE TABLE story_articles (
+    document_id  INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    story_id     TEXT NOT NULL REFERENCES stories(id),
+    duplicate_of TEXT,
+    wire_agency  TEXT
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -55,6 +55,10 @@ fn write_samples(dir: &Path) -> Result<()> {
     while let Some(d) = stack.pop() {
         std::fs::create_dir_all(dir.join(d.path()))?;
         for f in d.files() {
+            // The corpus' own README describes it; it is not a report.
+            if f.path().file_name().is_some_and(|n| n == "README.md") {
+                continue;
+            }
             let p = dir.join(f.path());
             std::fs::write(&p, f.contents()).with_context(|| format!("writing {}", p.display()))?;
         }

@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
 pub fn ingest_inputs(
     ctx: &Ctx,
     inputs: &[Input],
-    store: &mut dyn model::Store,
+    store: &mut store::SqliteStore,
 ) -> Result<IngestSummary> {
     let plan = Plan::new(inputs);
     let pb = progress(plan.steps(), ctx.quiet, "ingest");

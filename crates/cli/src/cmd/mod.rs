@@ -10,6 +10,7 @@ pub mod poll;
 pub mod quotes;
 pub mod stance;
 pub mod stats;
+pub mod stories;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -56,6 +57,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cluster(args) => cluster::run(&ctx, args),
         Command::Quotes(args) => quotes::run(&ctx, args),
         Command::Stance(args) => stance::run(&ctx, args),
+        Command::Stories(args) => stories::list(&ctx, args),
+        Command::Story(args) => stories::show(&ctx, args),
         Command::Entities(args) => entities::list(&ctx, args),
         Command::Entity(args) => entities::show(&ctx, args),
         Command::Alias(cmd) => entities::alias(&ctx, cmd),

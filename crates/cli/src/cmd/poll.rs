@@ -65,6 +65,8 @@ async fn poll_round(
     let due: Vec<model::FeedRecord> =
         store.borrow().feeds()?.into_iter().filter(|f| f.is_due(now)).collect();
     let mut summary = IngestSummary::default();
+    let mut stories =
+        crate::stories::StoryAssigner::open(&store.borrow(), &ctx.config.stories, true)?;
     let cfg = &ctx.config.poll;
     // Borrows of the store are never held across an await: the runtime is single-threaded, so
     // the skip check and the writes below interleave but never overlap.
@@ -97,9 +99,11 @@ async fn poll_round(
         }
         let mut st = store.borrow_mut();
         for chunk in docs.chunks(ctx.config.store.batch_size) {
-            for o in st.put_documents(chunk)? {
-                summary.record(o);
+            let outcomes = st.put_documents(chunk)?;
+            for o in &outcomes {
+                summary.record(*o);
             }
+            stories.assign(&mut st, chunk, &outcomes)?;
         }
         st.update_feed(&feed)?;
     }

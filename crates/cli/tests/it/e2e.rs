@@ -212,3 +212,46 @@ fn seed_entities_statements_and_alias_overrides() {
     let list: serde_json::Value = serde_json::from_str(&so).unwrap();
     assert!(list.as_array().unwrap().iter().any(|e| e["name"] == "Barrack Obama"), "{list}");
 }
+
+/// Issue 5: ingest assigns stories and copies; `stories` and `story` show them; re-ingesting
+/// assigns nothing twice.
+#[test]
+fn ingest_assigns_stories_and_copies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let pages = repo().join("samples/pages");
+    let (_, _, ok) = ingest_json(&data, &[&pages]);
+    assert!(ok);
+    let (_, so, _) = run(ww(&data).args(["stories", "--json"]));
+    let stories: serde_json::Value = serde_json::from_str(&so).unwrap();
+    let stories = stories.as_array().unwrap();
+    assert!(stories.len() >= 3, "{stories:?}");
+    let total: u64 = stories.iter().map(|s| s["articles"].as_u64().unwrap()).sum();
+    let (_, so, _) = run(ww(&data).args(["stats", "--json"]));
+    let docs =
+        serde_json::from_str::<serde_json::Value>(&so).unwrap()["documents"].as_u64().unwrap();
+    assert_eq!(total, docs, "every document is in exactly one story");
+    // The two syndicated copies of the Wire East report are recognised as copies.
+    let with_copies = stories.iter().find(|s| s["copies"].as_u64().unwrap() >= 2).expect("copies");
+    let id = with_copies["id"].as_str().unwrap();
+    let (out, so, _) = run(ww(&data).args(["story", id, "--json"]));
+    assert!(out.status.success());
+    let story: serde_json::Value = serde_json::from_str(&so).unwrap();
+    let copies: Vec<&serde_json::Value> = story["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["duplicate_of"].is_string())
+        .collect();
+    assert_eq!(copies.len(), 2, "{story}");
+    assert!(copies.iter().all(|c| c["duplicate_of"].as_str().unwrap().contains("wire-east")));
+    let (_, _, ok) = ingest_json(&data, &[&pages]);
+    assert!(ok);
+    let (_, so, _) = run(ww(&data).args(["stories", "--json"]));
+    let again: serde_json::Value = serde_json::from_str(&so).unwrap();
+    let total2: u64 =
+        again.as_array().unwrap().iter().map(|s| s["articles"].as_u64().unwrap()).sum();
+    assert_eq!(total2, docs);
+    let (out, _, se) = run(ww(&data).args(["story", "s999"]));
+    assert!(!out.status.success() && se.contains("s999"));
+}

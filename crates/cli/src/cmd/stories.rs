@@ -1,0 +1,125 @@
+//! `wirewatch stories` and `wirewatch story ID`: stored stories, their articles, outlets, first
+//! report and copies.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use super::Ctx;
+use crate::output::table;
+
+/// Arguments of `wirewatch stories`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only stories flagged as breaking.
+    #[arg(long)]
+    pub breaking: bool,
+    /// Only stories updated at or after this time (RFC 3339, or a date like 2016-12-30).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// At most this many.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `wirewatch story`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The story's id, as `wirewatch stories` lists it (e.g. s3).
+    pub id: String,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `wirewatch stories`.
+pub fn list(ctx: &Ctx, args: ListArgs) -> Result<ExitCode> {
+    let store = ctx.open_store()?;
+    if let Some(s) = &args.since {
+        let ok = chrono::DateTime::parse_from_rfc3339(s).is_ok()
+            || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
+        anyhow::ensure!(ok, "--since {s:?}: expected RFC 3339 or YYYY-MM-DD");
+    }
+    let stories = store.stories(args.breaking, args.since.as_deref(), args.limit)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&stories)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if stories.is_empty() {
+        println!("no stories");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut rows = vec![vec![
+        "ID".to_string(),
+        "STATE".into(),
+        "OUTLETS".into(),
+        "ARTICLES".into(),
+        "LAST UPDATE".into(),
+        "LABEL".into(),
+    ]];
+    for s in stories {
+        rows.push(vec![
+            s.id,
+            s.state,
+            s.outlets.len().to_string(),
+            format!("{} ({} copies)", s.articles, s.copies),
+            s.last_updated.map(|t| t.chars().take(16).collect()).unwrap_or_else(|| "-".into()),
+            s.label,
+        ]);
+    }
+    print!("{}", table(&rows));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `wirewatch story ID`.
+pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let Some((story, articles)) = store.story(&args.id)? else {
+        bail!("no story {:?}; `wirewatch stories` lists them", args.id)
+    };
+    if args.json {
+        let v = serde_json::json!({ "story": story, "articles": articles });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} [{}] {}", story.id, story.state, story.label);
+    println!(
+        "first seen {}, last updated {}; {} articles, {} copies, {} independent outlets",
+        story.first_seen.as_deref().unwrap_or("-"),
+        story.last_updated.as_deref().unwrap_or("-"),
+        story.articles,
+        story.copies,
+        story.outlets.len()
+    );
+    if let Some(b) = &story.breaking_since {
+        println!("breaking since {b}");
+    }
+    if !story.entities.is_empty() {
+        println!("most involved: {}", story.entities.join(", "));
+    }
+    if let Some(first) = articles.iter().find(|a| a.duplicate_of.is_none()) {
+        println!("first report: {} ({})", first.outlet.as_deref().unwrap_or("?"), first.document);
+    }
+    println!();
+    let mut rows =
+        vec![vec!["PUBLISHED".to_string(), "OUTLET".into(), "TITLE".into(), "COPY OF".into()]];
+    for a in &articles {
+        rows.push(vec![
+            a.published.as_deref().unwrap_or(&a.first_seen).chars().take(16).collect(),
+            a.outlet.clone().unwrap_or_default(),
+            a.title.clone().unwrap_or_else(|| a.document.clone()),
+            a.duplicate_of
+                .clone()
+                .map(|d| match &a.wire_agency {
+                    Some(w) => format!("{d} ({w})"),
+                    None => d,
+                })
+                .unwrap_or_default(),
+        ]);
+    }
+    print!("{}", table(&rows));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,186 @@
+//! Stories in the store: saving the clustering's output, listing stories, reading one with its
+//! articles, and the states to revive into memory after a restart.
+
+use model::{StoryArticle, StoryAssignment, StoryRecord};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use crate::{Result, SqliteStore};
+
+const COLUMNS: &str = "id, label, first_seen, last_updated, state, breaking_since, articles, \
+                       copies, outlets, entities, state_json";
+
+fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoryRecord, String, String)> {
+    Ok((
+        StoryRecord {
+            id: r.get(0)?,
+            label: r.get(1)?,
+            first_seen: r.get(2)?,
+            last_updated: r.get(3)?,
+            state: r.get(4)?,
+            breaking_since: r.get(5)?,
+            articles: r.get::<_, i64>(6)? as u64,
+            copies: r.get::<_, i64>(7)? as u64,
+            outlets: Vec::new(),
+            entities: Vec::new(),
+            state_json: r.get(10)?,
+        },
+        r.get(8)?,
+        r.get(9)?,
+    ))
+}
+
+fn finish(rows: Vec<(StoryRecord, String, String)>, keep_state: bool) -> Result<Vec<StoryRecord>> {
+    rows.into_iter()
+        .map(|(mut s, outlets, entities)| {
+            s.outlets = serde_json::from_str(&outlets)?;
+            s.entities = serde_json::from_str(&entities)?;
+            if !keep_state {
+                s.state_json.clear();
+            }
+            Ok(s)
+        })
+        .collect()
+}
+
+impl SqliteStore {
+    /// Saves updated stories and new assignments in one transaction (stories first, so every
+    /// assignment points at a stored story).
+    pub fn save_stories(
+        &mut self,
+        stories: &[StoryRecord],
+        assignments: &[StoryAssignment],
+    ) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut put = tx.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO stories ({COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            ))?;
+            for s in stories {
+                put.execute(params![
+                    s.id,
+                    s.label,
+                    s.first_seen,
+                    s.last_updated,
+                    s.state,
+                    s.breaking_since,
+                    s.articles as i64,
+                    s.copies as i64,
+                    serde_json::to_string(&s.outlets)?,
+                    serde_json::to_string(&s.entities)?,
+                    s.state_json,
+                ])?;
+            }
+            let mut assign = tx.prepare_cached(
+                "INSERT OR REPLACE INTO story_articles (document_id, story_id, duplicate_of, wire_agency)
+                 SELECT id, ?2, ?3, ?4 FROM documents WHERE key = ?1",
+            )?;
+            for a in assignments {
+                assign.execute(params![a.document, a.story, a.duplicate_of, a.wire_agency])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stories, latest update first: only breaking ones if asked, only those updated at or after
+    /// `since` (RFC 3339 or a date) if given.
+    pub fn stories(
+        &self,
+        breaking_only: bool,
+        since: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoryRecord>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM stories
+              WHERE (?1 = 0 OR breaking_since IS NOT NULL)
+                AND (?2 IS NULL OR last_updated >= ?2)
+              ORDER BY last_updated DESC, id LIMIT ?3"
+        );
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params![breaking_only, since, limit as i64], record)?
+            .collect::<rusqlite::Result<_>>()?;
+        finish(rows, false)
+    }
+
+    /// One story and its articles, first reported first.
+    pub fn story(&self, id: &str) -> Result<Option<(StoryRecord, Vec<StoryArticle>)>> {
+        let sql = format!("SELECT {COLUMNS} FROM stories WHERE id = ?1");
+        let Some(row) = self.conn.prepare_cached(&sql)?.query_row([id], record).optional()? else {
+            return Ok(None);
+        };
+        let story = finish(vec![row], false)?.remove(0);
+        let articles = self
+            .conn
+            .prepare_cached(
+                "SELECT d.key, coalesce(a.title, v.title), d.outlet, coalesce(a.published, v.published),
+                        d.first_seen, sa.duplicate_of, sa.wire_agency
+                   FROM story_articles sa
+                   JOIN documents d ON d.id = sa.document_id
+                   JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
+                   LEFT JOIN articles a ON a.version_id = v.id
+                  WHERE sa.story_id = ?1
+                  ORDER BY d.id",
+            )?
+            .query_map([id], |r| {
+                Ok(StoryArticle {
+                    document: r.get(0)?,
+                    title: r.get(1)?,
+                    outlet: r.get(2)?,
+                    published: r.get(3)?,
+                    first_seen: r.get(4)?,
+                    duplicate_of: r.get(5)?,
+                    wire_agency: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
+        // Times carry their own offsets: order by the instant, not by the text.
+        let instant = |a: &StoryArticle| {
+            a.published
+                .as_deref()
+                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+                .map(|t| t.timestamp())
+        };
+        let mut articles = articles;
+        articles.sort_by_key(|a| (instant(a).is_none(), instant(a)));
+        Ok(Some((story, articles)))
+    }
+
+    /// Stories to hold in memory when clustering resumes: those not quiet, with their state.
+    pub fn live_stories(&self) -> Result<Vec<StoryRecord>> {
+        let sql = format!("SELECT {COLUMNS} FROM stories WHERE state != 'quiet' ORDER BY id");
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([], record)?
+            .collect::<rusqlite::Result<_>>()?;
+        finish(rows, true)
+    }
+
+    /// The highest story number stored (`s17` → 17), so new ids never collide.
+    pub fn max_story_number(&self) -> Result<u64> {
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT id FROM stories")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().ok())
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// Whether a document already belongs to a story.
+    pub fn has_story(&self, key: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM story_articles sa JOIN documents d ON d.id = sa.document_id
+                  WHERE d.key = ?1",
+            )?
+            .exists([key])?)
+    }
+}
