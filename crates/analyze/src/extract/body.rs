@@ -420,7 +420,8 @@ fn first_pass(dom: &Dom) -> Facts {
             match &n.data {
                 NodeData::Text(t) => {
                     // Non-space bytes: a cheap stand-in for visible characters.
-                    let c = t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+                    // Indentation-only nodes count for nothing; inner spaces are few.
+                    let c = t.trim().len();
                     tl.borrow_mut()[id as usize] = c as u32;
                     true
                 }
@@ -898,6 +899,15 @@ fn has_phrase(words: &[&str], phrase: &str) -> bool {
 /// Promotional prompts that may run longer than a label ("Sign up for our newsletter...").
 pub(crate) fn promo_text(text: &str) -> bool {
     if text.len() > 1200 || text.chars().count() > 300 {
+        return false;
+    }
+    // Most blocks hold none of the verbs a prompt starts with: check that without allocating.
+    const TRIGGERS: &[&str] =
+        &["sign", "subscribe", "click", "delivered", "get", "download", "follow"];
+    if !text
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| TRIGGERS.iter().any(|t| w.eq_ignore_ascii_case(t)))
+    {
         return false;
     }
     let lower = text.to_lowercase();
