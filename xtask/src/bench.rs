@@ -12,11 +12,12 @@ use anyhow::{Context, Result, bail};
 pub fn run(what: &str, _rest: &[&str]) -> Result<()> {
     match what {
         "ingest" => ingest(),
-        other => bail!("unknown benchmark {other:?}; known: ingest"),
+        "extract" => crate::bench_extract::run(),
+        other => bail!("unknown benchmark {other:?}; known: ingest, extract"),
     }
 }
 
-fn shared_eval() -> Result<PathBuf> {
+pub fn shared_eval() -> Result<PathBuf> {
     let p = crate::tidy::project_root().join("../shared/eval");
     if !p.is_dir() {
         bail!("{} not found: benchmarks need the shared evaluation data", p.display());
@@ -24,7 +25,7 @@ fn shared_eval() -> Result<PathBuf> {
     Ok(p)
 }
 
-fn build_release() -> Result<PathBuf> {
+pub fn build_release() -> Result<PathBuf> {
     let root = crate::tidy::project_root();
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "-p", "wirewatch"])

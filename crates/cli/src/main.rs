@@ -21,7 +21,7 @@ pub struct Cli {
     /// The data directory (SQLite store and search index).
     #[arg(long, global = true, env = "WIREWATCH_DATA_DIR", default_value = "./wirewatch-data")]
     pub data_dir: PathBuf,
-    /// A TOML config file (see config.example.toml). Default: <data-dir>/wirewatch.toml if present.
+    /// A TOML config file (see config.example.toml). Default: `<data-dir>/wirewatch.toml` if present.
     #[arg(long, global = true, env = "WIREWATCH_CONFIG")]
     pub config: Option<PathBuf>,
     /// More log output (-v info, -vv debug, -vvv trace).
