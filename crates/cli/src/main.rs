@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "wirewatch", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// The data directory (SQLite store and search index).
+    /// The data directory (the SQLite store).
     #[arg(long, global = true, env = "WIREWATCH_DATA_DIR", default_value = "./wirewatch-data")]
     pub data_dir: PathBuf,
     /// A TOML config file (see config.example.toml). Default: `<data-dir>/wirewatch.toml` if present.
