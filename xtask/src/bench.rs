@@ -13,7 +13,9 @@ pub fn run(what: &str, _rest: &[&str]) -> Result<()> {
     match what {
         "ingest" => ingest(),
         "extract" => crate::bench_extract::run(),
-        other => bail!("unknown benchmark {other:?}; known: ingest, extract"),
+        "quotes" => crate::bench_analysis::quotes(),
+        "stories" => crate::bench_analysis::stories(),
+        other => bail!("unknown benchmark {other:?}; known: ingest, extract, quotes, stories"),
     }
 }
 

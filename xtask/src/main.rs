@@ -3,6 +3,7 @@
 //! Only this crate (and benches) read `../shared`; the product and its tests never do.
 
 mod bench;
+mod bench_analysis;
 mod bench_extract;
 mod tidy;
 
@@ -14,7 +15,7 @@ fn main() -> Result<()> {
         ["bench", what, rest @ ..] => bench::run(what, rest),
         ["tidy"] => tidy::check(&tidy::project_root()),
         _ => bail!(
-            "usage: cargo xtask bench <ingest|extract>\n       cargo xtask tidy\n\
+            "usage: cargo xtask bench <ingest|extract|quotes|stories>\n       cargo xtask tidy\n\
              benchmarks read ../shared/eval beside the project folder"
         ),
     }
