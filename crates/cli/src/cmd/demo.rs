@@ -40,11 +40,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
     let summary = ingest_inputs(ctx, &[Input::Path(corpus.clone())], &mut store)?;
     print_summary(&summary, false)?;
     println!("\n{}", super::stats::render(&store.stats()?));
+    println!("stories:");
+    for st in store.stories(false, None, 20)? {
+        println!(
+            "  {:4} {:10} {} outlets, {} articles ({} copies): {}",
+            st.id,
+            st.state,
+            st.outlets.len(),
+            st.articles,
+            st.copies,
+            st.label
+        );
+    }
+    println!();
     let again = ingest_inputs(ctx, &[Input::Path(corpus)], &mut store)?;
     print!("re-ingesting the same corpus: ");
     print_summary(&again, false)?;
     if args.keep.is_some() {
-        println!("\nkept; look around with: wirewatch --data-dir {} stats", data_dir.display());
+        println!(
+            "\nkept; look around with: wirewatch --data-dir {d} stories | story ID | entities",
+            d = data_dir.display()
+        );
     }
     Ok(exit_code(summary.failed + again.failed))
 }
