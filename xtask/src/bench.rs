@@ -39,13 +39,33 @@ pub fn build_release() -> Result<PathBuf> {
     Ok(root.join("target/release/wirewatch"))
 }
 
-/// Runs the binary, returning wall seconds and (user+sys) CPU seconds of the child.
+/// Runs the binary with its stage timings logged, returning wall seconds and stdout; prints the
+/// store and analysis stage timings the binary logged.
 fn timed(bin: &Path, args: &[&str]) -> Result<(f64, String)> {
     let start = Instant::now();
-    let out = Command::new(bin).args(args).output().with_context(|| format!("running {bin:?}"))?;
+    let out = Command::new(bin)
+        .args(args)
+        .env("WIREWATCH_LOG", "wirewatch=info")
+        .env("NO_COLOR", "1")
+        .output()
+        .with_context(|| format!("running {bin:?}"))?;
     let secs = start.elapsed().as_secs_f64();
     if !out.status.success() {
         bail!("{bin:?} {args:?} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    }
+    for line in String::from_utf8_lossy(&out.stderr).lines() {
+        for stage in ["stored ", "analysed "] {
+            if let Some(rest) = line.split(stage).nth(1).filter(|r| r.contains(" in ")) {
+                let n: f64 = rest.split_whitespace().next().unwrap_or("0").parse().unwrap_or(0.0);
+                let s: f64 = rest
+                    .split(" in ")
+                    .nth(1)
+                    .and_then(|x| x.split_whitespace().next())
+                    .and_then(|x| x.parse().ok())
+                    .unwrap_or(f64::NAN);
+                println!("    {stage}{rest}  = {:.0}/s", n / s);
+            }
+        }
     }
     Ok((secs, String::from_utf8_lossy(&out.stdout).trim().to_string()))
 }

@@ -87,7 +87,6 @@ pub fn run(
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
-    let mut stories = crate::stories::StoryAssigner::open(store, &cfg.stories, false)?;
     let mut summary = IngestSummary::default();
     for e in &plan.errors {
         on_error(e);
@@ -99,11 +98,18 @@ pub fn run(
     let reader = std::thread::Builder::new()
         .name("wirewatch-read".into())
         .spawn(move || read_all(files, urls, stdin, &read_cfg, tx))?;
-    let result =
-        write_all(rx, cfg.store.batch_size, store, &mut stories, progress, on_error, &mut summary);
+    let started = std::time::Instant::now();
+    let result = write_all(rx, cfg.store.batch_size, store, progress, on_error, &mut summary);
     // The reader stops by itself once the channel is closed (writer returned early on error).
     let _ = reader.join();
-    result.map(|()| summary)
+    result?;
+    tracing::info!(
+        "stored {} documents in {:.3} s",
+        summary.new + summary.unchanged + summary.new_versions,
+        started.elapsed().as_secs_f64()
+    );
+    summary.analysed = crate::analysis::analyze_pending(store, cfg, false, progress)?;
+    Ok(summary)
 }
 
 fn read_all(
@@ -116,7 +122,7 @@ fn read_all(
     let now = Utc::now();
     let mut send = |item: std::result::Result<RawDocument, ItemError>| {
         let msg = match item {
-            Ok(doc) => Msg::Doc(Box::new(analyzed(doc))),
+            Ok(doc) => Msg::Doc(Box::new(doc)),
             Err(e) => Msg::Failed(e),
         };
         // A closed channel means the writer failed; the remaining items are simply dropped.
@@ -137,13 +143,6 @@ fn read_all(
     if !urls.is_empty() {
         fetch_urls(urls, cfg, &tx);
     }
-}
-
-/// Runs the analysis stages on a document before it is stored, so the version and its analysis
-/// commit together.
-pub fn analyzed(mut doc: RawDocument) -> RawDocument {
-    doc.analysis = Some(analyze::document::analyze_document(&doc));
-    doc
 }
 
 fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
@@ -170,7 +169,7 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
         .buffer_unordered(cfg.http.max_concurrency.max(1));
         while let Some(res) = results.next().await {
             let msg = match res {
-                Ok(doc) => Msg::Doc(Box::new(analyzed(doc))),
+                Ok(doc) => Msg::Doc(Box::new(doc)),
                 Err(e) => Msg::Failed(e),
             };
             if tx.send(msg).is_err() || tx.send(Msg::Step).is_err() {
@@ -184,15 +183,14 @@ fn write_all(
     rx: Receiver<Msg>,
     batch_size: usize,
     store: &mut SqliteStore,
-    stories: &mut crate::stories::StoryAssigner,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
     summary: &mut IngestSummary,
 ) -> Result<()> {
     let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
-    let mut flush = |batch: &mut Vec<RawDocument>,
-                     store: &mut SqliteStore,
-                     summary: &mut IngestSummary|
+    let flush = |batch: &mut Vec<RawDocument>,
+                 store: &mut SqliteStore,
+                 summary: &mut IngestSummary|
      -> Result<()> {
         if batch.is_empty() {
             return Ok(());
@@ -201,9 +199,6 @@ fn write_all(
         for o in &outcomes {
             summary.record(*o);
         }
-        // Documents are stored (and counted) before clustering: a failure to save stories never
-        // loses a document, and the next run assigns what is still unassigned.
-        stories.assign(store, batch, &outcomes)?;
         tracing::info!(
             "committed {} documents; stored so far: {}",
             batch.len(),

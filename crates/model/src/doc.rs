@@ -283,6 +283,9 @@ pub struct IngestSummary {
     pub new_versions: u64,
     /// Inputs that could not be read or stored.
     pub failed: u64,
+    /// Stored versions analysed by this run (new ones, and older ones whose analyser changed).
+    #[serde(default)]
+    pub analysed: u64,
 }
 
 impl IngestSummary {
@@ -300,6 +303,7 @@ impl IngestSummary {
         self.unchanged += other.unchanged;
         self.new_versions += other.new_versions;
         self.failed += other.failed;
+        self.analysed += other.analysed;
     }
 }
 

@@ -12,12 +12,14 @@
 
 #![warn(missing_docs)]
 
+mod analysis;
 mod entities;
 mod error;
 pub mod migrations;
 mod sqlite;
 mod stories;
 
+pub use analysis::PendingVersion;
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
 pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};

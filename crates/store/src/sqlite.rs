@@ -527,7 +527,11 @@ impl Store for SqliteStore {
 /// Timestamps are stored as fixed-width RFC 3339 UTC text with nanoseconds, so they sort as text,
 /// their first ten characters are the UTC day, and they read back exactly.
 /// Stores (or replaces) the analysis of one version and sets the version's state to match.
-fn write_analysis(tx: &rusqlite::Transaction<'_>, version_id: i64, a: &Analysis) -> Result<()> {
+pub(crate) fn write_analysis(
+    tx: &rusqlite::Transaction<'_>,
+    version_id: i64,
+    a: &Analysis,
+) -> Result<()> {
     let diagnostics = serde_json::to_string(&a.diagnostics)?;
     tx.prepare_cached(
         "INSERT OR REPLACE INTO articles (version_id, analyzer, ok, title, published, language,
@@ -771,11 +775,11 @@ impl RawDoc {
     }
 }
 
-const VERSION_COLUMNS: &str = "d.id, v.version, d.key, d.url, d.outlet, v.title, v.published, \
+pub(crate) const VERSION_COLUMNS: &str = "d.id, v.version, d.key, d.url, d.outlet, v.title, v.published, \
                                v.fetched_at, v.content_kind, v.content, v.content_hash";
 
 /// A version joined with its document, as read.
-struct RawVersion {
+pub(crate) struct RawVersion {
     document_id: i64,
     version: i64,
     key: String,
@@ -790,7 +794,7 @@ struct RawVersion {
 }
 
 impl RawVersion {
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawVersion> {
+    pub(crate) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawVersion> {
         Ok(RawVersion {
             document_id: r.get(0)?,
             version: r.get(1)?,
@@ -806,7 +810,7 @@ impl RawVersion {
         })
     }
 
-    fn decode(self) -> Result<StoredVersion> {
+    pub(crate) fn decode(self) -> Result<StoredVersion> {
         let content_kind = ContentKind::parse(&self.content_kind)
             .ok_or_else(|| Error::Corrupt(format!("content kind {:?}", self.content_kind)))?;
         Ok(StoredVersion {

@@ -65,8 +65,6 @@ async fn poll_round(
     let due: Vec<model::FeedRecord> =
         store.borrow().feeds()?.into_iter().filter(|f| f.is_due(now)).collect();
     let mut summary = IngestSummary::default();
-    let mut stories =
-        crate::stories::StoryAssigner::open(&store.borrow(), &ctx.config.stories, true)?;
     let cfg = &ctx.config.poll;
     // Borrows of the store are never held across an await: the runtime is single-threaded, so
     // the skip check and the writes below interleave but never overlap.
@@ -90,7 +88,7 @@ async fn poll_round(
         let mut docs = Vec::new();
         for item in report.documents {
             match item {
-                Ok(d) => docs.push(crate::pipeline::analyzed(d)),
+                Ok(d) => docs.push(d),
                 Err(e) => {
                     eprintln!("error: {e}");
                     summary.failed += 1;
@@ -99,14 +97,15 @@ async fn poll_round(
         }
         let mut st = store.borrow_mut();
         for chunk in docs.chunks(ctx.config.store.batch_size) {
-            let outcomes = st.put_documents(chunk)?;
-            for o in &outcomes {
-                summary.record(*o);
+            for o in st.put_documents(chunk)? {
+                summary.record(o);
             }
-            stories.assign(&mut st, chunk, &outcomes)?;
         }
         st.update_feed(&feed)?;
     }
+    let hidden = indicatif::ProgressBar::hidden();
+    summary.analysed =
+        crate::analysis::analyze_pending(&mut store.borrow_mut(), &ctx.config, true, &hidden)?;
     Ok(summary)
 }
 

@@ -1,0 +1,93 @@
+//! The analysis stage: stored versions that have no analysis by the running analyser (new ones,
+//! or ones analysed by an older analyser) are analysed on every core, written back a batch per
+//! transaction, and assigned to stories in arrival order.
+//!
+//! It runs after the documents are committed, so storing is never slowed by analysis, and a
+//! process killed mid-way leaves versions that the next run picks up.
+
+use std::time::Instant;
+
+use analyze::document::{ANALYZER, analyze_document};
+use anyhow::Result;
+use indicatif::ProgressBar;
+use model::{Analysis, IngestOutcome, RawDocument};
+use store::SqliteStore;
+
+use crate::config::Config;
+use crate::stories::StoryAssigner;
+
+/// Versions read and analysed per round (and per transaction).
+const BATCH: usize = 256;
+
+/// Analyses every version still waiting; returns how many were analysed.
+pub fn analyze_pending(
+    store: &mut SqliteStore,
+    cfg: &Config,
+    live: bool,
+    progress: &ProgressBar,
+) -> Result<u64> {
+    let started = Instant::now();
+    let mut stories = StoryAssigner::open(store, &cfg.stories, live)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut after = 0;
+    let mut done = 0u64;
+    loop {
+        let batch = store.versions_to_analyze(ANALYZER, after, BATCH)?;
+        let Some(last) = batch.last() else { break };
+        after = last.version_id;
+        let analyses = parallel_map(&batch, threads, |p| analyze_document(&p.document));
+        let items: Vec<(i64, Analysis)> =
+            batch.iter().map(|p| p.version_id).zip(analyses.iter().cloned()).collect();
+        store.put_analyses(&items)?;
+        let docs: Vec<RawDocument> = batch
+            .into_iter()
+            .zip(analyses)
+            .map(|(p, a)| RawDocument { analysis: Some(a), ..p.document })
+            .collect();
+        // Every version here is stored already: only those not yet in a story are assigned.
+        let outcomes = vec![IngestOutcome::NewVersion; docs.len()];
+        stories.assign(store, &docs, &outcomes)?;
+        done += docs.len() as u64;
+        progress.inc(docs.len() as u64);
+    }
+    if done > 0 {
+        tracing::info!(
+            "analysed {done} versions in {:.3} s on {threads} threads",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(done)
+}
+
+/// Maps `f` over `items` on up to `threads` threads, keeping the order.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>())).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parallel_map_keeps_order() {
+        let v: Vec<u32> = (0..1000).collect();
+        assert_eq!(
+            super::parallel_map(&v, 3, |x| x * 2),
+            v.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
+        assert_eq!(super::parallel_map(&v[..1], 4, |x| x + 1), vec![1]);
+    }
+}

@@ -1,0 +1,82 @@
+//! The analysis stage's view of the store: versions still to analyse (never analysed, or by
+//! another analyser) and writing their analyses back, a batch per transaction.
+
+use model::{DocKey, RawDocument, SourceKind};
+use rusqlite::{TransactionBehavior, params};
+
+use crate::sqlite::{RawVersion, VERSION_COLUMNS, write_analysis};
+use crate::{Error, Result, SqliteStore};
+
+/// A stored version waiting for analysis: its row id and the document as ingest made it.
+#[derive(Debug, Clone)]
+pub struct PendingVersion {
+    /// The version's row id, to hand back with its analysis.
+    pub version_id: i64,
+    /// The document (content, identity, provenance) of that version.
+    pub document: RawDocument,
+}
+
+impl SqliteStore {
+    /// Up to `limit` versions with row id above `after` that have no analysis by `analyzer`,
+    /// oldest first.
+    pub fn versions_to_analyze(
+        &self,
+        analyzer: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<PendingVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}, v.id, d.canonical_url, d.source_kind, d.origin
+               FROM versions v JOIN documents d ON d.id = v.document_id
+               LEFT JOIN articles a ON a.version_id = v.id
+              WHERE v.id > ?1 AND (a.analyzer IS NULL OR a.analyzer != ?2)
+              ORDER BY v.id LIMIT ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![after, analyzer, limit as i64], |r| {
+            Ok((
+                RawVersion::read(r)?,
+                r.get::<_, i64>(11)?,
+                r.get::<_, Option<String>>(12)?,
+                r.get::<_, String>(13)?,
+                r.get::<_, String>(14)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (raw, version_id, canonical_url, kind, origin) = row?;
+            let v = raw.decode()?;
+            let source_kind = SourceKind::parse(&kind)
+                .ok_or_else(|| Error::Corrupt(format!("source kind {kind:?}")))?;
+            out.push(PendingVersion {
+                version_id,
+                document: RawDocument {
+                    key: DocKey(v.key.0),
+                    url: v.url,
+                    canonical_url,
+                    outlet: v.outlet,
+                    title: v.title,
+                    published: v.published,
+                    fetched_at: v.fetched_at,
+                    source_kind,
+                    origin,
+                    content_kind: v.content_kind,
+                    content: v.content,
+                    diagnostics: Vec::new(),
+                    analysis: None,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Writes analyses of stored versions in one transaction.
+    pub fn put_analyses(&mut self, items: &[(i64, model::Analysis)]) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (version_id, a) in items {
+            write_analysis(&tx, *version_id, a)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
