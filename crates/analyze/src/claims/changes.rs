@@ -1,0 +1,343 @@
+//! Change detection inside one story: reversal, contradiction (including revised figures and
+//! denials), overstatement and correction. Precision first: every rule needs the same action,
+//! compatible sides, and a clear opposition; each finding is reported once per action and side.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{Claim, Modality, Polarity, Quantity};
+
+/// The claims of one article version.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleClaims {
+    /// The article's id or key (the canonical URL); versions of one page share it.
+    pub article: String,
+    /// The outlet's name.
+    pub outlet: Option<String>,
+    /// Publication (or, for a later version, modification) time.
+    pub time: Option<DateTime<Utc>>,
+    /// Version number of the page (1 for the first ingest).
+    pub version: i64,
+    /// Claims from [`super::extract_claims`].
+    pub claims: Vec<Claim>,
+    /// A correction notice in the body ([`super::correction_notice`]).
+    pub correction_notice: Option<String>,
+}
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    /// The same actor or its side later says the opposite or backs down.
+    Reversal,
+    /// Outlets or speakers disagree: opposite polarity (a denial) or incompatible numbers
+    /// (including a revised figure).
+    Contradiction,
+    /// A report's narrative states as done what its own quoted source only proposed.
+    Overstatement,
+    /// The same outlet's later version changes a claim, or carries a correction notice.
+    Correction,
+}
+
+/// One detected change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Kind of change.
+    pub kind: FindingKind,
+    /// The earlier (or quoted) claim and its article key.
+    pub first: (String, Claim),
+    /// The later (or narrative) claim and its article key.
+    pub second: (String, Claim),
+    /// Outlets of the two articles (one when the same).
+    pub outlets: Vec<String>,
+    /// Times of the two articles, RFC 3339.
+    pub times: Vec<Option<String>>,
+    /// Confidence in 0..1.
+    pub confidence: f32,
+    /// One sentence saying what changed.
+    pub explanation: String,
+}
+
+fn norm_side(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Same side: equal, or one name's words start the other's ("Norvale" / "Norvale Motors").
+fn same_side(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let (a, b) = (norm_side(a), norm_side(b));
+            a == b || {
+                let (x, y) = if a.len() < b.len() { (&a, &b) } else { (&b, &a) };
+                y.starts_with(x.as_str()) && y[x.len()..].starts_with(' ')
+            }
+        }
+        _ => false,
+    }
+}
+
+const PEOPLE: &[&str] = &[
+    "diplomat", "staff", "people", "person", "employee", "worker", "official", "dead", "body",
+    "victim", "passenger", "member", "national", "russian", "american", "citizen",
+];
+
+/// Whether two quantities count the same kind of thing.
+fn comparable(a: &Quantity, b: &Quantity) -> bool {
+    match (&a.unit, &b.unit) {
+        (Some(x), Some(y)) => x == y || PEOPLE.contains(&x.as_str()) && PEOPLE.contains(&y.as_str()),
+        _ => true,
+    }
+}
+
+fn eq(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Whether two quantities agree: equal values, or one is a part or the total of the other's
+/// parts ("31 + 4" agrees with 35).
+fn consistent(a: &Quantity, b: &Quantity) -> bool {
+    eq(a.value, b.value)
+        || a.parts.iter().any(|p| eq(*p, b.value))
+        || b.parts.iter().any(|p| eq(*p, a.value))
+}
+
+fn quantities_agree(a: &Option<Quantity>, b: &Option<Quantity>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => !comparable(a, b) || consistent(a, b),
+        _ => true,
+    }
+}
+
+fn fmt_q(q: &Option<Quantity>) -> String {
+    q.as_ref().map(|q| q.text.clone()).unwrap_or_default()
+}
+
+struct Ctx<'a> {
+    arts: Vec<&'a ArticleClaims>,
+}
+
+impl Ctx<'_> {
+    fn finding(&self, kind: FindingKind, a: usize, c1: &Claim, b: usize, c2: &Claim, confidence: f32, explanation: String) -> Finding {
+        let (x, y) = (self.arts[a], self.arts[b]);
+        let mut outlets: Vec<String> = [&x.outlet, &y.outlet].iter().filter_map(|o| (*o).clone()).collect();
+        outlets.dedup();
+        Finding {
+            kind,
+            first: (x.article.clone(), c1.clone()),
+            second: (y.article.clone(), c2.clone()),
+            outlets,
+            times: vec![x.time.map(|t| t.to_rfc3339()), y.time.map(|t| t.to_rfc3339())],
+            confidence,
+            explanation,
+        }
+    }
+}
+
+fn is_reversing(c: &Claim) -> bool {
+    c.polarity == Polarity::Negated || c.modality == Modality::Retracted
+}
+
+fn names_speaker(c: &Claim) -> bool {
+    !c.narrative && !c.anonymous && c.speaker_side.is_some()
+}
+
+/// A statement that announces or proposes an action by the speaker's side.
+fn committing(c: &Claim) -> bool {
+    names_speaker(c)
+        && c.polarity == Polarity::Affirmed
+        && matches!(c.modality, Modality::Proposed | Modality::Considered | Modality::Will | Modality::Done | Modality::Demanded)
+        && same_side(c.side.as_deref(), c.speaker_side.as_deref())
+}
+
+/// Findings for one story's article versions, in a deterministic order (by kind, then the
+/// articles' order in time). Articles are ordered by time (unknown times last, input order
+/// breaking ties); for cross-article rules only the latest version of each article is used.
+pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
+    let mut order: Vec<usize> = (0..story.len()).collect();
+    order.sort_by_key(|&i| (story[i].time.is_none(), story[i].time, i));
+    let arts: Vec<&ArticleClaims> = order.iter().map(|&i| &story[i]).collect();
+    let ctx = Ctx { arts };
+    let n = ctx.arts.len();
+    let latest: Vec<bool> = (0..n)
+        .map(|i| !ctx.arts.iter().any(|o| o.article == ctx.arts[i].article && o.version > ctx.arts[i].version))
+        .collect();
+    let mut out = Vec::new();
+    let mut groups_done: Vec<(FindingKind, String, Option<String>)> = Vec::new();
+
+    // Reversal: a named speaker's side commits, a later statement by the same side backs down.
+    for a in (0..n).filter(|&a| latest[a]) {
+        for c1 in ctx.arts[a].claims.iter().filter(|c| committing(c)) {
+            let key = (FindingKind::Reversal, c1.action.clone(), c1.side.clone().map(|s| norm_side(&s)));
+            if groups_done.contains(&key) {
+                continue;
+            }
+            let reverses = |c: &Claim| {
+                names_speaker(c)
+                    && c.action == c1.action
+                    && is_reversing(c)
+                    && same_side(c.side.as_deref(), c1.side.as_deref())
+                    && same_side(c.speaker_side.as_deref(), c1.speaker_side.as_deref())
+            };
+            // The first report must not already know of the reversal.
+            if ctx.arts[a].claims.iter().any(reverses) {
+                continue;
+            }
+            if let Some((b, c2)) = (a + 1..n)
+                .filter(|&b| latest[b] && ctx.arts[b].article != ctx.arts[a].article)
+                .find_map(|b| ctx.arts[b].claims.iter().find(|c| reverses(c)).map(|c| (b, c)))
+            {
+                groups_done.push(key);
+                let expl = format!(
+                    "{} ({}) {} after {} ({}) {}",
+                    c2.speaker.clone().unwrap_or_default(),
+                    c2.side.clone().unwrap_or_default(),
+                    if c2.modality == Modality::Retracted { "retracts" } else { "rules out" },
+                    c1.speaker.clone().unwrap_or_default(),
+                    c1.side.clone().unwrap_or_default(),
+                    format!("{:?}", c1.modality).to_lowercase() + " to " + &c1.action,
+                );
+                out.push(ctx.finding(FindingKind::Reversal, a, c1, b, c2, 0.8, expl));
+            }
+        }
+    }
+
+    // Contradiction.
+    let mut contra = Vec::new();
+    for a in (0..n).filter(|&a| latest[a]) {
+        for c1 in ctx.arts[a].claims.iter().filter(|c| c.polarity == Polarity::Affirmed) {
+            let side_key = c1.side.clone().map(|s| norm_side(&s));
+            let key = (FindingKind::Contradiction, c1.action.clone(), side_key);
+            if groups_done.contains(&key) || out_has(&groups_done, FindingKind::Reversal, &c1.action, &c1.side) {
+                continue;
+            }
+            let sides_ok = |c: &Claim| {
+                same_side(c.side.as_deref(), c1.side.as_deref()) || (c.side.is_none() && c1.side.is_none() && c.quantity.is_some() && c1.quantity.is_some())
+            };
+            // A denial: a named statement negating what c1 asserts, from another speaker.
+            let denies = |c: &Claim| {
+                c.action == c1.action
+                    && sides_ok(c)
+                    && c.polarity == Polarity::Negated
+                    && (names_speaker(c) || c.modality == Modality::Denied)
+                    && (c1.narrative || c1.anonymous || !same_side(c1.speaker_side.as_deref(), c.speaker_side.as_deref()))
+            };
+            // Incompatible numbers for the same affirmed action.
+            let differs = |c: &Claim| {
+                c.action == c1.action
+                    && sides_ok(c)
+                    && c.polarity == Polarity::Affirmed
+                    && matches!(c.modality, Modality::Done | Modality::Will)
+                    && matches!(c1.modality, Modality::Done | Modality::Will)
+                    && c.quantity.is_some()
+                    && c1.quantity.is_some()
+                    && !quantities_agree(&c.quantity, &c1.quantity)
+            };
+            if ctx.arts[a].claims.iter().any(|c| denies(c)) {
+                continue;
+            }
+            let found = (a + 1..n)
+                .filter(|&b| latest[b] && ctx.arts[b].article != ctx.arts[a].article)
+                .find_map(|b| {
+                    ctx.arts[b].claims.iter().find(|c| denies(c) || differs(c)).map(|c| (b, c))
+                });
+            if let Some((b, c2)) = found {
+                groups_done.push(key);
+                let (conf, expl) = if c2.polarity == Polarity::Negated {
+                    (0.75, format!(
+                        "denial: {} says no to {} ({}), reported by {}",
+                        c2.speaker.clone().unwrap_or_else(|| "a later report".into()),
+                        c1.action,
+                        fmt_q(&c1.quantity),
+                        ctx.arts[a].outlet.clone().unwrap_or_default()
+                    ))
+                } else {
+                    let (q1, q2) = (c1.quantity.as_ref().map(|q| q.value).unwrap_or(0.0), c2.quantity.as_ref().map(|q| q.value).unwrap_or(0.0));
+                    let lower_bound = fmt_q(&c1.quantity).to_lowercase().starts_with("at least")
+                        || fmt_q(&c1.quantity).to_lowercase().starts_with("more than");
+                    if q2 > q1 && (lower_bound || c1.action == "casualties") {
+                        (0.7, format!("revised figure: {} → {} ({})", fmt_q(&c1.quantity), fmt_q(&c2.quantity), c1.action))
+                    } else {
+                        (0.6, format!("incompatible figures: {} vs {} ({})", fmt_q(&c1.quantity), fmt_q(&c2.quantity), c1.action))
+                    }
+                };
+                contra.push(ctx.finding(FindingKind::Contradiction, a, c1, b, c2, conf, expl));
+            }
+        }
+    }
+    out.extend(contra);
+
+    // Overstatement: the narrative says done what the article's own statement only proposes.
+    for a in (0..n).filter(|&a| latest[a]) {
+        let claims = &ctx.arts[a].claims;
+        let mut seen: Vec<(String, Option<String>)> = Vec::new();
+        for nc in claims.iter().filter(|c| {
+            c.narrative && c.modality == Modality::Done && c.polarity == Polarity::Affirmed && c.side.is_some()
+        }) {
+            let k = (nc.action.clone(), nc.side.clone());
+            if seen.contains(&k) {
+                continue;
+            }
+            let same = |c: &Claim| {
+                !c.narrative && c.action == nc.action && same_side(c.side.as_deref(), nc.side.as_deref())
+            };
+            if claims.iter().any(|c| same(c) && c.modality == Modality::Done && c.polarity == Polarity::Affirmed) {
+                continue;
+            }
+            if let Some(st) = claims.iter().find(|c| {
+                same(c)
+                    && c.polarity == Polarity::Affirmed
+                    && matches!(c.modality, Modality::Proposed | Modality::Considered | Modality::Demanded)
+                    && quantities_agree(&c.quantity, &nc.quantity)
+            }) {
+                seen.push(k);
+                let expl = format!(
+                    "the report states as done ({}) what its quoted source only {} ({})",
+                    nc.trigger,
+                    match st.modality {
+                        Modality::Considered => "considers",
+                        Modality::Demanded => "demands",
+                        _ => "proposes",
+                    },
+                    st.speaker.clone().unwrap_or_default()
+                );
+                out.push(ctx.finding(FindingKind::Overstatement, a, st, a, nc, 0.75, expl));
+            }
+        }
+    }
+
+    // Correction: a later version of the same article changes a claim.
+    for b in 0..n {
+        let Some(a) = (0..n)
+            .filter(|&a| ctx.arts[a].article == ctx.arts[b].article && ctx.arts[a].version < ctx.arts[b].version)
+            .max_by_key(|&a| ctx.arts[a].version)
+        else {
+            continue;
+        };
+        let pair = ctx.arts[b].claims.iter().find_map(|c2| {
+            ctx.arts[a]
+                .claims
+                .iter()
+                .find(|c1| {
+                    c1.action == c2.action
+                        && c1.text != c2.text
+                        && (c1.polarity != c2.polarity || !quantities_agree(&c1.quantity, &c2.quantity))
+                })
+                .map(|c1| (c1, c2))
+        });
+        if let Some((c1, c2)) = pair {
+            let notice = ctx.arts[b].correction_notice.is_some();
+            let expl = if c1.polarity != c2.polarity {
+                format!("later version changes the claim to {:?}", c2.polarity).to_lowercase()
+            } else {
+                format!("later version changes {} to {}", fmt_q(&c1.quantity), fmt_q(&c2.quantity))
+            } + if notice { ", with a correction notice" } else { "" };
+            out.push(ctx.finding(FindingKind::Correction, a, c1, b, c2, if notice { 0.9 } else { 0.7 }, expl));
+        }
+    }
+    out.sort_by_key(|f| f.kind);
+    out
+}
+
+fn out_has(done: &[(FindingKind, String, Option<String>)], kind: FindingKind, action: &str, side: &Option<String>) -> bool {
+    done.iter().any(|(k, a, s)| *k == kind && a == action && s.as_deref() == side.as_ref().map(|x| norm_side(x)).as_deref())
+}
