@@ -153,6 +153,8 @@ fn committing(c: &Claim) -> bool {
 /// articles' order in time). Articles are ordered by time (unknown times last, input order
 /// breaking ties); for cross-article rules only the latest version of each article is used.
 pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
+    let filled = fill_sides(story);
+    let story = &filled[..];
     let mut order: Vec<usize> = (0..story.len()).collect();
     order.sort_by_key(|&i| (story[i].time.is_none(), story[i].time, i));
     let arts: Vec<&ArticleClaims> = order.iter().map(|&i| &story[i]).collect();
@@ -270,15 +272,16 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
     for a in (0..n).filter(|&a| latest[a]) {
         let claims = &ctx.arts[a].claims;
         let mut seen: Vec<(String, Option<String>)> = Vec::new();
+        // The report's own wording: narrative or reported (paraphrased) speech.
         for nc in claims.iter().filter(|c| {
-            c.narrative && c.modality == Modality::Done && c.polarity == Polarity::Affirmed && c.side.is_some()
+            !c.quoted && c.modality == Modality::Done && c.polarity == Polarity::Affirmed && c.side.is_some()
         }) {
             let k = (nc.action.clone(), nc.side.clone());
             if seen.contains(&k) {
                 continue;
             }
             let same = |c: &Claim| {
-                !c.narrative && c.action == nc.action && same_side(c.side.as_deref(), nc.side.as_deref())
+                c.quoted && c.action == nc.action && same_side(c.side.as_deref(), nc.side.as_deref())
             };
             if claims.iter().any(|c| same(c) && c.modality == Modality::Done && c.polarity == Polarity::Affirmed) {
                 continue;
@@ -340,4 +343,52 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
 
 fn out_has(done: &[(FindingKind, String, Option<String>)], kind: FindingKind, action: &str, side: &Option<String>) -> bool {
     done.iter().any(|(k, a, s)| *k == kind && a == action && s.as_deref() == side.as_ref().map(|x| norm_side(x)).as_deref())
+}
+
+/// Surname of a full personal name ("Sergei Lavrov" → "lavrov"); `None` for one-word names.
+fn surname(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (words.len() >= 2 && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)))
+        .then(|| words[words.len() - 1].to_lowercase())
+}
+
+/// Fills unknown sides from what other articles of the story say about the same person
+/// (matched by surname: "Sergey Lavrov" and "Sergei Lavrov"); a surname given two different
+/// sides is left alone.
+fn fill_sides(story: &[ArticleClaims]) -> Vec<ArticleClaims> {
+    use std::collections::BTreeMap;
+    let mut map: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut note = |name: &Option<String>, side: &Option<String>| {
+        if let (Some(n), Some(s)) = (name, side)
+            && let Some(k) = surname(n)
+            && !norm_side(n).contains(&norm_side(s))
+        {
+            let e = map.entry(k).or_insert_with(|| Some(s.clone()));
+            if e.as_deref().is_some_and(|x| !same_side(Some(x), Some(s))) {
+                *e = None;
+            }
+        }
+    };
+    for a in story {
+        for c in &a.claims {
+            note(&c.speaker, &c.speaker_side);
+            note(&c.actor, &c.side);
+        }
+    }
+    let look = |name: &Option<String>| name.as_deref().and_then(surname).and_then(|k| map.get(&k).cloned().flatten());
+    story
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            for c in &mut a.claims {
+                if c.speaker_side.is_none() {
+                    c.speaker_side = look(&c.speaker);
+                }
+                if c.side.is_none() {
+                    c.side = look(&c.actor);
+                }
+            }
+            a
+        })
+        .collect()
 }

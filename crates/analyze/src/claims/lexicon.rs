@@ -9,7 +9,7 @@ use crate::text::slice;
 /// Action lemma groups. A pattern is words; `x*` matches any word starting with `x`; `~` skips
 /// up to three words.
 const ACTIONS: &[(&str, &[&str])] = &[
-    ("expel", &["expel*", "expuls*", "kick* out", "kicked out", "persona non grata", "order* out", "ordered to leave"]),
+    ("expel", &["declar* persona non grata", "expel*", "expuls*", "kick* out", "kicked out", "persona non grata", "order* out", "ordered to leave"]),
     ("impose sanctions", &["sanction*"]),
     ("resign", &["resign*", "step* down", "stepped down", "quit", "quits", "quitting"]),
     ("cut jobs", &["cut* ~ job*", "job cut*", "jobs cut*", "job* to go", "lay* off", "laid off", "layoff*", "job losses", "redundanc*"]),
@@ -24,13 +24,31 @@ fn unit_fits(action: &str, unit: &str) -> bool {
     const PEOPLE: &[&str] = &[
         "diplomat", "staff", "people", "person", "employee", "worker", "official", "dead", "body",
         "victim", "passenger", "member", "national", "live", "life", "soldier", "civilian", "child",
-        "children", "crew", "russian", "american", "citizen", "resident", "spy", "agent", "officer",
+        "children", "crew", "personnel", "russian", "american", "citizen", "resident", "spy", "agent", "officer",
     ];
     match action {
         "expel" | "casualties" | "arrest" => PEOPLE.contains(&unit),
         "cut jobs" => unit == "job" || unit == "post" || unit == "position" || PEOPLE.contains(&unit),
         _ => true,
     }
+}
+
+/// The modality a speech cue verb gives what it introduces ("denied that …", "proposed …").
+pub(crate) fn cue_modality(cue: &str) -> Option<Modality> {
+    let w = cue.to_lowercase();
+    let w = w.split_whitespace().next().unwrap_or("");
+    let words = [w];
+    Some(if any(&words, RETRACT) {
+        Modality::Retracted
+    } else if any(&words, DENY) {
+        Modality::Denied
+    } else if any(&words, &["demand*", "urg*"]) {
+        Modality::Demanded
+    } else if any(&words, &["propos*", "suggest*", "recommend*"]) {
+        Modality::Proposed
+    } else {
+        return None;
+    })
 }
 
 /// A country named by its capital, seat of government or own name.
@@ -90,7 +108,7 @@ const NEG: &[&str] = &["not", "no", "never", "n't", "won't", "cannot", "can't", 
 const RETRACT: &[&str] = &["retract*", "recant*", "withdrew", "withdraw*", "backtrack*"];
 const DENY: &[&str] = &["deny", "denies", "denied", "denial*", "reject*", "refus*", "false", "untrue", "dismiss*"];
 const DEMAND: &[&str] = &["demand*", "urg*", "called", "calls", "calling"];
-const PROPOSE: &[&str] = &["propos*", "suggest*", "recommend*", "seek*", "sought", "plan*", "intend*"];
+const PROPOSE: &[&str] = &["propos*", "asking", "suggest*", "recommend*", "seek*", "sought", "plan*", "intend*"];
 const CONSIDER: &[&str] = &["consider*", "weigh*", "mull*", "may", "might", "could", "possib*", "threat*"];
 const WILL: &[&str] = &["will", "would", "shall", "’ll", "'ll", "going", "vow*", "promis*", "set"];
 const BOUNDARY: &[&str] = &[";", ":", "—", "–", "but", "while", "whereas", "after", "before", "because", "since", "although"];
@@ -144,7 +162,7 @@ pub(crate) fn claims_in(
             }
         }
         let window: Vec<&str> = toks[cs..ti].iter().map(|t| t.low.as_str()).collect();
-        let near: Vec<&str> = toks[ti.saturating_sub(4).max(cs)..ti].iter().map(|t| t.low.as_str()).collect();
+        let near: Vec<&str> = toks[ti.saturating_sub(6).max(cs)..ti].iter().map(|t| t.low.as_str()).collect();
         let trig_text: Vec<&str> = toks[ti..tk].iter().map(|t| t.low.as_str()).collect();
         let negated = any(&near, NEG);
         let modality = if any(&window, RETRACT) {
@@ -188,7 +206,8 @@ pub(crate) fn claims_in(
         let (actor, side) = actor.unwrap_or((None, None));
         // Quantity: after the trigger first, then before it in the clause.
         let mut quantity = None;
-        let after = (tk..(tk + 10).min(e)).collect::<Vec<_>>();
+        let stop = (ti + 1..e).find(|&j| matches!(toks[j].s.as_str(), ";" | "—" | "–")).unwrap_or(e).min(tk + 16);
+        let after = (ti + 1..stop).collect::<Vec<_>>();
         let before = (cs..ti).rev().collect::<Vec<_>>();
         for j in after.into_iter().chain(before) {
             if let Some(q) = quantity_at(toks, j, e, action) {
@@ -229,6 +248,7 @@ pub(crate) fn claims_in(
             anonymous: false,
             via: None,
             narrative: false,
+            quoted: false,
             start,
             end,
             text: slice(chars, start, end),
@@ -251,7 +271,11 @@ fn subject_at(
         let en = entities.get(ei)?;
         return Some((Some(en.name.clone()), super::entity_side(en)));
     }
+    // Country names, capitals and seats of government stand for their country; demonym
+    // adjectives ("Russian compounds") do not name an actor.
+    let bare = t.low.trim_end_matches("’s").trim_end_matches("'s");
     if t.s.chars().next().is_some_and(char::is_uppercase)
+        && (metonym(bare).is_some() || matches!(t.s.as_str(), "US" | "U.S" | "U.S."))
         && let Some(side) = side_of_word(&t.s)
     {
         return Some((Some(t.s.trim_end_matches("’s").trim_end_matches("'s").to_string()), Some(side)));
@@ -322,7 +346,7 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
     }
     // Parts: "… and four …", "… + 4".
     let mut parts = Vec::new();
-    for m in k..(k + 6).min(e) {
+    for m in k..(k + 10).min(e) {
         let w = toks[m].low.as_str();
         if matches!(w, "and" | "+" | "plus") {
             let rest: Vec<&str> = toks[m + 1..e.min(m + 5)].iter().map(|t| t.s.as_str()).collect();

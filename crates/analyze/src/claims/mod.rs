@@ -21,7 +21,7 @@ mod quantity;
 
 use serde::Serialize;
 
-use crate::entities::Entity;
+use crate::entities::{Entity, EntityKind};
 use crate::quotes::{QuoteKind, TextAnalysis};
 
 pub use changes::{ArticleClaims, Finding, FindingKind, find_changes};
@@ -88,6 +88,8 @@ pub struct Claim {
     pub via: Option<String>,
     /// From the article's own narrative, not from a statement.
     pub narrative: bool,
+    /// Inside a verbatim quotation (direct or mixed), not the reporter's paraphrase.
+    pub quoted: bool,
     /// First code point of the sentence (or statement part) the claim is in.
     pub start: usize,
     /// One past its last code point.
@@ -247,6 +249,23 @@ fn anonymous_speaker(s: &str) -> bool {
         || low.contains("official")
 }
 
+/// A person mention followed by a speech verb in the sentence ("Lavrov said").
+fn person_saying<'a>(
+    toks: &[Tok],
+    (s, e): (usize, usize),
+    ent_at: &[(usize, usize, usize)],
+    entities: &'a [Entity],
+) -> Option<&'a Entity> {
+    (s..e.saturating_sub(1)).find_map(|j| {
+        let t = &toks[j];
+        let &(_, _, ei) = ent_at.iter().find(|(a, b, _)| t.start >= *a && t.end <= *b)?;
+        let en = entities.get(ei)?;
+        (en.kind == EntityKind::Person
+            && matches!(toks[j + 1].low.as_str(), "said" | "says" | "told" | "added" | "declared" | "stated"))
+        .then_some(en)
+    })
+}
+
 /// A segment of text to read claims from.
 struct Segment {
     toks: (usize, usize),
@@ -255,6 +274,8 @@ struct Segment {
     speaker_side: Option<String>,
     anonymous: bool,
     via: Option<String>,
+    quoted: bool,
+    cue: Option<String>,
 }
 
 /// Claims of one article body, from its quotes-stage analysis (run on the same `body`):
@@ -290,17 +311,26 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
                 j += 1;
             }
             let seg = match q {
-                None => Segment { toks: (i, j), narrative: true, speaker: None, speaker_side: None, anonymous: false, via: None },
+                None => Segment { toks: (i, j), narrative: true, speaker: None, speaker_side: None, anonymous: false, via: None, quoted: false, cue: None },
                 Some(qi) => {
                     let quote = &analysis.quotes[qi];
-                    let ent = quote.speaker_entity.as_ref().and_then(|id| analysis.entities.iter().find(|e| &e.id == id));
+                    let mut ent = quote.speaker_entity.as_ref().and_then(|id| analysis.entities.iter().find(|e| &e.id == id));
+                    let mut via = quote.via.clone();
+                    // "X said …, according to TASS" / "X said …, TASS reported": the person is
+                    // the speaker, the agency the relay.
+                    if ent.is_some_and(|e| e.kind != EntityKind::Person)
+                        && let Some(p) = person_saying(&toks, (s, e), &ent_at, &analysis.entities)
+                    {
+                        via = via.or_else(|| ent.map(|x| x.name.clone()));
+                        ent = Some(p);
+                    }
                     let speaker = ent.map(|e| e.name.clone()).or_else(|| quote.speaker.clone());
                     let speaker_side = ent.and_then(entity_side).or_else(|| {
                         quote.speaker.as_deref().and_then(|s| s.split_whitespace().find_map(side_of_word))
                     });
                     let anonymous = ent.is_none() && quote.speaker.as_deref().is_none_or(anonymous_speaker);
-                    let _ = QuoteKind::Direct;
-                    Segment { toks: (i, j), narrative: false, speaker, speaker_side, anonymous, via: quote.via.clone() }
+                    let quoted = quote.kind != QuoteKind::Indirect;
+                    Segment { toks: (i, j), narrative: false, speaker, speaker_side, anonymous, via, quoted, cue: quote.cue.clone() }
                 }
             };
             segments.push(seg);
@@ -315,6 +345,23 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
             c.speaker_side = seg.speaker_side.clone();
             c.anonymous = seg.anonymous;
             c.via = seg.via.clone();
+            c.quoted = seg.quoted;
+            if let Some(m) = seg.cue.as_deref().and_then(lexicon::cue_modality)
+                && matches!(c.modality, Modality::Done | Modality::Will)
+                && c.polarity == Polarity::Affirmed
+            {
+                c.modality = m;
+                if m == Modality::Denied {
+                    c.polarity = Polarity::Negated;
+                }
+            }
+            if c.action == "casualties" {
+                // Deaths have no agent to compare.
+                c.actor = None;
+                c.side = None;
+                out.push(c);
+                return;
+            }
             if !seg.narrative && c.actor.is_none() {
                 c.actor = seg.speaker.clone();
                 c.side = seg.speaker_side.clone();

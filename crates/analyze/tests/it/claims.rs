@@ -101,14 +101,14 @@ fn dump_claims() {
             println!("--- {} v{} {:?} notice={:?}", a.article, a.version, a.time, a.correction_notice);
             for c in &a.claims {
                 println!(
-                    "  {} actor={:?} q={:?} pol={:?} mod={:?} sp={:?} narr={} | {}",
+                    "  {} actor={:?}/{:?} q={:?} pol={:?} mod={:?} sp={:?}/{:?} via={:?} narr={} quoted={} | {}",
                     c.action,
-                    c.actor,
+                    c.actor, c.side,
                     c.quantity.as_ref().map(|q| (q.value, q.unit.clone(), q.parts.clone())),
                     c.polarity,
                     c.modality,
-                    c.speaker,
-                    c.narrative,
+                    c.speaker, c.speaker_side, c.via,
+                    c.narrative, c.quoted,
                     c.text
                 );
             }
