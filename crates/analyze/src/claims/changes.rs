@@ -186,7 +186,11 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
             }
             if let Some((b, c2)) = (a + 1..n)
                 .filter(|&b| latest[b] && ctx.arts[b].article != ctx.arts[a].article)
-                .find_map(|b| ctx.arts[b].claims.iter().find(|c| reverses(c)).map(|c| (b, c)))
+                .find_map(|b| {
+                    // Prefer the speaker's own words.
+                    let cs = &ctx.arts[b].claims;
+                    cs.iter().find(|c| c.quoted && reverses(c)).or_else(|| cs.iter().find(|c| reverses(c))).map(|c| (b, c))
+                })
             {
                 groups_done.push(key);
                 let expl = format!(

@@ -269,6 +269,12 @@ fn subject_at(
     }
     if let Some(&(_, _, ei)) = ent_at.iter().find(|(a, b, _)| t.start >= *a && t.end <= *b) {
         let en = entities.get(ei)?;
+        // A place is an actor only as a country or seat of government ("Moscow", "Russia").
+        if en.kind == crate::entities::EntityKind::Place
+            && !en.name.split_whitespace().any(|w| metonym(&w.to_lowercase()).is_some())
+        {
+            return None;
+        }
         return Some((Some(en.name.clone()), super::entity_side(en)));
     }
     // Country names, capitals and seats of government stand for their country; demonym

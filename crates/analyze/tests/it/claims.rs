@@ -1,7 +1,10 @@
 //! Claims and change detection (issue 6): the golden run over the sample corpus, whose expected
 //! findings are listed in samples/README.md, plus quantity parsing.
 
-use analyze::claims::{ArticleClaims, Finding, FindingKind, extract_claims, find_changes, parse_quantity};
+use analyze::claims::{
+    ArticleClaims, Finding, FindingKind, Modality, Polarity, extract_claims, find_changes,
+    parse_quantity,
+};
 use analyze::extract::{ExtractOptions, extract_html, extract_text};
 use analyze::quotes::analyze_text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -94,6 +97,132 @@ fn show(f: &Finding) -> String {
 }
 
 #[test]
+fn issue_6_sample_corpus_expected_findings() {
+    let mut all: Vec<(&str, Finding)> = Vec::new();
+    for (name, story) in stories() {
+        let f1 = find_changes(&story);
+        let f2 = find_changes(&story);
+        assert_eq!(format!("{f1:?}"), format!("{f2:?}"), "deterministic");
+        all.extend(f1.into_iter().map(|f| (name, f)));
+    }
+    let listing: Vec<String> = all.iter().map(|(n, f)| format!("{n}: {}", show(f))).collect();
+    assert_eq!(all.len(), 5, "exactly the expected findings:\n{}", listing.join("\n"));
+    let get = |story: &str, kind: FindingKind| {
+        let hits: Vec<&Finding> =
+            all.iter().filter(|(n, f)| *n == story && f.kind == kind).map(|(_, f)| f).collect();
+        assert_eq!(hits.len(), 1, "{story} {kind:?}:\n{}", listing.join("\n"));
+        hits[0]
+    };
+    let originals = ["wire-east-lavrov", "harbourtimes-moscow", "plainsgazette-lavrov"];
+
+    // 1. Putin's refusal reverses the Foreign Ministry's proposal (via Lavrov and TASS).
+    let r = get("russia", FindingKind::Reversal);
+    assert!(originals.contains(&r.first.0.as_str()), "{}", show(r));
+    assert_eq!(r.first.1.action, "expel");
+    assert_eq!(r.first.1.modality, Modality::Proposed);
+    assert_eq!(r.second.0, "meridianpost-putin");
+    assert_eq!(r.second.1.polarity, Polarity::Negated);
+    assert!(r.second.1.text.contains("We will not expel anyone"), "{}", show(r));
+    assert!(r.outlets.contains(&"Meridian Post".to_string()));
+
+    // 2. The seed states as done what the Lavrov statement it quotes only proposes.
+    let o = get("russia", FindingKind::Overstatement);
+    assert_eq!((o.first.0.as_str(), o.second.0.as_str()), ("seed", "seed"));
+    assert!(o.second.1.text.contains("had equally expelled 35"), "{}", show(o));
+    assert_eq!(o.second.1.modality, Modality::Done);
+    assert_eq!(o.first.1.modality, Modality::Proposed);
+    assert!(o.first.1.quoted);
+
+    // 3. 31 + 4 is consistent with 35: no contradiction in the Russia–US story.
+    assert!(!all.iter().any(|(n, f)| *n == "russia" && f.kind == FindingKind::Contradiction));
+    let story = stories().remove(0).1;
+    let meridian = story.iter().find(|a| a.article == "meridianpost-putin").expect("meridian");
+    let q = meridian
+        .claims
+        .iter()
+        .find_map(|c| c.quantity.as_ref().filter(|q| q.parts.len() == 2))
+        .expect("31 + 4");
+    assert_eq!((q.parts.clone(), q.value), (vec![31.0, 4.0], 35.0));
+
+    // 4. The ferry toll revised from 12 to 27.
+    let c = get("ferry", FindingKind::Contradiction);
+    assert!(["harbourtimes-ferry", "northline-ferry"].contains(&c.first.0.as_str()), "{}", show(c));
+    assert_eq!(c.second.0, "wire-east-ferry");
+    assert_eq!(c.first.1.quantity.as_ref().map(|q| q.value), Some(12.0));
+    assert_eq!(c.second.1.quantity.as_ref().map(|q| q.value), Some(27.0));
+    assert!(c.explanation.contains("revised"), "{}", show(c));
+
+    // 5. The company denies the job-cuts report.
+    let d = get("norvale", FindingKind::Contradiction);
+    assert_eq!((d.first.0.as_str(), d.second.0.as_str()), ("bizledger-norvale", "wire-east-norvale"));
+    assert_eq!(d.first.1.action, "cut jobs");
+    assert_eq!(d.second.1.polarity, Polarity::Negated);
+    assert!(d.explanation.contains("denial"), "{}", show(d));
+
+    // 6. The Northern Courier's corrected version.
+    let k = get("aldmark", FindingKind::Correction);
+    assert_eq!((k.first.0.as_str(), k.second.0.as_str()), ("northern-courier-keller", "northern-courier-keller"));
+    assert_eq!(k.first.1.quantity.as_ref().map(|q| q.value), Some(340e6));
+    assert_eq!(k.second.1.quantity.as_ref().map(|q| q.value), Some(430e6));
+    assert!(k.explanation.contains("correction notice"));
+    assert!(!k.second.1.text.contains("Correction"), "the note itself is not a claim");
+}
+
+#[test]
+fn claim_offsets_are_code_points() {
+    for (_, story) in stories() {
+        for a in &story {
+            for c in &a.claims {
+                assert!(c.start < c.end);
+                assert!(!c.text.is_empty());
+            }
+        }
+    }
+    let body = "Überraschung: Acme Corp will not cut 1,500 jobs, a spokeswoman said.";
+    let a = analyze_text(body);
+    for c in extract_claims(body, &a) {
+        let s: String = body.chars().skip(c.start).take(c.end - c.start).collect();
+        assert_eq!(s, c.text);
+    }
+}
+
+#[test]
+fn parses_quantities() {
+    let v = |s: &str| parse_quantity(s).map(|q| q.value);
+    assert_eq!(v("35"), Some(35.0));
+    assert_eq!(v("thirty-five diplomats"), Some(35.0));
+    assert_eq!(v("four"), Some(4.0));
+    assert_eq!(v("1.2 million people"), Some(1.2e6));
+    assert_eq!(v("$3bn"), Some(3e9));
+    assert_eq!(v("a dozen"), Some(12.0));
+    assert_eq!(v("2,000 jobs"), Some(2000.0));
+    assert_eq!(v("€430 million"), Some(430e6));
+    assert_eq!(v("diplomats"), None);
+    assert_eq!(parse_quantity("$3bn").and_then(|q| q.unit), Some("usd".to_string()));
+    assert_eq!(parse_quantity("35 American diplomats").and_then(|q| q.unit), Some("american".to_string()));
+    let q = parse_quantity("31 diplomats in Moscow and four in St Petersburg").expect("total");
+    assert_eq!((q.value, q.parts), (35.0, vec![31.0, 4.0]));
+    assert_eq!(q.unit.as_deref(), Some("diplomat"));
+}
+
+#[test]
+fn general_rules_on_other_news() {
+    let claims = |t: &str| extract_claims(t, &analyze_text(t));
+    let c = claims("Acme Motors will cut 1,500 jobs at its Leeds plant, the company said on Monday.");
+    let c = c.iter().find(|c| c.action == "cut jobs").expect("cut jobs");
+    assert_eq!(c.modality, Modality::Will);
+    assert_eq!(c.polarity, Polarity::Affirmed);
+    assert_eq!(c.quantity.as_ref().map(|q| q.value), Some(1500.0));
+    let c = claims("The minister has no plans to resign, her office said.");
+    assert!(c.iter().any(|c| c.action == "resign" && c.polarity == Polarity::Negated));
+    let c = claims("Officials proposed closing the border crossing.");
+    assert!(c.iter().any(|c| c.action == "close" && c.modality == Modality::Proposed));
+    let c = claims("At least thirty-five people died in the fire.");
+    assert!(c.iter().any(|c| c.action == "casualties" && c.quantity.as_ref().is_some_and(|q| q.value == 35.0)));
+}
+
+#[test]
+#[ignore = "debugging aid: prints every claim and finding of the sample corpus"]
 fn dump_claims() {
     for (name, story) in stories() {
         println!("=== {name}");
