@@ -2,6 +2,8 @@
 //! denials), overstatement and correction. Precision first: every rule needs the same action,
 //! compatible sides, and a clear opposition; each finding is reported once per action and side.
 
+#![warn(missing_docs)]
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -77,14 +79,30 @@ fn same_side(a: Option<&str>, b: Option<&str>) -> bool {
 }
 
 const PEOPLE: &[&str] = &[
-    "diplomat", "staff", "people", "person", "employee", "worker", "official", "dead", "body",
-    "victim", "passenger", "member", "national", "russian", "american", "citizen",
+    "diplomat",
+    "staff",
+    "people",
+    "person",
+    "employee",
+    "worker",
+    "official",
+    "dead",
+    "body",
+    "victim",
+    "passenger",
+    "member",
+    "national",
+    "russian",
+    "american",
+    "citizen",
 ];
 
 /// Whether two quantities count the same kind of thing.
 fn comparable(a: &Quantity, b: &Quantity) -> bool {
     match (&a.unit, &b.unit) {
-        (Some(x), Some(y)) => x == y || PEOPLE.contains(&x.as_str()) && PEOPLE.contains(&y.as_str()),
+        (Some(x), Some(y)) => {
+            x == y || PEOPLE.contains(&x.as_str()) && PEOPLE.contains(&y.as_str())
+        }
         _ => true,
     }
 }
@@ -117,9 +135,19 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn finding(&self, kind: FindingKind, a: usize, c1: &Claim, b: usize, c2: &Claim, confidence: f32, explanation: String) -> Finding {
+    fn finding(
+        &self,
+        kind: FindingKind,
+        a: usize,
+        c1: &Claim,
+        b: usize,
+        c2: &Claim,
+        confidence: f32,
+        explanation: String,
+    ) -> Finding {
         let (x, y) = (self.arts[a], self.arts[b]);
-        let mut outlets: Vec<String> = [&x.outlet, &y.outlet].iter().filter_map(|o| (*o).clone()).collect();
+        let mut outlets: Vec<String> =
+            [&x.outlet, &y.outlet].iter().filter_map(|o| (*o).clone()).collect();
         outlets.dedup();
         Finding {
             kind,
@@ -145,7 +173,14 @@ fn names_speaker(c: &Claim) -> bool {
 fn committing(c: &Claim) -> bool {
     names_speaker(c)
         && c.polarity == Polarity::Affirmed
-        && matches!(c.modality, Modality::Proposed | Modality::Considered | Modality::Will | Modality::Done | Modality::Demanded)
+        && matches!(
+            c.modality,
+            Modality::Proposed
+                | Modality::Considered
+                | Modality::Will
+                | Modality::Done
+                | Modality::Demanded
+        )
         && same_side(c.side.as_deref(), c.speaker_side.as_deref())
 }
 
@@ -161,7 +196,11 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
     let ctx = Ctx { arts };
     let n = ctx.arts.len();
     let latest: Vec<bool> = (0..n)
-        .map(|i| !ctx.arts.iter().any(|o| o.article == ctx.arts[i].article && o.version > ctx.arts[i].version))
+        .map(|i| {
+            !ctx.arts
+                .iter()
+                .any(|o| o.article == ctx.arts[i].article && o.version > ctx.arts[i].version)
+        })
         .collect();
     let mut out = Vec::new();
     let mut groups_done: Vec<(FindingKind, String, Option<String>)> = Vec::new();
@@ -169,7 +208,8 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
     // Reversal: a named speaker's side commits, a later statement by the same side backs down.
     for a in (0..n).filter(|&a| latest[a]) {
         for c1 in ctx.arts[a].claims.iter().filter(|c| committing(c)) {
-            let key = (FindingKind::Reversal, c1.action.clone(), c1.side.clone().map(|s| norm_side(&s)));
+            let key =
+                (FindingKind::Reversal, c1.action.clone(), c1.side.clone().map(|s| norm_side(&s)));
             if groups_done.contains(&key) {
                 continue;
             }
@@ -189,7 +229,10 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
                 .find_map(|b| {
                     // Prefer the speaker's own words.
                     let cs = &ctx.arts[b].claims;
-                    cs.iter().find(|c| c.quoted && reverses(c)).or_else(|| cs.iter().find(|c| reverses(c))).map(|c| (b, c))
+                    cs.iter()
+                        .find(|c| c.quoted && reverses(c))
+                        .or_else(|| cs.iter().find(|c| reverses(c)))
+                        .map(|c| (b, c))
                 })
             {
                 groups_done.push(key);
@@ -213,11 +256,17 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
         for c1 in ctx.arts[a].claims.iter().filter(|c| c.polarity == Polarity::Affirmed) {
             let side_key = c1.side.clone().map(|s| norm_side(&s));
             let key = (FindingKind::Contradiction, c1.action.clone(), side_key);
-            if groups_done.contains(&key) || out_has(&groups_done, FindingKind::Reversal, &c1.action, &c1.side) {
+            if groups_done.contains(&key)
+                || out_has(&groups_done, FindingKind::Reversal, &c1.action, &c1.side)
+            {
                 continue;
             }
             let sides_ok = |c: &Claim| {
-                same_side(c.side.as_deref(), c1.side.as_deref()) || (c.side.is_none() && c1.side.is_none() && c.quantity.is_some() && c1.quantity.is_some())
+                same_side(c.side.as_deref(), c1.side.as_deref())
+                    || (c.side.is_none()
+                        && c1.side.is_none()
+                        && c.quantity.is_some()
+                        && c1.quantity.is_some())
             };
             // A denial: a named statement negating what c1 asserts, from another speaker.
             let denies = |c: &Claim| {
@@ -225,7 +274,9 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
                     && sides_ok(c)
                     && c.polarity == Polarity::Negated
                     && (names_speaker(c) || c.modality == Modality::Denied)
-                    && (c1.narrative || c1.anonymous || !same_side(c1.speaker_side.as_deref(), c.speaker_side.as_deref()))
+                    && (c1.narrative
+                        || c1.anonymous
+                        || !same_side(c1.speaker_side.as_deref(), c.speaker_side.as_deref()))
             };
             // Incompatible numbers for the same affirmed action.
             let differs = |c: &Claim| {
@@ -249,21 +300,43 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
             if let Some((b, c2)) = found {
                 groups_done.push(key);
                 let (conf, expl) = if c2.polarity == Polarity::Negated {
-                    (0.75, format!(
-                        "denial: {} says no to {} ({}), reported by {}",
-                        c2.speaker.clone().unwrap_or_else(|| "a later report".into()),
-                        c1.action,
-                        fmt_q(&c1.quantity),
-                        ctx.arts[a].outlet.clone().unwrap_or_default()
-                    ))
+                    (
+                        0.75,
+                        format!(
+                            "denial: {} says no to {} ({}), reported by {}",
+                            c2.speaker.clone().unwrap_or_else(|| "a later report".into()),
+                            c1.action,
+                            fmt_q(&c1.quantity),
+                            ctx.arts[a].outlet.clone().unwrap_or_default()
+                        ),
+                    )
                 } else {
-                    let (q1, q2) = (c1.quantity.as_ref().map(|q| q.value).unwrap_or(0.0), c2.quantity.as_ref().map(|q| q.value).unwrap_or(0.0));
+                    let (q1, q2) = (
+                        c1.quantity.as_ref().map(|q| q.value).unwrap_or(0.0),
+                        c2.quantity.as_ref().map(|q| q.value).unwrap_or(0.0),
+                    );
                     let lower_bound = fmt_q(&c1.quantity).to_lowercase().starts_with("at least")
                         || fmt_q(&c1.quantity).to_lowercase().starts_with("more than");
                     if q2 > q1 && (lower_bound || c1.action == "casualties") {
-                        (0.7, format!("revised figure: {} → {} ({})", fmt_q(&c1.quantity), fmt_q(&c2.quantity), c1.action))
+                        (
+                            0.7,
+                            format!(
+                                "revised figure: {} → {} ({})",
+                                fmt_q(&c1.quantity),
+                                fmt_q(&c2.quantity),
+                                c1.action
+                            ),
+                        )
                     } else {
-                        (0.6, format!("incompatible figures: {} vs {} ({})", fmt_q(&c1.quantity), fmt_q(&c2.quantity), c1.action))
+                        (
+                            0.6,
+                            format!(
+                                "incompatible figures: {} vs {} ({})",
+                                fmt_q(&c1.quantity),
+                                fmt_q(&c2.quantity),
+                                c1.action
+                            ),
+                        )
                     }
                 };
                 contra.push(ctx.finding(FindingKind::Contradiction, a, c1, b, c2, conf, expl));
@@ -278,22 +351,32 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
         let mut seen: Vec<(String, Option<String>)> = Vec::new();
         // The report's own wording: narrative or reported (paraphrased) speech.
         for nc in claims.iter().filter(|c| {
-            !c.quoted && c.modality == Modality::Done && c.polarity == Polarity::Affirmed && c.side.is_some()
+            !c.quoted
+                && c.modality == Modality::Done
+                && c.polarity == Polarity::Affirmed
+                && c.side.is_some()
         }) {
             let k = (nc.action.clone(), nc.side.clone());
             if seen.contains(&k) {
                 continue;
             }
             let same = |c: &Claim| {
-                c.quoted && c.action == nc.action && same_side(c.side.as_deref(), nc.side.as_deref())
+                c.quoted
+                    && c.action == nc.action
+                    && same_side(c.side.as_deref(), nc.side.as_deref())
             };
-            if claims.iter().any(|c| same(c) && c.modality == Modality::Done && c.polarity == Polarity::Affirmed) {
+            if claims.iter().any(|c| {
+                same(c) && c.modality == Modality::Done && c.polarity == Polarity::Affirmed
+            }) {
                 continue;
             }
             if let Some(st) = claims.iter().find(|c| {
                 same(c)
                     && c.polarity == Polarity::Affirmed
-                    && matches!(c.modality, Modality::Proposed | Modality::Considered | Modality::Demanded)
+                    && matches!(
+                        c.modality,
+                        Modality::Proposed | Modality::Considered | Modality::Demanded
+                    )
                     && quantities_agree(&c.quantity, &nc.quantity)
             }) {
                 seen.push(k);
@@ -315,7 +398,10 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
     // Correction: a later version of the same article changes a claim.
     for b in 0..n {
         let Some(a) = (0..n)
-            .filter(|&a| ctx.arts[a].article == ctx.arts[b].article && ctx.arts[a].version < ctx.arts[b].version)
+            .filter(|&a| {
+                ctx.arts[a].article == ctx.arts[b].article
+                    && ctx.arts[a].version < ctx.arts[b].version
+            })
             .max_by_key(|&a| ctx.arts[a].version)
         else {
             continue;
@@ -327,7 +413,8 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
                 .find(|c1| {
                     c1.action == c2.action
                         && c1.text != c2.text
-                        && (c1.polarity != c2.polarity || !quantities_agree(&c1.quantity, &c2.quantity))
+                        && (c1.polarity != c2.polarity
+                            || !quantities_agree(&c1.quantity, &c2.quantity))
                 })
                 .map(|c1| (c1, c2))
         });
@@ -338,15 +425,30 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
             } else {
                 format!("later version changes {} to {}", fmt_q(&c1.quantity), fmt_q(&c2.quantity))
             } + if notice { ", with a correction notice" } else { "" };
-            out.push(ctx.finding(FindingKind::Correction, a, c1, b, c2, if notice { 0.9 } else { 0.7 }, expl));
+            out.push(ctx.finding(
+                FindingKind::Correction,
+                a,
+                c1,
+                b,
+                c2,
+                if notice { 0.9 } else { 0.7 },
+                expl,
+            ));
         }
     }
     out.sort_by_key(|f| f.kind);
     out
 }
 
-fn out_has(done: &[(FindingKind, String, Option<String>)], kind: FindingKind, action: &str, side: &Option<String>) -> bool {
-    done.iter().any(|(k, a, s)| *k == kind && a == action && s.as_deref() == side.as_ref().map(|x| norm_side(x)).as_deref())
+fn out_has(
+    done: &[(FindingKind, String, Option<String>)],
+    kind: FindingKind,
+    action: &str,
+    side: &Option<String>,
+) -> bool {
+    done.iter().any(|(k, a, s)| {
+        *k == kind && a == action && s.as_deref() == side.as_ref().map(|x| norm_side(x)).as_deref()
+    })
 }
 
 /// Surname of a full personal name ("Sergei Lavrov" → "lavrov"); `None` for one-word names.
@@ -379,7 +481,9 @@ fn fill_sides(story: &[ArticleClaims]) -> Vec<ArticleClaims> {
             note(&c.actor, &c.side);
         }
     }
-    let look = |name: &Option<String>| name.as_deref().and_then(surname).and_then(|k| map.get(&k).cloned().flatten());
+    let look = |name: &Option<String>| {
+        name.as_deref().and_then(surname).and_then(|k| map.get(&k).cloned().flatten())
+    };
     story
         .iter()
         .map(|a| {

@@ -1,6 +1,8 @@
 //! The predicate lexicon (lemma groups → normalised actions), modality and negation cues, and
 //! the reading of one segment's claims: trigger, modality, polarity, actor, quantity, time.
 
+#![warn(missing_docs)]
+
 use super::quantity::{Quantity, STOP, number_at, unit_word};
 use super::{Claim, Modality, Polarity, Tok, side_of_word};
 use crate::entities::Entity;
@@ -9,12 +11,57 @@ use crate::text::slice;
 /// Action lemma groups. A pattern is words; `x*` matches any word starting with `x`; `~` skips
 /// up to three words.
 const ACTIONS: &[(&str, &[&str])] = &[
-    ("expel", &["declar* persona non grata", "expel*", "expuls*", "kick* out", "kicked out", "persona non grata", "order* out", "ordered to leave"]),
+    (
+        "expel",
+        &[
+            "declar* persona non grata",
+            "expel*",
+            "expuls*",
+            "kick* out",
+            "kicked out",
+            "persona non grata",
+            "order* out",
+            "ordered to leave",
+        ],
+    ),
     ("impose sanctions", &["sanction*"]),
     ("resign", &["resign*", "step* down", "stepped down", "quit", "quits", "quitting"]),
-    ("cut jobs", &["cut* ~ job*", "job cut*", "jobs cut*", "job* to go", "lay* off", "laid off", "layoff*", "job losses", "redundanc*"]),
-    ("casualties", &["kill*", "dead", "die", "died", "dies", "death toll", "toll", "fatalit*", "drown*", "victims"]),
-    ("close", &["close", "closes", "closed", "closing", "closure", "closures", "shut", "shuts", "shutting"]),
+    (
+        "cut jobs",
+        &[
+            "cut* ~ job*",
+            "job cut*",
+            "jobs cut*",
+            "job* to go",
+            "lay* off",
+            "laid off",
+            "layoff*",
+            "job losses",
+            "redundanc*",
+        ],
+    ),
+    (
+        "casualties",
+        &[
+            "kill*",
+            "dead",
+            "die",
+            "died",
+            "dies",
+            "death toll",
+            "toll",
+            "fatalit*",
+            "drown*",
+            "victims",
+        ],
+    ),
+    (
+        "close",
+        &[
+            "close", "closes", "closed", "closing", "closure", "closures", "shut", "shuts",
+            "shutting",
+        ],
+    ),
     ("arrest", &["arrest*", "detain*", "detention"]),
     ("ban", &["ban", "bans", "banned", "banning"]),
 ];
@@ -22,13 +69,40 @@ const ACTIONS: &[(&str, &[&str])] = &[
 /// Units a quantity of the action may have (empty: any).
 fn unit_fits(action: &str, unit: &str) -> bool {
     const PEOPLE: &[&str] = &[
-        "diplomat", "staff", "people", "person", "employee", "worker", "official", "dead", "body",
-        "victim", "passenger", "member", "national", "live", "life", "soldier", "civilian", "child",
-        "children", "crew", "personnel", "russian", "american", "citizen", "resident", "spy", "agent", "officer",
+        "diplomat",
+        "staff",
+        "people",
+        "person",
+        "employee",
+        "worker",
+        "official",
+        "dead",
+        "body",
+        "victim",
+        "passenger",
+        "member",
+        "national",
+        "live",
+        "life",
+        "soldier",
+        "civilian",
+        "child",
+        "children",
+        "crew",
+        "personnel",
+        "russian",
+        "american",
+        "citizen",
+        "resident",
+        "spy",
+        "agent",
+        "officer",
     ];
     match action {
         "expel" | "casualties" | "arrest" => PEOPLE.contains(&unit),
-        "cut jobs" => unit == "job" || unit == "post" || unit == "position" || PEOPLE.contains(&unit),
+        "cut jobs" => {
+            unit == "job" || unit == "post" || unit == "position" || PEOPLE.contains(&unit)
+        }
         _ => true,
     }
 }
@@ -104,16 +178,62 @@ fn any(words: &[&str], cues: &[&str]) -> bool {
     words.iter().any(|w| cues.iter().any(|c| word_matches(c, w)))
 }
 
-const NEG: &[&str] = &["not", "no", "never", "n't", "won't", "cannot", "can't", "don't", "didn't", "without", "nobody", "none", "neither", "nor"];
+const NEG: &[&str] = &[
+    "not", "no", "never", "n't", "won't", "cannot", "can't", "don't", "didn't", "without",
+    "nobody", "none", "neither", "nor",
+];
 const RETRACT: &[&str] = &["retract*", "recant*", "withdrew", "withdraw*", "backtrack*"];
-const DENY: &[&str] = &["deny", "denies", "denied", "denial*", "reject*", "refus*", "false", "untrue", "dismiss*"];
+const DENY: &[&str] =
+    &["deny", "denies", "denied", "denial*", "reject*", "refus*", "false", "untrue", "dismiss*"];
 const DEMAND: &[&str] = &["demand*", "urg*", "called", "calls", "calling"];
-const PROPOSE: &[&str] = &["propos*", "asking", "suggest*", "recommend*", "seek*", "sought", "plan*", "intend*"];
-const CONSIDER: &[&str] = &["consider*", "weigh*", "mull*", "may", "might", "could", "possib*", "threat*"];
+const PROPOSE: &[&str] =
+    &["propos*", "asking", "suggest*", "recommend*", "seek*", "sought", "plan*", "intend*"];
+const CONSIDER: &[&str] =
+    &["consider*", "weigh*", "mull*", "may", "might", "could", "possib*", "threat*"];
 const WILL: &[&str] = &["will", "would", "shall", "’ll", "'ll", "going", "vow*", "promis*", "set"];
-const BOUNDARY: &[&str] = &[";", ":", "—", "–", "but", "while", "whereas", "after", "before", "because", "since", "although"];
-const DAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "tonight", "tomorrow"];
-const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"];
+const BOUNDARY: &[&str] = &[
+    ";", ":", "—", "–", "but", "while", "whereas", "after", "before", "because", "since",
+    "although",
+];
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "tomorrow",
+];
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// Reads the claims of tokens `[s, e)` (one segment) and passes each to `emit`; the caller fills
 /// in speaker, relay and the narrative flag. An actor given by "we"/"I" has side `@speaker`.
@@ -162,7 +282,8 @@ pub(crate) fn claims_in(
             }
         }
         let window: Vec<&str> = toks[cs..ti].iter().map(|t| t.low.as_str()).collect();
-        let near: Vec<&str> = toks[ti.saturating_sub(6).max(cs)..ti].iter().map(|t| t.low.as_str()).collect();
+        let near: Vec<&str> =
+            toks[ti.saturating_sub(6).max(cs)..ti].iter().map(|t| t.low.as_str()).collect();
         let trig_text: Vec<&str> = toks[ti..tk].iter().map(|t| t.low.as_str()).collect();
         let negated = any(&near, NEG);
         let modality = if any(&window, RETRACT) {
@@ -183,7 +304,11 @@ pub(crate) fn claims_in(
         } else {
             Modality::Done
         };
-        let polarity = if negated || modality == Modality::Denied { Polarity::Negated } else { Polarity::Affirmed };
+        let polarity = if negated || modality == Modality::Denied {
+            Polarity::Negated
+        } else {
+            Polarity::Affirmed
+        };
         // Actor: passive "by X", else the nearest subject before the trigger.
         let mut actor: Option<(Option<String>, Option<String>)> = None;
         for j in tk..(tk + 3).min(e) {
@@ -194,7 +319,12 @@ pub(crate) fn claims_in(
         }
         if actor.is_none() {
             for j in (cs..ti).rev() {
-                if j > 0 && matches!(toks[j - 1].low.as_str(), "against" | "on" | "upon" | "from" | "with" | "of") {
+                if j > 0
+                    && matches!(
+                        toks[j - 1].low.as_str(),
+                        "against" | "on" | "upon" | "from" | "with" | "of"
+                    )
+                {
                     continue;
                 }
                 if let Some(a) = subject_at(toks, j, ent_at, entities) {
@@ -206,7 +336,10 @@ pub(crate) fn claims_in(
         let (actor, side) = actor.unwrap_or((None, None));
         // Quantity: after the trigger first, then before it in the clause.
         let mut quantity = None;
-        let stop = (ti + 1..e).find(|&j| matches!(toks[j].s.as_str(), ";" | "—" | "–")).unwrap_or(e).min(tk + 16);
+        let stop = (ti + 1..e)
+            .find(|&j| matches!(toks[j].s.as_str(), ";" | "—" | "–"))
+            .unwrap_or(e)
+            .min(tk + 16);
         let after = (ti + 1..stop).collect::<Vec<_>>();
         let before = (cs..ti).rev().collect::<Vec<_>>();
         for j in after.into_iter().chain(before) {
@@ -218,13 +351,21 @@ pub(crate) fn claims_in(
         let object_end = (tk..(tk + 8).min(e))
             .find(|&j| !toks[j].s.chars().any(char::is_alphanumeric))
             .unwrap_or((tk + 8).min(e));
-        let object = (object_end > tk).then(|| slice(chars, toks[tk].start, toks[object_end - 1].end));
+        let object =
+            (object_end > tk).then(|| slice(chars, toks[tk].start, toks[object_end - 1].end));
         let time = (s..e).find_map(|j| {
             let t = &toks[j];
             if DAYS.contains(&t.low.as_str()) {
-                let from = if j > s && matches!(toks[j - 1].low.as_str(), "on" | "last" | "next" | "this") { j - 1 } else { j };
+                let from = if j > s
+                    && matches!(toks[j - 1].low.as_str(), "on" | "last" | "next" | "this")
+                {
+                    j - 1
+                } else {
+                    j
+                };
                 Some(slice(chars, toks[from].start, t.end))
-            } else if MONTHS.contains(&t.low.trim_end_matches('.')) && t.s.chars().next().is_some_and(char::is_uppercase)
+            } else if MONTHS.contains(&t.low.trim_end_matches('.'))
+                && t.s.chars().next().is_some_and(char::is_uppercase)
                 && toks.get(j + 1).is_some_and(|n| n.s.chars().all(|c| c.is_ascii_digit()))
             {
                 Some(slice(chars, t.start, toks[j + 1].end))
@@ -284,7 +425,10 @@ fn subject_at(
         && (metonym(bare).is_some() || matches!(t.s.as_str(), "US" | "U.S" | "U.S."))
         && let Some(side) = side_of_word(&t.s)
     {
-        return Some((Some(t.s.trim_end_matches("’s").trim_end_matches("'s").to_string()), Some(side)));
+        return Some((
+            Some(t.s.trim_end_matches("’s").trim_end_matches("'s").to_string()),
+            Some(side),
+        ));
     }
     None
 }
@@ -299,7 +443,25 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
     if MONTHS.contains(&prev.trim_end_matches('.')) || MONTHS.contains(&next) {
         return None;
     }
-    if matches!(next, "more" | "other" | "additional" | "extra" | "percent" | "%" | "per" | "years" | "year" | "days" | "hours" | "minutes" | "am" | "pm" | "a.m" | "p.m") {
+    if matches!(
+        next,
+        "more"
+            | "other"
+            | "additional"
+            | "extra"
+            | "percent"
+            | "%"
+            | "per"
+            | "years"
+            | "year"
+            | "days"
+            | "hours"
+            | "minutes"
+            | "am"
+            | "pm"
+            | "a.m"
+            | "p.m"
+    ) {
         return None;
     }
     if cur.is_none() && used == 1 && (1900.0..2100.0).contains(&value) && words[0].len() == 4 {
@@ -320,9 +482,13 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
             if STOP.contains(&t.low.as_str()) {
                 break;
             }
-            if t.s.chars().next().is_some_and(char::is_lowercase) || side_of_word(&t.s).is_none() && k > j + used {
+            if t.s.chars().next().is_some_and(char::is_lowercase)
+                || side_of_word(&t.s).is_none() && k > j + used
+            {
                 unit = Some(unit_word(&t.s));
-                if toks.get(k + 1).is_some_and(|n| n.s.chars().next().is_some_and(char::is_lowercase))
+                if toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.s.chars().next().is_some_and(char::is_lowercase))
                     && !STOP.contains(&toks[k + 1].low.as_str())
                     && unit_fits(action, &unit_word(&toks[k + 1].s))
                 {
@@ -332,7 +498,10 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
                 k += 1;
                 break;
             }
-            if side_of_word(&t.s).is_some() && k + 1 < e && toks[k + 1].s.chars().next().is_some_and(char::is_lowercase) {
+            if side_of_word(&t.s).is_some()
+                && k + 1 < e
+                && toks[k + 1].s.chars().next().is_some_and(char::is_lowercase)
+            {
                 k += 1;
                 continue;
             }
@@ -359,9 +528,14 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
             if let Some((v2, cur2, used2)) = number_at(&rest)
                 && cur2 == cur
             {
-                let u2 = toks.get(m + 1 + used2).filter(|t| t.s.chars().next().is_some_and(char::is_lowercase) && !STOP.contains(&t.low.as_str()));
-                let ok = u2.is_none_or(|t| unit_fits(action, &unit_word(&t.s)) && (unit.is_none() || unit_fits(action, unit.as_deref().unwrap_or(""))))
-                    || toks.get(m + 2).is_some_and(|t| unit_fits(action, &unit_word(&t.s)));
+                let u2 = toks.get(m + 1 + used2).filter(|t| {
+                    t.s.chars().next().is_some_and(char::is_lowercase)
+                        && !STOP.contains(&t.low.as_str())
+                });
+                let ok = u2.is_none_or(|t| {
+                    unit_fits(action, &unit_word(&t.s))
+                        && (unit.is_none() || unit_fits(action, unit.as_deref().unwrap_or("")))
+                }) || toks.get(m + 2).is_some_and(|t| unit_fits(action, &unit_word(&t.s)));
                 if ok {
                     parts = vec![value, v2];
                 }
@@ -372,7 +546,15 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
             break;
         }
     }
-    let from = if j >= 2 && matches!((toks[j - 2].low.as_str(), toks[j - 1].low.as_str()), ("at", "least") | ("more", "than") | ("up", "to") | ("at", "most")) { j - 2 } else { j };
+    let from = if j >= 2
+        && matches!(
+            (toks[j - 2].low.as_str(), toks[j - 1].low.as_str()),
+            ("at", "least") | ("more", "than") | ("up", "to") | ("at", "most")
+        ) {
+        j - 2
+    } else {
+        j
+    };
     let last = k.max(j + used).min(e).saturating_sub(1).max(j);
     let text = toks[from..=last].iter().map(|t| t.s.as_str()).collect::<Vec<_>>().join(" ");
     let total = if parts.is_empty() { value } else { parts.iter().sum() };

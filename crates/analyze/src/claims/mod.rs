@@ -15,6 +15,8 @@
 //! tuned for precision: a wrong alarm is worse than a miss. Rules, no model; pure and
 //! deterministic; offsets are code points in the body.
 
+#![warn(missing_docs)]
+
 mod changes;
 mod lexicon;
 mod quantity;
@@ -171,12 +173,30 @@ fn sentences(toks: &[Tok]) -> Vec<(usize, usize)> {
             let prev = i.checked_sub(1).map(|p| toks[p].s.as_str()).unwrap_or("");
             let abbrev = prev.contains('.') && prev.len() <= 5
                 || (prev.len() == 1 && prev.chars().all(char::is_uppercase))
-                || matches!(prev, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "Gen" | "Jan" | "Feb" | "Dec" | "Nov" | "Oct" | "Sept" | "Aug");
-            let next_lower = toks.get(i + 1).is_some_and(|n| n.s.chars().next().is_some_and(char::is_lowercase));
+                || matches!(
+                    prev,
+                    "Mr" | "Mrs"
+                        | "Ms"
+                        | "Dr"
+                        | "St"
+                        | "Gen"
+                        | "Jan"
+                        | "Feb"
+                        | "Dec"
+                        | "Nov"
+                        | "Oct"
+                        | "Sept"
+                        | "Aug"
+                );
+            let next_lower =
+                toks.get(i + 1).is_some_and(|n| n.s.chars().next().is_some_and(char::is_lowercase));
             if !abbrev && !next_lower || toks.get(i + 1).is_some_and(|n| n.para) {
                 // Keep a closing quotation mark with its sentence.
                 let mut e = i + 1;
-                while toks.get(e).is_some_and(|n| matches!(n.s.as_str(), "”" | "\"" | "’" | ")") && !n.para) {
+                while toks
+                    .get(e)
+                    .is_some_and(|n| matches!(n.s.as_str(), "”" | "\"" | "’" | ")") && !n.para)
+                {
                     e += 1;
                 }
                 out.push((s, e));
@@ -242,8 +262,23 @@ fn entity_side(e: &Entity) -> Option<String> {
 fn anonymous_speaker(s: &str) -> bool {
     let low = s.to_lowercase();
     let first = low.split_whitespace().next().unwrap_or("");
-    ["officials", "sources", "people", "person", "two", "three", "several", "a", "an", "one", "some", "insiders", "report", "reports"]
-        .contains(&first)
+    [
+        "officials",
+        "sources",
+        "people",
+        "person",
+        "two",
+        "three",
+        "several",
+        "a",
+        "an",
+        "one",
+        "some",
+        "insiders",
+        "report",
+        "reports",
+    ]
+    .contains(&first)
         || low.contains("familiar with")
         || low.contains("anonymity")
         || low.contains("official")
@@ -261,7 +296,10 @@ fn person_saying<'a>(
         let &(_, _, ei) = ent_at.iter().find(|(a, b, _)| t.start >= *a && t.end <= *b)?;
         let en = entities.get(ei)?;
         (en.kind == EntityKind::Person
-            && matches!(toks[j + 1].low.as_str(), "said" | "says" | "told" | "added" | "declared" | "stated"))
+            && matches!(
+                toks[j + 1].low.as_str(),
+                "said" | "says" | "told" | "added" | "declared" | "stated"
+            ))
         .then_some(en)
     })
 }
@@ -311,10 +349,22 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
                 j += 1;
             }
             let seg = match q {
-                None => Segment { toks: (i, j), narrative: true, speaker: None, speaker_side: None, anonymous: false, via: None, quoted: false, cue: None },
+                None => Segment {
+                    toks: (i, j),
+                    narrative: true,
+                    speaker: None,
+                    speaker_side: None,
+                    anonymous: false,
+                    via: None,
+                    quoted: false,
+                    cue: None,
+                },
                 Some(qi) => {
                     let quote = &analysis.quotes[qi];
-                    let mut ent = quote.speaker_entity.as_ref().and_then(|id| analysis.entities.iter().find(|e| &e.id == id));
+                    let mut ent = quote
+                        .speaker_entity
+                        .as_ref()
+                        .and_then(|id| analysis.entities.iter().find(|e| &e.id == id));
                     let mut via = quote.via.clone();
                     // "X said …, according to TASS" / "X said …, TASS reported": the person is
                     // the speaker, the agency the relay.
@@ -326,11 +376,24 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
                     }
                     let speaker = ent.map(|e| e.name.clone()).or_else(|| quote.speaker.clone());
                     let speaker_side = ent.and_then(entity_side).or_else(|| {
-                        quote.speaker.as_deref().and_then(|s| s.split_whitespace().find_map(side_of_word))
+                        quote
+                            .speaker
+                            .as_deref()
+                            .and_then(|s| s.split_whitespace().find_map(side_of_word))
                     });
-                    let anonymous = ent.is_none() && quote.speaker.as_deref().is_none_or(anonymous_speaker);
+                    let anonymous =
+                        ent.is_none() && quote.speaker.as_deref().is_none_or(anonymous_speaker);
                     let quoted = quote.kind != QuoteKind::Indirect;
-                    Segment { toks: (i, j), narrative: false, speaker, speaker_side, anonymous, via, quoted, cue: quote.cue.clone() }
+                    Segment {
+                        toks: (i, j),
+                        narrative: false,
+                        speaker,
+                        speaker_side,
+                        anonymous,
+                        via,
+                        quoted,
+                        cue: quote.cue.clone(),
+                    }
                 }
             };
             segments.push(seg);
@@ -339,38 +402,45 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
     }
     let mut out = Vec::new();
     for seg in &segments {
-        lexicon::claims_in(&chars, &toks, seg.toks, &ent_at, &analysis.entities, &mut |mut c: Claim| {
-            c.narrative = seg.narrative;
-            c.speaker = seg.speaker.clone();
-            c.speaker_side = seg.speaker_side.clone();
-            c.anonymous = seg.anonymous;
-            c.via = seg.via.clone();
-            c.quoted = seg.quoted;
-            if let Some(m) = seg.cue.as_deref().and_then(lexicon::cue_modality)
-                && matches!(c.modality, Modality::Done | Modality::Will)
-                && c.polarity == Polarity::Affirmed
-            {
-                c.modality = m;
-                if m == Modality::Denied {
-                    c.polarity = Polarity::Negated;
+        lexicon::claims_in(
+            &chars,
+            &toks,
+            seg.toks,
+            &ent_at,
+            &analysis.entities,
+            &mut |mut c: Claim| {
+                c.narrative = seg.narrative;
+                c.speaker = seg.speaker.clone();
+                c.speaker_side = seg.speaker_side.clone();
+                c.anonymous = seg.anonymous;
+                c.via = seg.via.clone();
+                c.quoted = seg.quoted;
+                if let Some(m) = seg.cue.as_deref().and_then(lexicon::cue_modality)
+                    && matches!(c.modality, Modality::Done | Modality::Will)
+                    && c.polarity == Polarity::Affirmed
+                {
+                    c.modality = m;
+                    if m == Modality::Denied {
+                        c.polarity = Polarity::Negated;
+                    }
                 }
-            }
-            if c.action == "casualties" {
-                // Deaths have no agent to compare.
-                c.actor = None;
-                c.side = None;
+                if c.action == "casualties" {
+                    // Deaths have no agent to compare.
+                    c.actor = None;
+                    c.side = None;
+                    out.push(c);
+                    return;
+                }
+                if !seg.narrative && c.actor.is_none() {
+                    c.actor = seg.speaker.clone();
+                    c.side = seg.speaker_side.clone();
+                } else if c.side.as_deref() == Some("@speaker") {
+                    c.actor = seg.speaker.clone();
+                    c.side = seg.speaker_side.clone();
+                }
                 out.push(c);
-                return;
-            }
-            if !seg.narrative && c.actor.is_none() {
-                c.actor = seg.speaker.clone();
-                c.side = seg.speaker_side.clone();
-            } else if c.side.as_deref() == Some("@speaker") {
-                c.actor = seg.speaker.clone();
-                c.side = seg.speaker_side.clone();
-            }
-            out.push(c);
-        });
+            },
+        );
     }
     out
 }

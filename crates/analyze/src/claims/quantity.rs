@@ -1,6 +1,8 @@
 //! Numbers with units: "35", "thirty-five", "four", "1.2 million", "$3bn", "a dozen",
 //! "€430 million", and totals written as parts ("31 … and four …" → 35 with parts [31, 4]).
 
+#![warn(missing_docs)]
+
 use serde::Serialize;
 
 /// A number with its unit.
@@ -17,17 +19,48 @@ pub struct Quantity {
 }
 
 const SMALL: &[(&str, f64)] = &[
-    ("zero", 0.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0),
-    ("six", 6.0), ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0),
-    ("eleven", 11.0), ("twelve", 12.0), ("thirteen", 13.0), ("fourteen", 14.0),
-    ("fifteen", 15.0), ("sixteen", 16.0), ("seventeen", 17.0), ("eighteen", 18.0),
-    ("nineteen", 19.0), ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0),
-    ("sixty", 60.0), ("seventy", 70.0), ("eighty", 80.0), ("ninety", 90.0),
+    ("zero", 0.0),
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
 ];
 
 const SCALES: &[(&str, f64)] = &[
-    ("hundred", 1e2), ("thousand", 1e3), ("million", 1e6), ("millions", 1e6), ("m", 1e6),
-    ("mn", 1e6), ("billion", 1e9), ("bn", 1e9), ("b", 1e9), ("trillion", 1e12), ("tn", 1e12),
+    ("hundred", 1e2),
+    ("thousand", 1e3),
+    ("million", 1e6),
+    ("millions", 1e6),
+    ("m", 1e6),
+    ("mn", 1e6),
+    ("billion", 1e9),
+    ("bn", 1e9),
+    ("b", 1e9),
+    ("trillion", 1e12),
+    ("tn", 1e12),
     ("k", 1e3),
 ];
 
@@ -48,7 +81,8 @@ fn word_value(w: &str) -> Option<f64> {
 
 /// Value of a numeral token ("2,000", "1.2", "3bn" → (3, Some(1e9))).
 fn numeral(w: &str) -> Option<(f64, Option<f64>)> {
-    let digits_end = w.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(w.len());
+    let digits_end =
+        w.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(w.len());
     let (num, rest) = w.split_at(digits_end);
     let num = num.trim_end_matches(['.', ',']);
     if num.is_empty() || !num.starts_with(|c: char| c.is_ascii_digit()) {
@@ -110,9 +144,7 @@ pub(crate) fn number_at(words: &[&str]) -> Option<(f64, Option<&'static str>, us
         let n = next.to_lowercase();
         if n == "dozen" && used == 1 {
             v *= 12.0;
-        } else if let Some((_, s)) =
-            SCALES.iter().find(|(s, _)| *s == n && s.len() > 2)
-        {
+        } else if let Some((_, s)) = SCALES.iter().find(|(s, _)| *s == n && s.len() > 2) {
             v *= s;
         } else {
             break;
@@ -147,9 +179,14 @@ pub fn parse_quantity(s: &str) -> Option<Quantity> {
         .collect();
     let (value, cur, used) = number_at(&words)?;
     let unit = cur.map(str::to_string).or_else(|| {
-        words.get(used).map(|w| w.trim_end_matches([',', '.'])).filter(|w| {
-            w.chars().next().is_some_and(char::is_alphabetic) && !STOP.contains(&w.to_lowercase().as_str())
-        }).map(unit_word)
+        words
+            .get(used)
+            .map(|w| w.trim_end_matches([',', '.']))
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_alphabetic)
+                    && !STOP.contains(&w.to_lowercase().as_str())
+            })
+            .map(unit_word)
     });
     let mut parts = Vec::new();
     // "… and four …" / "… + 4" parts.
@@ -165,7 +202,37 @@ pub fn parse_quantity(s: &str) -> Option<Quantity> {
 
 /// Words that are not units.
 pub(crate) const STOP: &[&str] = &[
-    "and", "or", "of", "in", "on", "at", "to", "the", "a", "an", "by", "for", "from", "with",
-    "more", "other", "others", "another", "additional", "percent", "per", "as", "than", "who",
-    "which", "that", "were", "was", "are", "is", "had", "have", "has",
+    "and",
+    "or",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "the",
+    "a",
+    "an",
+    "by",
+    "for",
+    "from",
+    "with",
+    "more",
+    "other",
+    "others",
+    "another",
+    "additional",
+    "percent",
+    "per",
+    "as",
+    "than",
+    "who",
+    "which",
+    "that",
+    "were",
+    "was",
+    "are",
+    "is",
+    "had",
+    "have",
+    "has",
 ];

@@ -25,7 +25,13 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     })
 }
 
-fn build(key: &str, outlet: &str, body: &str, time: Option<DateTime<Utc>>, version: i64) -> ArticleClaims {
+fn build(
+    key: &str,
+    outlet: &str,
+    body: &str,
+    time: Option<DateTime<Utc>>,
+    version: i64,
+) -> ArticleClaims {
     let a = analyze_text(body);
     let claims = extract_claims(body, &a);
     ArticleClaims {
@@ -52,38 +58,114 @@ fn load(spec: &str, outlet: &str, key: &str, version: i64) -> ArticleClaims {
         return build(key, outlet, &art.body, time, version);
     }
     let raw = sample(spec);
-    let (art, _) = if spec.ends_with(".html") { extract_html(&raw, &opts) } else { extract_text(&raw, &opts) };
-    let time = art.modified.as_deref().filter(|_| version > 1).or(art.published.as_deref()).and_then(parse_time);
+    let (art, _) =
+        if spec.ends_with(".html") { extract_html(&raw, &opts) } else { extract_text(&raw, &opts) };
+    let time = art
+        .modified
+        .as_deref()
+        .filter(|_| version > 1)
+        .or(art.published.as_deref())
+        .and_then(parse_time);
     build(key, outlet, &art.body, time, version)
 }
 
 fn stories() -> Vec<(&'static str, Vec<ArticleClaims>)> {
     let russia = vec![
         load("seed-article.txt", "Nigerian daily", "seed", 1),
-        load("pages/northline-us-expels-35-russian-diplomats.html", "Northline Press", "northline-us-expels", 1),
-        load("pages/wire-east-lavrov-proposes-expelling-35.html", "Wire East", "wire-east-lavrov", 1),
-        load("pages/harbourtimes-moscow-proposes-expelling-35.html", "The Harbour Times", "harbourtimes-moscow", 1),
-        load("pages/plainsgazette-lavrov-seeks-expulsion-cp1252.html", "The Plains Gazette", "plainsgazette-lavrov", 1),
-        load("pages/meridianpost-putin-we-will-not-expel-anyone.html", "Meridian Post", "meridianpost-putin", 1),
-        load("texts/continental-review-putin-holds-fire.txt", "Continental Review", "continental-putin", 1),
+        load(
+            "pages/northline-us-expels-35-russian-diplomats.html",
+            "Northline Press",
+            "northline-us-expels",
+            1,
+        ),
+        load(
+            "pages/wire-east-lavrov-proposes-expelling-35.html",
+            "Wire East",
+            "wire-east-lavrov",
+            1,
+        ),
+        load(
+            "pages/harbourtimes-moscow-proposes-expelling-35.html",
+            "The Harbour Times",
+            "harbourtimes-moscow",
+            1,
+        ),
+        load(
+            "pages/plainsgazette-lavrov-seeks-expulsion-cp1252.html",
+            "The Plains Gazette",
+            "plainsgazette-lavrov",
+            1,
+        ),
+        load(
+            "pages/meridianpost-putin-we-will-not-expel-anyone.html",
+            "Meridian Post",
+            "meridianpost-putin",
+            1,
+        ),
+        load(
+            "texts/continental-review-putin-holds-fire.txt",
+            "Continental Review",
+            "continental-putin",
+            1,
+        ),
         load("jsonl:1", "Wire East", "wire-east-trump", 1),
     ];
     let ferry = vec![
-        load("pages/harbourtimes-ferry-capsizes-sarn-strait.html", "The Harbour Times", "harbourtimes-ferry", 1),
+        load(
+            "pages/harbourtimes-ferry-capsizes-sarn-strait.html",
+            "The Harbour Times",
+            "harbourtimes-ferry",
+            1,
+        ),
         load("jsonl:2", "Northline Press", "northline-ferry", 1),
         load("pages/wire-east-ferry-toll-revised-to-27.html", "Wire East", "wire-east-ferry", 1),
-        load("pages/tarrow-islander-vigil-for-27-ferry-victims.html", "The Tarrow Islander", "tarrow-vigil", 1),
+        load(
+            "pages/tarrow-islander-vigil-for-27-ferry-victims.html",
+            "The Tarrow Islander",
+            "tarrow-vigil",
+            1,
+        ),
     ];
     let norvale = vec![
-        load("pages/bizledger-norvale-to-cut-2000-jobs.html", "The Business Ledger", "bizledger-norvale", 1),
+        load(
+            "pages/bizledger-norvale-to-cut-2000-jobs.html",
+            "The Business Ledger",
+            "bizledger-norvale",
+            1,
+        ),
         load("jsonl:3", "Wire East", "wire-east-norvale", 1),
-        load("texts/brelsford-star-norvale-union-assurances.txt", "Brelsford Evening Star", "brelsford-norvale", 1),
-        load("pages/continental-review-norvale-shares-recover.html", "Continental Review", "continental-norvale", 1),
+        load(
+            "texts/brelsford-star-norvale-union-assurances.txt",
+            "Brelsford Evening Star",
+            "brelsford-norvale",
+            1,
+        ),
+        load(
+            "pages/continental-review-norvale-shares-recover.html",
+            "Continental Review",
+            "continental-norvale",
+            1,
+        ),
     ];
     let aldmark = vec![
-        load("pages/northern-courier-keller-resigns.html", "Northern Courier", "northern-courier-keller", 1),
-        load("updates/northern-courier-keller-resigns-corrected.html", "Northern Courier", "northern-courier-keller", 2),
-        load("pages/wire-east-aldmark-premier-confirms-keller-resignation.html", "Wire East", "wire-east-keller", 1),
+        load(
+            "pages/northern-courier-keller-resigns.html",
+            "Northern Courier",
+            "northern-courier-keller",
+            1,
+        ),
+        load(
+            "updates/northern-courier-keller-resigns-corrected.html",
+            "Northern Courier",
+            "northern-courier-keller",
+            2,
+        ),
+        load(
+            "pages/wire-east-aldmark-premier-confirms-keller-resignation.html",
+            "Wire East",
+            "wire-east-keller",
+            1,
+        ),
         load("jsonl:4", "Northline Press", "northline-keller", 1),
     ];
     vec![("russia", russia), ("ferry", ferry), ("norvale", norvale), ("aldmark", aldmark)]
@@ -154,14 +236,20 @@ fn issue_6_sample_corpus_expected_findings() {
 
     // 5. The company denies the job-cuts report.
     let d = get("norvale", FindingKind::Contradiction);
-    assert_eq!((d.first.0.as_str(), d.second.0.as_str()), ("bizledger-norvale", "wire-east-norvale"));
+    assert_eq!(
+        (d.first.0.as_str(), d.second.0.as_str()),
+        ("bizledger-norvale", "wire-east-norvale")
+    );
     assert_eq!(d.first.1.action, "cut jobs");
     assert_eq!(d.second.1.polarity, Polarity::Negated);
     assert!(d.explanation.contains("denial"), "{}", show(d));
 
     // 6. The Northern Courier's corrected version.
     let k = get("aldmark", FindingKind::Correction);
-    assert_eq!((k.first.0.as_str(), k.second.0.as_str()), ("northern-courier-keller", "northern-courier-keller"));
+    assert_eq!(
+        (k.first.0.as_str(), k.second.0.as_str()),
+        ("northern-courier-keller", "northern-courier-keller")
+    );
     assert_eq!(k.first.1.quantity.as_ref().map(|q| q.value), Some(340e6));
     assert_eq!(k.second.1.quantity.as_ref().map(|q| q.value), Some(430e6));
     assert!(k.explanation.contains("correction notice"));
@@ -199,7 +287,10 @@ fn parses_quantities() {
     assert_eq!(v("€430 million"), Some(430e6));
     assert_eq!(v("diplomats"), None);
     assert_eq!(parse_quantity("$3bn").and_then(|q| q.unit), Some("usd".to_string()));
-    assert_eq!(parse_quantity("35 American diplomats").and_then(|q| q.unit), Some("american".to_string()));
+    assert_eq!(
+        parse_quantity("35 American diplomats").and_then(|q| q.unit),
+        Some("american".to_string())
+    );
     let q = parse_quantity("31 diplomats in Moscow and four in St Petersburg").expect("total");
     assert_eq!((q.value, q.parts), (35.0, vec![31.0, 4.0]));
     assert_eq!(q.unit.as_deref(), Some("diplomat"));
@@ -208,7 +299,8 @@ fn parses_quantities() {
 #[test]
 fn general_rules_on_other_news() {
     let claims = |t: &str| extract_claims(t, &analyze_text(t));
-    let c = claims("Acme Motors will cut 1,500 jobs at its Leeds plant, the company said on Monday.");
+    let c =
+        claims("Acme Motors will cut 1,500 jobs at its Leeds plant, the company said on Monday.");
     let c = c.iter().find(|c| c.action == "cut jobs").expect("cut jobs");
     assert_eq!(c.modality, Modality::Will);
     assert_eq!(c.polarity, Polarity::Affirmed);
@@ -218,7 +310,11 @@ fn general_rules_on_other_news() {
     let c = claims("Officials proposed closing the border crossing.");
     assert!(c.iter().any(|c| c.action == "close" && c.modality == Modality::Proposed));
     let c = claims("At least thirty-five people died in the fire.");
-    assert!(c.iter().any(|c| c.action == "casualties" && c.quantity.as_ref().is_some_and(|q| q.value == 35.0)));
+    assert!(
+        c.iter()
+            .any(|c| c.action == "casualties"
+                && c.quantity.as_ref().is_some_and(|q| q.value == 35.0))
+    );
 }
 
 #[test]
@@ -227,17 +323,24 @@ fn dump_claims() {
     for (name, story) in stories() {
         println!("=== {name}");
         for a in &story {
-            println!("--- {} v{} {:?} notice={:?}", a.article, a.version, a.time, a.correction_notice);
+            println!(
+                "--- {} v{} {:?} notice={:?}",
+                a.article, a.version, a.time, a.correction_notice
+            );
             for c in &a.claims {
                 println!(
                     "  {} actor={:?}/{:?} q={:?} pol={:?} mod={:?} sp={:?}/{:?} via={:?} narr={} quoted={} | {}",
                     c.action,
-                    c.actor, c.side,
+                    c.actor,
+                    c.side,
                     c.quantity.as_ref().map(|q| (q.value, q.unit.clone(), q.parts.clone())),
                     c.polarity,
                     c.modality,
-                    c.speaker, c.speaker_side, c.via,
-                    c.narrative, c.quoted,
+                    c.speaker,
+                    c.speaker_side,
+                    c.via,
+                    c.narrative,
+                    c.quoted,
                     c.text
                 );
             }
@@ -245,5 +348,20 @@ fn dump_claims() {
         for f in find_changes(&story) {
             println!("FINDING {}", show(&f));
         }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn never_panics(s in "[ a-zA-Z0-9.,;:’'\"“”€$£\\n-]{0,300}") {
+        let a = analyze_text(&s);
+        let claims = extract_claims(&s, &a);
+        let _ = parse_quantity(&s);
+        let art = ArticleClaims {
+            article: "x".into(), outlet: None, time: None, version: 1,
+            correction_notice: analyze::claims::correction_notice(&s), claims,
+        };
+        let _ = find_changes(&[art.clone(), ArticleClaims { version: 2, ..art }]);
     }
 }
