@@ -114,6 +114,18 @@ fn eq(a: f64, b: f64) -> bool {
 /// Whether two quantities agree: equal values, or one is a part or the total of the other's
 /// parts ("31 + 4" agrees with 35).
 fn consistent(a: &Quantity, b: &Quantity) -> bool {
+    let approx = |q: &Quantity| {
+        let t = q.text.to_lowercase();
+        ["about ", "around ", "nearly ", "almost ", "roughly ", "approximately ", "some "]
+            .iter()
+            .any(|w| t.starts_with(w))
+    };
+    // "about 2,000" agrees with 1,900 to 2,100.
+    if (approx(a) || approx(b))
+        && (a.value - b.value).abs() <= 0.1 * a.value.abs().max(b.value.abs())
+    {
+        return true;
+    }
     eq(a.value, b.value)
         || a.parts.iter().any(|p| eq(*p, b.value))
         || b.parts.iter().any(|p| eq(*p, a.value))
@@ -288,6 +300,9 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
                     && c.quantity.is_some()
                     && c1.quantity.is_some()
                     && !quantities_agree(&c.quantity, &c1.quantity)
+                    // Without an actor to tie the two claims together, only a figure the
+                    // later report says has changed ("risen to 27") is compared.
+                    && (c.side.is_some() || revision_cue(&c.text))
             };
             if ctx.arts[a].claims.iter().any(|c| denies(c)) {
                 continue;
@@ -317,7 +332,7 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
                     );
                     let lower_bound = fmt_q(&c1.quantity).to_lowercase().starts_with("at least")
                         || fmt_q(&c1.quantity).to_lowercase().starts_with("more than");
-                    if q2 > q1 && (lower_bound || c1.action == "casualties") {
+                    if revision_cue(&c2.text) || q2 > q1 && lower_bound {
                         (
                             0.7,
                             format!(
@@ -499,4 +514,28 @@ fn fill_sides(story: &[ArticleClaims]) -> Vec<ArticleClaims> {
             a
         })
         .collect()
+}
+
+/// Words saying a figure has changed.
+fn revision_cue(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "rose"
+                | "risen"
+                | "rises"
+                | "revised"
+                | "raised"
+                | "climbed"
+                | "increased"
+                | "updated"
+                | "corrected"
+                | "lowered"
+                | "fell"
+                | "fallen"
+                | "reduced"
+                | "jumped"
+        )
+    })
 }

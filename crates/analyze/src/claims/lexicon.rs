@@ -552,6 +552,20 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
             ("at", "least") | ("more", "than") | ("up", "to") | ("at", "most")
         ) {
         j - 2
+    } else if j >= 1
+        && matches!(
+            toks[j - 1].low.as_str(),
+            "about"
+                | "around"
+                | "nearly"
+                | "almost"
+                | "roughly"
+                | "approximately"
+                | "some"
+                | "over"
+        )
+    {
+        j - 1
     } else {
         j
     };
