@@ -126,6 +126,18 @@ fn consistent(a: &Quantity, b: &Quantity) -> bool {
     {
         return true;
     }
+    // A round figure (2,000) agrees with a precise one within 5% (2,050): rounding.
+    let round = |v: f64| {
+        v >= 100.0 && {
+            let p = 10f64.powi(v.log10().floor() as i32 - 1);
+            (v / p).fract() == 0.0 && ((v / p) as i64) % 5 == 0
+        }
+    };
+    if (round(a.value) || round(b.value))
+        && (a.value - b.value).abs() <= 0.05 * a.value.abs().max(b.value.abs())
+    {
+        return true;
+    }
     eq(a.value, b.value)
         || a.parts.iter().any(|p| eq(*p, b.value))
         || b.parts.iter().any(|p| eq(*p, a.value))

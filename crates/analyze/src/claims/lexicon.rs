@@ -237,10 +237,13 @@ const MONTHS: &[&str] = &[
 
 /// Reads the claims of tokens `[s, e)` (one segment) and passes each to `emit`; the caller fills
 /// in speaker, relay and the narrative flag. An actor given by "we"/"I" has side `@speaker`.
+/// Cues and subjects are also looked for in `[frame, s)`: the reporting frame of reported
+/// speech ("Acme plans to …", "the ministry was asking the president to …").
 pub(crate) fn claims_in(
     chars: &[char],
     toks: &[Tok],
     (s, e): (usize, usize),
+    frame: usize,
     ent_at: &[(usize, usize, usize)],
     entities: &[Entity],
     emit: &mut dyn FnMut(Claim),
@@ -273,8 +276,9 @@ pub(crate) fn claims_in(
         }
         seen.push(action);
         // Clause start.
-        let mut cs = if h > 0 { hits[h - 1].1 } else { s };
-        cs = cs.max(ti.saturating_sub(14)).max(s);
+        let frame = frame.min(s);
+        let mut cs = if h > 0 { hits[h - 1].1 } else { frame };
+        cs = cs.max(ti.saturating_sub(14)).max(frame);
         for j in (cs..ti).rev() {
             if BOUNDARY.contains(&toks[j].low.as_str()) {
                 cs = j + 1;

@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::entities::{Entity, EntityKind};
 use crate::quotes::{QuoteKind, TextAnalysis};
+use crate::text::slice;
 
 pub use changes::{ArticleClaims, Finding, FindingKind, find_changes};
 pub use quantity::{Quantity, parse_quantity};
@@ -258,6 +259,18 @@ fn entity_side(e: &Entity) -> Option<String> {
     Some(e.name.clone())
 }
 
+/// Sourcing phrases that make a sentence's statement anonymous.
+const ANON_SOURCING: &[&str] = &[
+    "familiar with",
+    "condition of anonymity",
+    "sources said",
+    "sources say",
+    "people close to",
+    "declined to be named",
+    "not authorised to speak",
+    "not authorized to speak",
+];
+
 /// Anonymous or collective speakers.
 fn anonymous_speaker(s: &str) -> bool {
     let low = s.to_lowercase();
@@ -307,6 +320,8 @@ fn person_saying<'a>(
 /// A segment of text to read claims from.
 struct Segment {
     toks: (usize, usize),
+    /// Start of the reporting frame (the sentence start for reported speech).
+    frame: usize,
     narrative: bool,
     speaker: Option<String>,
     speaker_side: Option<String>,
@@ -351,6 +366,7 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
             let seg = match q {
                 None => Segment {
                     toks: (i, j),
+                    frame: i,
                     narrative: true,
                     speaker: None,
                     speaker_side: None,
@@ -381,11 +397,15 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
                             .as_deref()
                             .and_then(|s| s.split_whitespace().find_map(side_of_word))
                     });
-                    let anonymous =
-                        ent.is_none() && quote.speaker.as_deref().is_none_or(anonymous_speaker);
+                    let sentence: String =
+                        slice(&chars, toks[s].start, toks[e - 1].end).to_lowercase();
+                    let anonymous = (ent.is_none()
+                        && quote.speaker.as_deref().is_none_or(anonymous_speaker))
+                        || ANON_SOURCING.iter().any(|p| sentence.contains(p));
                     let quoted = quote.kind != QuoteKind::Indirect;
                     Segment {
                         toks: (i, j),
+                        frame: if quoted { i } else { s },
                         narrative: false,
                         speaker,
                         speaker_side,
@@ -406,6 +426,7 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
             &chars,
             &toks,
             seg.toks,
+            seg.frame,
             &ent_at,
             &analysis.entities,
             &mut |mut c: Claim| {

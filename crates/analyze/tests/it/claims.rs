@@ -365,3 +365,95 @@ proptest::proptest! {
         let _ = find_changes(&[art.clone(), ArticleClaims { version: 2, ..art }]);
     }
 }
+
+fn art(key: &str, outlet: &str, hour: u32, body: &str) -> ArticleClaims {
+    let time = DateTime::parse_from_rfc3339(&format!("2024-05-02T{hour:02}:00:00Z"))
+        .ok()
+        .map(|t| t.with_timezone(&Utc));
+    build(key, outlet, body, time, 1)
+}
+
+#[test]
+fn precision_on_other_news() {
+    // Approximate figures that agree, and the same claim repeated: nothing to report.
+    let story = vec![
+        art(
+            "a",
+            "Daily A",
+            8,
+            "Acme Motors will cut about 2,000 jobs at its Leeds plant, the company said on Monday.",
+        ),
+        art("b", "Daily B", 9, "Acme Motors will cut 2,050 jobs in Leeds, union officials said."),
+        art(
+            "c",
+            "Daily C",
+            10,
+            "The carmaker Acme Motors is to cut 2,000 jobs, the company confirmed.",
+        ),
+    ];
+    let f = find_changes(&story);
+    assert!(f.is_empty(), "{:#?}", f.iter().map(show).collect::<Vec<_>>());
+    // Different actors doing the same thing are not a contradiction.
+    let story = vec![
+        art("a", "Daily A", 8, "Germany expelled four Ruritanian diplomats on Monday."),
+        art("b", "Daily B", 9, "Ruritania expelled two German diplomats on Tuesday in response."),
+    ];
+    let f = find_changes(&story);
+    assert!(f.is_empty(), "{:#?}", f.iter().map(show).collect::<Vec<_>>());
+    // Unrelated death tolls without a revision are not compared.
+    let story = vec![
+        art("a", "Daily A", 8, "At least 12 people were killed in the flood, officials said."),
+        art("b", "Daily B", 9, "Three firefighters died in a separate blaze in the north."),
+    ];
+    let f = find_changes(&story);
+    assert!(f.is_empty(), "{:#?}", f.iter().map(show).collect::<Vec<_>>());
+}
+
+#[test]
+fn denial_and_revision_on_other_news() {
+    let story = vec![
+        art(
+            "a",
+            "Daily A",
+            8,
+            "Acme Motors plans to close its Leeds plant, people familiar with the matter said.",
+        ),
+        art(
+            "b",
+            "Wire",
+            11,
+            "“We have no plans to close the Leeds plant,” an Acme Motors spokesman said.",
+        ),
+    ];
+    let f = find_changes(&story);
+    assert_eq!(
+        f.len(),
+        1,
+        "{:#?} {:#?}",
+        f.iter().map(show).collect::<Vec<_>>(),
+        story.iter().map(|a| &a.claims).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        f[0].kind,
+        FindingKind::Contradiction,
+        "{:#?}",
+        story.iter().map(|a| &a.claims).collect::<Vec<_>>()
+    );
+    let story = vec![
+        art(
+            "a",
+            "Daily A",
+            8,
+            "At least 40 people were killed when the bridge collapsed, police said.",
+        ),
+        art(
+            "b",
+            "Wire",
+            20,
+            "The death toll from the bridge collapse has risen to 52, police said.",
+        ),
+    ];
+    let f = find_changes(&story);
+    assert_eq!(f.len(), 1, "{:#?}", f.iter().map(show).collect::<Vec<_>>());
+    assert!(f[0].explanation.contains("revised"));
+}
