@@ -1,6 +1,21 @@
 //! Change detection inside one story: reversal, contradiction (including revised figures and
 //! denials), overstatement and correction. Precision first: every rule needs the same action,
 //! compatible sides, and a clear opposition; each finding is reported once per action and side.
+//!
+//! - **Reversal**: a named speaker's statement committing its side (proposed, will, done) and a
+//!   later statement by a speaker of the same side (matched across articles by surname: Lavrov
+//!   and Putin are both "Russia") negating or retracting it. The first report is the earliest
+//!   one that does not already carry the reversal; the speaker's own words are preferred.
+//! - **Contradiction**: an affirmed claim denied later by a named speaker or a "denied" cue,
+//!   when the first came from the narrative or anonymous sources (otherwise it is a reversal);
+//!   or incompatible figures for the same action and side. Totals agree with their parts
+//!   (31 + 4 = 35), "about" allows 10%, a round figure 5%; figures without an actor are compared
+//!   only when the later report says the figure changed ("risen to 27": a revised figure).
+//! - **Overstatement**: inside one article, the reporter's wording (narrative or paraphrase)
+//!   says done what a verbatim quote of the same side only proposes, considers or demands.
+//! - **Correction**: a later version of the same article changes a claim's figure or polarity.
+//!
+//! Only the latest version of an article takes part in the cross-article rules.
 
 #![warn(missing_docs)]
 
