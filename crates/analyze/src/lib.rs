@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod claims;
 pub mod dedupe;
 pub mod document;
 pub mod entities;
