@@ -1875,6 +1875,17 @@ impl Analyzer<'_> {
                         continue;
                     }
                 }
+                // "Trump is expected to speak", "the race seemed to be his to lose": an
+                // attribution without a stated source; subject and predicate are the content.
+                if let Some(b) = self.raising(k, send) {
+                    let a = self.clause_start(k, ss);
+                    if a < k && !in_region[a] {
+                        let attr = Attr { sp: None, cue: Some((k, k + 1)), how: How::Late };
+                        self.push_indirect_min(out, a, b, &attr, in_region, 3);
+                    }
+                    k += 1;
+                    continue;
+                }
                 let before = out.len();
                 if !is_reporting_verb(l)
                     || (k > 0 && toks[k - 1].lower == "to")
@@ -2638,6 +2649,112 @@ impl Analyzer<'_> {
         }
     }
 
+    /// A raising cue at `k` ("is expected to", "seems to", "appeared likely"): where its
+    /// content ends, if it is one.
+    fn raising(&self, k: usize, send: usize) -> Option<usize> {
+        let toks = self.toks();
+        let t = &toks[k];
+        let n = toks.get(k + 1).filter(|_| k + 1 < send)?;
+        let nl = n.lower.as_str();
+        let ok = match t.lower.as_str() {
+            "expected" => {
+                let mut p = k;
+                while p > 0 && toks[p - 1].is_lower_word() && toks[p - 1].lower.ends_with("ly") {
+                    p -= 1;
+                }
+                p > 0
+                    && matches!(
+                        toks[p - 1].lower.as_str(),
+                        "is" | "are" | "was" | "were" | "be" | "been" | "being"
+                    )
+                    && nl == "to"
+            }
+            "seem" | "seems" | "seemed" | "appear" | "appears" | "appeared" => {
+                matches!(nl, "to" | "like" | "certain" | "likely" | "unlikely" | "poised" | "set")
+                    || t.lower.starts_with("seem")
+                        && n.is_lower_word()
+                        && !NP_STOP.contains(&nl)
+                        && nl != "it"
+            }
+            _ => false,
+        };
+        if !ok || !t.is_lower_word() {
+            return None;
+        }
+        let b = self.tight_end(k + 1, self.clause_end(k + 1, send));
+        (b > k + 2).then_some(b)
+    }
+
+    /// A short content's end: the first comma, semicolon, dash or parenthesis outside
+    /// quotation marks, or "and who" / "but", before `b`.
+    fn tight_end(&self, c: usize, b: usize) -> usize {
+        let toks = self.toks();
+        let mut inq = false;
+        for m in c..b {
+            let t = &toks[m];
+            if t.kind == TokKind::Quote {
+                inq = opens_here(toks, m);
+                continue;
+            }
+            if inq {
+                continue;
+            }
+            if matches!(t.text.as_str(), "," | ";" | ":" | "—" | "–" | "--" | "(")
+                || t.text == "-" && t.space_before
+                || t.lower == "but"
+                || t.lower == "and"
+                    && toks.get(m + 1).is_some_and(|n| matches!(n.lower.as_str(), "who" | "which"))
+            {
+                return m;
+            }
+        }
+        b
+    }
+
+    /// Where the clause holding the verb at `k` starts: after the last clause boundary before
+    /// it (punctuation, a conjunction or complementizer); a relative pronoun is kept.
+    fn clause_start(&self, k: usize, ss: usize) -> usize {
+        let toks = self.toks();
+        let lo = k.saturating_sub(20).max(ss);
+        let mut a = k;
+        while a > lo {
+            let p = &toks[a - 1];
+            if p.kind == TokKind::Quote
+                || matches!(p.text.as_str(), "," | ";" | ":" | "—" | "–" | "--" | "(" | ")")
+            {
+                break;
+            }
+            let l = p.lower.as_str();
+            if matches!(l, "who" | "which" | "what") {
+                a -= 1;
+                break;
+            }
+            if matches!(
+                l,
+                "that"
+                    | "where"
+                    | "when"
+                    | "while"
+                    | "because"
+                    | "although"
+                    | "though"
+                    | "if"
+                    | "but"
+                    | "and"
+                    | "as"
+                    | "so"
+                    | "whereas"
+                    | "since"
+                    | "than"
+                    | "whether"
+            ) {
+                break;
+            }
+            a -= 1;
+        }
+        a
+    }
+
     /// Like `push_indirect` with a minimum word count and no quotation check.
     fn push_indirect_min(
         &self,
@@ -3054,6 +3171,19 @@ mod tests {
         assert_eq!(d.len(), 2, "{:?}", a.quotes);
         let putin = a.entities.iter().find(|e| e.name == "Vladimir Putin").unwrap();
         assert!(d.iter().all(|q| q.speaker_entity.as_deref() == Some(putin.id.as_str())), "{d:?}");
+    }
+
+    #[test]
+    fn raising_cues_without_a_source() {
+        let v = q("The House is expected to pass the bill next week, aides said.");
+        let e: Vec<_> = v.iter().filter(|q| q.cue.as_deref() == Some("expected")).collect();
+        assert_eq!(e.len(), 1, "{v:?}");
+        assert_eq!(e[0].text, "The House is expected to pass the bill next week");
+        assert_eq!(e[0].speaker, None);
+        let v = q("But the race seemed to be his to lose.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].text, "the race seemed to be his to lose");
+        assert!(q("She appeared on television on Sunday.").is_empty());
     }
 
     #[test]
