@@ -2467,6 +2467,13 @@ impl Analyzer<'_> {
             }
             b += 1;
         }
+        let clausal = matches!(
+            toks[c].lower.as_str(),
+            "to" | "that" | "whether" | "if" | "how" | "what" | "why" | "who" | "when" | "where"
+        );
+        if !clausal {
+            b = self.np_object_end(c, b);
+        }
         if b > c {
             let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
             self.push_indirect_min(out, c, b, &attr, in_region, COMPLEMENT_MIN_WORDS);
@@ -2647,6 +2654,48 @@ impl Analyzer<'_> {
         if let Some(q) = self.make_quote(a, b, QuoteKind::Indirect, Some(attr)) {
             out.push(q);
         }
+    }
+
+    /// Where a noun-phrase object starting at `c` ends (before `b`): at a time or place
+    /// adjunct ("endorsed Trump last week", "praised him at a rally"), a relative clause, a
+    /// second verb phrase ("… and has appeared"), a parenthesis or an appositive.
+    fn np_object_end(&self, c: usize, b: usize) -> usize {
+        let toks = self.toks();
+        let mut inq = false;
+        for m in c + 1..b {
+            let t = &toks[m];
+            if t.kind == TokKind::Quote {
+                inq = opens_here(toks, m);
+                continue;
+            }
+            if inq {
+                continue;
+            }
+            let l = t.lower.as_str();
+            let n = toks.get(m + 1).filter(|_| m + 1 < b);
+            let nl = n.map_or("", |n| n.lower.as_str());
+            let stop = matches!(
+                l,
+                "who" | "which" | "whose" | "where" | "(" | ";" | ":"
+            ) || matches!(l, "and" | "but")
+                    && n.is_some_and(|n| {
+                        n.is_lower_word()
+                            && (gz::is_aux_or_adv(nl)
+                                || nl.ends_with("ed")
+                                || is_reporting_verb(nl)
+                                || is_complement_verb(nl))
+                    })
+                || l == ","
+                    && n.is_some_and(|n| {
+                        DETERMINERS.contains(&nl)
+                            || n.is_lower_word() && nl.ends_with("ing")
+                            || matches!(nl, "who" | "which" | "when" | "where" | "saying")
+                    });
+            if stop {
+                return m;
+            }
+        }
+        b
     }
 
     /// A raising cue at `k` ("is expected to", "seems to", "appeared likely"): where its
