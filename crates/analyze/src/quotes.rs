@@ -2271,6 +2271,9 @@ impl Analyzer<'_> {
         ) {
             return None;
         }
+        if !is_core_reporting_verb(verb) {
+            return None;
+        }
         // A clause start: pronoun, determiner, name, "there".
         if gz::is_subject_pronoun(l)
             || DETERMINERS.contains(&l)
@@ -3092,6 +3095,13 @@ const COMPLEMENT_STOP: &[&str] = &[
 const COMPLEMENT_MIN_WORDS: usize = 1;
 
 fn is_reporting_verb(l: &str) -> bool {
+    is_core_reporting_verb(l) || gz::is_clause_verb(l) && !matches!(l, "state" | "states")
+}
+
+/// Reporting verbs that also introduce a clause without "that" after a determiner or a name
+/// ("said the party …"); the broad lexicon (`gz::is_clause_verb`) often takes a plain object
+/// ("maintained a lead"), so there only "that" or a subject pronoun opens the clause.
+fn is_core_reporting_verb(l: &str) -> bool {
     gz::is_speech_verb(l)
         || matches!(
             l,
