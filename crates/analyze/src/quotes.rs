@@ -2016,9 +2016,8 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            if matches!(t.text.as_str(), ";" | "—" | "–" | "--" | ":")
-                || t.text == "-" && t.space_before
-            {
+            // A dash adds an elaboration, still part of the content; a semicolon or colon ends it.
+            if matches!(t.text.as_str(), ";" | ":") {
                 return m;
             }
             let mut nn = m + 1;
@@ -2071,8 +2070,6 @@ impl Analyzer<'_> {
                         n.lower.as_str(),
                         "did"
                             | "didn't"
-                            | "would"
-                            | "wouldn't"
                             | "also"
                             | "said"
                             | "declined"
@@ -2175,9 +2172,44 @@ impl Analyzer<'_> {
         {
             return Some(k + 1);
         }
-        // "said in a statement that", "told reporters that", "said Friday that".
+        // "said in a statement that", "told reporters that", "said Friday that" (not "reported
+        // 20 victims at a center that …", where "that" opens a relative clause).
         let window = if tell { 16 } else { 8 };
-        for m in k + 1..(k + window + 4).min(send) {
+        let nl = n.lower.as_str();
+        let adjunct = tell
+            || n.is_cap()
+            || n.kind != TokKind::Word
+            || TIME_WORDS.contains(&nl)
+            || gz::is_month_or_day(nl)
+            || gz::is_aux_or_adv(nl)
+            || nl.ends_with("ly")
+            || matches!(
+                nl,
+                "in" | "on"
+                    | "at"
+                    | "during"
+                    | "after"
+                    | "before"
+                    | "through"
+                    | "to"
+                    | "with"
+                    | "over"
+                    | "via"
+                    | "by"
+                    | "from"
+                    | "of"
+                    | "for"
+                    | "under"
+                    | "while"
+                    | "when"
+                    | "me"
+                    | "us"
+                    | "him"
+                    | "her"
+                    | "them"
+                    | "reporters"
+            );
+        for m in k + 1..if adjunct { (k + window + 4).min(send) } else { k + 1 } {
             let t = &toks[m];
             // A quoted title may stand in between ("said on ABC's “This Week” that").
             if t.kind == TokKind::Quote && !(m > k + 2 && self.words_in(k + 1, m) <= 6) {
