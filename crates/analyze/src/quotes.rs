@@ -1954,6 +1954,15 @@ impl Analyzer<'_> {
                         continue;
                     }
                 }
+                // "the kind of job that many economists say is the future": the content is the
+                // relative word and the predicate after the cue.
+                if let Some((rel, sp)) = self.gapped_relative(k, ss) {
+                    let b = self.clause_end(k + 1, send);
+                    let attr = Attr { sp: Some(sp), cue: Some((k, k + 1)), how: How::Before };
+                    self.push_indirect_min(out, rel, b, &attr, in_region, 3);
+                    k += 1;
+                    continue;
+                }
                 // "X said (that) CONTENT" (but not "…, said Rita Katz, the director …").
                 let inverted_here =
                     k > ss && toks[k - 1].text == "," && self.inverted(k, send).is_some();
@@ -2118,6 +2127,16 @@ impl Analyzer<'_> {
             return None;
         }
         if n.lower == "that" {
+            return Some(k + 1);
+        }
+        // An embedded question: "explained how …", "did not say who …", "asked whether …".
+        let asking = matches!(
+            toks[k].lower.as_str(),
+            "asked" | "asks" | "ask" | "asking" | "wondered" | "wonders" | "wonder" | "wondering"
+        );
+        if matches!(n.lower.as_str(), "how" | "why" | "whether" | "what" | "who" | "where")
+            || asking && n.lower == "if"
+        {
             return Some(k + 1);
         }
         let tell = matches!(toks[k].lower.as_str(), "told" | "tells" | "tell" | "telling");
@@ -2689,6 +2708,45 @@ impl Analyzer<'_> {
         if let Some(q) = self.make_quote(a, b, QuoteKind::Indirect, Some(attr)) {
             out.push(q);
         }
+    }
+
+    /// A reporting verb inside a relative clause whose gap is the reported subject ("a probe
+    /// that the agency said was ongoing", "what she said is growing demand"): the relative
+    /// word's index and the cue's subject.
+    fn gapped_relative(&self, k: usize, ss: usize) -> Option<(usize, (usize, usize))> {
+        let toks = self.toks();
+        let n = toks.get(k + 1)?;
+        let finite = matches!(
+            n.lower.as_str(),
+            "is" | "was"
+                | "are"
+                | "were"
+                | "will"
+                | "would"
+                | "could"
+                | "can"
+                | "should"
+                | "had"
+                | "has"
+                | "have"
+                | "may"
+                | "might"
+                | "must"
+                | "posed"
+                | "poses"
+                | "remains"
+                | "remained"
+        );
+        if !finite || !toks[k].is_lower_word() {
+            return None;
+        }
+        let sp = self.np_left(k)?;
+        if sp.0 <= ss || !self.is_agent(sp) {
+            return None;
+        }
+        let rel = sp.0 - 1;
+        matches!(toks[rel].lower.as_str(), "that" | "which" | "what" | "who" | "whom")
+            .then_some((rel, sp))
     }
 
     /// Where a noun-phrase object starting at `c` ends (before `b`): at a time or place
@@ -3275,6 +3333,32 @@ mod tests {
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!(v[0].text, "the race seemed to be his to lose");
         assert!(q("She appeared on television on Sunday.").is_empty());
+    }
+
+    #[test]
+    fn gapped_relatives_and_embedded_questions() {
+        let v = q("It helped adapt to what she said is growing demand for pools.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].speaker.as_deref(), Some("she"));
+        assert_eq!(v[0].text, "what she said is growing demand for pools");
+        let v = q("Trump explained how he would be free of conflicts of interest.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].text, "how he would be free of conflicts of interest");
+        let v = q("Authorities reported at least 20 victims at a center that works with adults.");
+        assert!(v.iter().all(|q| !q.text.starts_with("that")), "{v:?}");
+    }
+
+    #[test]
+    fn broad_reporting_verbs() {
+        let v = q("Rubio conceded that the plan had failed.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].speaker.as_deref(), Some("Rubio"));
+        assert_eq!(v[0].text, "that the plan had failed");
+        let v = q("The senator speculated he would run again in 2020.");
+        assert_eq!(v[0].cue.as_deref(), Some("speculated"));
+        // A plain object is not a reported clause.
+        assert!(q("Clinton maintained a wide lead over Sanders.").is_empty());
+        assert!(q("Kasich won several states that vote on March 1.").is_empty());
     }
 
     #[test]
