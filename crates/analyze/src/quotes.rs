@@ -1262,6 +1262,19 @@ impl Analyzer<'_> {
         if gz::is_subject_pronoun(&last.lower) {
             return Some((end - 1, end));
         }
+        // "Some said", "Many say", "Most argued": a quantifier standing as the subject.
+        if matches!(
+            last.lower.as_str(),
+            "some" | "many" | "most" | "others" | "few" | "several" | "both" | "all" | "none"
+        ) {
+            let mut a = end - 1;
+            if a > ss
+                && matches!(toks[a - 1].lower.as_str(), "nearly" | "almost" | "about" | "very")
+            {
+                a -= 1;
+            }
+            return Some((a, end));
+        }
         // "those surveyed say" is a subject; "having suggested" is not.
         let those = end >= 2
             && matches!(
@@ -2609,6 +2622,10 @@ impl Analyzer<'_> {
         let l = p.lower.as_str();
         if toks[k].lower == "think" && toks.get(k + 1).is_some_and(|n| n.lower == "tank") {
             return false;
+        }
+        // "Many say", "some argued" (but "some claims" is a noun).
+        if matches!(l, "many" | "some") && !toks[k].lower.ends_with('s') {
+            return true;
         }
         !(matches!(
             l,
