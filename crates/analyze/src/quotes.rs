@@ -2434,6 +2434,9 @@ impl Analyzer<'_> {
                     | "points"
                     | "talking"
                     | "speaking"
+                    | "talked"
+                    | "voted"
+                    | "voting"
                     | "complained"
                     | "complaining"
                     | "warned"
@@ -3075,6 +3078,13 @@ fn is_complement_verb(l: &str) -> bool {
 
 /// Further attitude and communication verbs seen as attribution cues in news text.
 const MORE_COMPLEMENT_VERBS: &[&str] = &[
+    "supports",
+    "backs",
+    "backed",
+    "oppose",
+    "opposes",
+    "opposed",
+    "opposing",
     "denounced",
     "denounces",
     "denouncing",
