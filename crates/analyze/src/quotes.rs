@@ -2038,8 +2038,20 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            // A dash adds an elaboration, still part of the content; a semicolon or colon ends it.
+            // A dash adds an elaboration, still part of the content, unless a new clause
+            // follows ("– although …"); a semicolon or colon ends it.
             if matches!(t.text.as_str(), ";" | ":") {
+                return m;
+            }
+            if matches!(t.text.as_str(), "—" | "–" | "--" | "-")
+                && t.space_before
+                && toks.get(m + 1).is_some_and(|n| {
+                    matches!(
+                        n.lower.as_str(),
+                        "although" | "though" | "while" | "but" | "whereas" | "and" | "even"
+                    )
+                })
+            {
                 return m;
             }
             let mut nn = m + 1;
@@ -2671,7 +2683,19 @@ impl Analyzer<'_> {
     }
 
     fn has_quote(&self, a: usize, b: usize) -> bool {
-        self.toks()[a.min(b)..b.min(self.toks().len())].iter().any(|t| t.kind == TokKind::Quote)
+        let toks = self.toks();
+        let b = b.min(toks.len());
+        (a.min(b)..b).any(|i| {
+            let t = &toks[i];
+            // "Sanders’ plan": a possessive apostrophe, not a quotation mark.
+            let possessive = !t.space_before
+                && i > 0
+                && toks[i - 1].kind == TokKind::Word
+                && toks[i - 1].lower.ends_with('s')
+                && matches!(t.text.as_str(), "’" | "'")
+                && toks.get(i + 1).is_some_and(|n| n.space_before);
+            t.kind == TokKind::Quote && !possessive
+        })
     }
 
     fn tail_is_short(&self, from: usize, send: usize) -> bool {
