@@ -223,7 +223,8 @@ pub fn analyze(text: &str) -> Doc {
                 let dotted = w.contains('.') && w.chars().all(|c| c.is_alphabetic() || c == '.');
                 // "then-Sen.": the abbreviation after a hyphenated prefix.
                 let base = w.rsplit('-').next().unwrap_or(w.as_str());
-                if ABBREVS.contains(&w.as_str()) || ABBREVS.contains(&base) || single_cap || dotted {
+                if ABBREVS.contains(&w.as_str()) || ABBREVS.contains(&base) || single_cap || dotted
+                {
                     j += 1;
                 }
             }
@@ -393,7 +394,9 @@ fn ends_sentence(toks: &[Token], i: usize, pe: usize) -> bool {
                 return false;
             }
             let w = t.lower.trim_end_matches('.');
-            if TITLE_ABBREVS.contains(&w) || TITLE_ABBREVS.contains(&w.rsplit('-').next().unwrap_or(w)) {
+            if TITLE_ABBREVS.contains(&w)
+                || TITLE_ABBREVS.contains(&w.rsplit('-').next().unwrap_or(w))
+            {
                 return false;
             }
             let single_cap = w.chars().count() == 1;
