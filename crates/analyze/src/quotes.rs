@@ -1049,7 +1049,29 @@ impl Analyzer<'_> {
             return None;
         }
         // "The State Department less than two weeks ago said", "Trump on Monday said".
+        let time_noun = j >= ss + 2
+            && matches!(
+                toks[j - 1].lower.as_str(),
+                "week"
+                    | "weeks"
+                    | "month"
+                    | "months"
+                    | "year"
+                    | "years"
+                    | "weekend"
+                    | "night"
+                    | "morning"
+                    | "afternoon"
+                    | "evening"
+                    | "day"
+                    | "days"
+            )
+            && matches!(
+                toks[j - 2].lower.as_str(),
+                "last" | "this" | "next" | "earlier" | "the" | "that" | "previous" | "same"
+            );
         if toks[j - 1].lower == "ago"
+            || time_noun
             || gz::is_month_or_day(&toks[j - 1].lower)
             || TIME_WORDS.contains(&toks[j - 1].lower.as_str())
         {
@@ -1082,6 +1104,9 @@ impl Analyzer<'_> {
                         | "morning"
                         | "afternoon"
                         | "evening"
+                        | "weekend"
+                        | "over"
+                        | "the"
                 ) || gz::is_month_or_day(&toks[m].lower)
                     || TIME_WORDS.contains(&toks[m].lower.as_str())
                     || toks[m].text.chars().all(|c| c.is_ascii_digit())
@@ -1098,11 +1123,19 @@ impl Analyzer<'_> {
             if matches!(
                 toks[p].lower.as_str(),
                 "in" | "at" | "on" | "during" | "over" | "throughout" | "since"
-            ) && toks[p + 1..j].iter().all(|x| {
+            ) && (toks[p + 1..j].iter().all(|x| {
                 x.is_lower_word()
                     || x.text.chars().all(|c| c.is_ascii_digit())
                     || gz::is_month_or_day(&x.lower)
-            }) && p + 1 < j
+            }) || toks[p + 1..j].iter().all(|x| x.kind == TokKind::Word)
+                // "Jeb Bush in a Medium post said": the channel, named or not.
+                && (gz::is_cue_noun(&toks[j - 1].lower)
+                    || matches!(
+                        toks[j - 1].lower.as_str(),
+                        "op-ed" | "column" | "video" | "ad" | "appearance" | "email" | "memo"
+                            | "book" | "call" | "conference" | "briefing" | "hearing"
+                    )))
+                && p + 1 < j
             {
                 j = p;
                 while j > ss && gz::is_aux_or_adv(&toks[j - 1].lower) {
