@@ -2876,18 +2876,25 @@ impl Analyzer<'_> {
         let t = &toks[k];
         let n = toks.get(k + 1).filter(|_| k + 1 < send)?;
         let nl = n.lower.as_str();
+        let passive = || {
+            let mut p = k;
+            while p > 0 && toks[p - 1].is_lower_word() && toks[p - 1].lower.ends_with("ly") {
+                p -= 1;
+            }
+            p > 0
+                && matches!(
+                    toks[p - 1].lower.as_str(),
+                    "is" | "are" | "was" | "were" | "be" | "been" | "being"
+                )
+        };
         let ok = match t.lower.as_str() {
-            "expected" => {
-                let mut p = k;
-                while p > 0 && toks[p - 1].is_lower_word() && toks[p - 1].lower.ends_with("ly") {
-                    p -= 1;
-                }
-                p > 0
-                    && matches!(
-                        toks[p - 1].lower.as_str(),
-                        "is" | "are" | "was" | "were" | "be" | "been" | "being"
-                    )
-                    && nl == "to"
+            "expected" => passive() && nl == "to",
+            // "Sanders is seen as empowering voters", "he is believed to have left".
+            "seen" | "viewed" | "regarded" | "perceived" | "considered" | "characterized"
+            | "portrayed" | "billed" | "believed" | "thought" | "said" | "rumored"
+            | "reported" | "known" | "understood" | "projected" | "predicted" => {
+                passive()
+                    && (nl == "to" || nl == "as" && !matches!(t.lower.as_str(), "said" | "thought"))
             }
             "seem" | "seems" | "seemed" | "appear" | "appears" | "appeared" => {
                 matches!(nl, "to" | "like" | "certain" | "likely" | "unlikely" | "poised" | "set")
