@@ -1924,8 +1924,13 @@ impl Analyzer<'_> {
                 // "Trump is expected to speak", "the race seemed to be his to lose": an
                 // attribution without a stated source; subject and predicate are the content.
                 if let Some(b) = self.raising(k, send) {
-                    let a = self.clause_start(k, ss);
-                    if a < k && !in_region[a] {
+                    // "Clinton was asked about her speeches": only the question is content.
+                    let a = if l == "asked" {
+                        if toks[k + 1].lower == "about" { k + 2 } else { k + 1 }
+                    } else {
+                        self.clause_start(k, ss)
+                    };
+                    if a != k && a < b && !in_region[a] {
                         let attr = Attr { sp: None, cue: Some((k, k + 1)), how: How::Late };
                         self.push_indirect_min(out, a, b, &attr, in_region, 3);
                     }
@@ -2889,6 +2894,10 @@ impl Analyzer<'_> {
         };
         let ok = match t.lower.as_str() {
             "expected" => passive() && nl == "to",
+            "asked" => {
+                passive()
+                    && matches!(nl, "about" | "whether" | "if" | "why" | "how" | "what" | "to")
+            }
             // "Sanders is seen as empowering voters", "he is believed to have left".
             "seen" | "viewed" | "regarded" | "perceived" | "considered" | "characterized"
             | "portrayed" | "billed" | "believed" | "thought" | "said" | "rumored"
