@@ -2134,6 +2134,19 @@ impl Analyzer<'_> {
                 {
                     return m;
                 }
+                // ", and more than 4 in 10 said …": a second report with its own source.
+                if n.is_some_and(|n| n.lower == "and" || n.lower == "but")
+                    && (m + 3..(m + 10).min(send))
+                        .take_while(|&x| toks[x].kind == TokKind::Word)
+                        .any(|x| {
+                            toks[x].is_lower_word()
+                                && gz::is_speech_verb(&toks[x].lower)
+                                && !toks[x].lower.ends_with("ing")
+                                && self.verb_use(x)
+                        })
+                {
+                    return m;
+                }
             }
             // "but did not say …": a second verb phrase of the reporting subject.
             if t.lower == "but"
@@ -2162,6 +2175,7 @@ impl Analyzer<'_> {
                     n.is_lower_word()
                         && (n.lower.ends_with("ed") && n.lower.len() > 4
                             || is_reporting_verb(&n.lower)
+                            || gz::is_cue_verb(&n.lower) && n.lower.ends_with('s')
                             || matches!(
                                 n.lower.as_str(),
                                 "has"
@@ -2341,6 +2355,15 @@ impl Analyzer<'_> {
             return None;
         }
         let verb = toks[k].lower.as_str();
+        // "told Flint residents not to drink …": the hearer and the order are the content.
+        if tell
+            && let Some(to) = (k + 2..(k + 7).min(send)).find(|&m| toks[m].lower == "to")
+            && toks[k + 1..to]
+                .iter()
+                .all(|x| x.kind == TokKind::Word && !NP_STOP.contains(&x.lower.as_str()) || x.lower == "not")
+        {
+            return Some(k + 1);
+        }
         // "told POLITICO they were …", "told me photo …": skip the hearer.
         if tell {
             let mut m = k + 1;
