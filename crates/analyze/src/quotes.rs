@@ -2097,7 +2097,10 @@ impl Analyzer<'_> {
                 nn += 1;
             }
             let n = toks.get(nn);
-            if t.text == "," {
+            // ", but that …": a second clause of the same report.
+            let second_that = n.is_some_and(|n| n.lower == "but" || n.lower == "and")
+                && toks.get(nn + 1).is_some_and(|x| x.lower == "that");
+            if t.text == "," && !second_that {
                 if n.is_some_and(|n| {
                     matches!(
                         n.lower.as_str(),
