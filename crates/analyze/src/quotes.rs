@@ -2483,7 +2483,54 @@ impl Analyzer<'_> {
         if let Some(e) = self.ents.entity_in(sp.0, sp.1) {
             return self.ents.entities[e].kind != EntityKind::Place || sp.1 - sp.0 == 1;
         }
-        gz::is_role_noun(&head.lower) || head.is_cap()
+        gz::is_role_noun(&head.lower)
+            || head.is_cap()
+            || matches!(
+                head.lower.as_str(),
+                "critics"
+                    | "analysts"
+                    | "experts"
+                    | "officials"
+                    | "aides"
+                    | "advisers"
+                    | "advisors"
+                    | "strategists"
+                    | "commentators"
+                    | "observers"
+                    | "supporters"
+                    | "opponents"
+                    | "voters"
+                    | "economists"
+                    | "lawmakers"
+                    | "leaders"
+                    | "activists"
+                    | "conservatives"
+                    | "liberals"
+                    | "progressives"
+                    | "pundits"
+                    | "insiders"
+                    | "donors"
+                    | "members"
+                    | "people"
+                    | "residents"
+                    | "respondents"
+                    | "historians"
+                    | "scholars"
+                    | "investigators"
+                    | "prosecutors"
+                    | "lawyers"
+                    | "allies"
+                    | "rivals"
+                    | "campaign"
+                    | "administration"
+                    | "government"
+                    | "committee"
+                    | "group"
+                    | "poll"
+                    | "survey"
+                    | "report"
+                    | "study"
+            )
     }
 
     /// "X criticized/endorsed/wants …": the complement of an attitude verb is the attributed
