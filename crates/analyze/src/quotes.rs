@@ -1337,6 +1337,8 @@ impl Analyzer<'_> {
                     || l.ends_with("'s")
                     || l == "former"
                     || l == "of"
+                    // "A spokeswoman for Fiorina said".
+                    || l == "for" && a >= ss + 2 && gz::is_role_noun(&toks[a - 2].lower)
                 {
                     a -= 1;
                     continue;
