@@ -221,7 +221,10 @@ pub fn analyze(text: &str) -> Doc {
                 let w: String = chars[start..j].iter().collect::<String>().to_lowercase();
                 let single_cap = j - start == 1 && chars[start].is_uppercase();
                 let dotted = w.contains('.') && w.chars().all(|c| c.is_alphabetic() || c == '.');
-                if ABBREVS.contains(&w.as_str()) || single_cap || dotted {
+                // "then-Sen.": the abbreviation after a hyphenated prefix.
+                let base = w.rsplit('-').next().unwrap_or(w.as_str());
+                if ABBREVS.contains(&w.as_str()) || ABBREVS.contains(&base) || single_cap || dotted
+                {
                     j += 1;
                 }
             }
@@ -391,7 +394,9 @@ fn ends_sentence(toks: &[Token], i: usize, pe: usize) -> bool {
                 return false;
             }
             let w = t.lower.trim_end_matches('.');
-            if TITLE_ABBREVS.contains(&w) {
+            if TITLE_ABBREVS.contains(&w)
+                || TITLE_ABBREVS.contains(&w.rsplit('-').next().unwrap_or(w))
+            {
                 return false;
             }
             let single_cap = w.chars().count() == 1;
