@@ -155,6 +155,33 @@ fn two_events_of_one_kind_are_two_stories() {
     assert!(s.entities.iter().any(|e| e.contains("Manokwari")), "{:?}", s.entities);
 }
 
+const PATCH_A: &str = "Microsoft issued an emergency patch for Internet Explorer on Wednesday, \
+December 17, 2008, to fix a critical security flaw that hackers have used to attack Windows users.\n\
+The out-of-band update plugs a hole in all versions of the browser, Microsoft said.\nThe company \
+urged users of Internet Explorer to install the patch through Windows Update at once, since \
+attack code is circulating on hacked websites.";
+
+const PATCH_B: &str = "Microsoft released an emergency fix for Internet Explorer on Tuesday, \
+September 17, 2013, after hackers exploited a critical security flaw in the browser to attack \
+Windows users.\nThe out-of-band update covers all versions of the browser, Microsoft said.\nThe \
+company urged users of Internet Explorer to apply the fix at once, since attack code is \
+circulating on hacked websites.";
+
+const PATCH_A2: &str = "Security experts on Thursday, December 18, 2008, praised Microsoft for \
+the emergency Internet Explorer patch released a day earlier.\nThe out-of-band update fixes the \
+critical flaw hackers used to attack Windows users on hacked websites, they said, and users \
+should install it through Windows Update.";
+
+#[test]
+fn events_of_one_kind_with_conflicting_dates_are_two_stories() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a = c.add(&doc("a", "Microsoft issues emergency Internet Explorer patch", PATCH_A));
+    let b = c.add(&doc("b", "Microsoft rushes out emergency Internet Explorer fix", PATCH_B));
+    let a2 = c.add(&doc("a2", "Experts praise emergency Internet Explorer patch", PATCH_A2));
+    assert_ne!(a.cluster, b.cluster);
+    assert_eq!(a2.cluster, a.cluster);
+}
+
 #[test]
 fn copies_join_the_origin_story_and_count_once() {
     let mut c = Clusterer::new(StoryConfig::default());
