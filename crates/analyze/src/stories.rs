@@ -14,7 +14,10 @@
 //! with a story than a full report does.
 //!
 //! Two events of one kind (two earthquakes) differ in names, places, numbers and dates, which
-//! carry extra weight, so they make two stories.
+//! carry extra weight, so they make two stories. The specifics of a lead (years, dates, weekdays,
+//! ages, names, places) are also compared directly: when the article and the story both give a
+//! year or a date and none agree, the similarity is cut; when they agree it is raised a little
+//! (see [`StoryConfig::spec_weights`]). A lead with no year is no evidence either way.
 //!
 //! Invariants: synchronous, deterministic (no clock, no random state: the same input in the same
 //! order gives the same stories), no IO, no panics on any input.
@@ -66,6 +69,35 @@ pub struct StoryConfig {
     /// different players of one team share the team, the charge and the city, and differ in
     /// who; a follow-up on the same arrest names the same player.
     pub protagonist_conflict: f32,
+    /// Weights of conflicting specifics, per kind: year, date, weekday, age, name, place
+    /// (default `[0.8, 0.6, 0.2, 0, 0.2, 0.2]`). The specifics of an article are those of its
+    /// title and first `spec_words` body words; a story's are those seen in the lead of any of
+    /// its articles. A kind is *evidence* only when both the article and the story have at least
+    /// one specific of it: then it agrees when they share one (dates: two within
+    /// `spec_date_days`) and conflicts when they share none. The similarity is multiplied by
+    /// `exp(spec_agree * (weights of agreeing kinds) - (weights of conflicting kinds))`, the
+    /// exponent capped at `spec_cap`. Names and places count only for full texts (a headline
+    /// names too few to tell). Two reports of one event rarely disagree on the year or the date in their
+    /// leads, while two events of one kind (two emergency patches five years apart, two
+    /// elections, two arrests of players of one team) usually do, when both leads say; a lead
+    /// without a year or date is no evidence either way, so headlines are barely affected.
+    /// Weekdays, names and places are weaker: reports of one event quote other people and
+    /// give the day of the event or of the report. Ages (weight 0 by default) rarely appear
+    /// on both sides. Measured on ECB+ dev (mean over the file, two pairs of random halves and
+    /// the reversed order): B-cubed F1 0.897 without specifics, 0.91 with.
+    pub spec_weights: [f32; 6],
+    /// Share of a kind's weight an agreement on it earns (default 1: a shared year is as good
+    /// as a conflicting one is bad).
+    pub spec_agree: f32,
+    /// Most net agreement can raise the similarity, as a log factor (default 0.2, ×1.22):
+    /// agreement breaks ties between two stories of one kind without joining unrelated ones.
+    pub spec_cap: f32,
+    /// Dates at most this many days apart agree (default 3): outlets date the same event a day
+    /// or two apart (the day it happened, the day they report it).
+    pub spec_date_days: i64,
+    /// Body words read for specifics, after the title (default 60, the first two or three
+    /// sentences: the dateline and the who, where and when).
+    pub spec_words: usize,
     /// Size prior: similarity is multiplied by `1 + size_prior * ln(independent articles)`.
     /// Default 0.05 (×1.23 at 100 articles): coverage attracts coverage, but only a nudge.
     pub size_prior: f32,
@@ -131,6 +163,11 @@ impl Default for StoryConfig {
             view_names: 0.25,
             view_numbers: 0.0,
             protagonist_conflict: 0.8,
+            spec_weights: [0.8, 0.6, 0.2, 0.0, 0.2, 0.2],
+            spec_agree: 1.0,
+            spec_cap: 0.2,
+            spec_date_days: 3,
+            spec_words: 60,
             size_prior: 0.05,
             title_weight: 3.0,
             lead_weight: 2.0,
@@ -256,6 +293,9 @@ struct StoryModel {
     outlet_hashes: Vec<u64>,
     /// Feature ids this story is indexed under.
     indexed: Vec<u64>,
+    /// Specifics seen in its articles' leads (sorted, at most `SPECIFICS_CAP`).
+    #[serde(default)]
+    specifics: Vec<u64>,
 }
 
 /// Online story clustering with copy detection. See the module documentation.
@@ -289,6 +329,8 @@ const DF_CAP: usize = 2_000_000;
 const LABEL_CANDS: usize = 8;
 /// Names and words remembered per story for display.
 const NAMES_CAP: usize = 48;
+/// Specifics remembered per story: past it a story is broad enough to agree with anything.
+const SPECIFICS_CAP: usize = 256;
 
 impl Clusterer {
     /// A clusterer with the given settings.
@@ -300,6 +342,7 @@ impl Clusterer {
             max_words: cfg.max_words,
             entity: cfg.entity_weight,
             number: cfg.number_weight,
+            spec_words: cfg.spec_words,
         };
         Clusterer {
             dedupe: Deduper::new(cfg.dedupe.clone()),
@@ -404,6 +447,13 @@ impl Clusterer {
         if let Some(rows) = debug {
             for s in self.stories.values() {
                 let mut b = breakdown(&vec, s, doc.time, &feats);
+                b.extend(spec_evidence(&feats.specifics, &s.model.specifics, 3));
+                b.push(f32::from(u8::from(protagonist_conflict(
+                    top_entity(&vec),
+                    &vec,
+                    &s.model.centroid,
+                ))));
+                b.push(s.model.independent as f32);
                 b.push(self.similarity(&vec, &s.model));
                 rows.push((s.id.clone(), b));
             }
@@ -411,7 +461,7 @@ impl Clusterer {
         if let Some(f) = force {
             target = f.and_then(|id| self.keys.get(&hash_str(0, id)).copied());
         } else if target.is_none() && !vec.is_empty() {
-            target = self.best_story(&vec, doc.time, feats.terms.len());
+            target = self.best_story(&vec, doc.time, feats.terms.len(), &feats.specifics);
         }
         let new_story = target.is_none();
         let key = match target {
@@ -537,6 +587,7 @@ impl Clusterer {
         vec: &[(u64, f32)],
         time: Option<DateTime<Utc>>,
         n_features: usize,
+        specifics: &[u64],
     ) -> Option<u64> {
         // Probe the index with the article's strongest terms.
         let mut order: Vec<usize> = (0..vec.len()).collect();
@@ -564,6 +615,7 @@ impl Clusterer {
             if full_text && protagonist_conflict(doc_top, vec, &s.model.centroid) {
                 sim *= self.cfg.protagonist_conflict;
             }
+            sim *= self.spec_factor(specifics, &s.model.specifics, full_text);
             // Coverage attracts coverage: a story many outlets already cover is the likelier
             // home of one more report (the prior of a Chinese restaurant process).
             sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
@@ -585,6 +637,23 @@ impl Clusterer {
             }
         }
         best.map(|(k, _)| k)
+    }
+
+    /// The factor conflicting and agreeing specifics put on a similarity (at most
+    /// `exp(spec_cap)`); see [`StoryConfig::spec_weights`]. `names`: whether names and places
+    /// count (full texts only).
+    fn spec_factor(&self, doc: &[u64], story: &[u64], names: bool) -> f32 {
+        let ev = spec_evidence(doc, story, self.cfg.spec_date_days);
+        let mut e = 0.0f32;
+        for (k, v) in ev.iter().enumerate() {
+            let naming = k == features::Spec::Name as usize || k == features::Spec::Place as usize;
+            if *v == 0.0 || (naming && !names) {
+                continue;
+            }
+            let w = self.cfg.spec_weights[k];
+            e += if *v > 0.0 { self.cfg.spec_agree * w } else { -w };
+        }
+        e.min(self.cfg.spec_cap.max(0.0)).exp()
     }
 
     /// Multi-view similarity: a weighted mean of the cosines over the whole vector, over names
@@ -703,6 +772,16 @@ impl Clusterer {
                 }
             }
             s.model.norm = sq.map(f32::sqrt);
+        }
+
+        // Specifics of the lead, for telling events of one kind apart.
+        if s.model.specifics.len() < SPECIFICS_CAP && !feats.specifics.is_empty() {
+            let mut m = s.model.specifics.clone();
+            m.extend_from_slice(&feats.specifics);
+            m.sort_unstable();
+            m.dedup();
+            m.truncate(SPECIFICS_CAP);
+            s.model.specifics = m;
         }
 
         // Names and words for display.
@@ -1036,6 +1115,42 @@ fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f
     let story_in_doc =
         names.iter().take(2).all(|n| vec.binary_search_by_key(&n.0, |x| x.0).is_ok());
     !doc_in_story && !story_in_doc
+}
+
+/// Evidence of specifics per kind (see [`features::Spec`]): 1 when the article and the story
+/// share a specific of that kind (dates: two within `date_days` days), -1 when both have some
+/// but share none, 0 when either has none.
+fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::SPEC_KINDS] {
+    let mut has = [[false; features::SPEC_KINDS]; 2];
+    let mut agree = [false; features::SPEC_KINDS];
+    let date = features::Spec::Date as usize;
+    for x in doc {
+        has[0][features::spec_kind(*x)] = true;
+    }
+    for x in story {
+        let k = features::spec_kind(*x);
+        has[1][k] = true;
+        if agree[k] || !has[0][k] {
+            continue;
+        }
+        if k == date {
+            // Days of the year, on a circle of 12 months of 31 days.
+            let a = features::date_of_spec(*x);
+            agree[k] = doc.iter().filter(|y| features::spec_kind(**y) == date).any(|y| {
+                let d = (features::date_of_spec(*y) - a).rem_euclid(372);
+                d.min(372 - d) <= date_days
+            });
+        } else if doc.binary_search(x).is_ok() {
+            agree[k] = true;
+        }
+    }
+    let mut out = [0.0f32; features::SPEC_KINDS];
+    for k in 0..features::SPEC_KINDS {
+        if has[0][k] && has[1][k] {
+            out[k] = if agree[k] { 1.0 } else { -1.0 };
+        }
+    }
+    out
 }
 
 /// Sum of two id-sorted sparse vectors.

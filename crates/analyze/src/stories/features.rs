@@ -37,6 +37,50 @@ pub(crate) struct Weights {
     pub max_words: usize,
     pub entity: f32,
     pub number: f32,
+    /// Body words read for specifics (see [`Spec`]), after the title.
+    pub spec_words: usize,
+}
+
+/// Kinds of specific, the details that tell two events of one kind apart; see
+/// [`DocFeatures::specifics`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Spec {
+    /// A year ("2013").
+    Year = 0,
+    /// A calendar date ("dec 14").
+    Date = 1,
+    /// A weekday ("Thursday").
+    Weekday = 2,
+    /// An age ("36-year-old").
+    Age = 3,
+    /// A name phrase that is not a place ("Jamal Williams").
+    Name = 4,
+    /// A place: the name after "in", "at", "near" ("in San Diego").
+    Place = 5,
+}
+
+/// Number of [`Spec`] kinds.
+pub(crate) const SPEC_KINDS: usize = 6;
+
+/// The id of a specific: a hash of its text with the kind in the low three bits.
+pub(crate) fn spec_id(kind: Spec, s: &str) -> u64 {
+    (hash_str(64 + kind as u64, s) & !7) | kind as u64
+}
+
+/// The specific of a calendar date: not hashed but the day of the year (months of 31 days) in
+/// the bits above the kind, so that nearby dates can be recognised ([`date_of_spec`]).
+pub(crate) fn date_spec(month: u8, day: u32) -> u64 {
+    ((u64::from(month) * 31 + u64::from(day)) << 3) | Spec::Date as u64
+}
+
+/// The day of the year of a date specific (see [`date_spec`]).
+pub(crate) fn date_of_spec(id: u64) -> i64 {
+    (id >> 3) as i64
+}
+
+/// The kind of a specific's id (an index below [`SPEC_KINDS`]).
+pub(crate) fn spec_kind(id: u64) -> usize {
+    ((id & 7) as usize).min(SPEC_KINDS - 1)
 }
 
 /// A document's features before IDF: `(feature id, weight)` sorted by id, plus display names
@@ -48,6 +92,9 @@ pub(crate) struct DocFeatures {
     pub title_terms: Vec<u64>,
     /// Display forms of names, phrases and words: `(id, kind, text)`.
     pub names: Vec<(u64, Kind, String)>,
+    /// Specifics of the title and lead (sorted, distinct [`spec_id`]s): years, dates, weekdays,
+    /// ages, names and places, the details that tell two events of one kind apart.
+    pub specifics: Vec<u64>,
 }
 
 /// One token as the tokenizer sees it.
@@ -335,6 +382,10 @@ pub(crate) struct Extractor {
     caps: IdMap<u64, (u32, u32)>,
     stop: IdMap<u64, ()>,
     months: IdMap<u64, u8>,
+    /// Weekday name -> 1..=7.
+    weekdays: IdMap<u64, u8>,
+    /// Keys of the words that put a place after them ("in", "at", "near").
+    place_preps: [u64; 3],
     /// Scratch accumulator reused across documents.
     acc: IdMap<u64, f32>,
 }
@@ -378,7 +429,17 @@ impl Extractor {
             let i = abbrs.iter().position(|x| x == a).unwrap_or(0) as u8 + 1;
             months.insert(hash_lower(0, m), i);
         }
+        let mut weekdays = IdMap::default();
+        for (i, d) in
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+                .iter()
+                .enumerate()
+        {
+            weekdays.insert(hash_lower(0, d), i as u8 + 1);
+        }
         Extractor {
+            weekdays,
+            place_preps: [hash_lower(0, "in"), hash_lower(0, "at"), hash_lower(0, "near")],
             stemmer: Stemmer::new(Algorithm::English),
             cache: IdMap::default(),
             caps: IdMap::default(),
@@ -473,18 +534,26 @@ impl Extractor {
         let mut names: Vec<(u64, Kind, String)> = Vec::new();
         let mut title_terms: Vec<u64> = Vec::new();
         let mut word_pos = 0usize;
+        let mut specifics: Vec<u64> = Vec::new();
         for (si, (toks, is_title)) in segments.iter().enumerate() {
             let rel = reliable[si];
             let mut prev_entity: Option<(&str, u64)> = None;
             let mut prev_month: Option<u8> = None;
             let mut prev_num: Option<u32> = None;
-            for t in toks {
+            // Inside a place name ("in San Diego"): the previous token was "in"/"at"/"near" or
+            // a name token of the same place.
+            let mut place = false;
+            let mut prev_key = 0u64;
+            for (ti, t) in toks.iter().enumerate() {
                 let field = if *is_title {
                     w.title
                 } else {
                     word_pos += 1;
                     if word_pos <= w.lead_words { w.lead } else { 1.0 }
                 };
+                let spec = *is_title || word_pos <= w.spec_words;
+                let after_prep = self.place_preps.contains(&prev_key);
+                prev_key = t.key;
                 if t.digit {
                     let n: String = t.s.chars().filter(|c| *c != ',').collect();
                     let year = n.len() == 4
@@ -496,10 +565,24 @@ impl Extractor {
                     if *is_title {
                         title_terms.push(id);
                     }
+                    place = false;
+                    if spec {
+                        if year {
+                            specifics.push(spec_id(Spec::Year, &n));
+                        } else if n.len() <= 3
+                            && toks.get(ti + 1).is_some_and(|x| x.s.eq_ignore_ascii_case("year"))
+                            && toks.get(ti + 2).is_some_and(|x| x.s.eq_ignore_ascii_case("old"))
+                        {
+                            specifics.push(spec_id(Spec::Age, &n));
+                        }
+                    }
                     let day = n.parse::<u32>().ok().filter(|d| (1..=31).contains(d));
                     if let (Some(m), Some(d)) = (prev_month, day) {
                         let did = feature_id(Kind::Date, &format!("{m}-{d}"));
                         *self.acc.entry(did).or_insert(0.0) += field * w.number;
+                        if spec {
+                            specifics.push(date_spec(m, d));
+                        }
                     }
                     prev_num = day;
                     prev_month = None;
@@ -507,10 +590,16 @@ impl Extractor {
                     continue;
                 }
                 let (key, info) = self.info(t.key, t.s);
+                if spec && let Some(&d) = self.weekdays.get(&t.key) {
+                    specifics.push(spec_id(Spec::Weekday, &d.to_string()));
+                }
                 if info.month > 0 && info.month != 5 {
                     if let Some(d) = prev_num {
                         let did = feature_id(Kind::Date, &format!("{}-{d}", info.month));
                         *self.acc.entry(did).or_insert(0.0) += field * w.number;
+                        if spec {
+                            specifics.push(date_spec(info.month, d));
+                        }
                     }
                     prev_month = Some(info.month);
                 } else if info.month == 5 && t.cap && !t.initial {
@@ -521,6 +610,7 @@ impl Extractor {
                 prev_num = None;
                 if info.stop {
                     prev_entity = None;
+                    place = false;
                     continue;
                 }
                 if info.word_id != 0 {
@@ -540,6 +630,11 @@ impl Extractor {
                         local_caps.contains_key(&key) || self.caps_say_name(key)
                     };
                 if is_entity {
+                    let joined_prev = prev_entity.is_some() && t.joined;
+                    place = after_prep || (place && joined_prev);
+                    if spec && place {
+                        specifics.push(spec_id(Spec::Place, &t.s.to_lowercase()));
+                    }
                     *self.acc.entry(info.entity_id).or_insert(0.0) += field * w.entity;
                     if *is_title {
                         title_terms.push(info.entity_id);
@@ -549,8 +644,12 @@ impl Extractor {
                     }
                     if let Some((p, _)) = prev_entity.filter(|_| t.joined) {
                         let phrase = format!("{} {}", p, t.s);
-                        let pid = feature_id(Kind::Phrase, &phrase.to_lowercase());
+                        let lower = phrase.to_lowercase();
+                        let pid = feature_id(Kind::Phrase, &lower);
                         *self.acc.entry(pid).or_insert(0.0) += field * w.entity;
+                        if spec && !place {
+                            specifics.push(spec_id(Spec::Name, &lower));
+                        }
                         if *is_title {
                             title_terms.push(pid);
                         }
@@ -561,6 +660,7 @@ impl Extractor {
                     prev_entity = Some((t.s, info.entity_id));
                 } else {
                     prev_entity = None;
+                    place = false;
                     if info.word_id != 0 && *is_title && names.len() < 96 {
                         names.push((info.word_id, Kind::Word, t.s.to_lowercase()));
                     }
@@ -583,7 +683,9 @@ impl Extractor {
         terms.sort_unstable_by_key(|x| x.0);
         title_terms.sort_unstable();
         title_terms.dedup();
-        DocFeatures { terms, title_terms, names }
+        specifics.sort_unstable();
+        specifics.dedup();
+        DocFeatures { terms, title_terms, names, specifics }
     }
 
     fn caps_say_name(&self, key: u64) -> bool {
@@ -705,7 +807,15 @@ mod tests {
     use super::*;
 
     fn w() -> Weights {
-        Weights { title: 2.0, lead: 1.5, lead_words: 40, max_words: 500, entity: 1.0, number: 1.0 }
+        Weights {
+            title: 2.0,
+            lead: 1.5,
+            lead_words: 40,
+            max_words: 500,
+            entity: 1.0,
+            number: 1.0,
+            spec_words: 60,
+        }
     }
 
     #[test]
@@ -736,6 +846,31 @@ mod tests {
         let t = tokenize("He left. Lohan said", 100);
         assert!(t[0].initial && !t[1].initial && t[2].initial && !t[3].initial);
         assert!(tokenize("end.' '", 100).len() == 1);
+    }
+
+    #[test]
+    fn specifics_of_the_lead() {
+        let mut x = Extractor::new();
+        let f = x.extract(
+            "Chargers lineman faces DUI charge",
+            "Chargers lineman Jamal Williams was arrested in San Diego early on Sunday, February \
+             1, 2009, police said. The 32-year-old was released.",
+            &[],
+            &w(),
+        );
+        let has = |id: u64| f.specifics.binary_search(&id).is_ok();
+        assert!(has(spec_id(Spec::Year, "2009")));
+        assert!(has(date_spec(2, 1)));
+        assert!(has(spec_id(Spec::Weekday, "7")));
+        assert!(has(spec_id(Spec::Age, "32")));
+        assert!(has(spec_id(Spec::Name, "jamal williams")));
+        assert!(has(spec_id(Spec::Place, "diego")));
+        assert!(!has(spec_id(Spec::Name, "san diego")));
+        assert!(f.specifics.iter().all(|s| spec_kind(*s) < SPEC_KINDS));
+        // Past the lead, nothing counts.
+        let long = format!("{} In 1999 it rained on Monday.", "word ".repeat(200));
+        let g = x.extract("", &long, &[], &w());
+        assert!(g.specifics.is_empty());
     }
 
     #[test]

@@ -155,6 +155,49 @@ fn two_events_of_one_kind_are_two_stories() {
     assert!(s.entities.iter().any(|e| e.contains("Manokwari")), "{:?}", s.entities);
 }
 
+const PATCH_A: &str = "Microsoft issued an emergency patch for Internet Explorer on Wednesday, \
+December 17, 2008, to fix a critical security flaw that hackers have used to attack Windows users.\n\
+The out-of-band update plugs a hole in all versions of the browser, Microsoft said.\nThe company \
+urged users of Internet Explorer to install the patch through Windows Update at once, since \
+attack code is circulating on hacked websites.\nSecurity researchers said the flaw lets attackers take over a computer when its user visits a \
+booby-trapped page, and that criminal gangs have planted such pages on thousands of legitimate \
+sites.\nMicrosoft normally ships security bulletins on the second Tuesday of each month; it breaks \
+that cycle only for flaws under active attack, and analysts called the move unusual but wise.\n\
+Rival browser makers said their products were not affected by the vulnerability.";
+
+const PATCH_B: &str = "Hackers exploiting a previously unknown hole in Internet Explorer forced \
+Microsoft to publish an emergency fix on Tuesday, September 17, 2013.\nThe temporary Fix It tool \
+protects versions 6 to 10 of the browser until a permanent update ships, a Microsoft security \
+manager wrote on the company blog.\nResearchers said the attacks so far targeted companies in \
+Japan.\nSecurity researchers said the flaw lets attackers run malicious code when a user opens a \
+rigged web page, and that the company expects more attacks now that details are public.\nThe \
+software maker normally releases security bulletins on Patch Tuesday, the second Tuesday of the \
+month, and analysts said the out-of-cycle fix showed how serious the threat was.\nA permanent \
+update for the browser is expected in next month's bulletin, the company added.";
+
+const PATCH_A2: &str = "Security experts on Thursday, December 18, 2008, praised Microsoft for \
+the emergency Internet Explorer patch released a day earlier.\nThe out-of-band update fixes the \
+critical flaw hackers used to attack Windows users on hacked websites, they said, and users \
+should install it through Windows Update.\nAnalysts said the criminal gangs behind the attacks had planted booby-trapped pages on \
+thousands of legitimate sites, stealing passwords from visitors whose browsers lacked the fix.\n\
+Microsoft said the number of attacks had fallen sharply since the patch came out, though it urged \
+anyone who had not yet installed it to do so at once.";
+
+#[test]
+fn events_of_one_kind_with_conflicting_years_and_dates_are_two_stories() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a = c.add(&doc("a", "Microsoft issues emergency Internet Explorer patch", PATCH_A));
+    let b = c.add(&doc("b", "Microsoft rushes out emergency Internet Explorer fix", PATCH_B));
+    let a2 = c.add(&doc("a2", "Experts praise emergency Internet Explorer patch", PATCH_A2));
+    assert_ne!(a.cluster, b.cluster);
+    assert_eq!(a2.cluster, a.cluster);
+    // The years and dates are what tell them apart: without specifics the two patches merge.
+    let mut c = Clusterer::new(StoryConfig { spec_weights: [0.0; 6], ..StoryConfig::default() });
+    let a = c.add(&doc("a", "Microsoft issues emergency Internet Explorer patch", PATCH_A));
+    let b = c.add(&doc("b", "Microsoft rushes out emergency Internet Explorer fix", PATCH_B));
+    assert_eq!(a.cluster, b.cluster);
+}
+
 #[test]
 fn copies_join_the_origin_story_and_count_once() {
     let mut c = Clusterer::new(StoryConfig::default());
