@@ -2363,9 +2363,9 @@ impl Analyzer<'_> {
         // "told Flint residents not to drink …": the hearer and the order are the content.
         if tell
             && let Some(to) = (k + 2..(k + 7).min(send)).find(|&m| toks[m].lower == "to")
-            && toks[k + 1..to]
-                .iter()
-                .all(|x| x.kind == TokKind::Word && !NP_STOP.contains(&x.lower.as_str()) || x.lower == "not")
+            && toks[k + 1..to].iter().all(|x| {
+                x.kind == TokKind::Word && !NP_STOP.contains(&x.lower.as_str()) || x.lower == "not"
+            })
         {
             return Some(k + 1);
         }
@@ -2975,8 +2975,8 @@ impl Analyzer<'_> {
             }
             // "Sanders is seen as empowering voters", "he is believed to have left".
             "seen" | "viewed" | "regarded" | "perceived" | "considered" | "characterized"
-            | "portrayed" | "billed" | "believed" | "thought" | "said" | "rumored"
-            | "reported" | "known" | "understood" | "projected" | "predicted" => {
+            | "portrayed" | "billed" | "believed" | "thought" | "said" | "rumored" | "reported"
+            | "known" | "understood" | "projected" | "predicted" => {
                 passive()
                     && (nl == "to" || nl == "as" && !matches!(t.lower.as_str(), "said" | "thought"))
             }

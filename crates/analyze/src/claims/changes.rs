@@ -174,6 +174,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    #[allow(clippy::too_many_arguments)] // One finding names both claims, both articles and why.
     fn finding(
         &self,
         kind: FindingKind,
@@ -331,7 +332,7 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
                     // later report says has changed ("risen to 27") is compared.
                     && (c.side.is_some() || revision_cue(&c.text))
             };
-            if ctx.arts[a].claims.iter().any(|c| denies(c)) {
+            if ctx.arts[a].claims.iter().any(denies) {
                 continue;
             }
             let found = (a + 1..n)

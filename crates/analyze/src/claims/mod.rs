@@ -138,12 +138,12 @@ pub(crate) fn tokenize(chars: &[char]) -> Vec<Tok> {
             i += 1;
             while i < chars.len() {
                 let d = chars[i];
-                if is_word_char(d) {
-                    i += 1;
-                } else if matches!(d, '.' | ',' | '\'' | '’' | '-')
+                // Inner punctuation joins a word ("U.S", "1,200", "co-op"); a comma only
+                // between digits.
+                let joins = matches!(d, '.' | ',' | '\'' | '’' | '-')
                     && chars.get(i + 1).is_some_and(|n| is_word_char(*n))
-                    && !(d == ',' && !chars[i - 1].is_ascii_digit())
-                {
+                    && (d != ',' || chars[i - 1].is_ascii_digit());
+                if is_word_char(d) || joins {
                     i += 1;
                 } else {
                     break;
@@ -452,10 +452,7 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
                     out.push(c);
                     return;
                 }
-                if !seg.narrative && c.actor.is_none() {
-                    c.actor = seg.speaker.clone();
-                    c.side = seg.speaker_side.clone();
-                } else if c.side.as_deref() == Some("@speaker") {
+                if (!seg.narrative && c.actor.is_none()) || c.side.as_deref() == Some("@speaker") {
                     c.actor = seg.speaker.clone();
                     c.side = seg.speaker_side.clone();
                 }

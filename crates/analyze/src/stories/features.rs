@@ -430,10 +430,9 @@ impl Extractor {
             months.insert(hash_lower(0, m), i);
         }
         let mut weekdays = IdMap::default();
-        for (i, d) in
-            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-                .iter()
-                .enumerate()
+        for (i, d) in ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            .iter()
+            .enumerate()
         {
             weekdays.insert(hash_lower(0, d), i as u8 + 1);
         }

@@ -5,4 +5,3 @@ mod extract;
 mod quotes;
 mod stance;
 mod stories;
-
