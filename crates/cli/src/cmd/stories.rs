@@ -33,6 +33,10 @@ pub struct ShowArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also show what changed: reversals, contradictions, overstatements and corrections found
+    /// between the claims of the story's articles and versions (JSON: under `findings`).
+    #[arg(long)]
+    pub changes: bool,
 }
 
 /// Runs `wirewatch stories`.
@@ -80,8 +84,12 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
     let Some((story, articles)) = store.story(&args.id)? else {
         bail!("no story {:?}; `wirewatch stories` lists them", args.id)
     };
+    let findings = if args.changes { changes(&store, &articles)? } else { Vec::new() };
     if args.json {
-        let v = serde_json::json!({ "story": story, "articles": articles });
+        let mut v = serde_json::json!({ "story": story, "articles": articles });
+        if args.changes {
+            v["findings"] = serde_json::to_value(&findings)?;
+        }
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -121,5 +129,51 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
         ]);
     }
     print!("{}", table(&rows));
+    if args.changes {
+        println!("\nwhat changed ({} findings):", findings.len());
+        for f in &findings {
+            println!(
+                "  {:?} ({:.2}): {}\n    {}: “{}”\n    {}: “{}”",
+                f.kind,
+                f.confidence,
+                f.explanation,
+                f.first.0,
+                f.first.1.text,
+                f.second.0,
+                f.second.1.text
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Claims of every stored version of the story's articles, compared with each other.
+fn changes(
+    store: &store::SqliteStore,
+    articles: &[model::StoryArticle],
+) -> Result<Vec<analyze::claims::Finding>> {
+    use analyze::claims::{ArticleClaims, correction_notice, extract_claims, find_changes};
+    let mut all = Vec::new();
+    for a in articles {
+        for v in store.all_versions(&model::DocKey(a.document.clone()))? {
+            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
+            let body = &analysis.body;
+            let said = analyze::quotes::analyze_text(body);
+            let time = analysis
+                .published
+                .as_deref()
+                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .or(v.published);
+            all.push(ArticleClaims {
+                article: a.document.clone(),
+                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
+                time,
+                version: v.version,
+                claims: extract_claims(body, &said),
+                correction_notice: correction_notice(body),
+            });
+        }
+    }
+    Ok(find_changes(&all))
 }

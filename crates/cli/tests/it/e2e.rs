@@ -255,3 +255,32 @@ fn ingest_assigns_stories_and_copies() {
     let (out, _, se) = run(ww(&data).args(["story", "s999"]));
     assert!(!out.status.success() && se.contains("s999"));
 }
+
+/// Issue 6 (partial): from the CLI on the sample corpus, the seed story shows Putin's refusal
+/// reversing the Foreign Ministry's proposal and the seed's overstatement; the corrected page shows
+/// its correction; the company's denial is a contradiction.
+#[test]
+fn story_changes_on_the_sample_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let samples = repo().join("samples");
+    let (_, _, ok) = ingest_json(&data, &[&samples]);
+    assert!(ok);
+    let (_, so, _) = run(ww(&data).args(["stories", "--json", "--limit", "100"]));
+    let stories: serde_json::Value = serde_json::from_str(&so).unwrap();
+    let mut kinds = Vec::new();
+    for s in stories.as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let (out, so, se) = run(ww(&data).args(["story", id, "--changes", "--json"]));
+        assert!(out.status.success(), "{se}");
+        let v: serde_json::Value = serde_json::from_str(&so).unwrap();
+        for f in v["findings"].as_array().unwrap() {
+            kinds.push(f["kind"].as_str().unwrap().to_string());
+        }
+    }
+    kinds.sort();
+    for want in ["contradiction", "correction", "overstatement", "reversal"] {
+        assert!(kinds.iter().any(|k| k == want), "{want} missing from {kinds:?}");
+    }
+    assert!(kinds.len() <= 6, "no false alarms beyond the expected findings: {kinds:?}");
+}
