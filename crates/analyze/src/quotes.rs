@@ -931,7 +931,11 @@ impl Analyzer<'_> {
             return None;
         }
         let next = toks.get(s.1)?;
-        (next.kind != TokKind::Word).then_some(s)
+        // "says political scientist Dossym Satpayev in Almaty.": a place or affiliation after.
+        let pp = matches!(next.lower.as_str(), "in" | "of" | "at" | "from")
+            && limit <= s.1 + 6
+            && (s.1 + 1..limit).all(|m| toks[m].kind == TokKind::Word);
+        (next.kind != TokKind::Word || pp).then_some(s)
     }
 
     /// A quotation paragraph followed by a paragraph "- Bernie Sanders." (fact-check style).
@@ -2363,9 +2367,9 @@ impl Analyzer<'_> {
         // "told Flint residents not to drink …": the hearer and the order are the content.
         if tell
             && let Some(to) = (k + 2..(k + 7).min(send)).find(|&m| toks[m].lower == "to")
-            && toks[k + 1..to]
-                .iter()
-                .all(|x| x.kind == TokKind::Word && !NP_STOP.contains(&x.lower.as_str()) || x.lower == "not")
+            && toks[k + 1..to].iter().all(|x| {
+                x.kind == TokKind::Word && !NP_STOP.contains(&x.lower.as_str()) || x.lower == "not"
+            })
         {
             return Some(k + 1);
         }
@@ -2975,8 +2979,8 @@ impl Analyzer<'_> {
             }
             // "Sanders is seen as empowering voters", "he is believed to have left".
             "seen" | "viewed" | "regarded" | "perceived" | "considered" | "characterized"
-            | "portrayed" | "billed" | "believed" | "thought" | "said" | "rumored"
-            | "reported" | "known" | "understood" | "projected" | "predicted" => {
+            | "portrayed" | "billed" | "believed" | "thought" | "said" | "rumored" | "reported"
+            | "known" | "understood" | "projected" | "predicted" => {
                 passive()
                     && (nl == "to" || nl == "as" && !matches!(t.lower.as_str(), "said" | "thought"))
             }
@@ -3535,6 +3539,25 @@ mod tests {
         // A plain object is not a reported clause.
         assert!(q("The campaign projected a loss in Iowa.").is_empty());
         assert!(q("Kasich won several states that vote on March 1.").is_empty());
+    }
+
+    #[test]
+    fn inverted_speaker_with_place_and_orders() {
+        let v =
+            q("Even India has more resonance, says political scientist Dossym Satpayev in Almaty.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].speaker.as_deref(), Some("political scientist Dossym Satpayev"));
+        assert_eq!(v[0].text, "Even India has more resonance");
+        let v = q("Since October, officials have told Flint residents not to drink the water.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].text, "Flint residents not to drink the water");
+        let v = q("He says he respects Clinton and calls her an intelligent woman.");
+        assert_eq!(v[0].text, "he respects Clinton", "{v:?}");
+        let v =
+            q("Nearly half said they were worried, and more than 4 in 10 said Trump would win.");
+        assert_eq!(v[0].text, "they were worried", "{v:?}");
+        let v = q("Some said they have cringed at the remarks.");
+        assert_eq!(v[0].speaker.as_deref(), Some("Some"), "{v:?}");
     }
 
     #[test]
