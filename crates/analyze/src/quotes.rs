@@ -2082,9 +2082,9 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            // A dash adds an elaboration, still part of the content, unless a new clause
-            // follows ("– although …"); a semicolon or colon ends it.
-            if matches!(t.text.as_str(), ";" | ":") {
+            // A dash or colon adds an elaboration, still part of the content, unless a new
+            // clause follows ("– although …"); a semicolon ends it.
+            if t.text == ";" {
                 return m;
             }
             if matches!(t.text.as_str(), "—" | "–" | "--" | "-")
@@ -2129,9 +2129,6 @@ impl Analyzer<'_> {
                             | "almost"
                             | "well"
                     ) || (is_reporting_verb(&n.lower) && n.lower != "saying")
-                        || n.lower.ends_with("ing")
-                            && n.is_lower_word()
-                            && !NOT_PARTICIPLES.contains(&n.lower.as_str())
                 }) {
                     return m;
                 }
@@ -3308,28 +3305,6 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "citing",
     "endorsing",
     "supporting",
-];
-
-/// Words in -ing that are not participles.
-const NOT_PARTICIPLES: &[&str] = &[
-    "during",
-    "including",
-    "nothing",
-    "something",
-    "everything",
-    "anything",
-    "thing",
-    "things",
-    "morning",
-    "evening",
-    "spring",
-    "king",
-    "bring",
-    "string",
-    "ring",
-    "wing",
-    "sibling",
-    "ceiling",
 ];
 
 /// Words after a comma that end a complement.
