@@ -2115,7 +2115,6 @@ impl Analyzer<'_> {
                             | "while"
                             | "although"
                             | "though"
-                            | "which"
                             | "whereas"
                             | "even"
                             | "compared"
