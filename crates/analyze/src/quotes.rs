@@ -1823,7 +1823,11 @@ impl Analyzer<'_> {
                     let src = (src_end > k + 2).then_some((k + 2, src_end));
                     if let Some(sp) = self.np_right(k + 2).or(src) {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before };
-                        if k == ss || (k > ss && toks[k - 1].text == ",") {
+                        // "… view Trump unfavorably according to the poll": no comma.
+                        let bare = k > ss + 2 && toks[k - 1].kind == TokKind::Word;
+                        if bare {
+                            self.push_indirect(out, ss, k, &attr, direct, in_region);
+                        } else if k == ss || (k > ss && toks[k - 1].text == ",") {
                             // content: after the NP's comma to the end, or before "according".
                             let (a, b) = if k == ss {
                                 let c = (sp.1..send)
