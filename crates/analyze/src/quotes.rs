@@ -931,7 +931,11 @@ impl Analyzer<'_> {
             return None;
         }
         let next = toks.get(s.1)?;
-        (next.kind != TokKind::Word).then_some(s)
+        // "says political scientist Dossym Satpayev in Almaty.": a place or affiliation after.
+        let pp = matches!(next.lower.as_str(), "in" | "of" | "at" | "from")
+            && limit <= s.1 + 6
+            && (s.1 + 1..limit).all(|m| toks[m].kind == TokKind::Word);
+        (next.kind != TokKind::Word || pp).then_some(s)
     }
 
     /// A quotation paragraph followed by a paragraph "- Bernie Sanders." (fact-check style).
@@ -1819,7 +1823,11 @@ impl Analyzer<'_> {
                     let src = (src_end > k + 2).then_some((k + 2, src_end));
                     if let Some(sp) = self.np_right(k + 2).or(src) {
                         let attr = Attr { sp: Some(sp), cue: Some((k, k + 2)), how: How::Before };
-                        if k == ss || (k > ss && toks[k - 1].text == ",") {
+                        // "… view Trump unfavorably according to the poll": no comma.
+                        let bare = k > ss + 2 && toks[k - 1].kind == TokKind::Word;
+                        if bare {
+                            self.push_indirect(out, ss, k, &attr, direct, in_region);
+                        } else if k == ss || (k > ss && toks[k - 1].text == ",") {
                             // content: after the NP's comma to the end, or before "according".
                             let (a, b) = if k == ss {
                                 let c = (sp.1..send)
@@ -2078,9 +2086,9 @@ impl Analyzer<'_> {
             if depth > 0 {
                 continue;
             }
-            // A dash adds an elaboration, still part of the content, unless a new clause
-            // follows ("– although …"); a semicolon or colon ends it.
-            if matches!(t.text.as_str(), ";" | ":") {
+            // A dash or colon adds an elaboration, still part of the content, unless a new
+            // clause follows ("– although …"); a semicolon ends it.
+            if t.text == ";" {
                 return m;
             }
             if matches!(t.text.as_str(), "—" | "–" | "--" | "-")
@@ -2111,7 +2119,6 @@ impl Analyzer<'_> {
                             | "while"
                             | "although"
                             | "though"
-                            | "which"
                             | "whereas"
                             | "even"
                             | "compared"
@@ -2125,9 +2132,6 @@ impl Analyzer<'_> {
                             | "almost"
                             | "well"
                     ) || (is_reporting_verb(&n.lower) && n.lower != "saying")
-                        || n.lower.ends_with("ing")
-                            && n.is_lower_word()
-                            && !NOT_PARTICIPLES.contains(&n.lower.as_str())
                 }) {
                     return m;
                 }
@@ -3306,28 +3310,6 @@ const MORE_COMPLEMENT_VERBS: &[&str] = &[
     "supporting",
 ];
 
-/// Words in -ing that are not participles.
-const NOT_PARTICIPLES: &[&str] = &[
-    "during",
-    "including",
-    "nothing",
-    "something",
-    "everything",
-    "anything",
-    "thing",
-    "things",
-    "morning",
-    "evening",
-    "spring",
-    "king",
-    "bring",
-    "string",
-    "ring",
-    "wing",
-    "sibling",
-    "ceiling",
-];
-
 /// Words after a comma that end a complement.
 const COMPLEMENT_STOP: &[&str] = &[
     "a",
@@ -3535,6 +3517,25 @@ mod tests {
         // A plain object is not a reported clause.
         assert!(q("The campaign projected a loss in Iowa.").is_empty());
         assert!(q("Kasich won several states that vote on March 1.").is_empty());
+    }
+
+    #[test]
+    fn inverted_speaker_with_place_and_orders() {
+        let v =
+            q("Even India has more resonance, says political scientist Dossym Satpayev in Almaty.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].speaker.as_deref(), Some("political scientist Dossym Satpayev"));
+        assert_eq!(v[0].text, "Even India has more resonance");
+        let v = q("Since October, officials have told Flint residents not to drink the water.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].text, "Flint residents not to drink the water");
+        let v = q("He says he respects Clinton and calls her an intelligent woman.");
+        assert_eq!(v[0].text, "he respects Clinton", "{v:?}");
+        let v =
+            q("Nearly half said they were worried, and more than 4 in 10 said Trump would win.");
+        assert_eq!(v[0].text, "they were worried", "{v:?}");
+        let v = q("Some said they have cringed at the remarks.");
+        assert_eq!(v[0].speaker.as_deref(), Some("Some"), "{v:?}");
     }
 
     #[test]
