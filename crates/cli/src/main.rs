@@ -57,7 +57,7 @@ pub enum Command {
     Cluster(cmd::cluster::Args),
     /// Stored stories, latest first (`--breaking`, `--since`).
     Stories(cmd::stories::ListArgs),
-    /// One story: its articles, outlets, first report and copies.
+    /// One story: its articles, outlets, first report, copies, and what changed (--changes).
     Story(cmd::stories::ShowArgs),
     /// People, organisations and places across stored articles, most mentioned first.
     Entities(cmd::entities::ListArgs),
