@@ -49,6 +49,8 @@ pub(crate) struct Meta {
     pub canonical_url: Option<String>,
     pub html_lang: Option<String>,
     pub lead_image: Option<Image>,
+    /// Dates the page shows (`<time>` texts, datelines), for the local-day check.
+    pub shown: Vec<When>,
     /// JSON-LD `articleBody`, a fallback when the page shows no body.
     pub json_ld_body: Option<String>,
     /// The URL the page came from (for the URL date).
@@ -561,12 +563,25 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("time") => {
-                    if let Some(d) = n.attr(&local_name!("datetime")).and_then(dates::parse_machine)
-                    {
+                    let machine =
+                        n.attr(&local_name!("datetime")).and_then(dates::parse_machine);
+                    if let Some(d) = machine {
                         let pubdate = n.attr(&LocalName::from("pubdate")).is_some()
                             || n.attr(&local_name!("itemprop"))
                                 .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"));
                         time_dates.push((id, d, pubdate));
+                    }
+                    // The text a reader sees, for the local-day check (not "Updated ...").
+                    if meta.shown.len() < 8 {
+                        use chrono::Datelike;
+                        let t = dom.text_of(id);
+                        if t.len() < 200
+                            && !t.to_ascii_lowercase().contains("updated")
+                            && let Some(v) =
+                                dates::find_with_year(&t, machine.map(|d| d.day().year()))
+                        {
+                            meta.shown.push(v);
+                        }
                     }
                 }
                 local_name!("h1") if h1s.len() < 8 => {
@@ -691,6 +706,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
     if let Some(d) = visible_dates.first() {
         meta.published.push((DateSource::Dateline, *d));
     }
+    meta.shown.extend(visible_dates);
     let base = opts.url.clone().or_else(|| og_url.clone());
     meta.canonical_url = [canonical, meta.canonical_url.take(), og_url, opts.url.clone()]
         .into_iter()
@@ -828,7 +844,15 @@ impl Meta {
             ..Article::default()
         };
         let url = self.canonical_url.or(self.url);
-        (a, DateCandidates { published: self.published, modified: self.modified, url })
+        (
+            a,
+            DateCandidates {
+                published: self.published,
+                modified: self.modified,
+                url,
+                shown: self.shown,
+            },
+        )
     }
 }
 
@@ -838,6 +862,8 @@ pub(crate) struct DateCandidates {
     pub published: Vec<(DateSource, When)>,
     pub modified: Vec<(DateSource, When)>,
     pub url: Option<String>,
+    /// Dates the page shows, for [`local_day`].
+    pub shown: Vec<When>,
 }
 
 /// Picks `published`/`modified` by trust, refusing future dates and reporting conflicts.
@@ -860,6 +886,7 @@ pub(crate) fn finish_dates(
     if let Some(d) = cands.url.as_deref().or(opts.url.as_deref()).and_then(dates::from_url) {
         cands.published.push((DateSource::Url, d));
     }
+    let shown = std::mem::take(&mut cands.shown);
     let mut pick = |list: &mut Vec<(DateSource, When)>, what: &str| -> Option<When> {
         list.sort_by_key(|(s, _)| *s);
         if let Some(now) = opts.fetched_at {
@@ -872,7 +899,10 @@ pub(crate) fn finish_dates(
                 ));
             }
         }
-        let (src, best) = *list.first()?;
+        let (src, mut best) = *list.first()?;
+        if what == "publication" {
+            best = local_day(best, src, list, &shown);
+        }
         if let Some((osrc, other)) = list.iter().find(|(s, d)| {
             *s != src && *s != DateSource::Url && (d.day() - best.day()).num_days().abs() > 1
         }) {
@@ -893,6 +923,71 @@ pub(crate) fn finish_dates(
     let modified = pick(&mut cands.modified, "modification");
     article.published = published.map(|d| d.render());
     article.modified = modified.map(|d| d.render());
+}
+
+/// The publisher's local day for a UTC metadata timestamp, when the page says otherwise.
+///
+/// Two general cases: a JSON-LD/meta pair giving the same wall clock with a zero and a
+/// non-zero offset (the clock is UTC, the offset is the publisher's zone), and a visible date
+/// (`<time>` text, a dateline) one day away from the UTC day. The instant is kept and written
+/// in the offset whose day agrees with the page; a visible value with its own offset wins whole.
+fn local_day(best: When, src: DateSource, list: &[(DateSource, When)], shown: &[When]) -> When {
+    if src > DateSource::DublinCore {
+        return best;
+    }
+    let When::Zoned(first) = best else { return best };
+    // Same wall clock, one zero and one non-zero offset: the clock is UTC, the other
+    // offset is the publisher's zone.
+    let meta = list.iter().filter(|(s, _)| *s <= DateSource::DublinCore);
+    for (_, a) in meta.clone() {
+        for (_, b) in meta.clone() {
+            if let (When::Zoned(u), When::Zoned(z)) = (a, b)
+                && u.offset().local_minus_utc() == 0
+                && z.offset().local_minus_utc() != 0
+                && z.naive_local() == u.naive_utc()
+            {
+                return When::Zoned(u.with_timezone(z.offset()));
+            }
+        }
+    }
+    let utc = first;
+    if utc.offset().local_minus_utc() != 0 {
+        return best;
+    }
+    let at = |secs: i32| {
+        chrono::FixedOffset::east_opt(secs).map(|o| When::Zoned(utc.with_timezone(&o)))
+    };
+    let visible = list.iter().filter(|(s, _)| *s == DateSource::TimeElement).map(|(_, d)| d);
+    for d in visible.chain(shown) {
+        let diff = (d.day() - utc.date_naive()).num_days();
+        if diff.abs() != 1 {
+            continue;
+        }
+        match d {
+            When::Zoned(z) => {
+                let gap = (z.with_timezone(&chrono::Utc) - utc.with_timezone(&chrono::Utc))
+                    .num_hours()
+                    .abs();
+                if z.offset().local_minus_utc() != 0 && gap <= 24 {
+                    return *d;
+                }
+            }
+            When::Local(l) => {
+                let secs = (*l - utc.naive_utc()).num_seconds();
+                // Rounded to a quarter hour; real offsets lie within ±14 hours.
+                let q = ((secs as f64) / 900.0).round() as i64 * 900;
+                if q != 0
+                    && q.abs() <= 14 * 3600
+                    && (secs - q).abs() <= 120
+                    && let Some(w) = at(q as i32)
+                {
+                    return w;
+                }
+            }
+            When::Day(_) => {}
+        }
+    }
+    best
 }
 
 /// Detects the language of a body (ISO 639-1 when whatlang knows the mapping).
