@@ -163,9 +163,10 @@ pub(crate) fn find_with_year(text: &str, year: Option<i32>) -> Option<When> {
             // Month Day, Year
             match (number(next(1)), number(next(2))) {
                 (Some(d), Some(y)) if d <= 31 && y >= 1990 => (y, m, d, 3),
-                (Some(d), _) if d >= 1 && d <= 31 && year.is_some() && next(1).ends_with(',') => {
-                    (year.unwrap_or(0) as u32, m, d, 2)
-                }
+                (Some(d), _) if (1..=31).contains(&d) && next(1).ends_with(',') => match year {
+                    Some(y) => (y as u32, m, d, 2),
+                    None => continue,
+                },
                 _ => continue,
             }
         } else if let Some(d) = number(w) {

@@ -233,6 +233,12 @@ const ROLES: &[&str] = &[
     "special to",
 ];
 
+/// Lower-case words that belong inside names ("Ludwig van Beethoven", "Carlos da Silva").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "le", "la",
+    "du", "bin", "al", "ibn", "y", "ter", "ten",
+];
+
 /// Splits a byline into names: drops "By", roles, e-mail addresses and dates.
 pub(crate) fn split_byline(raw: &str) -> Vec<String> {
     let s = clean(&decode_entities(raw));
@@ -247,8 +253,20 @@ pub(crate) fn split_byline(raw: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    for part in s.split([',', ';', '&', '|', '\n']).flat_map(|p| p.split(" and ")) {
-        let part = part.trim().trim_end_matches('.').trim();
+    for (i, part) in s.split([',', ';', '&', '|', '\n']).flat_map(|p| p.split(" and ")).enumerate()
+    {
+        let mut part = part.trim().trim_end_matches('.').trim();
+        // "Finian Cunningham. Sputnik International": a full stop after a word (not an
+        // initial) ends the name; the rest is the outlet.
+        if let Some(p) = part.find(". ")
+            && part[..p].rsplit(' ').next().is_some_and(|w| w.chars().count() > 2)
+        {
+            part = &part[..p];
+        }
+        // "Victor Tangermann, Futurism": a one-word part after a name is the outlet.
+        if i > 0 && !out.is_empty() && !part.contains(' ') {
+            continue;
+        }
         let lower = part.to_lowercase();
         if part.is_empty()
             || part.contains('@')
@@ -256,6 +274,11 @@ pub(crate) fn split_byline(raw: &str) -> Vec<String> {
             || ROLES.iter().any(|r| lower.contains(r))
             || part.chars().any(|c| c.is_ascii_digit())
             || part.split_whitespace().count() > 5
+            // "Syrian defense ministries": a lower-case word that is no name particle.
+            || part.split_whitespace().any(|w| {
+                w.chars().next().is_some_and(char::is_lowercase)
+                    && !NAME_PARTICLES.contains(&w)
+            })
         {
             continue;
         }
@@ -377,6 +400,10 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
     while cur != NONE && steps < 200 {
         let n = dom.node(cur);
         if let Some(l) = n.local() {
+            // Page-level classes describe the layout ("one-sidebar"), not a box.
+            if matches!(*l, local_name!("body") | local_name!("html")) {
+                return false;
+            }
             if matches!(*l, local_name!("nav") | local_name!("aside") | local_name!("footer")) {
                 return true;
             }
@@ -396,6 +423,20 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
             }
         }
         cur = n.parent;
+        steps += 1;
+    }
+    false
+}
+
+/// Whether `id` lies inside `outer` (bounded walk up).
+fn is_inside(dom: &Dom, id: NodeId, outer: NodeId) -> bool {
+    let mut cur = dom.node(id).parent;
+    let mut steps = 0;
+    while cur != NONE && steps < 50 {
+        if cur == outer {
+            return true;
+        }
+        cur = dom.node(cur).parent;
         steps += 1;
     }
     false
@@ -563,8 +604,7 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("time") => {
-                    let machine =
-                        n.attr(&local_name!("datetime")).and_then(dates::parse_machine);
+                    let machine = n.attr(&local_name!("datetime")).and_then(dates::parse_machine);
                     if let Some(d) = machine {
                         let pubdate = n.attr(&LocalName::from("pubdate")).is_some()
                             || n.attr(&local_name!("itemprop"))
@@ -674,8 +714,15 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
         meta.byline = meta_authors;
     }
     if meta.byline.is_empty() {
-        for id in byline_nodes {
+        for (k, &id) in byline_nodes.iter().enumerate() {
             if in_boilerplate(dom, id) {
+                continue;
+            }
+            // A byline box holding a byline field: read the inner one (the box also holds
+            // the affiliation, glued to the last name).
+            if let Some(&inner) = byline_nodes.get(k + 1)
+                && is_inside(dom, inner, id)
+            {
                 continue;
             }
             let t = dom.text_of(id);
@@ -954,9 +1001,8 @@ fn local_day(best: When, src: DateSource, list: &[(DateSource, When)], shown: &[
     if utc.offset().local_minus_utc() != 0 {
         return best;
     }
-    let at = |secs: i32| {
-        chrono::FixedOffset::east_opt(secs).map(|o| When::Zoned(utc.with_timezone(&o)))
-    };
+    let at =
+        |secs: i32| chrono::FixedOffset::east_opt(secs).map(|o| When::Zoned(utc.with_timezone(&o)));
     let visible = list.iter().filter(|(s, _)| *s == DateSource::TimeElement).map(|(_, d)| d);
     for d in visible.chain(shown) {
         let diff = (d.day() - utc.date_naive()).num_days();

@@ -393,7 +393,9 @@ fn utc_metadata_takes_the_shown_local_day() {
     // A shown day that agrees leaves the UTC value alone.
     let (a, _) = run(
         r#"<meta property="article:published_time" content="2019-11-19T13:03:00Z">"#,
-        &format!(r#"<article><h1>Headline</h1><time>Nov. 19, 2019 8:03 am ET</time>{P1}{P2}</article>"#),
+        &format!(
+            r#"<article><h1>Headline</h1><time>Nov. 19, 2019 8:03 am ET</time>{P1}{P2}</article>"#
+        ),
     );
     assert_eq!(a.published.as_deref(), Some("2019-11-19T13:03:00Z"));
 }
@@ -406,4 +408,25 @@ fn same_wall_clock_with_two_offsets_is_utc_in_the_publisher_zone() {
         &format!("<article><h1>Headline</h1>{P1}{P2}</article>"),
     );
     assert_eq!(a.published.as_deref(), Some("2019-11-19T22:31:13-06:00"));
+}
+
+#[test]
+fn byline_outlets_and_non_names_are_dropped() {
+    use super::meta::split_byline;
+    assert_eq!(split_byline("VICTOR TANGERMANN, FUTURISM"), vec!["Victor Tangermann"]);
+    assert_eq!(split_byline("Finian Cunningham. Sputnik International"), vec!["Finian Cunningham"]);
+    assert_eq!(split_byline("Troy L. Smith"), vec!["Troy L. Smith"]);
+    assert!(split_byline("Syrian defense ministries").is_empty());
+    assert_eq!(split_byline("Carlos da Silva and Ann Lee"), vec!["Carlos da Silva", "Ann Lee"]);
+}
+
+#[test]
+fn byline_box_reads_its_inner_field_and_ignores_body_layout_classes() {
+    let (a, _) = extract_html(
+        &format!(
+            r#"<html><body class="one-sidebar sidebar-second"><article><h1>Headline</h1><div class="story-byline"><div class="field-byline-original">By LISA MASCARO and ERIC TUCKER</div><div class="field-byline-title">Associated Press</div></div>{P1}{P2}</article></body></html>"#
+        ),
+        &ExtractOptions::default(),
+    );
+    assert_eq!(a.byline, vec!["Lisa Mascaro", "Eric Tucker"]);
 }
