@@ -676,7 +676,10 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
             }
             if visible_dates.len() < 4
                 && date_probes < 16
-                && (class.contains("date") || class.contains("time") || class.contains("published"))
+                && (class.contains("date")
+                    || class.contains("time")
+                    || class.contains("published")
+                    || class.contains("author"))
                 && !class.contains("update")
             {
                 // Bounded: a page of "timeline" items must not make this quadratic.
@@ -753,7 +756,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
     if let Some(d) = visible_dates.first() {
         meta.published.push((DateSource::Dateline, *d));
     }
-    meta.shown.extend(visible_dates);
+    // Day-only datelines stay out: a masthead shows today's date, not the article's.
+    meta.shown.extend(visible_dates.iter().filter(|d| !matches!(d, When::Day(_))));
     let base = opts.url.clone().or_else(|| og_url.clone());
     meta.canonical_url = [canonical, meta.canonical_url.take(), og_url, opts.url.clone()]
         .into_iter()
@@ -1030,7 +1034,21 @@ fn local_day(best: When, src: DateSource, list: &[(DateSource, When)], shown: &[
                     return w;
                 }
             }
-            When::Day(_) => {}
+            When::Day(_) => {
+                use chrono::Timelike;
+                let since = i64::from(utc.num_seconds_from_midnight());
+                // The smallest whole-hour offset that moves the instant onto the shown day.
+                let secs = if diff < 0 {
+                    -((since / 3600) + 1) * 3600
+                } else {
+                    (86_400 - since + 3599) / 3600 * 3600
+                };
+                if secs.abs() <= 14 * 3600
+                    && let Some(w) = at(secs as i32)
+                {
+                    return w;
+                }
+            }
         }
     }
     best

@@ -430,3 +430,26 @@ fn byline_box_reads_its_inner_field_and_ignores_body_layout_classes() {
     );
     assert_eq!(a.byline, vec!["Lisa Mascaro", "Eric Tucker"]);
 }
+
+#[test]
+fn shown_day_in_a_time_element_moves_a_utc_value_onto_that_day() {
+    let (a, _) = run(
+        r#"<meta property="article:published_time" content="2019-11-20T05:57:50Z">"#,
+        &format!(
+            r#"<article><h1>Headline</h1><time datetime="2019-11-20T06:01:19Z">10:01 pm PST, Tuesday, November 19, 2019</time>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref().map(|d| &d[..10]), Some("2019-11-19"));
+}
+
+#[test]
+fn date_in_the_author_box_is_a_dateline() {
+    let (a, _) = run(
+        "",
+        &format!(
+            r#"<article><h1>Headline</h1><div class="author-name"><span>JANE DOE</span>
+<span>18 NOV 2019</span></div>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-18"));
+}
