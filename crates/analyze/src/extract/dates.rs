@@ -132,6 +132,12 @@ fn number(word: &str) -> Option<u32> {
 /// Finds a visible date in running text: "November 19, 2019", "19 November 2019",
 /// "2019-11-19", optionally followed by a time like "10:32 AM" or "10:32 ET" (kept as local).
 pub(crate) fn find_in_text(text: &str) -> Option<When> {
+    find_with_year(text, None)
+}
+
+/// Like [`find_in_text`], but "Nov 18, 8:19 PM" without a year takes `year` (known from the
+/// element's machine-readable date).
+pub(crate) fn find_with_year(text: &str, year: Option<i32>) -> Option<When> {
     let words: Vec<&str> = text.split_whitespace().take(400).collect();
     for i in 0..words.len() {
         let w = words[i];
@@ -157,6 +163,10 @@ pub(crate) fn find_in_text(text: &str) -> Option<When> {
             // Month Day, Year
             match (number(next(1)), number(next(2))) {
                 (Some(d), Some(y)) if d <= 31 && y >= 1990 => (y, m, d, 3),
+                (Some(d), _) if (1..=31).contains(&d) && next(1).ends_with(',') => match year {
+                    Some(y) => (y as u32, m, d, 2),
+                    None => continue,
+                },
                 _ => continue,
             }
         } else if let Some(d) = number(w) {
@@ -274,6 +284,10 @@ mod tests {
         assert_eq!(r("Updated 3 Dec. 2020").as_deref(), Some("2020-12-03"));
         assert_eq!(r("Sept. 4, 2018 5:01 PM ET").as_deref(), Some("2018-09-04T17:01:00"));
         assert_eq!(r("May I say 4 things").as_deref(), None);
+        let y = |s| find_with_year(s, Some(2019)).map(|w| w.render());
+        assert_eq!(y("Posted Nov 18, 8:19 PM").as_deref(), Some("2019-11-18T20:19:00"));
+        assert_eq!(y("Nov 18 fans").as_deref(), None);
+        assert_eq!(r("Posted Nov 18, 8:19 PM").as_deref(), None);
     }
 
     #[test]

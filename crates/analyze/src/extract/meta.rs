@@ -49,6 +49,8 @@ pub(crate) struct Meta {
     pub canonical_url: Option<String>,
     pub html_lang: Option<String>,
     pub lead_image: Option<Image>,
+    /// Dates the page shows (`<time>` texts, datelines), for the local-day check.
+    pub shown: Vec<When>,
     /// JSON-LD `articleBody`, a fallback when the page shows no body.
     pub json_ld_body: Option<String>,
     /// The URL the page came from (for the URL date).
@@ -231,6 +233,12 @@ const ROLES: &[&str] = &[
     "special to",
 ];
 
+/// Lower-case words that belong inside names ("Ludwig van Beethoven", "Carlos da Silva").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "le", "la",
+    "du", "bin", "al", "ibn", "y", "ter", "ten",
+];
+
 /// Splits a byline into names: drops "By", roles, e-mail addresses and dates.
 pub(crate) fn split_byline(raw: &str) -> Vec<String> {
     let s = clean(&decode_entities(raw));
@@ -245,8 +253,20 @@ pub(crate) fn split_byline(raw: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    for part in s.split([',', ';', '&', '|', '\n']).flat_map(|p| p.split(" and ")) {
-        let part = part.trim().trim_end_matches('.').trim();
+    for (i, part) in s.split([',', ';', '&', '|', '\n']).flat_map(|p| p.split(" and ")).enumerate()
+    {
+        let mut part = part.trim().trim_end_matches('.').trim();
+        // "Finian Cunningham. Sputnik International": a full stop after a word (not an
+        // initial) ends the name; the rest is the outlet.
+        if let Some(p) = part.find(". ")
+            && part[..p].rsplit(' ').next().is_some_and(|w| w.chars().count() > 2)
+        {
+            part = &part[..p];
+        }
+        // "Victor Tangermann, Futurism": a one-word part after a name is the outlet.
+        if i > 0 && !out.is_empty() && !part.contains(' ') {
+            continue;
+        }
         let lower = part.to_lowercase();
         if part.is_empty()
             || part.contains('@')
@@ -254,6 +274,11 @@ pub(crate) fn split_byline(raw: &str) -> Vec<String> {
             || ROLES.iter().any(|r| lower.contains(r))
             || part.chars().any(|c| c.is_ascii_digit())
             || part.split_whitespace().count() > 5
+            // "Syrian defense ministries": a lower-case word that is no name particle.
+            || part.split_whitespace().any(|w| {
+                w.chars().next().is_some_and(char::is_lowercase)
+                    && !NAME_PARTICLES.contains(&w)
+            })
         {
             continue;
         }
@@ -375,6 +400,10 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
     while cur != NONE && steps < 200 {
         let n = dom.node(cur);
         if let Some(l) = n.local() {
+            // Page-level classes describe the layout ("one-sidebar"), not a box.
+            if matches!(*l, local_name!("body") | local_name!("html")) {
+                return false;
+            }
             if matches!(*l, local_name!("nav") | local_name!("aside") | local_name!("footer")) {
                 return true;
             }
@@ -394,6 +423,20 @@ fn in_boilerplate(dom: &Dom, id: NodeId) -> bool {
             }
         }
         cur = n.parent;
+        steps += 1;
+    }
+    false
+}
+
+/// Whether `id` lies inside `outer` (bounded walk up).
+fn is_inside(dom: &Dom, id: NodeId, outer: NodeId) -> bool {
+    let mut cur = dom.node(id).parent;
+    let mut steps = 0;
+    while cur != NONE && steps < 50 {
+        if cur == outer {
+            return true;
+        }
+        cur = dom.node(cur).parent;
         steps += 1;
     }
     false
@@ -561,12 +604,24 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
                     return false;
                 }
                 local_name!("time") => {
-                    if let Some(d) = n.attr(&local_name!("datetime")).and_then(dates::parse_machine)
-                    {
+                    let machine = n.attr(&local_name!("datetime")).and_then(dates::parse_machine);
+                    if let Some(d) = machine {
                         let pubdate = n.attr(&LocalName::from("pubdate")).is_some()
                             || n.attr(&local_name!("itemprop"))
                                 .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"));
                         time_dates.push((id, d, pubdate));
+                    }
+                    // The text a reader sees, for the local-day check (not "Updated ...").
+                    if meta.shown.len() < 8 {
+                        use chrono::Datelike;
+                        let t = dom.text_of(id);
+                        if t.len() < 200
+                            && !t.to_ascii_lowercase().contains("updated")
+                            && let Some(v) =
+                                dates::find_with_year(&t, machine.map(|d| d.day().year()))
+                        {
+                            meta.shown.push(v);
+                        }
                     }
                 }
                 local_name!("h1") if h1s.len() < 8 => {
@@ -621,7 +676,10 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
             }
             if visible_dates.len() < 4
                 && date_probes < 16
-                && (class.contains("date") || class.contains("time") || class.contains("published"))
+                && (class.contains("date")
+                    || class.contains("time")
+                    || class.contains("published")
+                    || class.contains("author"))
                 && !class.contains("update")
             {
                 // Bounded: a page of "timeline" items must not make this quadratic.
@@ -659,8 +717,15 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
         meta.byline = meta_authors;
     }
     if meta.byline.is_empty() {
-        for id in byline_nodes {
+        for (k, &id) in byline_nodes.iter().enumerate() {
             if in_boilerplate(dom, id) {
+                continue;
+            }
+            // A byline box holding a byline field: read the inner one (the box also holds
+            // the affiliation, glued to the last name).
+            if let Some(&inner) = byline_nodes.get(k + 1)
+                && is_inside(dom, inner, id)
+            {
                 continue;
             }
             let t = dom.text_of(id);
@@ -691,6 +756,8 @@ pub(crate) fn read(dom: &Dom, opts: &ExtractOptions, diags: &mut Vec<Diagnostic>
     if let Some(d) = visible_dates.first() {
         meta.published.push((DateSource::Dateline, *d));
     }
+    // Day-only datelines stay out: a masthead shows today's date, not the article's.
+    meta.shown.extend(visible_dates.iter().filter(|d| !matches!(d, When::Day(_))));
     let base = opts.url.clone().or_else(|| og_url.clone());
     meta.canonical_url = [canonical, meta.canonical_url.take(), og_url, opts.url.clone()]
         .into_iter()
@@ -828,7 +895,15 @@ impl Meta {
             ..Article::default()
         };
         let url = self.canonical_url.or(self.url);
-        (a, DateCandidates { published: self.published, modified: self.modified, url })
+        (
+            a,
+            DateCandidates {
+                published: self.published,
+                modified: self.modified,
+                url,
+                shown: self.shown,
+            },
+        )
     }
 }
 
@@ -838,6 +913,8 @@ pub(crate) struct DateCandidates {
     pub published: Vec<(DateSource, When)>,
     pub modified: Vec<(DateSource, When)>,
     pub url: Option<String>,
+    /// Dates the page shows, for [`local_day`].
+    pub shown: Vec<When>,
 }
 
 /// Picks `published`/`modified` by trust, refusing future dates and reporting conflicts.
@@ -860,6 +937,7 @@ pub(crate) fn finish_dates(
     if let Some(d) = cands.url.as_deref().or(opts.url.as_deref()).and_then(dates::from_url) {
         cands.published.push((DateSource::Url, d));
     }
+    let shown = std::mem::take(&mut cands.shown);
     let mut pick = |list: &mut Vec<(DateSource, When)>, what: &str| -> Option<When> {
         list.sort_by_key(|(s, _)| *s);
         if let Some(now) = opts.fetched_at {
@@ -872,7 +950,10 @@ pub(crate) fn finish_dates(
                 ));
             }
         }
-        let (src, best) = *list.first()?;
+        let (src, mut best) = *list.first()?;
+        if what == "publication" {
+            best = local_day(best, src, list, &shown);
+        }
         if let Some((osrc, other)) = list.iter().find(|(s, d)| {
             *s != src && *s != DateSource::Url && (d.day() - best.day()).num_days().abs() > 1
         }) {
@@ -893,6 +974,84 @@ pub(crate) fn finish_dates(
     let modified = pick(&mut cands.modified, "modification");
     article.published = published.map(|d| d.render());
     article.modified = modified.map(|d| d.render());
+}
+
+/// The publisher's local day for a UTC metadata timestamp, when the page says otherwise.
+///
+/// Two general cases: a JSON-LD/meta pair giving the same wall clock with a zero and a
+/// non-zero offset (the clock is UTC, the offset is the publisher's zone), and a visible date
+/// (`<time>` text, a dateline) one day away from the UTC day. The instant is kept and written
+/// in the offset whose day agrees with the page; a visible value with its own offset wins whole.
+fn local_day(best: When, src: DateSource, list: &[(DateSource, When)], shown: &[When]) -> When {
+    if src > DateSource::DublinCore {
+        return best;
+    }
+    let When::Zoned(first) = best else { return best };
+    // Same wall clock, one zero and one non-zero offset: the clock is UTC, the other
+    // offset is the publisher's zone.
+    let meta = list.iter().filter(|(s, _)| *s <= DateSource::DublinCore);
+    for (_, a) in meta.clone() {
+        for (_, b) in meta.clone() {
+            if let (When::Zoned(u), When::Zoned(z)) = (a, b)
+                && u.offset().local_minus_utc() == 0
+                && z.offset().local_minus_utc() != 0
+                && z.naive_local() == u.naive_utc()
+            {
+                return When::Zoned(u.with_timezone(z.offset()));
+            }
+        }
+    }
+    let utc = first;
+    if utc.offset().local_minus_utc() != 0 {
+        return best;
+    }
+    let at =
+        |secs: i32| chrono::FixedOffset::east_opt(secs).map(|o| When::Zoned(utc.with_timezone(&o)));
+    let visible = list.iter().filter(|(s, _)| *s == DateSource::TimeElement).map(|(_, d)| d);
+    for d in visible.chain(shown) {
+        let diff = (d.day() - utc.date_naive()).num_days();
+        if diff.abs() != 1 {
+            continue;
+        }
+        match d {
+            When::Zoned(z) => {
+                let gap = (z.with_timezone(&chrono::Utc) - utc.with_timezone(&chrono::Utc))
+                    .num_hours()
+                    .abs();
+                if z.offset().local_minus_utc() != 0 && gap <= 24 {
+                    return *d;
+                }
+            }
+            When::Local(l) => {
+                let secs = (*l - utc.naive_utc()).num_seconds();
+                // Rounded to a quarter hour; real offsets lie within ±14 hours.
+                let q = ((secs as f64) / 900.0).round() as i64 * 900;
+                if q != 0
+                    && q.abs() <= 14 * 3600
+                    && (secs - q).abs() <= 120
+                    && let Some(w) = at(q as i32)
+                {
+                    return w;
+                }
+            }
+            When::Day(_) => {
+                use chrono::Timelike;
+                let since = i64::from(utc.num_seconds_from_midnight());
+                // The smallest whole-hour offset that moves the instant onto the shown day.
+                let secs = if diff < 0 {
+                    -((since / 3600) + 1) * 3600
+                } else {
+                    (86_400 - since + 3599) / 3600 * 3600
+                };
+                if secs.abs() <= 14 * 3600
+                    && let Some(w) = at(secs as i32)
+                {
+                    return w;
+                }
+            }
+        }
+    }
+    best
 }
 
 /// Detects the language of a body (ISO 639-1 when whatlang knows the mapping).

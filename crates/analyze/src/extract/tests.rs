@@ -371,3 +371,85 @@ fn hostile_titles_and_fetch_times() {
     let (a, _) = extract_html(&html, &opts);
     assert_eq!(a.published.as_deref(), Some("2024-05-02"));
 }
+
+#[test]
+fn utc_metadata_takes_the_shown_local_day() {
+    // The <time> text shows the evening before the UTC day: same instant, publisher's offset.
+    let (a, _) = run(
+        r#"<meta property="article:published_time" content="2019-11-19T07:03:25+00:00">"#,
+        &format!(
+            r#"<article><h1>Headline</h1><time datetime="2019-11-19T07:03:25+00:00">November 18, 2019 11:03 PM</time>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-18T23:03:25-08:00"));
+    // Without a year in the text, the datetime attribute's year is used.
+    let (a, _) = run(
+        r#"<meta property="article:published_time" content="2019-11-19T01:19:34Z">"#,
+        &format!(
+            r#"<article><h1>Headline</h1><time datetime="2019-11-19T01:19:34Z">Posted Nov 18, 8:19 PM</time>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-18T20:19:34-05:00"));
+    // A shown day that agrees leaves the UTC value alone.
+    let (a, _) = run(
+        r#"<meta property="article:published_time" content="2019-11-19T13:03:00Z">"#,
+        &format!(
+            r#"<article><h1>Headline</h1><time>Nov. 19, 2019 8:03 am ET</time>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-19T13:03:00Z"));
+}
+
+#[test]
+fn same_wall_clock_with_two_offsets_is_utc_in_the_publisher_zone() {
+    let (a, _) = run(
+        r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Headline","datePublished":"2019-11-20T04:31:13-06:00"}</script>
+        <meta property="article:published_time" content="2019-11-20T04:31:13+00:00">"#,
+        &format!("<article><h1>Headline</h1>{P1}{P2}</article>"),
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-19T22:31:13-06:00"));
+}
+
+#[test]
+fn byline_outlets_and_non_names_are_dropped() {
+    use super::meta::split_byline;
+    assert_eq!(split_byline("VICTOR TANGERMANN, FUTURISM"), vec!["Victor Tangermann"]);
+    assert_eq!(split_byline("Finian Cunningham. Sputnik International"), vec!["Finian Cunningham"]);
+    assert_eq!(split_byline("Troy L. Smith"), vec!["Troy L. Smith"]);
+    assert!(split_byline("Syrian defense ministries").is_empty());
+    assert_eq!(split_byline("Carlos da Silva and Ann Lee"), vec!["Carlos da Silva", "Ann Lee"]);
+}
+
+#[test]
+fn byline_box_reads_its_inner_field_and_ignores_body_layout_classes() {
+    let (a, _) = extract_html(
+        &format!(
+            r#"<html><body class="one-sidebar sidebar-second"><article><h1>Headline</h1><div class="story-byline"><div class="field-byline-original">By LISA MASCARO and ERIC TUCKER</div><div class="field-byline-title">Associated Press</div></div>{P1}{P2}</article></body></html>"#
+        ),
+        &ExtractOptions::default(),
+    );
+    assert_eq!(a.byline, vec!["Lisa Mascaro", "Eric Tucker"]);
+}
+
+#[test]
+fn shown_day_in_a_time_element_moves_a_utc_value_onto_that_day() {
+    let (a, _) = run(
+        r#"<meta property="article:published_time" content="2019-11-20T05:57:50Z">"#,
+        &format!(
+            r#"<article><h1>Headline</h1><time datetime="2019-11-20T06:01:19Z">10:01 pm PST, Tuesday, November 19, 2019</time>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref().map(|d| &d[..10]), Some("2019-11-19"));
+}
+
+#[test]
+fn date_in_the_author_box_is_a_dateline() {
+    let (a, _) = run(
+        "",
+        &format!(
+            r#"<article><h1>Headline</h1><div class="author-name"><span>JANE DOE</span>
+<span>18 NOV 2019</span></div>{P1}{P2}</article>"#
+        ),
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-18"));
+}
