@@ -23,6 +23,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// Story clustering, copy detection and breaking flags.
     pub stories: analyze::stories::StoryConfig,
+    /// The web server of `wirewatch serve` and `wirewatch demo`: address, access, limits.
+    pub server: server::ServerConfig,
 }
 
 /// Storage settings.
@@ -77,6 +79,9 @@ impl Config {
         if let Ok(v) = std::env::var("WIREWATCH_USER_AGENT") {
             self.http.user_agent = v;
         }
+        if let Ok(v) = std::env::var("WIREWATCH_TOKEN") {
+            self.server.token = Some(v);
+        }
         if let Ok(v) = std::env::var("WIREWATCH_ALLOW_PRIVATE_ADDRESSES") {
             self.http.allow_private_addresses = parse_bool(&v)
                 .with_context(|| format!("WIREWATCH_ALLOW_PRIVATE_ADDRESSES={v:?}"))?;
@@ -95,6 +100,7 @@ impl Config {
             self.http.per_host_concurrency > 0,
             "http.per_host_concurrency must be at least 1"
         );
+        self.server.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(())
     }
 }
@@ -122,6 +128,18 @@ mod tests {
     fn unknown_keys_are_rejected() {
         let err = Config::from_toml("[store]\nbatch_sise = 3\n").unwrap_err();
         assert!(format!("{err:#}").contains("batch_sise"), "{err:#}");
+    }
+
+    #[test]
+    fn server_section_parses_and_is_checked() {
+        let cfg = Config::from_toml(
+            "[server]\nlisten = \"0.0.0.0:9000\"\npublic_reads = false\nrate_limit_per_sec = 0\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.server.listen.port(), 9000);
+        assert!(!cfg.server.public_reads);
+        assert!(Config::from_toml("[server]\ntoken = \"short\"\n").is_err());
+        assert!(Config::from_toml("[server]\nlisten_on = 3\n").is_err());
     }
 
     #[test]

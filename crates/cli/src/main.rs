@@ -66,8 +66,10 @@ pub enum Command {
     /// Override entity merging: merge a spelling into an entity, or split it off.
     #[command(subcommand)]
     Alias(cmd::entities::AliasCommand),
-    /// Ingest the bundled sample corpus into a fresh temporary data directory and show it.
+    /// Ingest the bundled sample corpus into a fresh temporary data directory and serve it.
     Demo(cmd::demo::Args),
+    /// Serve the web UI and JSON API of the data directory (--poll also polls feeds).
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {

@@ -221,4 +221,23 @@ impl SqliteStore {
         tx.commit()?;
         Ok(id)
     }
+
+    /// The store-wide entity id of each entity of one version, by its id within the article
+    /// (`e3` → 45): what links an article's speakers and mentions to entity pages.
+    pub fn version_entity_ids(
+        &self,
+        document_id: i64,
+        version: i64,
+    ) -> Result<std::collections::HashMap<String, i64>> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT ve.local_id, ve.entity_id FROM version_entities ve
+                   JOIN versions v ON v.id = ve.version_id
+                  WHERE v.document_id = ?1 AND v.version = ?2 AND ve.entity_id IS NOT NULL",
+            )?
+            .query_map([document_id, version], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
 }

@@ -183,4 +183,16 @@ impl SqliteStore {
             )?
             .exists([key])?)
     }
+
+    /// The story a document belongs to, if any.
+    pub fn story_of(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT sa.story_id FROM story_articles sa JOIN documents d ON d.id = sa.document_id
+                  WHERE d.key = ?1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
 }

@@ -1,7 +1,8 @@
 //! `wirewatch demo`: the bundled sample corpus ingested into a fresh temporary data directory.
 //!
 //! The corpus (`samples/` in the repository) is compiled into the binary, so the demo works from
-//! any directory.
+//! any directory. After the summary it serves the web UI over the demo data until Ctrl-C
+//! (`--no-serve` stops after the summary, for scripts and tests).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -21,6 +22,12 @@ pub struct Args {
     /// Keep the demo data directory here instead of a temporary one (must not exist yet).
     #[arg(long, value_name = "DIR")]
     pub keep: Option<std::path::PathBuf>,
+    /// Address and port to serve on (default: `server.listen` of the config, 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Print the summary and exit instead of serving the web UI.
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 /// Runs the command.
@@ -62,7 +69,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
             d = data_dir.display()
         );
     }
-    Ok(exit_code(summary.failed + again.failed))
+    let code = exit_code(summary.failed + again.failed);
+    if args.no_serve {
+        return Ok(code);
+    }
+    drop(store);
+    println!();
+    let banner = match store_first_story(&data_dir)? {
+        Some(id) => format!("open the seed story: /stories/{id}"),
+        None => String::new(),
+    };
+    super::serve::serve(ctx, &data_dir, args.listen, false, Some(&banner))?;
+    Ok(code)
+}
+
+/// The story with the most independent outlets, which in the sample corpus is the seed story.
+fn store_first_story(data_dir: &Path) -> Result<Option<String>> {
+    let store = open_store(data_dir)?;
+    let stories = store.stories(false, None, 1000)?;
+    Ok(stories.into_iter().max_by_key(|s| (s.outlets.len(), s.articles)).map(|s| s.id))
 }
 
 /// Writes the embedded corpus out as files, keeping its layout.

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod ingest;
 pub mod poll;
 pub mod quotes;
+pub mod serve;
 pub mod stance;
 pub mod stats;
 pub mod stories;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Poll(args) => poll::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
         Command::Extract(args) => extract::run(&ctx, args),
         Command::Cluster(args) => cluster::run(&ctx, args),
         Command::Quotes(args) => quotes::run(&ctx, args),

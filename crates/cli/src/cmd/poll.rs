@@ -25,6 +25,20 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
+    let interrupted = async {
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("interrupted; everything reported so far is stored");
+    };
+    poll_until(ctx, args, interrupted)
+}
+
+/// Polls (once, or in rounds) until `stop` completes; `stop` is checked between rounds, so a
+/// round in progress always finishes and is stored.
+pub fn poll_until(
+    ctx: &Ctx,
+    args: Args,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<ExitCode> {
     let store = RefCell::new(ctx.open_store()?);
     let client = ingest::http::Client::new(ctx.config.http.clone())
         .context("cannot build the HTTP client")?;
@@ -33,6 +47,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
+        tokio::pin!(stop);
         let mut total_failed = 0u64;
         loop {
             let summary = poll_round(ctx, &client, &store).await?;
@@ -46,10 +61,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
             let wait = next_wait(ctx, &store)?;
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = tokio::signal::ctrl_c() => {
-                    eprintln!("interrupted; everything reported so far is stored");
-                    return Ok(exit_code(total_failed));
-                }
+                _ = &mut stop => return Ok(exit_code(total_failed)),
             }
         }
     })

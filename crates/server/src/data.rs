@@ -1,0 +1,611 @@
+//! What each page shows, assembled from the store: one serialisable view per page, which the
+//! JSON API returns as is and the HTML pages render. Keeping one view per page means the API
+//! always carries every page's data.
+//!
+//! Everything here is synchronous store work and runs inside [`crate::db::Db::run`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use model::{DocKey, StoryArticle, StoryRecord};
+use serde::Serialize;
+use store::SqliteStore;
+
+use crate::{Error, Result};
+
+/// Most items one page of a list returns.
+pub const MAX_LIMIT: usize = 100;
+/// Items per page when the client does not say.
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// A page of a list, with the link to the next page when there is one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Page size used.
+    pub limit: usize,
+    /// Items skipped.
+    pub offset: usize,
+    /// Path and query of the next page, if more items exist.
+    pub next: Option<String>,
+}
+
+/// Cuts `items` (fetched with one extra beyond `offset + limit`) to the page, and builds the
+/// `next` link from `base` (a path with its other query parameters).
+pub fn page<T>(mut items: Vec<T>, limit: usize, offset: usize, base: &str) -> Paged<T> {
+    let more = items.len() > offset + limit;
+    let items: Vec<T> = items.drain(..).skip(offset).take(limit).collect();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
+    Paged { items, limit, offset, next }
+}
+
+/// One article of a story, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRef {
+    /// Document id: the article's page is `/articles/{id}`.
+    pub id: i64,
+    /// Its identity key (canonical URL or content hash).
+    pub key: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Publication time, if known.
+    pub published: Option<String>,
+    /// First fetch time.
+    pub first_seen: String,
+    /// Key of the article it copies, if it is a copy.
+    pub copy_of: Option<String>,
+    /// Id of the article it copies.
+    pub copy_of_id: Option<i64>,
+    /// Wire agency credited.
+    pub wire_agency: Option<String>,
+    /// How many versions are stored.
+    pub versions: i64,
+}
+
+impl ArticleRef {
+    /// Publication time, else first fetch.
+    pub fn time(&self) -> &str {
+        self.published.as_deref().unwrap_or(&self.first_seen)
+    }
+}
+
+/// One outlet's coverage of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutletCoverage {
+    /// The outlet.
+    pub outlet: String,
+    /// Its articles in the story.
+    pub articles: usize,
+    /// How many of them are copies of another outlet's report.
+    pub copies: usize,
+    /// Its earliest article's time.
+    pub first: Option<String>,
+    /// Whether it reported first.
+    pub first_report: bool,
+}
+
+/// One statement of a speaker, with every article that carried it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Carried {
+    /// The content.
+    pub text: String,
+    /// `direct`, `mixed` or `indirect`.
+    pub kind: String,
+    /// The cue verb.
+    pub cue: Option<String>,
+    /// Relays ("TASS") it came through.
+    pub via: Vec<String>,
+    /// Outlets that carried it.
+    pub outlets: Vec<String>,
+    /// Ids of the articles that carried it.
+    pub articles: Vec<i64>,
+    /// The earliest of those articles' times.
+    pub first: Option<String>,
+}
+
+/// What one speaker said in a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerGroup {
+    /// The speaker's name ("unattributed" when none was found).
+    pub speaker: String,
+    /// Their entity id, when resolved.
+    pub entity: Option<i64>,
+    /// Their statements, earliest first.
+    pub statements: Vec<Carried>,
+}
+
+/// One side of a finding: what an article said.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// Article key.
+    pub key: String,
+    /// Article id, when stored.
+    pub article: Option<i64>,
+    /// Version of the article.
+    pub version: Option<i64>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Time.
+    pub time: Option<String>,
+    /// The sentence or clause.
+    pub text: String,
+    /// Who said it, if a quotation.
+    pub speaker: Option<String>,
+}
+
+/// A change found between a story's articles: reversal, contradiction, overstatement or
+/// correction, with both pieces of evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    /// `reversal`, `contradiction`, `overstatement` or `correction`.
+    pub kind: String,
+    /// One sentence saying what changed.
+    pub explanation: String,
+    /// Confidence in 0..1.
+    pub confidence: f32,
+    /// The earlier (or quoted) side.
+    pub first: Evidence,
+    /// The later (or narrative) side.
+    pub second: Evidence,
+}
+
+/// Everything the story page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryView {
+    /// The story.
+    pub story: StoryRecord,
+    /// The first report (the earliest article that is not a copy).
+    pub first_report: Option<ArticleRef>,
+    /// Articles, first reported first.
+    pub articles: Vec<ArticleRef>,
+    /// Coverage by outlet, earliest first.
+    pub outlets: Vec<OutletCoverage>,
+    /// Who said what, grouped by speaker (most statements first).
+    pub speakers: Vec<SpeakerGroup>,
+    /// What changed between the articles and their versions.
+    pub findings: Vec<FindingView>,
+}
+
+fn not_found(what: impl std::fmt::Display) -> Error {
+    Error::NotFound(format!("no {what}"))
+}
+
+/// Stories, latest development first (breaking first on the home page is the page's choice).
+pub fn stories(
+    store: &SqliteStore,
+    breaking: bool,
+    since: Option<&str>,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<StoryRecord>> {
+    if let Some(s) = since {
+        let ok = chrono::DateTime::parse_from_rfc3339(s).is_ok()
+            || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
+        if !ok {
+            return Err(Error::BadRequest(format!(
+                "since={s:?}: expected RFC 3339 (2026-11-26T10:00:00Z) or a date (2026-11-26)"
+            )));
+        }
+    }
+    Ok(store.stories(breaking, since, offset + limit + 1)?)
+}
+
+fn article_refs(store: &SqliteStore, articles: &[StoryArticle]) -> Result<Vec<ArticleRef>> {
+    let mut ids: HashMap<&str, (i64, i64)> = HashMap::new();
+    for a in articles {
+        if let Some(d) = store.document(&DocKey(a.document.clone()))? {
+            ids.insert(a.document.as_str(), (d.id, d.latest_version));
+        }
+    }
+    Ok(articles
+        .iter()
+        .filter_map(|a| {
+            let (id, versions) = *ids.get(a.document.as_str())?;
+            Some(ArticleRef {
+                id,
+                key: a.document.clone(),
+                title: a.title.clone(),
+                outlet: a.outlet.clone(),
+                published: a.published.clone(),
+                first_seen: a.first_seen.clone(),
+                copy_of: a.duplicate_of.clone(),
+                copy_of_id: a.duplicate_of.as_deref().and_then(|k| ids.get(k)).map(|v| v.0),
+                wire_agency: a.wire_agency.clone(),
+                versions,
+            })
+        })
+        .collect())
+}
+
+/// One story with everything its page shows.
+pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
+    let (story, raw) = store.story(id)?.ok_or_else(|| not_found(format!("story {id:?}")))?;
+    let articles = article_refs(store, &raw)?;
+    let first_report = articles.iter().find(|a| a.copy_of.is_none()).cloned();
+
+    let mut outlets: BTreeMap<String, OutletCoverage> = BTreeMap::new();
+    for a in &articles {
+        let name = a.outlet.clone().unwrap_or_else(|| "(unknown)".into());
+        let o = outlets.entry(name.clone()).or_insert(OutletCoverage {
+            outlet: name,
+            articles: 0,
+            copies: 0,
+            first: None,
+            first_report: false,
+        });
+        o.articles += 1;
+        o.copies += usize::from(a.copy_of.is_some());
+        if o.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
+            o.first = Some(a.time().to_string());
+        }
+        if first_report.as_ref().is_some_and(|f| f.id == a.id) {
+            o.first_report = true;
+        }
+    }
+    let mut outlets: Vec<OutletCoverage> = outlets.into_values().collect();
+    outlets
+        .sort_by_key(|o| (o.first.as_deref().map(instant).unwrap_or(i64::MAX), o.outlet.clone()));
+
+    let speakers = speakers(store, &articles)?;
+    let findings = findings(store, &articles)?;
+    Ok(StoryView { story, first_report, articles, outlets, speakers, findings })
+}
+
+/// Seconds since the epoch of an RFC 3339 time (`i64::MAX` when unreadable, so it sorts last).
+pub fn instant(t: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp()).unwrap_or(i64::MAX)
+}
+
+fn speakers(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<SpeakerGroup>> {
+    // speaker key -> (name, entity, statement key -> carried)
+    type Group = (String, Option<i64>, BTreeMap<String, Carried>);
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for a in articles {
+        let Some(an) = store.analysis(a.id, a.versions)? else { continue };
+        let ids = store.version_entity_ids(a.id, a.versions)?;
+        let names: HashMap<&str, &str> =
+            an.entities.iter().map(|e| (e.id.as_str(), e.name.as_str())).collect();
+        for s in &an.statements {
+            let local = s.speaker_entity.as_deref();
+            let entity = local.and_then(|l| ids.get(l)).copied();
+            let name = local
+                .and_then(|l| names.get(l).copied())
+                .or(s.speaker.as_deref())
+                .unwrap_or("unattributed")
+                .to_string();
+            let gkey = match entity {
+                Some(e) => format!("#{e}"),
+                None => name.to_lowercase(),
+            };
+            let g = groups.entry(gkey).or_insert_with(|| (name, entity, BTreeMap::new()));
+            let skey = s.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let c = g.2.entry(skey).or_insert_with(|| Carried {
+                text: s.text.clone(),
+                kind: s.kind.clone(),
+                cue: s.cue.clone(),
+                via: Vec::new(),
+                outlets: Vec::new(),
+                articles: Vec::new(),
+                first: None,
+            });
+            if let Some(v) = &s.via {
+                if !c.via.contains(v) {
+                    c.via.push(v.clone());
+                }
+            }
+            if let Some(o) = &a.outlet {
+                if !c.outlets.contains(o) {
+                    c.outlets.push(o.clone());
+                }
+            }
+            if !c.articles.contains(&a.id) {
+                c.articles.push(a.id);
+            }
+            if c.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
+                c.first = Some(a.time().to_string());
+            }
+        }
+    }
+    let mut out: Vec<SpeakerGroup> = groups
+        .into_values()
+        .map(|(speaker, entity, st)| {
+            let mut statements: Vec<Carried> = st.into_values().collect();
+            statements.sort_by_key(|c| c.first.as_deref().map(instant).unwrap_or(i64::MAX));
+            SpeakerGroup { speaker, entity, statements }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.speaker == "unattributed")
+            .cmp(&(b.speaker == "unattributed"))
+            .then(b.statements.len().cmp(&a.statements.len()))
+            .then(a.speaker.cmp(&b.speaker))
+    });
+    Ok(out)
+}
+
+/// What changed between the claims of the story's articles and versions, the way
+/// `wirewatch story --changes` finds it.
+fn findings(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<FindingView>> {
+    use analyze::claims::{ArticleClaims, correction_notice, extract_claims, find_changes};
+    let mut all = Vec::new();
+    for a in articles {
+        for v in store.all_versions(&DocKey(a.key.clone()))? {
+            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
+            let said = analyze::quotes::analyze_text(&analysis.body);
+            let time = analysis
+                .published
+                .as_deref()
+                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .or(v.published);
+            all.push(ArticleClaims {
+                article: a.key.clone(),
+                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
+                time,
+                version: v.version,
+                claims: extract_claims(&analysis.body, &said),
+                correction_notice: correction_notice(&analysis.body),
+            });
+        }
+    }
+    let by_key: HashMap<&str, &ArticleRef> = articles.iter().map(|a| (a.key.as_str(), a)).collect();
+    let evidence = |key: &str,
+                    c: &analyze::claims::Claim,
+                    outlet: Option<&String>,
+                    time: Option<&Option<String>>| {
+        let a = by_key.get(key);
+        Evidence {
+            key: key.to_string(),
+            article: a.map(|a| a.id),
+            version: None,
+            outlet: outlet.cloned().or_else(|| a.and_then(|a| a.outlet.clone())),
+            time: time.cloned().flatten(),
+            text: c.text.clone(),
+            speaker: c.speaker.clone(),
+        }
+    };
+    Ok(find_changes(&all)
+        .into_iter()
+        .map(|f| {
+            let second_outlet = f.outlets.get(1).or(f.outlets.first());
+            FindingView {
+                kind: format!("{:?}", f.kind).to_lowercase(),
+                explanation: f.explanation.clone(),
+                confidence: f.confidence,
+                first: evidence(&f.first.0, &f.first.1, f.outlets.first(), f.times.first()),
+                second: evidence(&f.second.0, &f.second.1, second_outlet, f.times.get(1)),
+            }
+        })
+        .collect())
+}
+
+/// One version of an article, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    /// Version number, from 1.
+    pub version: i64,
+    /// When it was fetched.
+    pub fetched_at: String,
+    /// Its headline.
+    pub title: Option<String>,
+}
+
+/// An entity of an article, with its store-wide id.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleEntity {
+    /// Id within the article (`e1`).
+    pub local: String,
+    /// Store-wide id: `/entities/{id}`.
+    pub entity: Option<i64>,
+    /// Name.
+    pub name: String,
+    /// `person`, `organization` or `place`.
+    pub kind: String,
+    /// Role given in the text.
+    pub role: Option<String>,
+    /// Affiliation given in the text.
+    pub affiliation: Option<String>,
+    /// Mentions.
+    pub mentions: usize,
+}
+
+/// One piece of a diff between two versions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffPart {
+    /// `equal`, `insert` or `delete`.
+    pub op: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+/// Everything the article page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    /// Document id.
+    pub id: i64,
+    /// Identity key.
+    pub key: String,
+    /// The URL it was fetched from, if any (shown as a link only when http or https).
+    pub url: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// The story it belongs to (id and label).
+    pub story: Option<(String, String)>,
+    /// Every version.
+    pub versions: Vec<VersionInfo>,
+    /// The version shown.
+    pub version: i64,
+    /// Headline of that version.
+    pub title: Option<String>,
+    /// Publication time.
+    pub published: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// Extracted body text.
+    pub body: String,
+    /// Statements (offsets in code points of `body`).
+    pub statements: Vec<model::Statement>,
+    /// Entities mentioned.
+    pub entities: Vec<ArticleEntity>,
+    /// What changed from the previous version (absent for the first).
+    pub diff: Option<Vec<DiffPart>>,
+}
+
+/// One article at one version (its latest when `version` is `None`).
+pub fn article(store: &SqliteStore, id: i64, version: Option<i64>) -> Result<ArticleView> {
+    let doc = store.document_by_id(id)?.ok_or_else(|| not_found(format!("article {id}")))?;
+    let all = store.all_versions(&doc.key)?;
+    let version = version.unwrap_or(doc.latest_version);
+    let shown = all
+        .iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| not_found(format!("version {version} of article {id}")))?;
+    let analysis = store.analysis(id, version)?;
+    let ids = store.version_entity_ids(id, version)?;
+    let versions = all
+        .iter()
+        .map(|v| VersionInfo {
+            version: v.version,
+            fetched_at: v.fetched_at.to_rfc3339(),
+            title: v.title.clone(),
+        })
+        .collect();
+    let body = analysis.as_ref().map(|a| a.body.clone()).unwrap_or_default();
+    let diff = if version > 1 {
+        let prev = store.analysis(id, version - 1)?.map(|a| a.body).unwrap_or_default();
+        Some(diff_words(&prev, &body))
+    } else {
+        None
+    };
+    let story = match store.story_of(doc.key.as_str())? {
+        Some(sid) => store.story(&sid)?.map(|(s, _)| (s.id, s.label)),
+        None => None,
+    };
+    let (title, published, language, statements, entities) = match analysis {
+        Some(a) => (
+            a.title.or_else(|| shown.title.clone()),
+            a.published.or_else(|| shown.published.map(|p| p.to_rfc3339())),
+            a.language,
+            a.statements,
+            a.entities
+                .into_iter()
+                .map(|e| ArticleEntity {
+                    entity: ids.get(&e.id).copied(),
+                    local: e.id,
+                    name: e.name,
+                    kind: e.kind,
+                    role: e.role,
+                    affiliation: e.affiliation,
+                    mentions: e.mentions,
+                })
+                .collect(),
+        ),
+        None => (shown.title.clone(), None, None, Vec::new(), Vec::new()),
+    };
+    Ok(ArticleView {
+        id,
+        key: doc.key.0.clone(),
+        url: doc.url.clone().or(doc.canonical_url.clone()),
+        outlet: doc.outlet.clone(),
+        story,
+        versions,
+        version,
+        title,
+        published,
+        language,
+        body,
+        statements,
+        entities,
+        diff,
+    })
+}
+
+/// A word-level diff; long unchanged runs are kept whole (the page shortens them).
+pub fn diff_words(old: &str, new: &str) -> Vec<DiffPart> {
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(200))
+        .diff_words(old, new);
+    let mut out: Vec<DiffPart> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            similar::ChangeTag::Equal => "equal",
+            similar::ChangeTag::Insert => "insert",
+            similar::ChangeTag::Delete => "delete",
+        };
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(change.value()),
+            _ => out.push(DiffPart { op, text: change.value().to_string() }),
+        }
+    }
+    out
+}
+
+/// A statement an entity made, with the article it is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityStatementView {
+    /// The stored statement.
+    #[serde(flatten)]
+    pub statement: store::EntityStatement,
+    /// Article id.
+    pub article: Option<i64>,
+    /// The story of the article.
+    pub story: Option<String>,
+}
+
+/// Everything the entity page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityView {
+    /// Summary, aliases with evidence, roles.
+    #[serde(flatten)]
+    pub entity: store::EntityDetail,
+    /// Statements over time, with their articles and stories.
+    pub statements: Vec<EntityStatementView>,
+}
+
+/// One entity.
+pub fn entity(store: &SqliteStore, id: i64) -> Result<EntityView> {
+    let mut entity = store.entity(id)?.ok_or_else(|| not_found(format!("entity {id}")))?;
+    let mut cache: HashMap<String, (Option<i64>, Option<String>)> = HashMap::new();
+    let mut statements = Vec::new();
+    for s in std::mem::take(&mut entity.statement_list) {
+        if !cache.contains_key(&s.document) {
+            let doc = store.document(&DocKey(s.document.clone()))?.map(|d| d.id);
+            let story = store.story_of(&s.document)?;
+            cache.insert(s.document.clone(), (doc, story));
+        }
+        let (article, story) = cache[&s.document].clone();
+        statements.push(EntityStatementView { statement: s, article, story });
+    }
+    Ok(EntityView { entity, statements })
+}
+
+/// Finds a document's id by key (for links from stored keys).
+pub fn article_id(store: &SqliteStore, key: &str) -> Result<Option<i64>> {
+    Ok(store.document(&DocKey(key.to_string()))?.map(|d| d.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_link_to_the_next_only_when_more_exist() {
+        let p = page((0..11).collect::<Vec<_>>(), 5, 5, "/api/stories?breaking=true");
+        assert_eq!(p.items, vec![5, 6, 7, 8, 9]);
+        assert_eq!(p.next.as_deref(), Some("/api/stories?breaking=true&limit=5&offset=10"));
+        let last = page((0..10).collect::<Vec<_>>(), 5, 5, "/api/stories");
+        assert_eq!(last.items.len(), 5);
+        assert_eq!(last.next, None);
+    }
+
+    #[test]
+    fn word_diff_marks_what_changed() {
+        let d = diff_words("Three people died.", "Five people died.");
+        assert!(d.iter().any(|p| p.op == "delete" && p.text.contains("Three")), "{d:?}");
+        assert!(d.iter().any(|p| p.op == "insert" && p.text.contains("Five")), "{d:?}");
+        assert!(d.iter().any(|p| p.op == "equal" && p.text.contains("people died.")), "{d:?}");
+    }
+}

@@ -1,0 +1,296 @@
+//! The one list of API routes. The router is built from it and the OpenAPI document is
+//! generated from it, so the two cannot drift; a test also probes every documented route on the
+//! real router.
+
+use axum::Router;
+use axum::routing::{MethodRouter, delete, get, post};
+use serde_json::{Value, json};
+
+use crate::error::ErrorCode;
+use crate::{AppState, api};
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum In {
+    /// In the path (`{id}`).
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// One documented parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// Its name.
+    pub name: &'static str,
+    /// Path or query.
+    pub location: In,
+    /// JSON schema type: `string`, `integer` or `boolean`.
+    pub ty: &'static str,
+    /// Whether it must be given.
+    pub required: bool,
+    /// What it does.
+    pub doc: &'static str,
+}
+
+/// One API route.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRoute {
+    /// `get`, `post` or `delete`.
+    pub method: &'static str,
+    /// The path, with `{param}` placeholders (axum and OpenAPI share this syntax).
+    pub path: &'static str,
+    /// OpenAPI operationId; also selects the handler.
+    pub id: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Whether the token is required.
+    pub auth: bool,
+    /// Parameters.
+    pub params: &'static [Param],
+    /// JSON body fields, described, for writes.
+    pub body: Option<&'static str>,
+}
+
+const fn q(name: &'static str, ty: &'static str, doc: &'static str) -> Param {
+    Param { name, location: In::Query, ty, required: false, doc }
+}
+const fn path(name: &'static str, ty: &'static str, doc: &'static str) -> Param {
+    Param { name, location: In::Path, ty, required: true, doc }
+}
+
+const LIMIT: Param = q("limit", "integer", "Page size, 1 to 100 (default 20).");
+const OFFSET: Param =
+    q("offset", "integer", "Items to skip; follow `next` instead of computing it.");
+
+/// Every API route. Add a route here and give it a handler in [`handler`].
+pub const API: &[ApiRoute] = &[
+    ApiRoute {
+        method: "get",
+        path: "/api/stories",
+        id: "listStories",
+        summary: "Stories, latest development first.",
+        auth: false,
+        params: &[
+            q("breaking", "boolean", "Only stories flagged breaking."),
+            q("since", "string", "Only stories updated at or after this time (RFC 3339 or date)."),
+            LIMIT,
+            OFFSET,
+        ],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/stories/{id}",
+        id: "getStory",
+        summary: "One story: articles, outlets, who said what, findings.",
+        auth: false,
+        params: &[path("id", "string", "Story id, e.g. s3.")],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/entities",
+        id: "listEntities",
+        summary: "People, organisations and places, most mentioned first.",
+        auth: false,
+        params: &[q("q", "string", "Only names or aliases containing this."), LIMIT, OFFSET],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/entities/{id}",
+        id: "getEntity",
+        summary: "One entity: aliases with evidence, roles, statements over time.",
+        auth: false,
+        params: &[path("id", "integer", "Entity id.")],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/articles/{id}",
+        id: "getArticle",
+        summary: "One article: text, statements, entities, versions and the diff to the previous.",
+        auth: false,
+        params: &[
+            path("id", "integer", "Article (document) id."),
+            q("version", "integer", "Version number (default: the latest)."),
+        ],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/feeds",
+        id: "listFeeds",
+        summary: "Subscribed feeds with their health.",
+        auth: false,
+        params: &[LIMIT, OFFSET],
+        body: None,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/feeds",
+        id: "addFeeds",
+        summary: "Subscribe feeds by URL or import an OPML list.",
+        auth: true,
+        params: &[],
+        body: Some(
+            "{\"url\"?: string, \"title\"?: string, \"urls\"?: [string], \"opml\"?: string}",
+        ),
+    },
+    ApiRoute {
+        method: "delete",
+        path: "/api/feeds",
+        id: "removeFeed",
+        summary: "Unsubscribe a feed.",
+        auth: true,
+        params: &[Param {
+            name: "url",
+            location: In::Query,
+            ty: "string",
+            required: true,
+            doc: "The feed's URL.",
+        }],
+        body: None,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/aliases/merge",
+        id: "mergeAlias",
+        summary: "Make a spelling name an existing entity (kept for later articles).",
+        auth: true,
+        params: &[],
+        body: Some("{\"alias\": string, \"into\": integer}"),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/aliases/split",
+        id: "splitAlias",
+        summary: "Make a spelling an entity of its own (kept for later articles).",
+        auth: true,
+        params: &[],
+        body: Some("{\"alias\": string, \"kind\"?: \"person\"|\"organization\"|\"place\"}"),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/openapi.json",
+        id: "openapi",
+        summary: "This document.",
+        auth: false,
+        params: &[],
+        body: None,
+    },
+];
+
+/// The handler of an operation.
+fn handler(id: &str) -> MethodRouter<AppState> {
+    match id {
+        "listStories" => get(api::stories),
+        "getStory" => get(api::story),
+        "listEntities" => get(api::entities),
+        "getEntity" => get(api::entity),
+        "getArticle" => get(api::article),
+        "listFeeds" => get(api::feeds),
+        "addFeeds" => post(api::add_feeds_api),
+        "removeFeed" => delete(api::remove_feed_api),
+        "mergeAlias" => post(api::merge_alias_api),
+        "splitAlias" => post(api::split_alias_api),
+        "openapi" => get(api::openapi),
+        // A route listed without a handler is a programming error caught by every test run.
+        other => panic!("API route {other} has no handler"),
+    }
+}
+
+/// The API router, built from [`API`].
+pub fn api_router() -> Router<AppState> {
+    let mut paths: Vec<&str> = API.iter().map(|r| r.path).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut router = Router::new();
+    for p in paths {
+        let mut mr: MethodRouter<AppState> = MethodRouter::new();
+        for r in API.iter().filter(|r| r.path == p) {
+            mr = mr.merge(handler(r.id));
+        }
+        router = router.route(p, mr);
+    }
+    router
+}
+
+/// The OpenAPI 3.1 document of [`API`].
+pub fn openapi() -> Value {
+    let mut paths = serde_json::Map::new();
+    for r in API {
+        let params: Vec<Value> = r
+            .params
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "in": if p.location == In::Path { "path" } else { "query" },
+                    "required": p.required,
+                    "description": p.doc,
+                    "schema": { "type": p.ty },
+                })
+            })
+            .collect();
+        let mut op = json!({
+            "operationId": r.id,
+            "summary": r.summary,
+            "parameters": params,
+            "responses": {
+                "200": {
+                    "description": "Success.",
+                    "content": { "application/json": { "schema": { "type": "object" } } }
+                },
+                "default": {
+                    "description": "An error.",
+                    "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Error" } } }
+                }
+            }
+        });
+        if r.auth {
+            op["security"] = json!([{ "bearer": [] }]);
+        }
+        if let Some(body) = r.body {
+            op["requestBody"] = json!({
+                "required": true,
+                "description": body,
+                "content": { "application/json": { "schema": { "type": "object" } } }
+            });
+        }
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method] = op;
+    }
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "wirewatch",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Stories, statements, entities, articles and feeds of a wirewatch \
+                            data directory. Lists are paginated with `limit`/`offset` and give \
+                            the next page's link as `next`. Writes need `Authorization: Bearer \
+                            TOKEN`."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": { "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": { "type": "string", "enum": codes },
+                            "message": { "type": "string" }
+                        }
+                    } }
+                }
+            }
+        }
+    })
+}

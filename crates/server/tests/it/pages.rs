@@ -1,0 +1,118 @@
+//! The HTML pages: what a reader sees, landmarks and ids tests rely on, and escaping of hostile
+//! article text, titles, outlets and URLs.
+
+use axum::http::{StatusCode, header};
+
+use crate::support::*;
+
+async fn page(uri: &str) -> String {
+    let (s, resp, body) = send(&shared_app(), get(uri)).await;
+    assert_eq!(s, StatusCode::OK, "{uri}: {body}");
+    let ct = resp.headers()[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(ct.starts_with("text/html"), "{uri}: {ct}");
+    assert!(body.contains("<main id=\"main\""), "{uri} has no main landmark");
+    assert!(body.contains("<nav aria-label=\"Main\">"), "{uri} has no nav landmark");
+    assert_eq!(body.matches("<h1").count(), 1, "{uri} needs exactly one h1");
+    body
+}
+
+#[tokio::test]
+async fn home_lists_breaking_then_developing_stories() {
+    let body = page("/").await;
+    let breaking = body.find("id=\"h-breaking\"").expect("breaking section");
+    let developing = body.find("id=\"h-developing\"").expect("developing section");
+    assert!(breaking < developing);
+    assert!(body.contains("href=\"/stories/s1\""));
+    assert!(body.contains("id=\"story-s2\""));
+    // Copies counted once: s1 has five articles from four independent outlets.
+    assert!(body.contains("4 outlets · 5 articles (1 copies)"), "{body}");
+}
+
+#[tokio::test]
+async fn story_page_shows_who_said_what_outlets_plot_and_findings() {
+    let body = page("/stories/s1").await;
+    for id in [
+        "id=\"first-report\"",
+        "id=\"findings\"",
+        "id=\"speakers\"",
+        "id=\"outlets\"",
+        "id=\"coverage\"",
+        "id=\"articles\"",
+    ] {
+        assert!(body.contains(id), "story page lacks {id}");
+    }
+    assert!(body.contains("via <strong>TASS"), "no relay shown");
+    assert!(body.contains("<svg"), "no coverage plot");
+    assert!(body.contains("class=\"dot copy\""), "the copy is not drawn hollow");
+    assert!(body.contains("class=\"finding "), "no finding shown");
+    assert!(body.contains("Before") && body.contains("After"));
+}
+
+#[tokio::test]
+async fn article_page_highlights_and_shows_the_diff() {
+    let (_, story) = send_json(&shared_app(), get("/api/stories/s2")).await;
+    let id = story["articles"][0]["id"].as_i64().unwrap();
+    let body = page(&format!("/articles/{id}")).await;
+    assert!(body.contains("id=\"versions\""));
+    assert!(body.contains("id=\"diff\""));
+    assert!(body.contains("<ins>") && body.contains("<del>"), "no diff marks");
+    assert!(body.contains(&format!("href=\"/articles/{id}?version=1\"")));
+    let v1 = page(&format!("/articles/{id}?version=1")).await;
+    assert!(!v1.contains("id=\"diff\""));
+    let s1 = send_json(&shared_app(), get("/api/stories/s1")).await.1;
+    let lavrov = s1["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["outlet"] == "wire-east.example")
+        .unwrap();
+    let body = page(&format!("/articles/{}", lavrov["id"])).await;
+    assert!(body.contains("<mark class=\"statement\" id=\"st-0\""), "statements not highlighted");
+    assert!(body.contains("<a class=\"entity\" href=\"/entities/"), "entities not linked");
+    assert!(body.contains("href=\"#st-0\""), "facts not linked to their evidence");
+}
+
+#[tokio::test]
+async fn entity_page_shows_statements_and_aliases() {
+    let (_, list) = send_json(&shared_app(), get("/api/entities?q=putin")).await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let body = page(&format!("/entities/{id}")).await;
+    assert!(body.contains("id=\"statements\"") && body.contains("id=\"aliases\""));
+    assert!(body.contains("href=\"/stories/s1\""));
+    // Not logged in: no edit forms, a pointer to the login instead.
+    assert!(!body.contains("id=\"merge-form\""));
+    assert!(body.contains("to merge or split aliases"));
+}
+
+#[tokio::test]
+async fn hostile_article_text_is_escaped_everywhere() {
+    let app = shared_app();
+    let (_, story) = send_json(&app, get("/api/stories/s3")).await;
+    let id = story["articles"][0]["id"].as_i64().unwrap();
+    for uri in [format!("/articles/{id}"), "/stories/s3".to_string(), "/".to_string()] {
+        let (s, _, body) = send(&app, get(&uri)).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert!(!body.contains("<script"), "{uri}: unescaped script tag");
+        assert!(!body.contains("<img"), "{uri}: attribute injection");
+        assert!(!body.contains("onerror=alert(1)>"), "{uri}: injected attribute");
+        assert!(!body.contains("href=\"javascript:"), "{uri}: javascript: URL linked");
+        assert!(!body.contains("<b>deny"), "{uri}: markup from the article");
+    }
+    let (_, _, body) = send(&app, get(&format!("/articles/{id}"))).await;
+    assert!(body.contains("&lt;script&gt;alert('body')&lt;/script&gt;"), "body text missing");
+    assert!(body.contains("<span class=\"url\">javascript:alert('url')</span>"), "{body}");
+    let (_, _, body) = send(&app, get("/stories/s3")).await;
+    assert!(body.contains("evil.example&quot;&gt;&lt;script&gt;"), "outlet not escaped");
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_pages() {
+    let (s, _, body) = send(&shared_app(), get("/stories/s404")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(body.contains("data-code=\"not_found\""));
+    let (s, _, _) = send(&shared_app(), get("/no/such/page")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, body) = send(&shared_app(), get("/static/style.css")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains(":focus-visible"));
+}
