@@ -92,9 +92,10 @@ pub struct StoriesQuery {
     pub breaking: bool,
     /// Only stories updated at or after this time.
     pub since: Option<String>,
-    /// Paging.
-    #[serde(flatten)]
-    pub paging: Paging,
+    /// Page size.
+    pub limit: Option<usize>,
+    /// Items to skip.
+    pub offset: Option<usize>,
 }
 
 /// Percent-encodes a query value.
@@ -130,7 +131,7 @@ pub async fn stories(
     State(st): State<AppState>,
     Q(q): Q<StoriesQuery>,
 ) -> Result<Json<Paged<model::StoryRecord>>> {
-    let (limit, offset) = q.paging.resolve()?;
+    let (limit, offset) = Paging { limit: q.limit, offset: q.offset }.resolve()?;
     let base = q.base("/api/stories");
     let items =
         st.db.run(move |s| data::stories(s, q.breaking, q.since.as_deref(), limit, offset)).await?;
@@ -147,9 +148,10 @@ pub async fn story(State(st): State<AppState>, P(id): P<String>) -> Result<Json<
 pub struct EntitiesQuery {
     /// Only names or aliases containing this.
     pub q: Option<String>,
-    /// Paging.
-    #[serde(flatten)]
-    pub paging: Paging,
+    /// Page size.
+    pub limit: Option<usize>,
+    /// Items to skip.
+    pub offset: Option<usize>,
 }
 
 /// `GET /api/entities`.
@@ -157,7 +159,7 @@ pub async fn entities(
     State(st): State<AppState>,
     Q(q): Q<EntitiesQuery>,
 ) -> Result<Json<Paged<store::EntitySummary>>> {
-    let (limit, offset) = q.paging.resolve()?;
+    let (limit, offset) = Paging { limit: q.limit, offset: q.offset }.resolve()?;
     let base = match &q.q {
         Some(t) => format!("/api/entities?q={}", enc(t)),
         None => "/api/entities".to_string(),

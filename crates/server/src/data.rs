@@ -382,6 +382,15 @@ fn findings(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<FindingV
         .collect())
 }
 
+/// A story named in another page.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryRef {
+    /// Its id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+}
+
 /// One version of an article, as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionInfo {
@@ -432,8 +441,8 @@ pub struct ArticleView {
     pub url: Option<String>,
     /// Outlet.
     pub outlet: Option<String>,
-    /// The story it belongs to (id and label).
-    pub story: Option<(String, String)>,
+    /// The story it belongs to.
+    pub story: Option<StoryRef>,
     /// Every version.
     pub versions: Vec<VersionInfo>,
     /// The version shown.
@@ -481,7 +490,7 @@ pub fn article(store: &SqliteStore, id: i64, version: Option<i64>) -> Result<Art
         None
     };
     let story = match store.story_of(doc.key.as_str())? {
-        Some(sid) => store.story(&sid)?.map(|(s, _)| (s.id, s.label)),
+        Some(sid) => store.story(&sid)?.map(|(s, _)| StoryRef { id: s.id, label: s.label }),
         None => None,
     };
     let (title, published, language, statements, entities) = match analysis {

@@ -356,7 +356,7 @@ pub async fn entities(
     Extension(ctx): Extension<RequestCtx>,
     Q(q): Q<crate::api::EntitiesQuery>,
 ) -> PageResult {
-    let (limit, offset) = q.paging.resolve()?;
+    let (limit, offset) = Paging { limit: q.limit, offset: q.offset }.resolve()?;
     let query = q.q.clone().filter(|t| !t.trim().is_empty());
     let qq = query.clone();
     let items = st.db.run(move |s| Ok(s.entities(qq.as_deref(), offset + limit + 1)?)).await?;
@@ -515,7 +515,7 @@ pub async fn article(
             p.meta {
                 (v.outlet.as_deref().unwrap_or("unknown outlet")) " · " (time(v.published.as_deref()))
                 @if let Some(l) = &v.language { " · " (l) }
-                @if let Some((sid, label)) = &v.story { " · story: " a href=(format!("/stories/{sid}")) { (label) } }
+                @if let Some(st) = &v.story { " · story: " a href=(format!("/stories/{}", st.id)) { (st.label) } }
             }
             @if let Some(u) = &v.url { p.source { "Source: " (safe_link(u)) } }
             nav id="versions" aria-label="Versions" {

@@ -111,7 +111,7 @@ async fn article_versions_and_diff() {
         diff.iter().filter(|d| d["op"] == "delete").map(|d| d["text"].as_str().unwrap()).collect();
     assert!(ins.contains("430"), "inserted: {ins}");
     assert!(del.contains("340"), "deleted: {del}");
-    assert_eq!(v["story"][0], "s2");
+    assert_eq!(v["story"]["id"], "s2");
     let (_, v1) = send_json(&app, get(&format!("/api/articles/{id}?version=1"))).await;
     assert!(v1["diff"].is_null());
     assert!(v1["body"].as_str().unwrap().contains("340"));

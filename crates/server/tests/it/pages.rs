@@ -99,7 +99,7 @@ async fn hostile_article_text_is_escaped_everywhere() {
         assert!(!body.contains("<b>deny"), "{uri}: markup from the article");
     }
     let (_, _, body) = send(&app, get(&format!("/articles/{id}"))).await;
-    assert!(body.contains("&lt;script&gt;alert('body')&lt;/script&gt;"), "body text missing");
+    assert!(body.contains("&lt;script&gt;alert('quote')&lt;/script&gt;"), "body text missing");
     assert!(body.contains("<span class=\"url\">javascript:alert('url')</span>"), "{body}");
     let (_, _, body) = send(&app, get("/stories/s3")).await;
     assert!(body.contains("evil.example&quot;&gt;&lt;script&gt;"), "outlet not escaped");
