@@ -58,12 +58,10 @@ impl ServerConfig {
         if self.body_limit_bytes < 1024 {
             return Err(Error::BadRequest("server.body_limit_bytes must be at least 1024".into()));
         }
-        if let Some(t) = &self.token {
-            if t.trim().len() < 16 {
-                return Err(Error::BadRequest(
-                    "server.token must be at least 16 characters".into(),
-                ));
-            }
+        if let Some(t) = &self.token
+            && t.trim().len() < 16
+        {
+            return Err(Error::BadRequest("server.token must be at least 16 characters".into()));
         }
         Ok(())
     }

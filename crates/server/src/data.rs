@@ -98,12 +98,21 @@ pub struct Carried {
     pub cue: Option<String>,
     /// Relays ("TASS") it came through.
     pub via: Vec<String>,
-    /// Outlets that carried it.
+    /// Distinct outlets that carried it.
     pub outlets: Vec<String>,
-    /// Ids of the articles that carried it.
-    pub articles: Vec<i64>,
+    /// Every article that carried it, with its outlet.
+    pub carried_by: Vec<CarriedBy>,
     /// The earliest of those articles' times.
     pub first: Option<String>,
+}
+
+/// One article carrying a statement.
+#[derive(Debug, Clone, Serialize)]
+pub struct CarriedBy {
+    /// Article id.
+    pub article: i64,
+    /// Its outlet, if known.
+    pub outlet: Option<String>,
 }
 
 /// What one speaker said in a story.
@@ -288,21 +297,21 @@ fn speakers(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<SpeakerG
                 cue: s.cue.clone(),
                 via: Vec::new(),
                 outlets: Vec::new(),
-                articles: Vec::new(),
+                carried_by: Vec::new(),
                 first: None,
             });
-            if let Some(v) = &s.via {
-                if !c.via.contains(v) {
-                    c.via.push(v.clone());
-                }
+            if let Some(v) = &s.via
+                && !c.via.contains(v)
+            {
+                c.via.push(v.clone());
             }
-            if let Some(o) = &a.outlet {
-                if !c.outlets.contains(o) {
-                    c.outlets.push(o.clone());
-                }
+            if let Some(o) = &a.outlet
+                && !c.outlets.contains(o)
+            {
+                c.outlets.push(o.clone());
             }
-            if !c.articles.contains(&a.id) {
-                c.articles.push(a.id);
+            if !c.carried_by.iter().any(|b| b.article == a.id) {
+                c.carried_by.push(CarriedBy { article: a.id, outlet: a.outlet.clone() });
             }
             if c.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
                 c.first = Some(a.time().to_string());

@@ -164,14 +164,23 @@ fn pager<T>(p: &Paged<T>, path_base: &str) -> Markup {
     }
 }
 
+/// "1 outlet", "3 outlets", "2 copies".
+fn plural(n: u64, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
+    }
+}
+
 fn story_card(s: &model::StoryRecord) -> Markup {
     html! {
         li.story id=(format!("story-{}", s.id)) {
             h3 { a href=(format!("/stories/{}", s.id)) { (s.label) } }
             p.meta {
                 span class=(format!("badge {}", s.state)) { (s.state) }
-                " " (s.outlets.len()) " outlets · " (s.articles) " articles"
-                @if s.copies > 0 { " (" (s.copies) " copies)" }
+                " " (plural(s.outlets.len() as u64, "outlet")) " · " (plural(s.articles, "article"))
+                @if s.copies > 0 { " (" (plural(s.copies, "copy")) ")" }
                 " · updated " (time(s.last_updated.as_deref()))
             }
             @if !s.entities.is_empty() {
@@ -227,7 +236,8 @@ pub async fn story(
             h1 { (s.label) }
             p.meta {
                 span class=(format!("badge {}", s.state)) { (s.state) }
-                " " (s.outlets.len()) " independent outlets · " (s.articles) " articles (" (s.copies) " copies)"
+                " " (plural(s.outlets.len() as u64, "independent outlet")) " · " (plural(s.articles, "article"))
+                " (" (plural(s.copies, "copy")) ")"
                 " · first seen " (time(s.first_seen.as_deref()))
                 " · updated " (time(s.last_updated.as_deref()))
                 @if let Some(b) = &s.breaking_since { " · breaking since " (time(Some(b))) }
@@ -248,9 +258,10 @@ pub async fn story(
                         @for f in &v.findings {
                             li class=(format!("finding {}", f.kind)) {
                                 p { strong.kind { (f.kind) } " " (f.explanation) }
+                                @let (a, b) = if f.kind == "overstatement" { ("Source", "Report") } else { ("Before", "After") };
                                 div.evidence {
-                                    (evidence("Before", &f.first))
-                                    (evidence("After", &f.second))
+                                    (evidence(a, &f.first))
+                                    (evidence(b, &f.second))
                                 }
                             }
                         }
@@ -276,12 +287,11 @@ pub async fn story(
                                         (c.cue.as_deref().unwrap_or(&c.kind))
                                         @if !c.via.is_empty() { " · via " strong { (c.via.join(", ")) } }
                                         " · carried by "
-                                        @for (i, (o, a)) in c.outlets.iter().zip(&c.articles).enumerate() {
+                                        @for (i, b) in c.carried_by.iter().enumerate() {
                                             @if i > 0 { ", " }
-                                            a href=(format!("/articles/{a}")) { (o) }
-                                        }
-                                        @if c.outlets.len() < c.articles.len() {
-                                            " (" (c.articles.len()) " articles)"
+                                            a href=(format!("/articles/{}", b.article)) {
+                                                (b.outlet.as_deref().unwrap_or("unknown outlet"))
+                                            }
                                         }
                                     }
                                 }
