@@ -1,6 +1,7 @@
 //! End-to-end tests of the `wirewatch` binary: ingest from every source, stats, re-ingest,
-//! feeds and poll against a local server, and a process killed mid-ingest.
+//! feeds and poll against a local server, a process killed mid-ingest, and the web server.
 
 mod e2e;
 mod kill;
+mod serve;
 mod support;
