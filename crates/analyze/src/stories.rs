@@ -308,6 +308,9 @@ struct StoryModel {
     /// Specifics seen in its articles' leads (sorted, at most `SPECIFICS_CAP`).
     #[serde(default)]
     specifics: Vec<u64>,
+    /// Feature ids of the name phrases in its articles' leads (sorted, at most `SPECIFICS_CAP`).
+    #[serde(default)]
+    lead_names: Vec<u64>,
 }
 
 /// Online story clustering with copy detection. See the module documentation.
@@ -469,6 +472,14 @@ impl Clusterer {
                 b.push(self.similarity(&vec, &s.model));
                 b.push(self.score(&vec, s, doc.time, feats.terms.len(), &feats.specifics));
                 b.push(self.threshold(feats.terms.len()));
+                let ln = &feats.lead_names;
+                let sl = &s.model.lead_names;
+                let in_vec = |v: &[(u64, f32)], x: &u64| v.binary_search_by_key(x, |y| y.0).is_ok();
+                b.push(f32::from(u8::from(!ln.is_empty())));
+                b.push(f32::from(u8::from(!sl.is_empty())));
+                b.push(f32::from(u8::from(ln.iter().any(|x| in_vec(&s.model.centroid, x)))));
+                b.push(f32::from(u8::from(sl.iter().any(|x| in_vec(&vec, x)))));
+                b.push(f32::from(u8::from(ln.iter().any(|x| sl.binary_search(x).is_ok()))));
                 rows.push((s.id.clone(), b));
             }
         }
@@ -832,6 +843,15 @@ impl Clusterer {
             m.dedup();
             m.truncate(SPECIFICS_CAP);
             s.model.specifics = m;
+        }
+
+        if s.model.lead_names.len() < SPECIFICS_CAP && !feats.lead_names.is_empty() {
+            let mut m = s.model.lead_names.clone();
+            m.extend_from_slice(&feats.lead_names);
+            m.sort_unstable();
+            m.dedup();
+            m.truncate(SPECIFICS_CAP);
+            s.model.lead_names = m;
         }
 
         // Names and words for display.
