@@ -9,13 +9,16 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 /// Runs one named benchmark.
-pub fn run(what: &str, _rest: &[&str]) -> Result<()> {
+pub fn run(what: &str, rest: &[&str]) -> Result<()> {
     match what {
         "ingest" => ingest(),
         "extract" => crate::bench_extract::run(),
         "quotes" => crate::bench_analysis::quotes(),
         "stories" => crate::bench_analysis::stories(),
-        other => bail!("unknown benchmark {other:?}; known: ingest, extract, quotes, stories"),
+        "serve" => crate::bench_serve::run(rest),
+        other => {
+            bail!("unknown benchmark {other:?}; known: ingest, extract, quotes, stories, serve")
+        }
     }
 }
 

@@ -121,9 +121,20 @@ pub struct StoryConfig {
     /// for a day needs four times the similarity to be continued rather than a new story
     /// started. Articles without a time are not damped, so the feature degrades gracefully.
     pub time_half_life_hours: f64,
+    /// The longest half-life of time damping, in hours (default 48), reached by a full report
+    /// whose names are those of the story. The half-life runs from `time_half_life_hours` for
+    /// a headline to this, in proportion to the article's length (the same ramp as the
+    /// threshold, see `short_features`) times the cosine of its names with the story's. A
+    /// headline shares a word or two with a story, which same-day proximity must back up; a
+    /// full report that names the same ship, company or minister is a follow-up of the same
+    /// event even a day or two later (the second-day story: a revised toll, a denial, a
+    /// confirmation), while a report of another event of one kind shares few names and keeps
+    /// the short half-life. Headline streams (UCI, titles only) are unaffected by design.
+    pub long_half_life_hours: f64,
     /// A story with no article for this many hours is quiet: it can no longer be joined, and
-    /// [`Clusterer::evict_quiet`] moves it out of memory. Default 72 hours: by then the damping
-    /// is below 0.0003, so nothing could join it anyway.
+    /// [`Clusterer::evict_quiet`] moves it out of memory. Default 72 hours: by then a headline's
+    /// damping is below 0.0003 and even a full report naming the same people is damped to a
+    /// third, so little could join it anyway.
     pub quiet_hours: f64,
     /// A story with no article among this many arrivals is quiet too (the window in documents,
     /// which also bounds memory when articles carry no time). Default 100,000.
@@ -176,6 +187,7 @@ impl Default for StoryConfig {
             entity_weight: 2.0,
             number_weight: 1.0,
             time_half_life_hours: 6.0,
+            long_half_life_hours: 48.0,
             quiet_hours: 72.0,
             quiet_docs: 100_000,
             breaking_outlets: 3,
@@ -296,6 +308,9 @@ struct StoryModel {
     /// Specifics seen in its articles' leads (sorted, at most `SPECIFICS_CAP`).
     #[serde(default)]
     specifics: Vec<u64>,
+    /// Feature ids of the name phrases in its articles' leads (sorted, at most `SPECIFICS_CAP`).
+    #[serde(default)]
+    lead_names: Vec<u64>,
 }
 
 /// Online story clustering with copy detection. See the module documentation.
@@ -455,6 +470,16 @@ impl Clusterer {
                 ))));
                 b.push(s.model.independent as f32);
                 b.push(self.similarity(&vec, &s.model));
+                b.push(self.score(&vec, s, doc.time, feats.terms.len(), &feats.specifics));
+                b.push(self.threshold(feats.terms.len()));
+                let ln = &feats.lead_names;
+                let sl = &s.model.lead_names;
+                let in_vec = |v: &[(u64, f32)], x: &u64| v.binary_search_by_key(x, |y| y.0).is_ok();
+                b.push(f32::from(u8::from(!ln.is_empty())));
+                b.push(f32::from(u8::from(!sl.is_empty())));
+                b.push(f32::from(u8::from(ln.iter().any(|x| in_vec(&s.model.centroid, x)))));
+                b.push(f32::from(u8::from(sl.iter().any(|x| in_vec(&vec, x)))));
+                b.push(f32::from(u8::from(ln.iter().any(|x| sl.binary_search(x).is_ok()))));
                 rows.push((s.id.clone(), b));
             }
         }
@@ -601,42 +626,66 @@ impl Clusterer {
         cands.sort_unstable();
         cands.dedup();
         let threshold = self.threshold(n_features);
-        let full_text = n_features > 2 * self.cfg.short_features;
-        let doc_top = top_entity(vec);
         let mut best: Option<(u64, f32)> = None;
         for k in cands {
             let Some(s) = self.stories.get(&k) else { continue };
             if self.is_quiet(s, time) {
                 continue;
             }
-            let mut sim = self.similarity(vec, &s.model);
-            // Two events of one kind: the article is about someone the story does not feature,
-            // and the story's main name is nowhere in the article.
-            if full_text && protagonist_conflict(doc_top, vec, &s.model.centroid) {
-                sim *= self.cfg.protagonist_conflict;
-            }
-            sim *= self.spec_factor(specifics, &s.model.specifics, full_text);
-            // Coverage attracts coverage: a story many outlets already cover is the likelier
-            // home of one more report (the prior of a Chinese restaurant process).
-            sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
-            // A story just revived by the caller is not damped by its quiet gap: reviving it
-            // says a follow-up is expected.
-            let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
-            if let Some(t) = time.filter(|_| !just_revived) {
-                let gap =
-                    match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
-                        (Some(f), _) if t < f => (f - t).num_seconds(),
-                        (_, Some(l)) if t > l => (t - l).num_seconds(),
-                        _ => 0,
-                    };
-                let h = self.cfg.time_half_life_hours.max(1e-6);
-                sim *= 0.5f64.powf(gap as f64 / 3600.0 / h) as f32;
-            }
+            let sim = self.score(vec, s, time, n_features, specifics);
             if sim >= threshold && best.is_none_or(|(_, b)| sim > b) {
                 best = Some((k, sim));
             }
         }
         best.map(|(k, _)| k)
+    }
+
+    /// The similarity of an article (normalised vector, feature count, lead specifics) and a
+    /// live story, with every factor applied: the number compared with the threshold.
+    fn score(
+        &self,
+        vec: &[(u64, f32)],
+        s: &StoryState,
+        time: Option<DateTime<Utc>>,
+        n_features: usize,
+        specifics: &[u64],
+    ) -> f32 {
+        let full_text = n_features > 2 * self.cfg.short_features;
+        let (mut sim, names) = self.views(vec, &s.model);
+        // Two events of one kind: the article is about someone the story does not feature,
+        // and the story's main name is nowhere in the article.
+        if full_text && protagonist_conflict(top_entity(vec), vec, &s.model.centroid) {
+            sim *= self.cfg.protagonist_conflict;
+        }
+        sim *= self.spec_factor(specifics, &s.model.specifics, full_text);
+        // Coverage attracts coverage: a story many outlets already cover is the likelier
+        // home of one more report (the prior of a Chinese restaurant process).
+        sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
+        // A story just revived by the caller is not damped by its quiet gap: reviving it
+        // says a follow-up is expected.
+        let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
+        if let Some(t) = time.filter(|_| !just_revived) {
+            let gap = match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
+                (Some(f), _) if t < f => (f - t).num_seconds(),
+                (_, Some(l)) if t > l => (t - l).num_seconds(),
+                _ => 0,
+            };
+            let h = self.half_life(n_features, names).max(1e-6);
+            sim *= 0.5f64.powf(gap as f64 / 3600.0 / h) as f32;
+        }
+        sim
+    }
+
+    /// The half-life of time damping, in hours, for an article with `n_features` features
+    /// whose names have cosine `names` with a story's: `time_half_life_hours` for a headline,
+    /// stretched towards `long_half_life_hours` as the article has more text and shares more of
+    /// the story's names (see [`StoryConfig::long_half_life_hours`]).
+    fn half_life(&self, n_features: usize, names: f32) -> f64 {
+        let short = self.cfg.short_features.max(1);
+        let len = (n_features.saturating_sub(short) as f64 / (4 * short) as f64).min(1.0);
+        let h = self.cfg.time_half_life_hours;
+        let long = self.cfg.long_half_life_hours.max(h);
+        h + (long - h) * len * f64::from(names.clamp(0.0, 1.0))
     }
 
     /// The factor conflicting and agreeing specifics put on a similarity (at most
@@ -660,6 +709,11 @@ impl Clusterer {
     /// and over numbers and dates. A view counts only when both sides have something in it
     /// (no numbers on one side is no evidence either way).
     fn similarity(&self, vec: &[(u64, f32)], m: &StoryModel) -> f32 {
+        self.views(vec, m).0
+    }
+
+    /// [`Clusterer::similarity`] and the cosine over names alone (0 when either side has none).
+    fn views(&self, vec: &[(u64, f32)], m: &StoryModel) -> (f32, f32) {
         let dots = view_dots(vec, &m.centroid);
         let mut dn = [0.0f32; 3];
         dn[0] = 1.0;
@@ -670,15 +724,22 @@ impl Clusterer {
         }
         let weights = [self.cfg.view_all, self.cfg.view_names, self.cfg.view_numbers];
         let (mut num, mut den) = (0.0f32, 0.0f32);
+        let mut names = 0.0;
         for v in 0..3 {
             let a = dn[v].sqrt();
             let b = m.norm[v];
-            if a > 0.0 && b > 0.0 && weights[v] > 0.0 {
-                num += weights[v] * dots[v] / (a * b);
-                den += weights[v];
+            if a > 0.0 && b > 0.0 {
+                let c = dots[v] / (a * b);
+                if v == 1 {
+                    names = c;
+                }
+                if weights[v] > 0.0 {
+                    num += weights[v] * c;
+                    den += weights[v];
+                }
             }
         }
-        if den > 0.0 { num / den } else { 0.0 }
+        (if den > 0.0 { num / den } else { 0.0 }, names)
     }
 
     fn new_story(&mut self) -> u64 {
@@ -782,6 +843,15 @@ impl Clusterer {
             m.dedup();
             m.truncate(SPECIFICS_CAP);
             s.model.specifics = m;
+        }
+
+        if s.model.lead_names.len() < SPECIFICS_CAP && !feats.lead_names.is_empty() {
+            let mut m = s.model.lead_names.clone();
+            m.extend_from_slice(&feats.lead_names);
+            m.sort_unstable();
+            m.dedup();
+            m.truncate(SPECIFICS_CAP);
+            s.model.lead_names = m;
         }
 
         // Names and words for display.

@@ -56,7 +56,67 @@ pub fn analyze_pending(
             started.elapsed().as_secs_f64()
         );
     }
+    refresh_story_changes(store, threads)?;
     Ok(done)
+}
+
+/// Redoes the findings and timeline of every story marked as changed (it gained an article, or
+/// an article a new version), a few stories per transaction, on every core. Returns the
+/// findings found for the first time.
+pub fn refresh_story_changes(
+    store: &mut SqliteStore,
+    threads: usize,
+) -> Result<Vec<model::StoryFinding>> {
+    let started = Instant::now();
+    let mut new = Vec::new();
+    let mut stories = 0;
+    loop {
+        let pending = store.pending_story_changes(threads * 4)?;
+        if pending.is_empty() {
+            break;
+        }
+        let inputs =
+            pending.iter().map(|id| story_versions(store, id)).collect::<Result<Vec<_>>>()?;
+        let changes = parallel_map(&inputs, threads, |v| analyze::claims::story_changes(v));
+        for (id, c) in pending.iter().zip(changes) {
+            new.extend(store.save_story_changes(id, &c.findings, &c.timeline)?);
+        }
+        stories += pending.len();
+    }
+    if stories > 0 {
+        tracing::info!(
+            "findings and timelines of {stories} stories redone in {:.3} s ({} new findings)",
+            started.elapsed().as_secs_f64(),
+            new.len()
+        );
+    }
+    Ok(new)
+}
+
+/// Every stored version of every article of a story, with its extracted body.
+fn story_versions(store: &SqliteStore, id: &str) -> Result<Vec<analyze::claims::StoryVersion>> {
+    let Some((_, articles)) = store.story(id)? else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for a in &articles {
+        for v in store.all_versions(&model::DocKey(a.document.clone()))? {
+            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
+            let time = analysis
+                .published
+                .as_deref()
+                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .or(v.published);
+            out.push(analyze::claims::StoryVersion {
+                article: a.document.clone(),
+                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
+                time,
+                version: v.version,
+                duplicate_of: a.duplicate_of.clone(),
+                body: analysis.body,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Maps `f` over `items` on up to `threads` threads, keeping the order.

@@ -21,4 +21,7 @@ pub use doc::{
 };
 pub use feed::{FeedRecord, FeedState};
 pub use store::{Stats, Store, StoreError, StoreResult};
-pub use story::{StoryArticle, StoryAssignment, StoryRecord};
+pub use story::{
+    ClaimEvidence, StoryArticle, StoryAssignment, StoryFinding, StoryRecord, TimelineEntry,
+    TimelineReport,
+};

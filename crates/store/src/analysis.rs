@@ -76,6 +76,19 @@ impl SqliteStore {
         for (version_id, a) in items {
             write_analysis(&tx, *version_id, a)?;
         }
+        // A new analysis of an article already in a story (a corrected page's new version, or a
+        // newer analyser) changes what the story's findings are made of.
+        {
+            let mut mark = tx.prepare_cached(
+                "INSERT OR IGNORE INTO story_changes_pending (story_id)
+                 SELECT sa.story_id FROM versions v
+                   JOIN story_articles sa ON sa.document_id = v.document_id
+                  WHERE v.id = ?1",
+            )?;
+            for (version_id, _) in items {
+                mark.execute(params![version_id])?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }

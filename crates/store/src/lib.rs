@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+mod changes;
 mod entities;
 mod error;
 pub mod migrations;

@@ -194,6 +194,35 @@ CREATE TABLE story_articles (
 CREATE INDEX story_articles_story ON story_articles(story_id);
 "#,
     },
+    Migration {
+        version: 7,
+        description: "stored findings and timelines of stories",
+        sql: r#"
+CREATE TABLE findings (
+    id          INTEGER PRIMARY KEY,
+    story_id    TEXT NOT NULL REFERENCES stories(id),
+    fingerprint TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    confidence  REAL NOT NULL,
+    explanation TEXT NOT NULL,
+    outlets     TEXT NOT NULL,
+    first       TEXT NOT NULL,
+    second      TEXT NOT NULL,
+    found_at    TEXT NOT NULL,
+    UNIQUE (story_id, fingerprint)
+);
+CREATE INDEX findings_found_at ON findings(found_at);
+CREATE TABLE story_timelines (
+    story_id TEXT PRIMARY KEY REFERENCES stories(id),
+    entries  TEXT NOT NULL,
+    updated  TEXT NOT NULL
+);
+CREATE TABLE story_changes_pending (
+    story_id TEXT PRIMARY KEY
+);
+INSERT INTO story_changes_pending (story_id) SELECT id FROM stories;
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -697,7 +697,7 @@ fn add_alias(
     Ok(())
 }
 
-fn ts(t: &DateTime<Utc>) -> String {
+pub(crate) fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 

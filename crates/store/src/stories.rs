@@ -78,6 +78,14 @@ impl SqliteStore {
             for a in assignments {
                 assign.execute(params![a.document, a.story, a.duplicate_of, a.wire_agency])?;
             }
+            // A story that gained articles has its findings and timeline redone (see
+            // `changes.rs`); the mark commits with the articles, so a crash cannot lose it.
+            let mut pending = tx.prepare_cached(
+                "INSERT OR IGNORE INTO story_changes_pending (story_id) VALUES (?1)",
+            )?;
+            for a in assignments {
+                pending.execute(params![a.story])?;
+            }
         }
         tx.commit()?;
         Ok(())

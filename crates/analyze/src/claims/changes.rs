@@ -65,6 +65,8 @@ pub struct Finding {
     pub first: (String, Claim),
     /// The later (or narrative) claim and its article key.
     pub second: (String, Claim),
+    /// The article versions the two claims are in.
+    pub versions: (i64, i64),
     /// Outlets of the two articles (one when the same).
     pub outlets: Vec<String>,
     /// Times of the two articles, RFC 3339.
@@ -193,6 +195,7 @@ impl Ctx<'_> {
             kind,
             first: (x.article.clone(), c1.clone()),
             second: (y.article.clone(), c2.clone()),
+            versions: (x.version, y.version),
             outlets,
             times: vec![x.time.map(|t| t.to_rfc3339()), y.time.map(|t| t.to_rfc3339())],
             confidence,

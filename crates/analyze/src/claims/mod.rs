@@ -20,6 +20,7 @@
 mod changes;
 mod lexicon;
 mod quantity;
+mod report;
 
 use serde::Serialize;
 
@@ -29,6 +30,7 @@ use crate::text::slice;
 
 pub use changes::{ArticleClaims, Finding, FindingKind, find_changes};
 pub use quantity::{Quantity, parse_quantity};
+pub use report::{StoryChanges, StoryVersion, story_changes};
 
 /// Whether the claim is asserted or negated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

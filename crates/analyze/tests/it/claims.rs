@@ -2,8 +2,8 @@
 //! findings are listed in samples/README.md, plus quantity parsing.
 
 use analyze::claims::{
-    ArticleClaims, Finding, FindingKind, Modality, Polarity, extract_claims, find_changes,
-    parse_quantity,
+    ArticleClaims, Finding, FindingKind, Modality, Polarity, StoryVersion, extract_claims,
+    find_changes, parse_quantity, story_changes,
 };
 use analyze::extract::{ExtractOptions, extract_html, extract_text};
 use analyze::quotes::analyze_text;
@@ -456,4 +456,65 @@ fn denial_and_revision_on_other_news() {
     let f = find_changes(&story);
     assert_eq!(f.len(), 1, "{:#?}", f.iter().map(show).collect::<Vec<_>>());
     assert!(f[0].explanation.contains("revised"));
+}
+
+fn version(key: &str, outlet: &str, hour: u32, copy_of: Option<&str>, body: &str) -> StoryVersion {
+    StoryVersion {
+        article: key.into(),
+        outlet: Some(outlet.into()),
+        time: DateTime::parse_from_rfc3339(&format!("2024-05-02T{hour:02}:00:00Z"))
+            .ok()
+            .map(|t| t.with_timezone(&Utc)),
+        version: 1,
+        duplicate_of: copy_of.map(String::from),
+        body: body.into(),
+    }
+}
+
+#[test]
+fn story_timeline_tells_first_report_copies_repeats_and_corrected_errors() {
+    let figure = "At least 12 people were killed when a passenger ferry capsized in the Sarn Strait \
+                  on Tuesday morning, coast guard officials said.";
+    let story = vec![
+        version("d", "Daily D", 13, None, figure),
+        version("a", "Daily A", 8, None, figure),
+        version("b", "Daily B", 9, Some("a"), figure),
+        version(
+            "c",
+            "Wire",
+            11,
+            None,
+            "The death toll from the capsizing of the ferry in the Sarn Strait has risen to 27, \
+             provincial officials said on Wednesday.",
+        ),
+        version("e", "Daily E", 10, None, figure),
+    ];
+    let changes = story_changes(&story);
+    assert_eq!(changes.findings.len(), 1, "{:#?}", changes.findings);
+    let f = &changes.findings[0];
+    assert_eq!(f.kind, "contradiction");
+    assert_eq!((f.first.article.as_str(), f.second.article.as_str()), ("a", "c"));
+    assert_eq!(f.first.value, Some(12.0));
+    assert_eq!(f.second.value, Some(27.0));
+    // The figure's entry: first reported by A, copied by B, repeated by E and D, superseded by
+    // the revision at 11:00, after which D repeated it.
+    let e = changes
+        .timeline
+        .iter()
+        .find(|e| e.text.contains("At least 12"))
+        .expect("the figure's entry");
+    assert_eq!(e.first.article, "a");
+    assert_eq!(e.copied_by.iter().map(|r| r.article.as_str()).collect::<Vec<_>>(), ["b"]);
+    assert_eq!(e.repeated_by.iter().map(|r| r.article.as_str()).collect::<Vec<_>>(), ["e", "d"]);
+    assert!(e.superseded.as_deref().is_some_and(|s| s.contains("revised figure")), "{e:#?}");
+    assert_eq!(e.repeated_after_correction, ["Daily D"]);
+    // Time order.
+    let times: Vec<_> = changes.timeline.iter().map(|e| e.time.clone()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    // Deterministic.
+    let again = story_changes(&story);
+    assert_eq!(again.timeline, changes.timeline);
+    assert_eq!(again.findings, changes.findings);
 }

@@ -429,3 +429,159 @@ proptest! {
         }
     }
 }
+
+/// The demo corpus (`samples/`, see its README) as ingest sees it: each page or text extracted,
+/// names from the who-said-what stage, published times from the page, in publication order
+/// (undated last), as `wirewatch ingest` assigns stories. Returns (file, event) pairs with
+/// their assignments. The corrected Keller page is left out: it is a second version of a page
+/// already in a story, not a new article.
+fn demo_corpus_assignments() -> Vec<(String, &'static str, Assignment)> {
+    use analyze::extract::{ExtractOptions, extract_html, extract_text};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let files: [(&str, &str); 15] = [
+        ("seed-article.txt", "russia"),
+        ("pages/northline-us-expels-35-russian-diplomats.html", "russia"),
+        ("pages/wire-east-lavrov-proposes-expelling-35.html", "russia"),
+        ("pages/harbourtimes-moscow-proposes-expelling-35.html", "russia"),
+        ("pages/plainsgazette-lavrov-seeks-expulsion-cp1252.html", "russia"),
+        ("pages/meridianpost-putin-we-will-not-expel-anyone.html", "russia"),
+        ("texts/continental-review-putin-holds-fire.txt", "russia"),
+        ("pages/harbourtimes-ferry-capsizes-sarn-strait.html", "ferry"),
+        ("pages/wire-east-ferry-toll-revised-to-27.html", "ferry"),
+        ("pages/tarrow-islander-vigil-for-27-ferry-victims.html", "ferry"),
+        ("pages/bizledger-norvale-to-cut-2000-jobs.html", "norvale"),
+        ("texts/brelsford-star-norvale-union-assurances.txt", "norvale"),
+        ("pages/continental-review-norvale-shares-recover.html", "norvale"),
+        ("pages/northern-courier-keller-resigns.html", "keller"),
+        ("pages/wire-east-aldmark-premier-confirms-keller-resignation.html", "keller"),
+    ];
+    let time = |s: Option<&str>| {
+        s.and_then(|p| DateTime::parse_from_rfc3339(p).ok()).map(|t| t.with_timezone(&Utc))
+    };
+    let names = |body: &str| -> Vec<String> {
+        analyze::quotes::analyze_text(body).entities.into_iter().map(|e| e.name).collect()
+    };
+    let mut docs: Vec<(ClusterDoc, &'static str)> = Vec::new();
+    for (file, event) in files {
+        let bytes = std::fs::read(dir.join(file)).expect("sample file is readable");
+        // One page is windows-1252; its few non-ASCII bytes do not matter for clustering.
+        let content = String::from_utf8_lossy(&bytes);
+        let opts = ExtractOptions::default();
+        let (article, _) = if file.ends_with(".html") {
+            extract_html(&content, &opts)
+        } else {
+            extract_text(&content, &opts)
+        };
+        docs.push((
+            ClusterDoc {
+                id: file.to_string(),
+                time: time(article.published.as_deref()),
+                source: article.site_name.clone(),
+                title: article.title.clone(),
+                entities: names(&article.body),
+                text: Some(article.body),
+            },
+            event,
+        ));
+    }
+    let wire = std::fs::read_to_string(dir.join("wire.jsonl")).expect("wire.jsonl is readable");
+    let events = ["russia", "ferry", "norvale", "keller"];
+    for (i, line) in wire.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("wire.jsonl line is JSON");
+        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        let text = s("text").unwrap_or_default();
+        docs.push((
+            ClusterDoc {
+                id: format!("wire.jsonl:{}", i + 1),
+                time: time(s("published").as_deref()),
+                source: s("source"),
+                title: s("title"),
+                entities: names(&text),
+                text: Some(text),
+            },
+            events[i],
+        ));
+    }
+    docs.sort_by_key(|(d, _)| (d.time.is_none(), d.time));
+    let mut c = Clusterer::new(StoryConfig::default());
+    docs.into_iter().map(|(d, e)| (d.id.clone(), e, c.add(&d))).collect()
+}
+
+/// Issue 6: the demo corpus gives one story per real event. The ferry, Norvale and Keller
+/// follow-ups come a day after the first reports (a revised toll, a union's reaction, the
+/// premier's confirmation); they share the first reports' names, and must not start new
+/// stories because a day has passed.
+#[test]
+fn issue_6_demo_corpus_one_story_per_event() {
+    let out = demo_corpus_assignments();
+    assert_eq!(out.len(), 19);
+    let mut story_of: std::collections::HashMap<&str, &str> = Default::default();
+    let mut event_of: std::collections::HashMap<&str, &str> = Default::default();
+    for (file, event, a) in &out {
+        let s = *story_of.entry(event).or_insert(a.cluster.as_str());
+        assert_eq!(a.cluster, s, "{file} ({event}) is in {} but its event is in {s}", a.cluster);
+        let e = *event_of.entry(a.cluster.as_str()).or_insert(event);
+        assert_eq!(*event, e, "{file} ({event}) joined the {e} story");
+    }
+    assert_eq!(story_of.len(), 4);
+    // The two syndicated copies are recognised as copies of the Wire East original.
+    let copies: Vec<&str> =
+        out.iter().filter(|(_, _, a)| a.duplicate_of.is_some()).map(|(f, ..)| f.as_str()).collect();
+    assert_eq!(copies.len(), 2, "{copies:?}");
+}
+
+const FERRY_DAY1: &str = "At least 12 people were killed when the passenger ferry Lady Elspeth \
+capsized in heavy seas in the Sarn Strait on Tuesday, coastguard officials said.\nThe ferry was \
+carrying about 140 passengers from Port Aurel to Tarrow Island when it overturned a mile from the \
+harbour, said coastguard commander Ilse Varga.\nRescuers pulled survivors from the water through \
+the night as relatives gathered at the ferry terminal in Port Aurel.\nThe operator, Sarn Island \
+Lines, said it was cooperating with the investigation.";
+
+const FERRY_DAY2: &str = "The death toll from the capsizing of the Lady Elspeth ferry in the Sarn \
+Strait has risen to 27 after divers recovered 15 more bodies, provincial officials said on \
+Wednesday.\nCoastguard commander Ilse Varga said the search around the wreck off Port Aurel would \
+continue for survivors.\nSarn Island Lines said the ferry had passed a safety inspection in \
+January.\nFamilies on Tarrow Island held a vigil for the victims.";
+
+const FERRY_OTHER: &str = "Nine people died when the cargo ferry Northern Star sank in a storm in \
+Kessel Bay on Wednesday, the harbour authority said.\nThe vessel was carrying lorries and 40 \
+passengers from Brannock to Ostry when it took on water, said harbour master Piet Olafsen.\nFishing \
+boats rescued 31 survivors and took them to hospital in Brannock.\nThe owner, Kessel Freight, \
+said it would hold its own inquiry.";
+
+/// Issue 6: a full report a day later that names the same ship, strait and officials continues
+/// the story, while a report of another ferry disaster the same day starts its own.
+#[test]
+fn issue_6_next_day_follow_up_joins_other_event_does_not() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a = c.add(&at(
+        doc("a", "At least 12 dead as ferry capsizes in Sarn Strait", FERRY_DAY1),
+        0,
+        "Harbour Times",
+    ));
+    let b = c.add(&at(
+        doc("b", "Sarn Strait ferry death toll revised up to 27", FERRY_DAY2),
+        22 * 60,
+        "Wire East",
+    ));
+    let o = c.add(&at(
+        doc("o", "Nine dead as cargo ferry sinks in Kessel Bay", FERRY_OTHER),
+        23 * 60,
+        "Northline",
+    ));
+    assert_eq!(b.cluster, a.cluster, "the next day's toll revision is the same story");
+    assert!(o.new_story && o.cluster != a.cluster, "another ferry disaster is another story");
+    // The same follow-up a week later is news of its own: the long half-life has run out.
+    let mut c = Clusterer::new(StoryConfig::default());
+    let a = c.add(&at(
+        doc("a", "At least 12 dead as ferry capsizes in Sarn Strait", FERRY_DAY1),
+        0,
+        "Harbour Times",
+    ));
+    let late = c.add(&at(
+        doc("b", "Sarn Strait ferry death toll revised up to 27", FERRY_DAY2),
+        7 * 24 * 60,
+        "Wire East",
+    ));
+    assert_ne!(late.cluster, a.cluster);
+}

@@ -37,6 +37,10 @@ pub struct ShowArgs {
     /// between the claims of the story's articles and versions (JSON: under `findings`).
     #[arg(long)]
     pub changes: bool,
+    /// Also show the timeline: statements and claims in order, who reported each first, who
+    /// repeated or copied it (JSON: under `timeline`).
+    #[arg(long)]
+    pub timeline: bool,
 }
 
 /// Runs `wirewatch stories`.
@@ -84,11 +88,15 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
     let Some((story, articles)) = store.story(&args.id)? else {
         bail!("no story {:?}; `wirewatch stories` lists them", args.id)
     };
-    let findings = if args.changes { changes(&store, &articles)? } else { Vec::new() };
+    let findings = if args.changes { store.findings(&story.id)? } else { Vec::new() };
+    let timeline = if args.timeline { store.timeline(&story.id)? } else { Vec::new() };
     if args.json {
         let mut v = serde_json::json!({ "story": story, "articles": articles });
         if args.changes {
             v["findings"] = serde_json::to_value(&findings)?;
+        }
+        if args.timeline {
+            v["timeline"] = serde_json::to_value(&timeline)?;
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -129,51 +137,60 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
         ]);
     }
     print!("{}", table(&rows));
+    if args.timeline {
+        println!("\ntimeline ({} entries):", timeline.len());
+        for e in &timeline {
+            let who = match (&e.speaker, &e.via) {
+                (Some(s), Some(v)) => format!("{s} (via {v}): "),
+                (Some(s), None) => format!("{s}: "),
+                (None, Some(v)) => format!("(via {v}) "),
+                (None, None) => String::new(),
+            };
+            println!(
+                "  {} {} {}{}“{}”",
+                e.time
+                    .as_deref()
+                    .map(|t| t.chars().take(16).collect::<String>())
+                    .unwrap_or_else(|| "-".into()),
+                e.first.outlet.as_deref().unwrap_or("?"),
+                if e.kind == "claim" { "reports " } else { "" },
+                who,
+                e.text
+            );
+            let outlets = |r: &[model::TimelineReport]| {
+                r.iter()
+                    .map(|r| r.outlet.clone().unwrap_or_else(|| r.article.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !e.repeated_by.is_empty() {
+                println!("      repeated by {}", outlets(&e.repeated_by));
+            }
+            if !e.copied_by.is_empty() {
+                println!("      copied by {}", outlets(&e.copied_by));
+            }
+            if let Some(s) = &e.superseded {
+                println!("      superseded: {s}");
+            }
+            if !e.repeated_after_correction.is_empty() {
+                println!("      repeated after that by {}", e.repeated_after_correction.join(", "));
+            }
+        }
+    }
     if args.changes {
         println!("\nwhat changed ({} findings):", findings.len());
         for f in &findings {
             println!(
-                "  {:?} ({:.2}): {}\n    {}: “{}”\n    {}: “{}”",
+                "  {} ({:.2}): {}\n    {}: “{}”\n    {}: “{}”",
                 f.kind,
                 f.confidence,
                 f.explanation,
-                f.first.0,
-                f.first.1.text,
-                f.second.0,
-                f.second.1.text
+                f.first.outlet.as_deref().unwrap_or(&f.first.article),
+                f.first.text,
+                f.second.outlet.as_deref().unwrap_or(&f.second.article),
+                f.second.text
             );
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Claims of every stored version of the story's articles, compared with each other.
-fn changes(
-    store: &store::SqliteStore,
-    articles: &[model::StoryArticle],
-) -> Result<Vec<analyze::claims::Finding>> {
-    use analyze::claims::{ArticleClaims, correction_notice, extract_claims, find_changes};
-    let mut all = Vec::new();
-    for a in articles {
-        for v in store.all_versions(&model::DocKey(a.document.clone()))? {
-            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
-            let body = &analysis.body;
-            let said = analyze::quotes::analyze_text(body);
-            let time = analysis
-                .published
-                .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .or(v.published);
-            all.push(ArticleClaims {
-                article: a.document.clone(),
-                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
-                time,
-                version: v.version,
-                claims: extract_claims(body, &said),
-                correction_notice: correction_notice(body),
-            });
-        }
-    }
-    Ok(find_changes(&all))
 }

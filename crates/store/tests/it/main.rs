@@ -1,5 +1,6 @@
 //! The store crate's integration tests: one binary, one module per concern.
 
+mod changes;
 mod conformance;
 mod fixture;
 mod props;

@@ -1,0 +1,270 @@
+//! A story's findings and timeline as the store keeps them: the claims of every version of the
+//! story's articles compared by [`find_changes`], and the statements and narrative claims
+//! grouped into a timeline with provenance (first report, independent repeats, syndicated
+//! copies, and who repeated something after it had been corrected or reversed elsewhere).
+//!
+//! Pure and deterministic like the rest of the crate: the caller loads the versions, this module
+//! reads only their bodies.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use model::{ClaimEvidence, StoryFinding, TimelineEntry, TimelineReport};
+
+use super::{ArticleClaims, Claim, Finding, correction_notice, extract_claims, find_changes};
+use crate::quotes::{TextAnalysis, analyze_text};
+
+/// One stored version of one article of a story.
+#[derive(Debug, Clone)]
+pub struct StoryVersion {
+    /// The article's document key.
+    pub article: String,
+    /// Its outlet.
+    pub outlet: Option<String>,
+    /// Publication (or, for a later version, modification) time.
+    pub time: Option<DateTime<Utc>>,
+    /// Version number (1 for the first ingest).
+    pub version: i64,
+    /// The document it copies, when it is a syndicated copy.
+    pub duplicate_of: Option<String>,
+    /// The extracted body text.
+    pub body: String,
+}
+
+/// What [`story_changes`] finds in a story.
+#[derive(Debug, Clone, Default)]
+pub struct StoryChanges {
+    /// The findings, with `id`, `story` and `found_at` left for the store to fill.
+    pub findings: Vec<StoryFinding>,
+    /// The timeline, earliest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Findings and timeline of one story from all stored versions of its articles.
+pub fn story_changes(versions: &[StoryVersion]) -> StoryChanges {
+    let analysed: Vec<(TextAnalysis, ArticleClaims)> = versions
+        .iter()
+        .map(|v| {
+            let said = analyze_text(&v.body);
+            let claims = ArticleClaims {
+                article: v.article.clone(),
+                outlet: v.outlet.clone(),
+                time: v.time,
+                version: v.version,
+                claims: extract_claims(&v.body, &said),
+                correction_notice: correction_notice(&v.body),
+            };
+            (said, claims)
+        })
+        .collect();
+    let all: Vec<ArticleClaims> = analysed.iter().map(|(_, c)| c.clone()).collect();
+    let found = find_changes(&all);
+    let findings: Vec<StoryFinding> = found.iter().map(|f| to_record(f, versions)).collect();
+    let timeline = timeline(versions, &analysed, &findings);
+    StoryChanges { findings, timeline }
+}
+
+fn lower<T: std::fmt::Debug>(x: T) -> String {
+    format!("{x:?}").to_lowercase()
+}
+
+fn evidence(article: &str, version: i64, c: &Claim, versions: &[StoryVersion]) -> ClaimEvidence {
+    let v = versions.iter().find(|v| v.article == article && v.version == version);
+    ClaimEvidence {
+        article: article.to_string(),
+        version,
+        outlet: v.and_then(|v| v.outlet.clone()),
+        time: v.and_then(|v| v.time).map(|t| t.to_rfc3339()),
+        actor: c.actor.clone(),
+        side: c.side.clone(),
+        action: c.action.clone(),
+        polarity: lower(c.polarity),
+        modality: lower(c.modality),
+        quantity: c.quantity.as_ref().map(|q| q.text.clone()),
+        value: c.quantity.as_ref().map(|q| q.value),
+        speaker: c.speaker.clone(),
+        via: c.via.clone(),
+        quoted: c.quoted,
+        text: c.text.clone(),
+        start: c.start,
+        end: c.end,
+    }
+}
+
+fn to_record(f: &Finding, versions: &[StoryVersion]) -> StoryFinding {
+    StoryFinding {
+        id: 0,
+        story: String::new(),
+        kind: lower(f.kind),
+        confidence: f.confidence,
+        explanation: f.explanation.clone(),
+        outlets: f.outlets.clone(),
+        first: evidence(&f.first.0, f.versions.0, &f.first.1, versions),
+        second: evidence(&f.second.0, f.versions.1, &f.second.1, versions),
+        found_at: String::new(),
+    }
+}
+
+/// Lower-cased words of a text, for matching the same statement across reports.
+fn norm_words(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An item before grouping.
+struct Item<'a> {
+    key: String,
+    kind: &'static str,
+    text: String,
+    speaker: Option<String>,
+    via: Option<String>,
+    action: Option<String>,
+    quantity: Option<String>,
+    v: &'a StoryVersion,
+    start: usize,
+    end: usize,
+}
+
+fn report(it: &Item<'_>) -> TimelineReport {
+    TimelineReport {
+        article: it.v.article.clone(),
+        outlet: it.v.outlet.clone(),
+        time: it.v.time.map(|t| t.to_rfc3339()),
+        version: it.v.version,
+        start: it.start,
+        end: it.end,
+    }
+}
+
+fn timeline(
+    versions: &[StoryVersion],
+    analysed: &[(TextAnalysis, ArticleClaims)],
+    findings: &[StoryFinding],
+) -> Vec<TimelineEntry> {
+    // Reports in time order (unknown times last, input order breaking ties), so the first item
+    // of each group is its first report.
+    let mut order: Vec<usize> = (0..versions.len()).collect();
+    order.sort_by_key(|&i| (versions[i].time.is_none(), versions[i].time, i));
+    let mut groups: BTreeMap<String, Vec<Item<'_>>> = BTreeMap::new();
+    for &i in &order {
+        let (said, claims) = &analysed[i];
+        let v = &versions[i];
+        for q in &said.quotes {
+            let key = norm_words(&q.text);
+            if key.split(' ').count() < 3 {
+                continue;
+            }
+            let speaker = q
+                .speaker_entity
+                .as_ref()
+                .and_then(|id| said.entities.iter().find(|e| &e.id == id))
+                .map(|e| e.name.clone())
+                .or_else(|| q.speaker.clone());
+            let claim = claims.claims.iter().find(|c| !c.narrative && overlaps(c, q.start, q.end));
+            groups.entry(format!("s:{key}")).or_default().push(Item {
+                key: format!("s:{key}"),
+                kind: "statement",
+                text: q.text.clone(),
+                speaker,
+                via: q.via.clone(),
+                action: claim.map(|c| c.action.clone()),
+                quantity: claim.and_then(|c| c.quantity.as_ref().map(|q| q.text.clone())),
+                v,
+                start: q.start,
+                end: q.end,
+            });
+        }
+        for c in claims.claims.iter().filter(|c| c.narrative) {
+            let key = format!(
+                "c:{}|{}|{}|{}|{}",
+                c.action,
+                lower(c.polarity),
+                lower(c.modality),
+                c.side.as_deref().map(str::to_lowercase).unwrap_or_default(),
+                c.quantity.as_ref().map(|q| q.value.to_string()).unwrap_or_default()
+            );
+            groups.entry(key.clone()).or_default().push(Item {
+                key,
+                kind: "claim",
+                text: c.text.clone(),
+                speaker: None,
+                via: None,
+                action: Some(c.action.clone()),
+                quantity: c.quantity.as_ref().map(|q| q.text.clone()),
+                v,
+                start: c.start,
+                end: c.end,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for items in groups.values() {
+        let first = &items[0];
+        let mut seen = vec![first.v.article.as_str()];
+        let (mut repeated_by, mut copied_by) = (Vec::new(), Vec::new());
+        for it in &items[1..] {
+            if seen.contains(&it.v.article.as_str()) {
+                continue;
+            }
+            seen.push(&it.v.article);
+            if it.v.duplicate_of.is_some() {
+                copied_by.push(report(it));
+            } else {
+                repeated_by.push(report(it));
+            }
+        }
+        // The earlier claim of a reversal, contradiction or correction is superseded; outlets
+        // that carried it after the later claim appeared repeated a corrected error.
+        let superseding = findings.iter().find(|f| {
+            f.kind != "overstatement"
+                && items.iter().any(|it| {
+                    it.v.article == f.first.article
+                        && it.v.version == f.first.version
+                        && it.start < f.first.end
+                        && f.first.start < it.end
+                })
+        });
+        let mut repeated_after_correction = Vec::new();
+        if let Some(f) = superseding
+            && let Some(t) = f.second.time.as_deref().and_then(|t| t.parse::<DateTime<Utc>>().ok())
+        {
+            for it in items.iter().filter(|it| it.v.time.is_some_and(|x| x > t)) {
+                if let Some(o) = &it.v.outlet
+                    && !repeated_after_correction.contains(o)
+                {
+                    repeated_after_correction.push(o.clone());
+                }
+            }
+        }
+        debug_assert!(items.iter().all(|it| it.key == first.key));
+        out.push(TimelineEntry {
+            time: first.v.time.map(|t| t.to_rfc3339()),
+            kind: first.kind.to_string(),
+            text: first.text.clone(),
+            speaker: first.speaker.clone(),
+            via: items.iter().find_map(|it| it.via.clone()),
+            action: first.action.clone(),
+            quantity: first.quantity.clone(),
+            first: report(first),
+            repeated_by,
+            copied_by,
+            superseded: superseding.map(|f| f.explanation.clone()),
+            repeated_after_correction,
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.time.is_none(), a.time.as_deref().and_then(|t| t.parse::<DateTime<Utc>>().ok()))
+            .cmp(&(b.time.is_none(), b.time.as_deref().and_then(|t| t.parse().ok())))
+            .then(a.first.article.cmp(&b.first.article))
+            .then(a.first.start.cmp(&b.first.start))
+            .then(a.text.cmp(&b.text))
+    });
+    out
+}
+
+fn overlaps(c: &Claim, start: usize, end: usize) -> bool {
+    c.start < end && start < c.end
+}

@@ -1,0 +1,174 @@
+//! What changed in each story, as stored: findings (reversals, contradictions, overstatements,
+//! corrections) and the story's timeline, redone whenever a story gains an article or one of
+//! its articles a new analysis (the `story_changes_pending` mark, set in the same transaction).
+
+use chrono::Utc;
+use model::{StoryFinding, TimelineEntry};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use crate::sqlite::ts;
+use crate::{Result, SqliteStore};
+
+const COLUMNS: &str =
+    "id, story_id, kind, confidence, explanation, outlets, first, second, found_at";
+
+/// A row as stored: the JSON columns still text.
+type Row = (i64, String, String, f64, String, String, String, String, String);
+
+fn read(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    p: impl rusqlite::Params,
+) -> Result<Vec<StoryFinding>> {
+    let rows: Vec<Row> = stmt
+        .query_map(p, |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, story, kind, confidence, explanation, outlets, first, second, found_at)| {
+            Ok(StoryFinding {
+                id,
+                story,
+                kind,
+                confidence: confidence as f32,
+                explanation,
+                outlets: serde_json::from_str(&outlets)?,
+                first: serde_json::from_str(&first)?,
+                second: serde_json::from_str(&second)?,
+                found_at,
+            })
+        })
+        .collect()
+}
+
+impl SqliteStore {
+    /// Stories whose findings and timeline wait to be redone, oldest mark first.
+    pub fn pending_story_changes(&self, limit: usize) -> Result<Vec<String>> {
+        let ids = self
+            .conn
+            .prepare_cached("SELECT story_id FROM story_changes_pending ORDER BY rowid LIMIT ?1")?
+            .query_map(params![limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// Replaces a story's findings and timeline and clears its pending mark, in one
+    /// transaction. A finding found again (same [`StoryFinding::fingerprint`]) keeps its id and
+    /// `found_at`; the ones found for the first time are returned with theirs.
+    pub fn save_story_changes(
+        &mut self,
+        story: &str,
+        findings: &[StoryFinding],
+        timeline: &[TimelineEntry],
+    ) -> Result<Vec<StoryFinding>> {
+        let now = ts(&Utc::now());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut new = Vec::new();
+        {
+            let prints: Vec<String> = findings.iter().map(StoryFinding::fingerprint).collect();
+            let old: Vec<(i64, String)> = tx
+                .prepare_cached("SELECT id, fingerprint FROM findings WHERE story_id = ?1")?
+                .query_map(params![story], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut delete = tx.prepare_cached("DELETE FROM findings WHERE id = ?1")?;
+            for (id, print) in &old {
+                if !prints.contains(print) {
+                    delete.execute(params![id])?;
+                }
+            }
+            let mut update = tx.prepare_cached(
+                "UPDATE findings SET kind = ?3, confidence = ?4, explanation = ?5, outlets = ?6,
+                        first = ?7, second = ?8
+                  WHERE story_id = ?1 AND fingerprint = ?2",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO findings (story_id, fingerprint, kind, confidence, explanation,
+                                       outlets, first, second, found_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (f, print) in findings.iter().zip(&prints) {
+                let values = (
+                    serde_json::to_string(&f.outlets)?,
+                    serde_json::to_string(&f.first)?,
+                    serde_json::to_string(&f.second)?,
+                );
+                let args = params![
+                    story,
+                    print,
+                    f.kind,
+                    f.confidence as f64,
+                    f.explanation,
+                    values.0,
+                    values.1,
+                    values.2
+                ];
+                if old.iter().any(|(_, p)| p == print) {
+                    update.execute(args)?;
+                } else {
+                    insert.execute(params![
+                        story,
+                        print,
+                        f.kind,
+                        f.confidence as f64,
+                        f.explanation,
+                        values.0,
+                        values.1,
+                        values.2,
+                        now
+                    ])?;
+                    new.push(StoryFinding {
+                        id: tx.last_insert_rowid(),
+                        story: story.to_string(),
+                        found_at: now.clone(),
+                        ..f.clone()
+                    });
+                }
+            }
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO story_timelines (story_id, entries, updated)
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![story, serde_json::to_string(timeline)?, now])?;
+            tx.prepare_cached("DELETE FROM story_changes_pending WHERE story_id = ?1")?
+                .execute(params![story])?;
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// A story's findings, by kind then id.
+    pub fn findings(&self, story: &str) -> Result<Vec<StoryFinding>> {
+        let sql = format!("SELECT {COLUMNS} FROM findings WHERE story_id = ?1 ORDER BY kind, id");
+        read(&mut self.conn.prepare_cached(&sql)?, params![story])
+    }
+
+    /// The latest findings over all stories, newest first.
+    pub fn recent_findings(&self, limit: usize) -> Result<Vec<StoryFinding>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM findings ORDER BY found_at DESC, id DESC LIMIT ?1");
+        read(&mut self.conn.prepare_cached(&sql)?, params![limit as i64])
+    }
+
+    /// A story's timeline, earliest first (empty until its changes were first computed).
+    pub fn timeline(&self, story: &str) -> Result<Vec<TimelineEntry>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT entries FROM story_timelines WHERE story_id = ?1")?
+            .query_row(params![story], |r| r.get(0))
+            .optional()?;
+        Ok(match json {
+            Some(j) => serde_json::from_str(&j)?,
+            None => Vec::new(),
+        })
+    }
+}

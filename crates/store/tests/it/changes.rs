@@ -1,0 +1,127 @@
+//! Stored findings and timelines: pending marks, ids kept across re-runs, vanished findings
+//! dropped.
+
+use model::{ClaimEvidence, StoryAssignment, StoryFinding, StoryRecord, TimelineEntry};
+use store::SqliteStore;
+
+use crate::conformance::doc;
+
+fn story(id: &str) -> StoryRecord {
+    StoryRecord {
+        id: id.into(),
+        label: "label".into(),
+        first_seen: None,
+        last_updated: None,
+        state: "developing".into(),
+        breaking_since: None,
+        articles: 1,
+        copies: 0,
+        outlets: vec![],
+        entities: vec![],
+        state_json: String::new(),
+    }
+}
+
+fn evidence(article: &str, start: usize, text: &str) -> ClaimEvidence {
+    ClaimEvidence {
+        article: article.into(),
+        version: 1,
+        outlet: Some("Wire East".into()),
+        time: None,
+        actor: None,
+        side: Some("Russia".into()),
+        action: "expel".into(),
+        polarity: "affirmed".into(),
+        modality: "proposed".into(),
+        quantity: Some("35 diplomats".into()),
+        value: Some(35.0),
+        speaker: Some("Sergei Lavrov".into()),
+        via: Some("TASS".into()),
+        quoted: false,
+        text: text.into(),
+        start,
+        end: start + text.chars().count(),
+    }
+}
+
+fn finding(kind: &str, a: &str, b: &str) -> StoryFinding {
+    StoryFinding {
+        id: 0,
+        story: String::new(),
+        kind: kind.into(),
+        confidence: 0.8,
+        explanation: format!("{kind} between {a} and {b}"),
+        outlets: vec!["Wire East".into()],
+        first: evidence(a, 10, "proposed expelling 35 diplomats"),
+        second: evidence(b, 20, "We will not expel anyone"),
+        found_at: String::new(),
+    }
+}
+
+#[test]
+fn story_changes_are_marked_saved_and_kept_stable() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put(&[doc("a", "one"), doc("b", "two")]).unwrap();
+    let assign = |d: &str| StoryAssignment {
+        document: d.into(),
+        story: "s1".into(),
+        duplicate_of: None,
+        wire_agency: None,
+    };
+    store.save_stories(&[story("s1")], &[assign("a")]).unwrap();
+    assert_eq!(store.pending_story_changes(10).unwrap(), ["s1"]);
+    assert!(store.findings("s1").unwrap().is_empty());
+
+    let entry = TimelineEntry {
+        time: None,
+        kind: "statement".into(),
+        text: "We will not expel anyone".into(),
+        speaker: Some("Vladimir Putin".into()),
+        via: None,
+        action: Some("expel".into()),
+        quantity: None,
+        first: model::TimelineReport {
+            article: "b".into(),
+            outlet: None,
+            time: None,
+            version: 1,
+            start: 20,
+            end: 44,
+        },
+        repeated_by: vec![],
+        copied_by: vec![],
+        superseded: None,
+        repeated_after_correction: vec![],
+    };
+    let new = store
+        .save_story_changes("s1", &[finding("reversal", "a", "b")], std::slice::from_ref(&entry))
+        .unwrap();
+    assert_eq!(new.len(), 1);
+    assert!(new[0].id > 0 && !new[0].found_at.is_empty() && new[0].story == "s1");
+    assert!(store.pending_story_changes(10).unwrap().is_empty());
+    assert_eq!(store.timeline("s1").unwrap(), [entry]);
+    assert_eq!(store.findings("s1").unwrap(), new);
+    assert_eq!(store.recent_findings(5).unwrap(), new);
+
+    // The story gains an article: marked again. Found again, the reversal keeps its id; a new
+    // finding is returned alone; a finding no longer found is dropped.
+    store.save_stories(&[story("s1")], &[assign("b")]).unwrap();
+    assert_eq!(store.pending_story_changes(10).unwrap(), ["s1"]);
+    let again = store
+        .save_story_changes(
+            "s1",
+            &[finding("reversal", "a", "b"), finding("contradiction", "a", "b")],
+            &[],
+        )
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].kind, "contradiction");
+    let all = store.findings("s1").unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all.iter().find(|f| f.kind == "reversal").unwrap().id, new[0].id);
+    store.save_story_changes("s1", &[finding("contradiction", "a", "b")], &[]).unwrap();
+    let left = store.findings("s1").unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, again[0].id);
+    assert!(store.timeline("nope").unwrap().is_empty());
+}

@@ -1,0 +1,274 @@
+//! `cargo xtask bench serve`: 100,000 stored articles built from the dev texts, `wirewatch
+//! serve` on loopback, and `wrk` (Debian's package) at 50 concurrent connections on the story,
+//! entity, search and API routes; prints each route group's latency percentiles and errors.
+//!
+//! The data directory is kept in `target/bench-serve/` and reused by later runs (building it
+//! means ingesting and analysing 100,000 articles); `--fresh` rebuilds it.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::bench::{build_release, shared_eval};
+
+const ARTICLES: usize = 100_000;
+const CONNECTIONS: usize = 50;
+
+/// A deterministic generator (64-bit LCG), so the corpus is the same on every run.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn jsonl(path: &Path) -> Result<Vec<serde_json::Value>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+}
+
+/// Writes the synthetic corpus: reports mixing sentences of one ECB+ dev article with a few of
+/// another, UCI headlines as short items, 300 outlets, dates spread over a year.
+fn write_corpus(path: &Path) -> Result<()> {
+    let eval = shared_eval()?;
+    let ecb = jsonl(&eval.join("stories/ecbplus-dev.jsonl"))?;
+    let uci = jsonl(&eval.join("stories/uci-headlines-dev.jsonl"))?;
+    let bodies: Vec<(String, Vec<String>)> = ecb
+        .iter()
+        .map(|d| {
+            let sentences = d["text"]
+                .as_str()
+                .unwrap_or("")
+                .split_inclusive(['.', '!', '?'])
+                .map(str::trim)
+                .filter(|s| s.len() > 20)
+                .map(str::to_string)
+                .collect();
+            (d["title"].as_str().unwrap_or("").to_string(), sentences)
+        })
+        .filter(|(_, s): &(String, Vec<String>)| !s.is_empty())
+        .collect();
+    let headlines: Vec<&str> = uci.iter().filter_map(|d| d["title"].as_str()).collect();
+    if bodies.is_empty() || headlines.is_empty() {
+        bail!("no dev texts to build the corpus from");
+    }
+    let mut rng = Lcg(7);
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let start = chrono::DateTime::parse_from_rfc3339("2016-01-01T00:00:00Z")?;
+    for i in 0..ARTICLES {
+        let (title, sentences) = &bodies[rng.below(bodies.len())];
+        let (_, other) = &bodies[rng.below(bodies.len())];
+        let k = 4 + rng.below(8);
+        let mut text: Vec<&str> =
+            (0..k).map(|_| sentences[rng.below(sentences.len())].as_str()).collect();
+        for _ in 0..(1 + k / 3) {
+            text.insert(rng.below(text.len() + 1), other[rng.below(other.len())].as_str());
+        }
+        let title = if rng.below(4) == 0 {
+            headlines[rng.below(headlines.len())].to_string()
+        } else {
+            format!("{title} ({})", rng.below(1000))
+        };
+        let outlet = rng.below(300);
+        let published = start + chrono::Duration::seconds(300 * i as i64 + rng.below(300) as i64);
+        let line = serde_json::json!({
+            "url": format!("https://outlet{outlet}.example/news/{i}"),
+            "source": format!("Outlet {outlet}"),
+            "title": title,
+            "text": text.join(" "),
+            "published": published.to_rfc3339(),
+        });
+        writeln!(w, "{line}")?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn get(url: &str) -> Result<serde_json::Value> {
+    let out = Command::new("curl").args(["-sf", "--max-time", "30", url]).output()?;
+    if !out.status.success() {
+        bail!("GET {url} failed ({})", out.status);
+    }
+    Ok(serde_json::from_slice(&out.stdout).with_context(|| format!("GET {url}: not JSON"))?)
+}
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One wrk run over a list of paths (a Lua script picks them in turn); returns the summary.
+fn wrk(base: &str, name: &str, paths: &[String], dir: &Path, secs: u64) -> Result<String> {
+    let script = dir.join(format!("{name}.lua"));
+    let list = paths.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(",\n  ");
+    std::fs::write(
+        &script,
+        format!(
+            "local paths = {{\n  {list}\n}}\nlocal i = 0\n\
+             request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n"
+        ),
+    )?;
+    let out = Command::new("wrk")
+        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{secs}s"), "--latency", "-s"])
+        .arg(&script)
+        .arg(base)
+        .output()
+        .context("running wrk (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if !out.status.success() {
+        bail!("wrk failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let pick = |key: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("-")
+            .to_string()
+    };
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or("0");
+    let non2xx = text
+        .lines()
+        .find(|l| l.contains("Non-2xx"))
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap_or("0");
+    let socket_errors = text
+        .lines()
+        .find(|l| l.contains("Socket errors"))
+        .map(|l| l.trim().to_string())
+        .unwrap_or_else(|| "no socket errors".into());
+    Ok(format!(
+        "{name:<10} {:>3} paths  p50 {:>8}  p90 {:>8}  p99 {:>8}  {:>7} requests ({}/s)  \
+         non-2xx {non2xx}; {socket_errors}",
+        paths.len(),
+        pick("50%"),
+        pick("90%"),
+        pick("99%"),
+        requests,
+        pick("Requests/sec:").trim(),
+    ))
+}
+
+/// Runs the benchmark.
+pub fn run(rest: &[&str]) -> Result<()> {
+    let fresh = rest.contains(&"--fresh");
+    let secs: u64 = rest
+        .iter()
+        .find_map(|a| a.strip_prefix("--seconds="))
+        .map(str::parse)
+        .transpose()?
+        .unwrap_or(20);
+    let bin = build_release()?;
+    let root = crate::tidy::project_root();
+    let dir = root.join("target/bench-serve");
+    let data = dir.join("data");
+    let marker = dir.join("complete");
+    if fresh || !marker.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let corpus = dir.join("corpus.jsonl");
+        write_corpus(&corpus)?;
+        let t = Instant::now();
+        let status = Command::new(&bin)
+            .args(["-q", "--data-dir"])
+            .arg(&data)
+            .arg("ingest")
+            .arg(&corpus)
+            .status()?;
+        if !status.success() {
+            bail!("ingest of the synthetic corpus failed");
+        }
+        println!("stored and analysed {ARTICLES} articles in {:.0} s", t.elapsed().as_secs_f64());
+        std::fs::write(&marker, "")?;
+        let _ = std::fs::remove_file(&corpus);
+    }
+    let port = free_port()?;
+    let listen = format!("127.0.0.1:{port}");
+    let base = format!("http://{listen}");
+    let server = Server(
+        Command::new(&bin)
+            .args(["-q", "--data-dir"])
+            .arg(&data)
+            .args(["serve", "--listen", &listen])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let started = Instant::now();
+    while get(&format!("{base}/api/stories?limit=1")).is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("wirewatch serve did not answer on {base} within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Real ids from the API: the latest stories, entities of the store, and search terms.
+    let stories = get(&format!("{base}/api/stories?limit=50"))?;
+    let list = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v.get("items")
+            .or(v.get("stories"))
+            .or(Some(v))
+            .and_then(|x| x.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let story_ids: Vec<String> =
+        list(&stories).iter().filter_map(|s| s["id"].as_str().map(String::from)).collect();
+    let entities = get(&format!("{base}/api/entities?limit=50"))?;
+    let entity_ids: Vec<String> = list(&entities)
+        .iter()
+        .filter_map(|e| {
+            e["id"].as_i64().map(|i| i.to_string()).or(e["id"].as_str().map(String::from))
+        })
+        .collect();
+    if story_ids.is_empty() || entity_ids.is_empty() {
+        bail!("the served store lists no stories or entities");
+    }
+    let terms =
+        ["earthquake", "police", "arrested", "fire", "election", "court", "apple", "killed"];
+    let groups: Vec<(&str, Vec<String>)> = vec![
+        ("home", vec!["/".to_string()]),
+        ("story", story_ids.iter().map(|id| format!("/stories/{id}")).collect()),
+        ("entity", entity_ids.iter().map(|id| format!("/entities/{id}")).collect()),
+        ("search", terms.iter().map(|t| format!("/search?q={t}")).collect()),
+        (
+            "api",
+            story_ids
+                .iter()
+                .take(20)
+                .map(|id| format!("/api/stories/{id}"))
+                .chain(entity_ids.iter().take(20).map(|id| format!("/api/entities/{id}")))
+                .chain(terms.iter().map(|t| format!("/api/search?q={t}")))
+                .chain(["/api/stories".to_string()])
+                .collect(),
+        ),
+    ];
+    println!(
+        "wirewatch serve over {ARTICLES} stored articles; wrk -t2 -c{CONNECTIONS} -d{secs}s per \
+         route group ({} stories, {} entities sampled)",
+        story_ids.len(),
+        entity_ids.len()
+    );
+    for (name, paths) in &groups {
+        println!("{}", wrk(&base, name, paths, &dir, secs)?);
+    }
+    drop(server);
+    Ok(())
+}
