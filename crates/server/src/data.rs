@@ -126,39 +126,30 @@ pub struct SpeakerGroup {
     pub statements: Vec<Carried>,
 }
 
-/// One side of a finding: what an article said.
-#[derive(Debug, Clone, Serialize)]
-pub struct Evidence {
-    /// Article key.
-    pub key: String,
-    /// Article id, when stored.
-    pub article: Option<i64>,
-    /// Version of the article.
-    pub version: Option<i64>,
-    /// Outlet.
-    pub outlet: Option<String>,
-    /// Time.
-    pub time: Option<String>,
-    /// The sentence or clause.
-    pub text: String,
-    /// Who said it, if a quotation.
-    pub speaker: Option<String>,
-}
-
-/// A change found between a story's articles: reversal, contradiction, overstatement or
-/// correction, with both pieces of evidence.
+/// A stored finding (reversal, contradiction, overstatement or correction, with both pieces of
+/// evidence), with the ids of the two articles for links.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingView {
-    /// `reversal`, `contradiction`, `overstatement` or `correction`.
-    pub kind: String,
-    /// One sentence saying what changed.
-    pub explanation: String,
-    /// Confidence in 0..1.
-    pub confidence: f32,
-    /// The earlier (or quoted) side.
-    pub first: Evidence,
-    /// The later (or narrative) side.
-    pub second: Evidence,
+    /// The finding as stored.
+    #[serde(flatten)]
+    pub finding: model::StoryFinding,
+    /// Article id of the first piece of evidence.
+    pub first_article: Option<i64>,
+    /// Article id of the second.
+    pub second_article: Option<i64>,
+    /// The story's label, where the page shows findings of several stories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story_label: Option<String>,
+}
+
+/// One timeline entry, with the id of the article that first reported it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    /// The entry as stored.
+    #[serde(flatten)]
+    pub entry: model::TimelineEntry,
+    /// Article id of the first report.
+    pub first_article: Option<i64>,
 }
 
 /// Everything the story page shows.
@@ -174,6 +165,9 @@ pub struct StoryView {
     pub outlets: Vec<OutletCoverage>,
     /// Who said what, grouped by speaker (most statements first).
     pub speakers: Vec<SpeakerGroup>,
+    /// Statements and claims in the order they were first reported, with who repeated and
+    /// who copied them.
+    pub timeline: Vec<TimelineView>,
     /// What changed between the articles and their versions.
     pub findings: Vec<FindingView>,
 }
@@ -259,8 +253,26 @@ pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
         .sort_by_key(|o| (o.first.as_deref().map(instant).unwrap_or(i64::MAX), o.outlet.clone()));
 
     let speakers = speakers(store, &articles)?;
-    let findings = findings(store, &articles)?;
-    Ok(StoryView { story, first_report, articles, outlets, speakers, findings })
+    let ids: HashMap<&str, i64> = articles.iter().map(|a| (a.key.as_str(), a.id)).collect();
+    let findings = store
+        .findings(id)?
+        .into_iter()
+        .map(|f| FindingView {
+            first_article: ids.get(f.first.article.as_str()).copied(),
+            second_article: ids.get(f.second.article.as_str()).copied(),
+            story_label: None,
+            finding: f,
+        })
+        .collect();
+    let timeline = store
+        .timeline(id)?
+        .into_iter()
+        .map(|e| TimelineView {
+            first_article: ids.get(e.first.article.as_str()).copied(),
+            entry: e,
+        })
+        .collect();
+    Ok(StoryView { story, first_report, articles, outlets, speakers, timeline, findings })
 }
 
 /// Seconds since the epoch of an RFC 3339 time (`i64::MAX` when unreadable, so it sorts last).
@@ -335,60 +347,22 @@ fn speakers(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<SpeakerG
     Ok(out)
 }
 
-/// What changed between the claims of the story's articles and versions, the way
-/// `wirewatch story --changes` finds it.
-fn findings(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<FindingView>> {
-    use analyze::claims::{ArticleClaims, correction_notice, extract_claims, find_changes};
-    let mut all = Vec::new();
-    for a in articles {
-        for v in store.all_versions(&DocKey(a.key.clone()))? {
-            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
-            let said = analyze::quotes::analyze_text(&analysis.body);
-            let time = analysis
-                .published
-                .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .or(v.published);
-            all.push(ArticleClaims {
-                article: a.key.clone(),
-                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
-                time,
-                version: v.version,
-                claims: extract_claims(&analysis.body, &said),
-                correction_notice: correction_notice(&analysis.body),
-            });
-        }
-    }
-    let by_key: HashMap<&str, &ArticleRef> = articles.iter().map(|a| (a.key.as_str(), a)).collect();
-    let evidence = |key: &str,
-                    c: &analyze::claims::Claim,
-                    outlet: Option<&String>,
-                    time: Option<&Option<String>>| {
-        let a = by_key.get(key);
-        Evidence {
-            key: key.to_string(),
-            article: a.map(|a| a.id),
-            version: None,
-            outlet: outlet.cloned().or_else(|| a.and_then(|a| a.outlet.clone())),
-            time: time.cloned().flatten(),
-            text: c.text.clone(),
-            speaker: c.speaker.clone(),
-        }
-    };
-    Ok(find_changes(&all)
-        .into_iter()
+/// The latest findings across stories, reversals and contradictions first, for the home page.
+pub fn latest_findings(store: &SqliteStore, limit: usize) -> Result<Vec<FindingView>> {
+    let mut all = store.recent_findings(50)?;
+    // Stable sort: newest first within each group.
+    all.sort_by_key(|f| !matches!(f.kind.as_str(), "reversal" | "contradiction"));
+    all.truncate(limit);
+    all.into_iter()
         .map(|f| {
-            let second_outlet = f.outlets.get(1).or(f.outlets.first());
-            FindingView {
-                kind: format!("{:?}", f.kind).to_lowercase(),
-                explanation: f.explanation.clone(),
-                confidence: f.confidence,
-                first: evidence(&f.first.0, &f.first.1, f.outlets.first(), f.times.first()),
-                second: evidence(&f.second.0, &f.second.1, second_outlet, f.times.get(1)),
-            }
+            Ok(FindingView {
+                first_article: article_id(store, &f.first.article)?,
+                second_article: article_id(store, &f.second.article)?,
+                story_label: store.story(&f.story)?.map(|(s, _)| s.label),
+                finding: f,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A story named in another page.

@@ -173,6 +173,13 @@ fn plural(n: u64, word: &str) -> String {
     }
 }
 
+fn outlet_list(reports: &[model::TimelineReport]) -> String {
+    let mut names: Vec<&str> =
+        reports.iter().map(|r| r.outlet.as_deref().unwrap_or("unknown outlet")).collect();
+    names.dedup();
+    names.join(", ")
+}
+
 fn story_card(s: &model::StoryRecord) -> Markup {
     html! {
         li.story id=(format!("story-{}", s.id)) {
@@ -197,7 +204,12 @@ pub async fn home(
     Q(p): Q<Paging>,
 ) -> PageResult {
     let (limit, offset) = p.resolve()?;
-    let items = st.db.run(move |s| data::stories(s, false, None, limit, offset)).await?;
+    let (items, latest) = st
+        .db
+        .run(move |s| {
+            Ok((data::stories(s, false, None, limit, offset)?, data::latest_findings(s, 1)?))
+        })
+        .await?;
     let page = data::page(items, limit, offset, "/");
     let breaking: Vec<_> = page.items.iter().filter(|s| s.state == "breaking").collect();
     let developing: Vec<_> = page.items.iter().filter(|s| s.state == "developing").collect();
@@ -206,6 +218,15 @@ pub async fn home(
         h1 { "Stories" }
         @if page.items.is_empty() {
             p { "No stories yet. Ingest reports or subscribe to feeds, then run the poller." }
+        }
+        @if let Some(f) = latest.first() {
+            section id="latest-finding" aria-labelledby="h-latest" {
+                (finding_box(f, html! {
+                    h2 id="h-latest" { "Latest " (f.finding.kind) " · "
+                        a href=(format!("/stories/{}", f.finding.story)) {
+                            (f.story_label.as_deref().unwrap_or(&f.finding.story)) } }
+                }))
+            }
         }
         div id="stories" {
             @for (id, title, list) in [("breaking", "Breaking", &breaking), ("developing", "Developing", &developing), ("quiet", "Quiet", &quiet)] {
@@ -255,14 +276,43 @@ pub async fn story(
                     p { "No reversal, contradiction, overstatement or correction found between these reports." }
                 } @else {
                     ol.findings {
-                        @for f in &v.findings {
-                            li class=(format!("finding {}", f.kind)) {
-                                p { strong.kind { (f.kind) } " " (f.explanation) }
-                                @let (a, b) = if f.kind == "overstatement" { ("Source", "Report") } else { ("Before", "After") };
-                                div.evidence {
-                                    (evidence(a, &f.first))
-                                    (evidence(b, &f.second))
+                        @for f in &v.findings { li { (finding_box(f, html! {})) } }
+                    }
+                }
+            }
+            section id="timeline" aria-labelledby="h-timeline" {
+                h2 id="h-timeline" { "Timeline" }
+                @if v.timeline.is_empty() { p { "No timeline yet." } }
+                ol.timeline {
+                    @for t in &v.timeline {
+                        @let e = &t.entry;
+                        li class=(format!("entry {}", e.kind)) {
+                            p.meta {
+                                (time(e.time.as_deref())) " · " (e.kind)
+                                @if let Some(sp) = &e.speaker { " · " strong { (sp) } }
+                                @if let Some(via) = &e.via { " via " strong { (via) } }
+                            }
+                            blockquote { (e.text) }
+                            p.meta {
+                                "First reported by "
+                                @match t.first_article {
+                                    Some(id) => a href=(format!("/articles/{id}?version={}", e.first.version)) {
+                                        (e.first.outlet.as_deref().unwrap_or("unknown outlet"))
+                                    },
+                                    None => (e.first.outlet.as_deref().unwrap_or("unknown outlet")),
                                 }
+                                @if !e.repeated_by.is_empty() {
+                                    "; repeated by " (outlet_list(&e.repeated_by))
+                                }
+                                @if !e.copied_by.is_empty() {
+                                    "; copied by " (outlet_list(&e.copied_by))
+                                }
+                            }
+                            @if let Some(sup) = &e.superseded {
+                                p.superseded { strong { "Later changed: " } (sup) }
+                            }
+                            @if !e.repeated_after_correction.is_empty() {
+                                p.superseded { "Repeated after the change by " (e.repeated_after_correction.join(", ")) }
                             }
                         }
                     }
@@ -345,7 +395,7 @@ pub async fn story(
     Ok(layout(&ctx, &v.story.label, body))
 }
 
-fn evidence(label: &str, e: &data::Evidence) -> Markup {
+fn evidence(label: &str, e: &model::ClaimEvidence, article: Option<i64>) -> Markup {
     html! {
         figure.side {
             figcaption {
@@ -353,9 +403,29 @@ fn evidence(label: &str, e: &data::Evidence) -> Markup {
                 (e.outlet.as_deref().unwrap_or("unknown outlet"))
                 @if let Some(t) = &e.time { ", " (time(Some(t))) }
                 @if let Some(s) = &e.speaker { " — " (s) }
+                @if let Some(v) = &e.via { " via " (v) }
             }
             blockquote { (e.text) }
-            @if let Some(id) = e.article { a href=(format!("/articles/{id}")) { "Read the article" } }
+            @if let Some(id) = article {
+                a href=(format!("/articles/{id}?version={}", e.version)) { "Read the article" }
+                @if e.version > 1 { " (version " (e.version) ")" }
+            }
+        }
+    }
+}
+
+/// One finding with both pieces of evidence.
+fn finding_box(f: &data::FindingView, heading: Markup) -> Markup {
+    let (a, b) =
+        if f.finding.kind == "overstatement" { ("Source", "Report") } else { ("Before", "After") };
+    html! {
+        div class=(format!("finding {}", f.finding.kind)) {
+            (heading)
+            p { strong.kind { (f.finding.kind) } " " (f.finding.explanation) }
+            div.evidence {
+                (evidence(a, &f.finding.first, f.first_article))
+                (evidence(b, &f.finding.second, f.second_article))
+            }
         }
     }
 }

@@ -88,9 +88,15 @@ async fn story_has_articles_outlets_speakers_and_findings() {
     for f in findings {
         assert!(!f["first"]["text"].as_str().unwrap().is_empty());
         assert!(!f["second"]["text"].as_str().unwrap().is_empty());
-        assert!(f["first"]["article"].is_i64());
+        assert!(f["first_article"].is_i64() && f["second_article"].is_i64(), "{f}");
     }
     let kinds: Vec<&str> = findings.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    let timeline = v["timeline"].as_array().unwrap();
+    assert!(!timeline.is_empty(), "no timeline");
+    assert!(
+        timeline.iter().any(|e| !e["copied_by"].as_array().unwrap().is_empty()),
+        "the copy is not in the timeline"
+    );
     assert!(kinds.iter().any(|k| *k == "reversal" || *k == "overstatement"), "{kinds:?}");
 }
 

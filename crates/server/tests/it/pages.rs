@@ -26,6 +26,8 @@ async fn home_lists_breaking_then_developing_stories() {
     assert!(body.contains("id=\"story-s2\""));
     // Copies counted once: s1 has five articles from four independent outlets.
     assert!(body.contains("4 outlets · 5 articles (1 copy)"), "{body}");
+    // The latest reversal or contradiction, with both pieces of evidence.
+    assert!(body.contains("id=\"latest-finding\""), "no latest finding");
 }
 
 #[tokio::test]
@@ -33,6 +35,7 @@ async fn story_page_shows_who_said_what_outlets_plot_and_findings() {
     let body = page("/stories/s1").await;
     for id in [
         "id=\"first-report\"",
+        "id=\"timeline\"",
         "id=\"findings\"",
         "id=\"speakers\"",
         "id=\"outlets\"",

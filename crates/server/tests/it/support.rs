@@ -98,6 +98,35 @@ pub fn fill(dir: &Path, docs: &[(&str, RawDocument, Option<usize>)]) {
         }
     }
     store.save_stories(&stories, &assignments).unwrap();
+    refresh_changes(&mut store);
+}
+
+/// Redoes the findings and timelines of changed stories, as analysis does after each batch.
+fn refresh_changes(store: &mut store::SqliteStore) {
+    for id in store.pending_story_changes(1000).unwrap() {
+        let (_, articles) = store.story(&id).unwrap().unwrap();
+        let mut versions = Vec::new();
+        for a in &articles {
+            for v in store.all_versions(&DocKey(a.document.clone())).unwrap() {
+                let Some(an) = store.analysis(v.document_id, v.version).unwrap() else { continue };
+                versions.push(analyze::claims::StoryVersion {
+                    article: a.document.clone(),
+                    outlet: an.site_name.clone().or_else(|| a.outlet.clone()),
+                    time: an
+                        .published
+                        .as_deref()
+                        .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+                        .map(|t| t.with_timezone(&Utc))
+                        .or(v.published),
+                    version: v.version,
+                    duplicate_of: a.duplicate_of.clone(),
+                    body: an.body,
+                });
+            }
+        }
+        let c = analyze::claims::story_changes(&versions);
+        store.save_story_changes(&id, &c.findings, &c.timeline).unwrap();
+    }
 }
 
 /// The shared read-only data directory: the Russia–US story (with a syndicated copy, the
