@@ -49,6 +49,8 @@ pub fn error_page(err: &Error) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (code.status().as_u16()) " · wirewatch" }
                 link rel="stylesheet" href="/static/style.css";
+                // No favicon file: an empty data URL keeps browsers from requesting one.
+                link rel="icon" href="data:,";
             }
             body {
                 main id="main" {
@@ -88,6 +90,8 @@ fn layout(ctx: &RequestCtx, title: &str, body: Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · wirewatch" }
                 link rel="stylesheet" href="/static/style.css";
+                // No favicon file: an empty data URL keeps browsers from requesting one.
+                link rel="icon" href="data:,";
             }
             body {
                 a.skip href="#main" { "Skip to content" }
