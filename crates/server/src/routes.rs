@@ -63,7 +63,7 @@ const LIMIT: Param = q("limit", "integer", "Page size, 1 to 100 (default 20).");
 const OFFSET: Param =
     q("offset", "integer", "Items to skip; follow `next` instead of computing it.");
 
-/// Every API route. Add a route here and give it a handler in [`handler`].
+/// Every API route. Add a route here and give it a handler in `handler` below.
 pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
