@@ -196,13 +196,12 @@ pub fn stories(
     Ok(store.stories(breaking, since, offset + limit + 1)?)
 }
 
-fn article_refs(store: &SqliteStore, articles: &[StoryArticle]) -> Result<Vec<ArticleRef>> {
-    let mut ids: HashMap<&str, (i64, i64)> = HashMap::new();
-    for a in articles {
-        if let Some(d) = store.document(&DocKey(a.document.clone()))? {
-            ids.insert(a.document.as_str(), (d.id, d.latest_version));
-        }
-    }
+fn article_refs(
+    store: &SqliteStore,
+    story: &str,
+    articles: &[StoryArticle],
+) -> Result<Vec<ArticleRef>> {
+    let ids = store.story_documents(story)?;
     Ok(articles
         .iter()
         .filter_map(|a| {
@@ -226,7 +225,7 @@ fn article_refs(store: &SqliteStore, articles: &[StoryArticle]) -> Result<Vec<Ar
 /// One story with everything its page shows.
 pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
     let (story, raw) = store.story(id)?.ok_or_else(|| not_found(format!("story {id:?}")))?;
-    let articles = article_refs(store, &raw)?;
+    let articles = article_refs(store, id, &raw)?;
     let first_report = articles.iter().find(|a| a.copy_of.is_none()).cloned();
 
     let mut outlets: BTreeMap<String, OutletCoverage> = BTreeMap::new();
@@ -252,7 +251,7 @@ pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
     outlets
         .sort_by_key(|o| (o.first.as_deref().map(instant).unwrap_or(i64::MAX), o.outlet.clone()));
 
-    let speakers = speakers(store, &articles)?;
+    let speakers = speakers(store, id, &articles)?;
     let ids: HashMap<&str, i64> = articles.iter().map(|a| (a.key.as_str(), a.id)).collect();
     let findings = store
         .findings(id)?
@@ -280,54 +279,52 @@ pub fn instant(t: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp()).unwrap_or(i64::MAX)
 }
 
-fn speakers(store: &SqliteStore, articles: &[ArticleRef]) -> Result<Vec<SpeakerGroup>> {
+fn speakers(
+    store: &SqliteStore,
+    story: &str,
+    articles: &[ArticleRef],
+) -> Result<Vec<SpeakerGroup>> {
     // speaker key -> (name, entity, statement key -> carried)
     type Group = (String, Option<i64>, BTreeMap<String, Carried>);
+    let by_id: HashMap<i64, &ArticleRef> = articles.iter().map(|a| (a.id, a)).collect();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for a in articles {
-        let Some(an) = store.analysis(a.id, a.versions)? else { continue };
-        let ids = store.version_entity_ids(a.id, a.versions)?;
-        let names: HashMap<&str, &str> =
-            an.entities.iter().map(|e| (e.id.as_str(), e.name.as_str())).collect();
-        for s in &an.statements {
-            let local = s.speaker_entity.as_deref();
-            let entity = local.and_then(|l| ids.get(l)).copied();
-            let name = local
-                .and_then(|l| names.get(l).copied())
-                .or(s.speaker.as_deref())
-                .unwrap_or("unattributed")
-                .to_string();
-            let gkey = match entity {
-                Some(e) => format!("#{e}"),
-                None => name.to_lowercase(),
-            };
-            let g = groups.entry(gkey).or_insert_with(|| (name, entity, BTreeMap::new()));
-            let skey = s.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-            let c = g.2.entry(skey).or_insert_with(|| Carried {
-                text: s.text.clone(),
-                kind: s.kind.clone(),
-                cue: s.cue.clone(),
-                via: Vec::new(),
-                outlets: Vec::new(),
-                carried_by: Vec::new(),
-                first: None,
-            });
-            if let Some(v) = &s.via
-                && !c.via.contains(v)
-            {
-                c.via.push(v.clone());
-            }
-            if let Some(o) = &a.outlet
-                && !c.outlets.contains(o)
-            {
-                c.outlets.push(o.clone());
-            }
-            if !c.carried_by.iter().any(|b| b.article == a.id) {
-                c.carried_by.push(CarriedBy { article: a.id, outlet: a.outlet.clone() });
-            }
-            if c.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
-                c.first = Some(a.time().to_string());
-            }
+    for s in store.story_statements(story)? {
+        let Some(a) = by_id.get(&s.document_id) else { continue };
+        let name = s
+            .speaker_name
+            .clone()
+            .or(s.speaker.clone())
+            .unwrap_or_else(|| "unattributed".to_string());
+        let gkey = match s.entity {
+            Some(e) => format!("#{e}"),
+            None => name.to_lowercase(),
+        };
+        let g = groups.entry(gkey).or_insert_with(|| (name, s.entity, BTreeMap::new()));
+        let skey = s.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let c = g.2.entry(skey).or_insert_with(|| Carried {
+            text: s.text.clone(),
+            kind: s.kind.clone(),
+            cue: s.cue.clone(),
+            via: Vec::new(),
+            outlets: Vec::new(),
+            carried_by: Vec::new(),
+            first: None,
+        });
+        if let Some(v) = &s.via
+            && !c.via.contains(v)
+        {
+            c.via.push(v.clone());
+        }
+        if let Some(o) = &a.outlet
+            && !c.outlets.contains(o)
+        {
+            c.outlets.push(o.clone());
+        }
+        if !c.carried_by.iter().any(|b| b.article == a.id) {
+            c.carried_by.push(CarriedBy { article: a.id, outlet: a.outlet.clone() });
+        }
+        if c.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
+            c.first = Some(a.time().to_string());
         }
     }
     let mut out: Vec<SpeakerGroup> = groups

@@ -24,3 +24,4 @@ pub use analysis::PendingVersion;
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
 pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};
+pub use stories::StoryStatement;

@@ -203,4 +203,74 @@ impl SqliteStore {
             .query_row([key], |r| r.get(0))
             .optional()?)
     }
+
+    /// Document id and latest version of every article of a story, by key: what pages link with.
+    pub fn story_documents(
+        &self,
+        id: &str,
+    ) -> Result<std::collections::HashMap<String, (i64, i64)>> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT d.key, d.id, d.latest_version FROM story_articles sa
+                   JOIN documents d ON d.id = sa.document_id
+                  WHERE sa.story_id = ?1",
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every statement in the latest versions of a story's articles, with its speaker's name and
+    /// entity when resolved: who said what, in one query.
+    pub fn story_statements(&self, id: &str) -> Result<Vec<StoryStatement>> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT d.id, s.text, s.kind, s.cue, s.via, s.speaker, ve.name, ve.entity_id
+                   FROM story_articles sa
+                   JOIN documents d ON d.id = sa.document_id
+                   JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
+                   JOIN statements s ON s.version_id = v.id
+                   LEFT JOIN version_entities ve
+                          ON ve.version_id = v.id AND ve.local_id = s.speaker_local
+                  WHERE sa.story_id = ?1
+                  ORDER BY d.id, s.start, s.id",
+            )?
+            .query_map([id], |r| {
+                Ok(StoryStatement {
+                    document_id: r.get(0)?,
+                    text: r.get(1)?,
+                    kind: r.get(2)?,
+                    cue: r.get(3)?,
+                    via: r.get(4)?,
+                    speaker: r.get(5)?,
+                    speaker_name: r.get(6)?,
+                    entity: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+/// A statement of one of a story's articles (its latest version).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryStatement {
+    /// The article's document id.
+    pub document_id: i64,
+    /// The content.
+    pub text: String,
+    /// `direct`, `mixed` or `indirect`.
+    pub kind: String,
+    /// The cue verb.
+    pub cue: Option<String>,
+    /// The relay.
+    pub via: Option<String>,
+    /// The speaker as written.
+    pub speaker: Option<String>,
+    /// The speaker entity's fullest name in the article, when resolved.
+    pub speaker_name: Option<String>,
+    /// The speaker's store-wide entity id, when resolved.
+    pub entity: Option<i64>,
 }
