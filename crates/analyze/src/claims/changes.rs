@@ -341,7 +341,12 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
             let found = (a + 1..n)
                 .filter(|&b| latest[b] && ctx.arts[b].article != ctx.arts[a].article)
                 .find_map(|b| {
-                    ctx.arts[b].claims.iter().find(|c| denies(c) || differs(c)).map(|c| (b, c))
+                    // A denial in the speaker's own words is the clearest evidence.
+                    let cs = &ctx.arts[b].claims;
+                    cs.iter()
+                        .find(|c| c.quoted && denies(c))
+                        .or_else(|| cs.iter().find(|c| denies(c) || differs(c)))
+                        .map(|c| (b, c))
                 });
             if let Some((b, c2)) = found {
                 groups_done.push(key);

@@ -30,7 +30,7 @@ use crate::text::slice;
 
 pub use changes::{ArticleClaims, Finding, FindingKind, find_changes};
 pub use quantity::{Quantity, parse_quantity};
-pub use report::{StoryChanges, StoryVersion, story_changes};
+pub use report::{MAX_TIMELINE, StoryChanges, StoryVersion, story_changes};
 
 /// Whether the claim is asserted or negated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,6 +14,9 @@ use model::{ClaimEvidence, StoryFinding, TimelineEntry, TimelineReport};
 use super::{ArticleClaims, Claim, Finding, correction_notice, extract_claims, find_changes};
 use crate::quotes::{TextAnalysis, analyze_text};
 
+/// At most this many timeline entries are kept per story.
+pub const MAX_TIMELINE: usize = 400;
+
 /// One stored version of one article of a story.
 #[derive(Debug, Clone)]
 pub struct StoryVersion {
@@ -254,6 +257,14 @@ fn timeline(
             superseded: superseding.map(|f| f.explanation.clone()),
             repeated_after_correction,
         });
+    }
+    // A big story says far more than a reader can follow: keep the entries a finding touches and
+    // the most widely carried ones.
+    if out.len() > MAX_TIMELINE {
+        out.sort_by_key(|e| {
+            (e.superseded.is_none(), std::cmp::Reverse(e.repeated_by.len() + e.copied_by.len()))
+        });
+        out.truncate(MAX_TIMELINE);
     }
     out.sort_by(|a, b| {
         (a.time.is_none(), a.time.as_deref().and_then(|t| t.parse::<DateTime<Utc>>().ok()))

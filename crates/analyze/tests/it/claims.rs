@@ -518,3 +518,18 @@ fn story_timeline_tells_first_report_copies_repeats_and_corrected_errors() {
     assert_eq!(again.timeline, changes.timeline);
     assert_eq!(again.findings, changes.findings);
 }
+
+#[test]
+fn big_story_timeline_is_capped_keeping_the_widely_carried() {
+    let many: String = (0..450)
+        .map(|i| format!("“Statement number {i} about the harbour works,” the mayor said.\n\n"))
+        .collect();
+    let shared = "“The harbour will reopen in the spring,” the mayor said.";
+    let story = vec![
+        version("a", "Daily A", 8, None, &format!("{many}{shared}")),
+        version("b", "Daily B", 9, None, shared),
+    ];
+    let t = story_changes(&story).timeline;
+    assert_eq!(t.len(), analyze::claims::MAX_TIMELINE);
+    assert!(t.iter().any(|e| e.text.contains("reopen in the spring") && e.repeated_by.len() == 1));
+}
