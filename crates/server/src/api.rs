@@ -169,8 +169,14 @@ pub async fn entities(
 }
 
 /// `GET /api/entities/{id}`.
-pub async fn entity(State(st): State<AppState>, P(id): P<i64>) -> Result<Json<data::EntityView>> {
-    Ok(Json(st.db.run(move |s| data::entity(s, id)).await?))
+pub async fn entity(
+    State(st): State<AppState>,
+    P(id): P<i64>,
+    Q(p): Q<Paging>,
+) -> Result<Json<data::EntityView>> {
+    let (limit, offset) = p.resolve()?;
+    let base = format!("/api/entities/{id}");
+    Ok(Json(st.db.run(move |s| data::entity(s, id, limit, offset, &base)).await?))
 }
 
 /// Query of `GET /api/articles/{id}`.

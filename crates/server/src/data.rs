@@ -550,13 +550,30 @@ pub struct EntityView {
     /// Summary, aliases with evidence, roles.
     #[serde(flatten)]
     pub entity: store::EntityDetail,
-    /// Statements over time, with their articles and stories.
+    /// One page of statements over time (oldest first), with their articles and stories.
     pub statements: Vec<EntityStatementView>,
+    /// Statements per page.
+    pub limit: usize,
+    /// Statements skipped.
+    pub offset: usize,
+    /// Path and query of the next page of statements, if any.
+    pub next: Option<String>,
 }
 
-/// One entity.
-pub fn entity(store: &SqliteStore, id: i64) -> Result<EntityView> {
-    let mut entity = store.entity(id)?.ok_or_else(|| not_found(format!("entity {id}")))?;
+/// One entity, with statements `offset..offset + limit`; `base` is the path for `next`.
+pub fn entity(
+    store: &SqliteStore,
+    id: i64,
+    limit: usize,
+    offset: usize,
+    base: &str,
+) -> Result<EntityView> {
+    let mut entity = store
+        .entity_page(id, limit + 1, offset)?
+        .ok_or_else(|| not_found(format!("entity {id}")))?;
+    let more = entity.statement_list.len() > limit;
+    entity.statement_list.truncate(limit);
+    let next = more.then(|| format!("{base}?limit={limit}&offset={}", offset + limit));
     let mut cache: HashMap<String, (Option<i64>, Option<String>)> = HashMap::new();
     let mut statements = Vec::new();
     for s in std::mem::take(&mut entity.statement_list) {
@@ -568,7 +585,7 @@ pub fn entity(store: &SqliteStore, id: i64) -> Result<EntityView> {
         let (article, story) = cache[&s.document].clone();
         statements.push(EntityStatementView { statement: s, article, story });
     }
-    Ok(EntityView { entity, statements })
+    Ok(EntityView { entity, statements, limit, offset, next })
 }
 
 /// Finds a document's id by key (for links from stored keys).

@@ -477,8 +477,11 @@ pub async fn entity(
     State(st): State<AppState>,
     Extension(ctx): Extension<RequestCtx>,
     P(id): P<i64>,
+    Q(p): Q<Paging>,
 ) -> PageResult {
-    let v = st.db.run(move |s| data::entity(s, id)).await?;
+    let (limit, offset) = Paging { limit: p.limit.or(Some(50)), offset: p.offset }.resolve()?;
+    let base = format!("/entities/{id}");
+    let v = st.db.run(move |s| data::entity(s, id, limit, offset, &base)).await?;
     let e = &v.entity;
     let body = html! {
         h1 { (e.summary.name) }
@@ -492,7 +495,7 @@ pub async fn entity(
         section id="statements" aria-labelledby="h-statements" {
             h2 id="h-statements" { "Statements over time" }
             @if v.statements.is_empty() { p { "No statements found." } }
-            ol.statements {
+            ol.statements start=(v.offset + 1) {
                 @for s in &v.statements {
                     li {
                         p.meta {
@@ -509,6 +512,9 @@ pub async fn entity(
                         }
                     }
                 }
+            }
+            @if let Some(n) = &v.next {
+                nav.pager aria-label="Statement pages" { a rel="next" href=(format!("{n}#statements")) { "Later statements →" } }
             }
         }
         section id="aliases" aria-labelledby="h-aliases" {

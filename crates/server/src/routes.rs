@@ -103,7 +103,7 @@ pub const API: &[ApiRoute] = &[
         id: "getEntity",
         summary: "One entity: aliases with evidence, roles, statements over time.",
         auth: false,
-        params: &[path("id", "integer", "Entity id.")],
+        params: &[path("id", "integer", "Entity id."), LIMIT, OFFSET],
         body: None,
     },
     ApiRoute {
@@ -182,6 +182,11 @@ pub const API: &[ApiRoute] = &[
     },
 ];
 
+/// Operations listed in [`API`] but served by another module's router merged into the app (the
+/// live alerts router: SSE, webhooks, Atom), so they are documented here but not built here. The
+/// routes test probes the merged app, so a listed operation nobody serves still fails it.
+pub const EXTERNAL: &[&str] = &[];
+
 /// The handler of an operation.
 fn handler(id: &str) -> MethodRouter<AppState> {
     match id {
@@ -209,10 +214,12 @@ pub fn api_router() -> Router<AppState> {
     let mut router = Router::new();
     for p in paths {
         let mut mr: MethodRouter<AppState> = MethodRouter::new();
-        for r in API.iter().filter(|r| r.path == p) {
+        for r in API.iter().filter(|r| r.path == p && !EXTERNAL.contains(&r.id)) {
             mr = mr.merge(handler(r.id));
         }
-        router = router.route(p, mr);
+        if API.iter().any(|r| r.path == p && !EXTERNAL.contains(&r.id)) {
+            router = router.route(p, mr);
+        }
     }
     router
 }

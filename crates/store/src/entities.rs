@@ -108,6 +108,19 @@ impl SqliteStore {
 
     /// One entity in full, if it exists.
     pub fn entity(&self, id: i64) -> Result<Option<EntityDetail>> {
+        self.entity_page(id, usize::MAX, 0)
+    }
+
+    /// One entity with one page of its statements (`limit` of them after skipping `offset`,
+    /// oldest first), so pages of much-quoted people stay fast.
+    pub fn entity_page(
+        &self,
+        id: i64,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Option<EntityDetail>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let sql = format!("{SUMMARY} WHERE e.id = ?1");
         let Some(summary) = self.conn.prepare_cached(&sql)?.query_row([id], summary).optional()?
         else {
@@ -149,9 +162,10 @@ impl SqliteStore {
                    JOIN documents d ON d.id = v.document_id
                    LEFT JOIN articles a ON a.version_id = v.id
                   WHERE ve.entity_id = ?1
-                  ORDER BY v.fetched_at, d.id, s.start",
+                  ORDER BY v.fetched_at, d.id, s.start
+                  LIMIT ?2 OFFSET ?3",
             )?
-            .query_map([id], |r| {
+            .query_map([id, limit, offset], |r| {
                 Ok(EntityStatement {
                     document: r.get(0)?,
                     version: r.get(1)?,

@@ -143,6 +143,15 @@ async fn entities_list_and_detail() {
     let st = e["statements"].as_array().unwrap();
     assert!(!st.is_empty(), "Putin's statements: {e}");
     assert!(st.iter().all(|s| s["article"].is_i64() && s["story"] == "s1"), "{st:?}");
+    // Statements are paged, oldest first.
+    if st.len() >= 2 {
+        let (_, p1) = send_json(&app, get(&format!("/api/entities/{id}?limit=1"))).await;
+        assert_eq!(p1["statements"].as_array().unwrap().len(), 1);
+        let next = p1["next"].as_str().unwrap();
+        assert_eq!(next, format!("/api/entities/{id}?limit=1&offset=1"));
+        let (_, p2) = send_json(&app, get(next)).await;
+        assert_eq!(p2["statements"][0]["text"], st[1]["text"]);
+    }
 }
 
 #[tokio::test]
