@@ -852,8 +852,9 @@ pub async fn login(
         return Ok(r);
     }
     let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000",
-        st.secrets.new_session()
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+        st.secrets.new_session(),
+        security::SESSION_SECS
     );
     let mut r = Redirect::to("/").into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {

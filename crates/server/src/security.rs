@@ -25,6 +25,8 @@ use crate::{AppState, Error, Result};
 pub const SESSION_COOKIE: &str = "ww_session";
 /// Cookie holding the per-browser CSRF seed.
 pub const CSRF_COOKIE: &str = "ww_csrf";
+/// How long a login lasts, in seconds (30 days).
+pub const SESSION_SECS: i64 = 30 * 24 * 3600;
 /// Form field carrying the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 
@@ -84,17 +86,22 @@ impl Secrets {
         hex::encode(hmac_sha256(&self.key, format!("{purpose}:{value}").as_bytes()))
     }
 
-    /// A fresh session cookie value: `id.mac`.
+    /// A fresh session cookie value: `issued-random.mac`, the issue time (Unix seconds) inside
+    /// the MAC so a stolen cookie stops working after [`SESSION_SECS`].
     pub fn new_session(&self) -> String {
-        let id = random_hex(16);
+        let id = format!("{}-{}", chrono::Utc::now().timestamp(), random_hex(16));
         let mac = self.mac("session", &id);
         format!("{id}.{mac}")
     }
 
-    /// Whether a session cookie value is one we issued.
+    /// Whether a session cookie value is one we issued, and not expired.
     pub fn session_valid(&self, value: &str) -> bool {
         let Some((id, mac)) = value.split_once('.') else { return false };
-        constant_time_eq(self.mac("session", id).as_bytes(), mac.as_bytes())
+        if !constant_time_eq(self.mac("session", id).as_bytes(), mac.as_bytes()) {
+            return false;
+        }
+        let issued = id.split_once('-').and_then(|(t, _)| t.parse::<i64>().ok());
+        issued.is_some_and(|t| (0..SESSION_SECS).contains(&(chrono::Utc::now().timestamp() - t)))
     }
 
     /// The CSRF token forms carry for a browser whose CSRF cookie is `seed`.
@@ -322,6 +329,9 @@ mod tests {
         assert!(a.session_valid(&s));
         assert!(!b.session_valid(&s));
         assert!(!a.session_valid("abc.def"));
+        // A session issued long ago, correctly signed, has expired.
+        let old = format!("{}-00", chrono::Utc::now().timestamp() - SESSION_SECS - 1);
+        assert!(!a.session_valid(&format!("{old}.{}", a.mac("session", &old))));
         assert_ne!(a.csrf_token("seed"), b.csrf_token("seed"));
         assert!(a.token_matches("token-number-one-xxxx"));
         assert!(!a.token_matches("token-number-one-xxx"));

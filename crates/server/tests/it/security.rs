@@ -141,3 +141,51 @@ async fn large_bodies_are_refused() {
     let (s, v) = send_json(&app, req).await;
     assert_eq!((s, code(&v)), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
 }
+
+/// Logs in through the form; returns the cookies to send and the CSRF token for forms.
+async fn login(app: &axum::Router) -> (String, String) {
+    let (_, resp, body) = send(app, get("/login")).await;
+    let csrf_cookie = set_cookie(&resp, "ww_csrf").unwrap();
+    let csrf = csrf_of(&body);
+    let form = format!("csrf={csrf}&token={TOKEN}");
+    let (_, resp, _) = send(app, form_req("/login", &csrf_cookie, &form)).await;
+    let session = set_cookie(&resp, "ww_session").unwrap();
+    (format!("{csrf_cookie}; {session}"), csrf)
+}
+
+#[tokio::test]
+async fn alias_forms_merge_and_split_for_a_logged_in_user() {
+    let (_dir, app) = fresh_app(config());
+    let (_, list) = send_json(&app, get("/api/entities?q=obama")).await;
+    let id = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Barack Obama")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (cookies, csrf) = login(&app).await;
+    let mut req = get(&format!("/entities/{id}"));
+    req.headers_mut().insert(header::COOKIE, cookies.parse().unwrap());
+    let (_, _, body) = send(&app, req).await;
+    assert!(body.contains("id=\"merge-form\""), "no merge form for a logged-in user");
+    assert!(body.contains("Split off"));
+
+    let merge = format!("csrf={csrf}&alias=Barry+Obama");
+    let uri = format!("/entities/{id}/merge");
+    let (s, _, _) = send(&app, form_req(&uri, &cookies, "alias=Barry+Obama")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "merge without CSRF token");
+    let (s, resp, _) = send(&app, form_req(&uri, &cookies, &merge)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[header::LOCATION], format!("/entities/{id}#aliases"));
+    let (_, e) = send_json(&app, get(&format!("/api/entities/{id}"))).await;
+    assert!(e["alias_list"].as_array().unwrap().iter().any(|a| a["alias"] == "Barry Obama"));
+
+    let split = format!("csrf={csrf}&alias=Barry+Obama&kind=person");
+    let (s, resp, _) =
+        send(&app, form_req(&format!("/entities/{id}/split"), &cookies, &split)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let to = resp.headers()[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.starts_with("/entities/") && to != format!("/entities/{id}"), "{to}");
+}
