@@ -143,6 +143,16 @@ pub async fn story(State(st): State<AppState>, P(id): P<String>) -> Result<Json<
     Ok(Json(st.db.run(move |s| data::story(s, &id)).await?))
 }
 
+/// `GET /api/findings`: the latest findings over all stories.
+pub async fn findings(
+    State(st): State<AppState>,
+    Q(p): Q<Paging>,
+) -> Result<Json<Paged<data::FindingView>>> {
+    let (limit, offset) = p.resolve()?;
+    let items = st.db.run(move |s| data::recent_findings(s, limit, offset)).await?;
+    Ok(Json(data::page(items, limit, offset, "/api/findings")))
+}
+
 /// Query of `GET /api/entities`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EntitiesQuery {

@@ -344,6 +344,33 @@ fn speakers(
     Ok(out)
 }
 
+/// The latest findings across stories, newest first (`limit + 1` after `offset`, for paging).
+pub fn recent_findings(
+    store: &SqliteStore,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<FindingView>> {
+    store
+        .recent_findings(offset + limit + 1)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            // Only the page's items need their links resolved.
+            let wanted = i >= offset;
+            Ok(FindingView {
+                first_article: if wanted { article_id(store, &f.first.article)? } else { None },
+                second_article: if wanted { article_id(store, &f.second.article)? } else { None },
+                story_label: if wanted {
+                    store.story(&f.story)?.map(|(s, _)| s.label)
+                } else {
+                    None
+                },
+                finding: f,
+            })
+        })
+        .collect()
+}
+
 /// The latest findings across stories, reversals and contradictions first, for the home page.
 pub fn latest_findings(store: &SqliteStore, limit: usize) -> Result<Vec<FindingView>> {
     let mut all = store.recent_findings(50)?;

@@ -90,6 +90,16 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/findings",
+        id: "listFindings",
+        summary: "The latest findings (reversals, contradictions, overstatements, corrections) \
+                  over all stories, newest first, each with both pieces of evidence.",
+        auth: false,
+        params: &[LIMIT, OFFSET],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/entities",
         id: "listEntities",
         summary: "People, organisations and places, most mentioned first.",
@@ -192,6 +202,7 @@ fn handler(id: &str) -> MethodRouter<AppState> {
     match id {
         "listStories" => get(api::stories),
         "getStory" => get(api::story),
+        "listFindings" => get(api::findings),
         "listEntities" => get(api::entities),
         "getEntity" => get(api::entity),
         "getArticle" => get(api::article),

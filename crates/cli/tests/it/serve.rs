@@ -43,13 +43,13 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
 
 #[cfg(unix)]
 #[test]
-fn serve_answers_and_stops_on_sigterm() {
+fn serve_with_poll_answers_and_stops_on_sigterm() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let (_, _, ok) = ingest_json(&data, &[&repo().join("samples/seed-article.txt")]);
     assert!(ok);
     let mut child = ww(&data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--poll"])
         .env_remove("WIREWATCH_TOKEN")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

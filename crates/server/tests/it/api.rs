@@ -101,6 +101,19 @@ async fn story_has_articles_outlets_speakers_and_findings() {
 }
 
 #[tokio::test]
+async fn recent_findings_are_listed_with_evidence() {
+    let app = shared_app();
+    let (s, all) = send_json(&app, get("/api/findings?limit=100")).await;
+    assert_eq!(s, StatusCode::OK);
+    let items = all["items"].as_array().unwrap();
+    assert!(items.len() >= 2, "{all}");
+    assert!(items.iter().all(|f| f["first"]["text"].is_string() && f["story_label"].is_string()));
+    let (_, one) = send_json(&app, get("/api/findings?limit=1&offset=1")).await;
+    assert_eq!(one["items"][0]["id"], items[1]["id"]);
+    assert!(one["items"][0]["first_article"].is_i64());
+}
+
+#[tokio::test]
 async fn article_versions_and_diff() {
     let app = shared_app();
     let (_, story) = send_json(&app, get("/api/stories/s2")).await;
