@@ -95,28 +95,25 @@ pub fn refresh_story_changes(
 
 /// Every stored version of every article of a story, with its extracted body.
 fn story_versions(store: &SqliteStore, id: &str) -> Result<Vec<analyze::claims::StoryVersion>> {
-    let Some((_, articles)) = store.story(id)? else { return Ok(Vec::new()) };
-    let mut out = Vec::new();
-    for a in &articles {
-        for v in store.all_versions(&model::DocKey(a.document.clone()))? {
-            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
-            let time = analysis
+    let parse = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&chrono::Utc))
+    };
+    Ok(store
+        .story_texts(id)?
+        .into_iter()
+        .map(|t| analyze::claims::StoryVersion {
+            time: t
                 .published
                 .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .or(v.published);
-            out.push(analyze::claims::StoryVersion {
-                article: a.document.clone(),
-                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
-                time,
-                version: v.version,
-                duplicate_of: a.duplicate_of.clone(),
-                body: analysis.body,
-            });
-        }
-    }
-    Ok(out)
+                .and_then(parse)
+                .or(t.version_published.as_deref().and_then(parse)),
+            article: t.document,
+            outlet: t.site_name.or(t.outlet),
+            version: t.version,
+            duplicate_of: t.duplicate_of,
+            body: t.body,
+        })
+        .collect())
 }
 
 /// Maps `f` over `items` on up to `threads` threads, keeping the order.

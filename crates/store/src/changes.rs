@@ -172,3 +172,56 @@ impl SqliteStore {
         })
     }
 }
+
+/// The analysed text of one version of one article of a story, for redoing its findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryText {
+    /// The document's key.
+    pub document: String,
+    /// Version number.
+    pub version: i64,
+    /// The document's outlet (host or feed source).
+    pub outlet: Option<String>,
+    /// The site name the page gives, if any.
+    pub site_name: Option<String>,
+    /// Publication time the extraction found (RFC 3339), if any.
+    pub published: Option<String>,
+    /// Publication time the source gave with the version, if any.
+    pub version_published: Option<String>,
+    /// The document it copies, if it is a copy.
+    pub duplicate_of: Option<String>,
+    /// The extracted body.
+    pub body: String,
+}
+
+impl SqliteStore {
+    /// Every analysed version of every article of a story, in one query (in storage order).
+    pub fn story_texts(&self, story: &str) -> Result<Vec<StoryText>> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT d.key, v.version, d.outlet, a.site_name, a.published, v.published,
+                        sa.duplicate_of, a.body
+                   FROM story_articles sa
+                   JOIN documents d ON d.id = sa.document_id
+                   JOIN versions v ON v.document_id = d.id
+                   JOIN articles a ON a.version_id = v.id
+                  WHERE sa.story_id = ?1
+                  ORDER BY d.id, v.version",
+            )?
+            .query_map(params![story], |r| {
+                Ok(StoryText {
+                    document: r.get(0)?,
+                    version: r.get(1)?,
+                    outlet: r.get(2)?,
+                    site_name: r.get(3)?,
+                    published: r.get(4)?,
+                    version_published: r.get(5)?,
+                    duplicate_of: r.get(6)?,
+                    body: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}

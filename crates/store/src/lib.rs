@@ -21,6 +21,7 @@ mod sqlite;
 mod stories;
 
 pub use analysis::PendingVersion;
+pub use changes::StoryText;
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
 pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};
