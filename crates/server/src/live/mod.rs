@@ -39,6 +39,9 @@ pub struct LiveConfig {
     pub poll_interval_ms: u64,
     /// Seconds between SSE keep-alive comments, so proxies keep idle streams open.
     pub keep_alive_secs: u64,
+    /// Events buffered for each live client; a client further behind reads the rest from the
+    /// store, so this trades memory for store reads, never for lost events.
+    pub channel_capacity: usize,
     /// Hours an event stays in the outbox; older ones are pruned. A client or webhook further
     /// behind than this misses the pruned events.
     pub retention_hours: u64,
@@ -75,6 +78,7 @@ impl Default for LiveConfig {
         LiveConfig {
             poll_interval_ms: 500,
             keep_alive_secs: 15,
+            channel_capacity: 1024,
             retention_hours: 24 * 7,
             max_events: 100_000,
             public_url: None,
@@ -131,6 +135,9 @@ impl LiveConfig {
         let bad = |m: String| Err(Error::Config(m));
         if self.poll_interval_ms < 10 {
             return bad("live.poll_interval_ms must be at least 10".into());
+        }
+        if self.channel_capacity == 0 {
+            return bad("live.channel_capacity must be at least 1".into());
         }
         if self.keep_alive_secs == 0 {
             return bad("live.keep_alive_secs must be at least 1".into());
@@ -233,9 +240,6 @@ impl IntoResponse for Error {
 /// Result alias of the live part.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// How many events the broadcast channel buffers per receiver before it lags (a lagged receiver
-/// catches up from the store).
-const CHANNEL_CAPACITY: usize = 1024;
 /// Most events read from the outbox at once.
 const PAGE: usize = 500;
 /// How often old events are pruned.
@@ -300,7 +304,7 @@ impl LiveState {
             respect_robots: false,
             ..Default::default()
         })?;
-        let (tx, _) = broadcast::channel(CHANNEL_CAPACITY);
+        let (tx, _) = broadcast::channel(config.channel_capacity);
         let state = LiveState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),

@@ -202,16 +202,18 @@ async fn sse_streams_story_events_resumes_and_filters() {
 async fn sse_client_catches_up_from_the_store_after_lagging() {
     let dir = tempfile::tempdir().unwrap();
     let mut writer = SqliteStore::open(dir.path()).unwrap();
-    let live = start(dir.path(), fast_config()).await;
+    let live = start(dir.path(), LiveConfig { channel_capacity: 8, ..fast_config() }).await;
     let mut slow = subscribe(&live.url("/api/events?kinds=story.new"), None).await;
-    // More events than the broadcast channel holds, written while the client reads nothing.
+    // Far more than the channel holds, and big enough to fill the socket buffers, so the
+    // server's stream stops being polled while the client reads nothing and its receiver lags.
+    let long = "word ".repeat(10_000);
     let stories: Vec<StoryRecord> =
-        (0..1500).map(|i| story(&format!("s{i}"), "Bulk", None)).collect();
-    for chunk in stories.chunks(300) {
+        (0..300).map(|i| story(&format!("s{i}"), &long, None)).collect();
+    for chunk in stories.chunks(50) {
         writer.save_stories(chunk, &[]).unwrap();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    for i in 0..1500 {
+    for i in 0..300 {
         let e = slow.next().await;
         assert_eq!(e.data["story"], format!("s{i}"), "event {i} in order, none dropped");
     }
