@@ -169,7 +169,7 @@ fn feed_name(file: &str) -> Result<&str> {
 }
 
 /// `GET /feeds/stories/{id}.atom`: the story's articles (first reported first in the store,
-/// newest first in the feed) and the findings recorded for it, newest first.
+/// newest first in the feed) and its stored findings, newest first.
 pub(crate) async fn story(
     State(state): State<LiveState>,
     headers: HeaderMap,
@@ -182,7 +182,7 @@ pub(crate) async fn story(
     let (story, articles, findings) = state
         .with_store(move |s| {
             let Some((story, articles)) = s.story(&wanted)? else { return Ok(None) };
-            let findings = s.story_events(&wanted, Some(model::event::FINDING_NEW), limit)?;
+            let findings = s.findings(&wanted)?;
             Ok(Some((story, articles, findings)))
         })
         .await?
@@ -217,21 +217,19 @@ pub(crate) async fn story(
         });
     }
     for f in &findings {
-        let Some(updated) = parse_time(Some(&f.created)) else { continue };
-        let kind = f.payload.get("kind").and_then(|k| k.as_str()).unwrap_or("finding");
-        let explanation = f
-            .payload
-            .get("explanation")
-            .and_then(|k| k.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| f.payload.to_string());
+        let Some(updated) = parse_time(Some(&f.found_at)) else { continue };
+        let mut summary = f.explanation.clone();
+        if !f.outlets.is_empty() {
+            summary.push_str(&format!(" ({})", f.outlets.join(", ")));
+        }
+        summary.push_str(&format!(" — “{}” / “{}”", f.first.text, f.second.text));
         entries.push(Entry {
-            id: format!("urn:wirewatch:event:{}", f.id),
-            title: format!("{kind}: {}", shorten(&explanation, 120)),
+            id: format!("urn:wirewatch:finding:{}", f.id),
+            title: format!("{}: {}", f.kind, shorten(&f.explanation, 120)),
             updated,
             link: page.clone(),
             author: None,
-            summary: explanation,
+            summary,
         });
     }
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));

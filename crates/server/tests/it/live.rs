@@ -540,14 +540,37 @@ async fn atom_feeds_are_valid_and_escape_hostile_text() {
             &[assign("https://a.example/1"), assign("sha256:abc")],
         )
         .unwrap();
-    writer
-        .append_event(
-            "finding.new",
-            Some("s1"),
-            None,
-            &serde_json::json!({"kind": "contradiction", "explanation": format!("Figures differ: {HOSTILE}")}),
-        )
-        .unwrap();
+    let evidence = |article: &str, text: &str| model::ClaimEvidence {
+        article: article.into(),
+        version: 1,
+        outlet: Some("a.example".into()),
+        time: None,
+        actor: None,
+        side: None,
+        action: "kill".into(),
+        polarity: "affirmed".into(),
+        modality: "asserted".into(),
+        quantity: None,
+        value: None,
+        speaker: None,
+        via: None,
+        quoted: false,
+        text: text.into(),
+        start: 0,
+        end: text.chars().count(),
+    };
+    let finding = model::StoryFinding {
+        id: 0,
+        story: String::new(),
+        kind: "contradiction".into(),
+        confidence: 0.8,
+        explanation: format!("Figures differ: {HOSTILE}"),
+        outlets: vec!["a.example".into(), "b.example".into()],
+        first: evidence("https://a.example/1", "12 dead"),
+        second: evidence("sha256:abc", "15 dead"),
+        found_at: String::new(),
+    };
+    writer.save_story_changes("s1", &[finding], &[]).unwrap();
     let live = start(
         dir.path(),
         LiveConfig { public_url: Some("https://news.example".into()), ..fast_config() },
@@ -566,7 +589,7 @@ async fn atom_feeds_are_valid_and_escape_hostile_text() {
         ids.contains(&"https://a.example/1") && ids.contains(&"urn:wirewatch:document:sha256:abc"),
         "{ids:?}"
     );
-    let finding = feed.entries.iter().find(|e| e.id.starts_with("urn:wirewatch:event:")).unwrap();
+    let finding = feed.entries.iter().find(|e| e.id.starts_with("urn:wirewatch:finding:")).unwrap();
     assert!(
         finding
             .title

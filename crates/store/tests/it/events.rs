@@ -168,3 +168,30 @@ fn config_webhooks_sync_by_url_and_cannot_be_deleted_through_the_api() {
     assert_eq!(hooks.len(), 1);
     assert_eq!((hooks[0].id, hooks[0].cursor, hooks[0].kinds.len()), (a, 42, 0));
 }
+
+#[test]
+fn first_found_findings_append_finding_new_in_the_same_transaction() {
+    use crate::changes::finding;
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.save_stories(&[story("s1", None)], &[]).unwrap();
+    let seen = store.latest_event_id().unwrap();
+    let new = store.save_story_changes("s1", &[finding("reversal", "a", "b")], &[]).unwrap();
+    let events = store.events_after(seen, 10).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].kind.as_str(), events[0].story.as_deref()), ("finding.new", Some("s1")));
+    assert_eq!(events[0].payload["id"], new[0].id);
+    assert_eq!(events[0].payload["kind"], "reversal");
+    assert_eq!(events[0].payload["explanation"], "reversal between a and b");
+    // Found again: no new event; a second finding: one more.
+    let seen = store.latest_event_id().unwrap();
+    store
+        .save_story_changes(
+            "s1",
+            &[finding("reversal", "a", "b"), finding("contradiction", "a", "b")],
+            &[],
+        )
+        .unwrap();
+    let events = store.events_after(seen, 10).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload["kind"], "contradiction");
+}
