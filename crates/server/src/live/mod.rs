@@ -284,6 +284,10 @@ impl LiveState {
     /// outbox tailer and the webhook dispatcher on the current tokio runtime. Both stop when
     /// `shutdown` is cancelled, as do open SSE streams (so a graceful shutdown is not held up
     /// by them).
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime (it spawns its tasks on the current one).
     pub fn start(
         data_dir: &Path,
         config: LiveConfig,
