@@ -23,6 +23,10 @@ pub struct Config {
     pub store: StoreConfig,
     /// Story clustering, copy detection and breaking flags.
     pub stories: analyze::stories::StoryConfig,
+    /// Live alerts of `serve`: the outbox tailer, SSE, webhook delivery, Atom feeds.
+    pub live: server::live::LiveConfig,
+    /// Webhooks to deliver events to (`[[webhooks]]` tables; more can be added through the API).
+    pub webhooks: Vec<server::live::WebhookConfig>,
 }
 
 /// Storage settings.
@@ -41,6 +45,12 @@ impl Default for StoreConfig {
 }
 
 impl Config {
+    /// The live settings with the configured webhooks, as `server::live::LiveState::start`
+    /// takes them.
+    pub fn live_config(&self) -> server::live::LiveConfig {
+        server::live::LiveConfig { webhooks: self.webhooks.clone(), ..self.live.clone() }
+    }
+
     /// Parses a TOML document.
     pub fn from_toml(text: &str) -> Result<Config> {
         let cfg: Config = toml::from_str(text)?;
@@ -95,6 +105,7 @@ impl Config {
             self.http.per_host_concurrency > 0,
             "http.per_host_concurrency must be at least 1"
         );
+        self.live_config().validate()?;
         Ok(())
     }
 }
@@ -122,6 +133,21 @@ mod tests {
     fn unknown_keys_are_rejected() {
         let err = Config::from_toml("[store]\nbatch_sise = 3\n").unwrap_err();
         assert!(format!("{err:#}").contains("batch_sise"), "{err:#}");
+    }
+
+    #[test]
+    fn webhooks_are_read_and_checked() {
+        let text = "[live]\nallow_private = true\n\n[[webhooks]]\nurl = \"https://h.example/in\"\n\
+                    secret = \"k\"\nkinds = [\"story.breaking\"]\n";
+        let cfg = Config::from_toml(text).unwrap();
+        let live = cfg.live_config();
+        assert!(live.allow_private);
+        assert_eq!(live.webhooks[0].kinds, ["story.breaking"]);
+        let err =
+            Config::from_toml("[[webhooks]]\nurl = \"https://h.example/in\"\nsecret = \"\"\n")
+                .unwrap_err();
+        assert!(format!("{err:#}").contains("secret"), "{err:#}");
+        assert!(Config::from_toml("[live]\nwebhooks = []\n").is_err());
     }
 
     #[test]

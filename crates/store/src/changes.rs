@@ -3,9 +3,11 @@
 //! its articles a new analysis (the `story_changes_pending` mark, set in the same transaction).
 
 use chrono::Utc;
+use model::event::FINDING_NEW;
 use model::{StoryFinding, TimelineEntry};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use crate::events::append_event;
 use crate::sqlite::ts;
 use crate::{Result, SqliteStore};
 
@@ -64,7 +66,8 @@ impl SqliteStore {
 
     /// Replaces a story's findings and timeline and clears its pending mark, in one
     /// transaction. A finding found again (same [`StoryFinding::fingerprint`]) keeps its id and
-    /// `found_at`; the ones found for the first time are returned with theirs.
+    /// `found_at`; the ones found for the first time are returned with theirs, and each appends
+    /// a `finding.new` event (payload: the finding) to the outbox in the same transaction.
     pub fn save_story_changes(
         &mut self,
         story: &str,
@@ -126,12 +129,21 @@ impl SqliteStore {
                         values.2,
                         now
                     ])?;
-                    new.push(StoryFinding {
+                    let found = StoryFinding {
                         id: tx.last_insert_rowid(),
                         story: story.to_string(),
                         found_at: now.clone(),
                         ..f.clone()
-                    });
+                    };
+                    // The live outbox learns of a first-found finding in this transaction.
+                    append_event(
+                        &tx,
+                        FINDING_NEW,
+                        Some(story),
+                        None,
+                        &serde_json::to_value(&found)?,
+                    )?;
+                    new.push(found);
                 }
             }
             tx.prepare_cached(
