@@ -19,6 +19,9 @@ use crate::stories::StoryAssigner;
 /// Versions read and analysed per round (and per transaction).
 const BATCH: usize = 256;
 
+/// Stories whose findings are redone per round (and per transaction).
+const STORIES_PER_ROUND: usize = 128;
+
 /// Analyses every version still waiting; returns how many were analysed.
 pub fn analyze_pending(
     store: &mut SqliteStore,
@@ -61,7 +64,7 @@ pub fn analyze_pending(
 }
 
 /// Redoes the findings and timeline of every story marked as changed (it gained an article, or
-/// an article a new version), a few stories per transaction, on every core. Returns the
+/// an article a new version), a round of stories per transaction, on every core. Returns the
 /// findings found for the first time.
 pub fn refresh_story_changes(
     store: &mut SqliteStore,
@@ -71,16 +74,19 @@ pub fn refresh_story_changes(
     let mut new = Vec::new();
     let mut stories = 0;
     loop {
-        let pending = store.pending_story_changes(threads * 4)?;
+        let pending = store.pending_story_changes(STORIES_PER_ROUND)?;
         if pending.is_empty() {
             break;
         }
         let inputs =
             pending.iter().map(|id| story_versions(store, id)).collect::<Result<Vec<_>>>()?;
         let changes = parallel_map(&inputs, threads, |v| analyze::claims::story_changes(v));
-        for (id, c) in pending.iter().zip(changes) {
-            new.extend(store.save_story_changes(id, &c.findings, &c.timeline)?);
-        }
+        let items: Vec<(&str, &[model::StoryFinding], &[model::TimelineEntry])> = pending
+            .iter()
+            .zip(&changes)
+            .map(|(id, c)| (id.as_str(), &c.findings[..], &c.timeline[..]))
+            .collect();
+        new.extend(store.save_many_story_changes(&items)?);
         stories += pending.len();
     }
     if stories > 0 {
@@ -95,28 +101,25 @@ pub fn refresh_story_changes(
 
 /// Every stored version of every article of a story, with its extracted body.
 fn story_versions(store: &SqliteStore, id: &str) -> Result<Vec<analyze::claims::StoryVersion>> {
-    let Some((_, articles)) = store.story(id)? else { return Ok(Vec::new()) };
-    let mut out = Vec::new();
-    for a in &articles {
-        for v in store.all_versions(&model::DocKey(a.document.clone()))? {
-            let Some(analysis) = store.analysis(v.document_id, v.version)? else { continue };
-            let time = analysis
+    let parse = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&chrono::Utc))
+    };
+    Ok(store
+        .story_texts(id)?
+        .into_iter()
+        .map(|t| analyze::claims::StoryVersion {
+            time: t
                 .published
                 .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .or(v.published);
-            out.push(analyze::claims::StoryVersion {
-                article: a.document.clone(),
-                outlet: analysis.site_name.clone().or_else(|| a.outlet.clone()),
-                time,
-                version: v.version,
-                duplicate_of: a.duplicate_of.clone(),
-                body: analysis.body,
-            });
-        }
-    }
-    Ok(out)
+                .and_then(parse)
+                .or(t.version_published.as_deref().and_then(parse)),
+            article: t.document,
+            outlet: t.site_name.or(t.outlet),
+            version: t.version,
+            duplicate_of: t.duplicate_of,
+            body: t.body,
+        })
+        .collect())
 }
 
 /// Maps `f` over `items` on up to `threads` threads, keeping the order.

@@ -25,6 +25,10 @@ pub struct Config {
     pub stories: analyze::stories::StoryConfig,
     /// The web server of `wirewatch serve` and `wirewatch demo`: address, access, limits.
     pub server: server::ServerConfig,
+    /// Live alerts of `serve`: the outbox tailer, SSE, webhook delivery, Atom feeds.
+    pub live: server::live::LiveConfig,
+    /// Webhooks to deliver events to (`[[webhooks]]` tables; more can be added through the API).
+    pub webhooks: Vec<server::live::WebhookConfig>,
 }
 
 /// Storage settings.
@@ -43,6 +47,12 @@ impl Default for StoreConfig {
 }
 
 impl Config {
+    /// The live settings with the configured webhooks, as `server::live::LiveState::start`
+    /// takes them.
+    pub fn live_config(&self) -> server::live::LiveConfig {
+        server::live::LiveConfig { webhooks: self.webhooks.clone(), ..self.live.clone() }
+    }
+
     /// Parses a TOML document.
     pub fn from_toml(text: &str) -> Result<Config> {
         let cfg: Config = toml::from_str(text)?;
@@ -101,6 +111,7 @@ impl Config {
             "http.per_host_concurrency must be at least 1"
         );
         self.server.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.live_config().validate()?;
         Ok(())
     }
 }
@@ -140,6 +151,21 @@ mod tests {
         assert!(!cfg.server.public_reads);
         assert!(Config::from_toml("[server]\ntoken = \"short\"\n").is_err());
         assert!(Config::from_toml("[server]\nlisten_on = 3\n").is_err());
+    }
+
+    #[test]
+    fn webhooks_are_read_and_checked() {
+        let text = "[live]\nallow_private = true\n\n[[webhooks]]\nurl = \"https://h.example/in\"\n\
+                    secret = \"k\"\nkinds = [\"story.breaking\"]\n";
+        let cfg = Config::from_toml(text).unwrap();
+        let live = cfg.live_config();
+        assert!(live.allow_private);
+        assert_eq!(live.webhooks[0].kinds, ["story.breaking"]);
+        let err =
+            Config::from_toml("[[webhooks]]\nurl = \"https://h.example/in\"\nsecret = \"\"\n")
+                .unwrap_err();
+        assert!(format!("{err:#}").contains("secret"), "{err:#}");
+        assert!(Config::from_toml("[live]\nwebhooks = []\n").is_err());
     }
 
     #[test]

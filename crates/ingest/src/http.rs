@@ -316,6 +316,48 @@ impl Client {
         }))
     }
 
+    /// Checks that `url` is an http(s) URL this client may reach: parsed, and not pointing at an
+    /// internal address unless the configuration allows it. For validating a URL when it is
+    /// configured (a webhook target), long before anything is sent to it.
+    pub async fn check_url(&self, url: &str) -> Result<()> {
+        self.check_target(&parse_url(url)?).await
+    }
+
+    /// POSTs `body` to `url` once (a webhook delivery), with `headers` added. The SSRF guard
+    /// applies as for GETs; redirects are not followed (a receiver that moved answers 3xx, which
+    /// is an error like any non-2xx status); the configured timeouts bound the request; the
+    /// overall concurrency limit is shared with fetches. Returns the 2xx status.
+    pub async fn post(&self, url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Result<u16> {
+        let url = parse_url(url)?;
+        self.check_target(&url).await?;
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            let bad = |what: &str| Error::Http {
+                url: url.to_string(),
+                message: format!("invalid header {what} {name:?}"),
+            };
+            let name = header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("name"))?;
+            let value = header::HeaderValue::from_str(value).map_err(|_| bad("value for"))?;
+            map.insert(name, value);
+        }
+        let _global = self.inner.global.clone().acquire_owned().await.map_err(|_| closed(&url))?;
+        tracing::debug!(%url, "POST");
+        let resp = self
+            .inner
+            .http
+            .post(url.clone())
+            .headers(map)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| Error::Http { url: url.to_string(), message: describe(&e) })?;
+        let status = resp.status().as_u16();
+        if !resp.status().is_success() {
+            return Err(Error::Status { url: url.to_string(), status });
+        }
+        Ok(status)
+    }
+
     /// Refuses URLs whose host is, or resolves only to, an internal address.
     async fn check_target(&self, url: &Url) -> Result<()> {
         if self.inner.cfg.allow_private_addresses || self.is_exempt(url) {

@@ -1,5 +1,5 @@
 //! Domain types shared by every wirewatch crate: raw documents, diagnostics, identity keys,
-//! outlets, feeds, and the [`Store`] trait the storage backends implement.
+//! outlets, feeds, live events, and the [`Store`] trait the storage backends implement.
 //!
 //! Invariant: this crate does no IO and starts no async runtime. Everything here is plain data
 //! plus pure functions over it (URL canonicalisation, content hashing, outlet normalisation).
@@ -8,6 +8,7 @@
 
 pub mod diag;
 pub mod doc;
+pub mod event;
 pub mod feed;
 pub mod names;
 pub mod store;
@@ -19,6 +20,7 @@ pub use doc::{
     Analysis, ContentKind, DocEntity, DocKey, IngestOutcome, IngestSummary, RawDocument,
     SourceKind, Statement, StoredVersion, content_hash, normalize_outlet,
 };
+pub use event::Event;
 pub use feed::{FeedRecord, FeedState};
 pub use store::{Stats, Store, StoreError, StoreResult};
 pub use story::{

@@ -13,6 +13,7 @@ pub mod data;
 pub mod db;
 pub mod error;
 mod highlight;
+pub mod live;
 pub mod pages;
 pub mod routes;
 pub mod security;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub secrets: Arc<security::Secrets>,
     /// Per-client request budgets.
     pub limiter: Arc<security::RateLimiter>,
+    /// The live alerts (SSE, webhooks, Atom), when started.
+    pub live: Option<live::LiveState>,
 }
 
 impl AppState {
@@ -54,7 +57,14 @@ impl AppState {
             )),
             secrets: Arc::new(security::Secrets::new(token)),
             config: Arc::new(config),
+            live: None,
         })
+    }
+
+    /// Adds the live alerts, whose routes `app` then merges.
+    pub fn with_live(mut self, live: live::LiveState) -> AppState {
+        self.live = Some(live);
+        self
     }
 }
 
@@ -75,15 +85,14 @@ pub fn app(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/static/style.css", get(pages::style));
-    let router = pages.merge(routes::api_router());
-    // ── Live alerts ────────────────────────────────────────────────────────────────────────
-    // `live::router(live::LiveState)` (SSE at /api/events, webhooks, Atom feeds) is merged here;
-    // its API routes are listed in `routes::API` like every other one.
-    // let router = router.merge(live::router(live_state));
-    // ───────────────────────────────────────────────────────────────────────────────────────
+    let mut router: Router =
+        pages.merge(routes::api_router()).fallback(pages::not_found).with_state(state.clone());
+    // Live alerts: SSE at /api/events, webhooks, Atom feeds. Their API routes are listed in
+    // `routes::API` (as `routes::EXTERNAL`) like every other one; the layers below cover them too.
+    if let Some(live) = state.live.clone() {
+        router = router.merge(live::router(live));
+    }
     router
-        .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(state, security::guard))
 }

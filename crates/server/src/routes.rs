@@ -183,6 +183,52 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/events",
+        id: "events",
+        summary: "Server-sent events: story.new, story.breaking, finding.new. Reconnect with \
+                  Last-Event-ID (or `after`) to resume.",
+        auth: false,
+        params: &[
+            q("kinds", "string", "Comma-separated event kinds (default: all)."),
+            q("story", "string", "Only events of this story."),
+            q("entity", "integer", "Only events of this entity."),
+            q("q", "string", "Only events whose text contains every word."),
+            q("after", "integer", "Start after this event id."),
+        ],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/webhooks",
+        id: "listWebhooks",
+        summary: "Webhooks and their delivery state (secrets never shown).",
+        auth: true,
+        params: &[],
+        body: None,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/webhooks",
+        id: "createWebhook",
+        summary: "Create a webhook receiving events from now on (signed JSON POSTs).",
+        auth: true,
+        params: &[],
+        body: Some(
+            "{\"url\": string, \"secret\": string, \"kinds\"?: [string], \"story\"?: string, \
+             \"entity\"?: integer, \"query\"?: string}",
+        ),
+    },
+    ApiRoute {
+        method: "delete",
+        path: "/api/webhooks/{id}",
+        id: "removeWebhook",
+        summary: "Delete a webhook.",
+        auth: true,
+        params: &[path("id", "integer", "Webhook id.")],
+        body: None,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/openapi.json",
         id: "openapi",
         summary: "This document.",
@@ -195,7 +241,7 @@ pub const API: &[ApiRoute] = &[
 /// Operations listed in [`API`] but served by another module's router merged into the app (the
 /// live alerts router: SSE, webhooks, Atom), so they are documented here but not built here. The
 /// routes test probes the merged app, so a listed operation nobody serves still fails it.
-pub const EXTERNAL: &[&str] = &[];
+pub const EXTERNAL: &[&str] = &["events", "listWebhooks", "createWebhook", "removeWebhook"];
 
 /// The handler of an operation.
 fn handler(id: &str) -> MethodRouter<AppState> {

@@ -223,6 +223,9 @@ impl RateLimiter {
     }
 }
 
+/// API paths whose reads need the token too: webhook URLs may name internal services.
+const TOKEN_READS: &[&str] = &["/api/webhooks"];
+
 /// Paths readable without the token even when reads are private: the login form and its CSS.
 fn always_public(path: &str) -> bool {
     path == "/login" || path.starts_with("/static/")
@@ -251,6 +254,15 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         Some(Error::RateLimited(wait))
     } else if content_length(req.headers()).is_some_and(|n| n > state.config.body_limit_bytes) {
         Some(Error::PayloadTooLarge(state.config.body_limit_bytes))
+    } else if api
+        && (!matches!(method, axum::http::Method::GET | axum::http::Method::HEAD)
+            || TOKEN_READS.contains(&path.as_str()))
+        && !bearer(req.headers()).is_some_and(|t| state.secrets.token_matches(t))
+    {
+        // Every API write needs the token, whichever module serves it.
+        Some(Error::Unauthorized(
+            "this needs the server token: send `Authorization: Bearer TOKEN`".into(),
+        ))
     } else if !state.config.public_reads
         && !always_public(&path)
         && !logged_in

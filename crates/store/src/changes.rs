@@ -3,9 +3,11 @@
 //! its articles a new analysis (the `story_changes_pending` mark, set in the same transaction).
 
 use chrono::Utc;
+use model::event::FINDING_NEW;
 use model::{StoryFinding, TimelineEntry};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use crate::events::append_event;
 use crate::sqlite::ts;
 use crate::{Result, SqliteStore};
 
@@ -64,83 +66,28 @@ impl SqliteStore {
 
     /// Replaces a story's findings and timeline and clears its pending mark, in one
     /// transaction. A finding found again (same [`StoryFinding::fingerprint`]) keeps its id and
-    /// `found_at`; the ones found for the first time are returned with theirs.
+    /// `found_at`; the ones found for the first time are returned with theirs, and each appends
+    /// a `finding.new` event (payload: the finding) to the outbox in the same transaction.
     pub fn save_story_changes(
         &mut self,
         story: &str,
         findings: &[StoryFinding],
         timeline: &[TimelineEntry],
     ) -> Result<Vec<StoryFinding>> {
+        self.save_many_story_changes(&[(story, findings, timeline)])
+    }
+
+    /// [`SqliteStore::save_story_changes`] for several stories in one transaction (one commit,
+    /// so one sync to disk, for a whole round of stories).
+    pub fn save_many_story_changes(
+        &mut self,
+        stories: &[(&str, &[StoryFinding], &[TimelineEntry])],
+    ) -> Result<Vec<StoryFinding>> {
         let now = ts(&Utc::now());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut new = Vec::new();
-        {
-            let prints: Vec<String> = findings.iter().map(StoryFinding::fingerprint).collect();
-            let old: Vec<(i64, String)> = tx
-                .prepare_cached("SELECT id, fingerprint FROM findings WHERE story_id = ?1")?
-                .query_map(params![story], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut delete = tx.prepare_cached("DELETE FROM findings WHERE id = ?1")?;
-            for (id, print) in &old {
-                if !prints.contains(print) {
-                    delete.execute(params![id])?;
-                }
-            }
-            let mut update = tx.prepare_cached(
-                "UPDATE findings SET kind = ?3, confidence = ?4, explanation = ?5, outlets = ?6,
-                        first = ?7, second = ?8
-                  WHERE story_id = ?1 AND fingerprint = ?2",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO findings (story_id, fingerprint, kind, confidence, explanation,
-                                       outlets, first, second, found_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for (f, print) in findings.iter().zip(&prints) {
-                let values = (
-                    serde_json::to_string(&f.outlets)?,
-                    serde_json::to_string(&f.first)?,
-                    serde_json::to_string(&f.second)?,
-                );
-                let args = params![
-                    story,
-                    print,
-                    f.kind,
-                    f.confidence as f64,
-                    f.explanation,
-                    values.0,
-                    values.1,
-                    values.2
-                ];
-                if old.iter().any(|(_, p)| p == print) {
-                    update.execute(args)?;
-                } else {
-                    insert.execute(params![
-                        story,
-                        print,
-                        f.kind,
-                        f.confidence as f64,
-                        f.explanation,
-                        values.0,
-                        values.1,
-                        values.2,
-                        now
-                    ])?;
-                    new.push(StoryFinding {
-                        id: tx.last_insert_rowid(),
-                        story: story.to_string(),
-                        found_at: now.clone(),
-                        ..f.clone()
-                    });
-                }
-            }
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO story_timelines (story_id, entries, updated)
-                 VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![story, serde_json::to_string(timeline)?, now])?;
-            tx.prepare_cached("DELETE FROM story_changes_pending WHERE story_id = ?1")?
-                .execute(params![story])?;
+        for (story, findings, timeline) in stories {
+            new.extend(save_one(&tx, story, findings, timeline, &now)?);
         }
         tx.commit()?;
         Ok(new)
@@ -170,5 +117,141 @@ impl SqliteStore {
             Some(j) => serde_json::from_str(&j)?,
             None => Vec::new(),
         })
+    }
+}
+
+/// Replaces one story's findings and timeline inside `tx`; returns the first-found findings.
+fn save_one(
+    tx: &rusqlite::Transaction<'_>,
+    story: &str,
+    findings: &[StoryFinding],
+    timeline: &[TimelineEntry],
+    now: &str,
+) -> Result<Vec<StoryFinding>> {
+    let mut new = Vec::new();
+    {
+        let prints: Vec<String> = findings.iter().map(StoryFinding::fingerprint).collect();
+        let old: Vec<(i64, String)> = tx
+            .prepare_cached("SELECT id, fingerprint FROM findings WHERE story_id = ?1")?
+            .query_map(params![story], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut delete = tx.prepare_cached("DELETE FROM findings WHERE id = ?1")?;
+        for (id, print) in &old {
+            if !prints.contains(print) {
+                delete.execute(params![id])?;
+            }
+        }
+        let mut update = tx.prepare_cached(
+            "UPDATE findings SET kind = ?3, confidence = ?4, explanation = ?5, outlets = ?6,
+                    first = ?7, second = ?8
+              WHERE story_id = ?1 AND fingerprint = ?2",
+        )?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO findings (story_id, fingerprint, kind, confidence, explanation,
+                                   outlets, first, second, found_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for (f, print) in findings.iter().zip(&prints) {
+            let values = (
+                serde_json::to_string(&f.outlets)?,
+                serde_json::to_string(&f.first)?,
+                serde_json::to_string(&f.second)?,
+            );
+            let args = params![
+                story,
+                print,
+                f.kind,
+                f.confidence as f64,
+                f.explanation,
+                values.0,
+                values.1,
+                values.2
+            ];
+            if old.iter().any(|(_, p)| p == print) {
+                update.execute(args)?;
+            } else {
+                insert.execute(params![
+                    story,
+                    print,
+                    f.kind,
+                    f.confidence as f64,
+                    f.explanation,
+                    values.0,
+                    values.1,
+                    values.2,
+                    now
+                ])?;
+                let found = StoryFinding {
+                    id: tx.last_insert_rowid(),
+                    story: story.to_string(),
+                    found_at: now.to_string(),
+                    ..f.clone()
+                };
+                // The live outbox learns of a first-found finding in this transaction.
+                append_event(tx, FINDING_NEW, Some(story), None, &serde_json::to_value(&found)?)?;
+                new.push(found);
+            }
+        }
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO story_timelines (story_id, entries, updated)
+             VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![story, serde_json::to_string(timeline)?, now])?;
+        tx.prepare_cached("DELETE FROM story_changes_pending WHERE story_id = ?1")?
+            .execute(params![story])?;
+    }
+    Ok(new)
+}
+
+/// The analysed text of one version of one article of a story, for redoing its findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryText {
+    /// The document's key.
+    pub document: String,
+    /// Version number.
+    pub version: i64,
+    /// The document's outlet (host or feed source).
+    pub outlet: Option<String>,
+    /// The site name the page gives, if any.
+    pub site_name: Option<String>,
+    /// Publication time the extraction found (RFC 3339), if any.
+    pub published: Option<String>,
+    /// Publication time the source gave with the version, if any.
+    pub version_published: Option<String>,
+    /// The document it copies, if it is a copy.
+    pub duplicate_of: Option<String>,
+    /// The extracted body.
+    pub body: String,
+}
+
+impl SqliteStore {
+    /// Every analysed version of every article of a story, in one query (in storage order).
+    pub fn story_texts(&self, story: &str) -> Result<Vec<StoryText>> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT d.key, v.version, d.outlet, a.site_name, a.published, v.published,
+                        sa.duplicate_of, a.body
+                   FROM story_articles sa
+                   JOIN documents d ON d.id = sa.document_id
+                   JOIN versions v ON v.document_id = d.id
+                   JOIN articles a ON a.version_id = v.id
+                  WHERE sa.story_id = ?1
+                  ORDER BY d.id, v.version",
+            )?
+            .query_map(params![story], |r| {
+                Ok(StoryText {
+                    document: r.get(0)?,
+                    version: r.get(1)?,
+                    outlet: r.get(2)?,
+                    site_name: r.get(3)?,
+                    published: r.get(4)?,
+                    version_published: r.get(5)?,
+                    duplicate_of: r.get(6)?,
+                    body: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 }

@@ -1,4 +1,5 @@
-//! wirewatch storage: documents, their versions and feed subscriptions behind `model::Store`.
+//! wirewatch storage: documents, their versions and feed subscriptions behind `model::Store`;
+//! stories, entities, and the live [`events`] outbox with webhook subscriptions.
 //!
 //! The default backend is [`SqliteStore`], one SQLite file in the data directory. Its schema is
 //! a list of [`migrations`] applied in order; nothing outside this crate knows the schema.
@@ -16,12 +17,15 @@ mod analysis;
 mod changes;
 mod entities;
 mod error;
+pub mod events;
 pub mod migrations;
 mod sqlite;
 mod stories;
 
 pub use analysis::PendingVersion;
+pub use changes::StoryText;
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
+pub use events::{DeliveryRecord, NewWebhook, Webhook, append_event};
 pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};
 pub use stories::StoryStatement;

@@ -223,6 +223,43 @@ CREATE TABLE story_changes_pending (
 INSERT INTO story_changes_pending (story_id) SELECT id FROM stories;
 "#,
     },
+    Migration {
+        version: 8,
+        description: "live alerts: the events outbox and webhooks with delivery cursors",
+        sql: r#"
+-- AUTOINCREMENT so an id is never reused after old events are pruned: SSE clients resume with
+-- Last-Event-ID and webhooks keep a cursor, and both must never mistake a new event for an old one.
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind    TEXT NOT NULL,
+    story   TEXT,
+    entity  INTEGER,
+    payload TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX events_created ON events(created);
+CREATE INDEX events_story ON events(story, kind);
+CREATE TABLE webhooks (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    source       TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    secret       TEXT NOT NULL,
+    kinds        TEXT NOT NULL,
+    story        TEXT,
+    entity       INTEGER,
+    query        TEXT,
+    created      TEXT NOT NULL,
+    cursor       INTEGER NOT NULL,
+    delivered    INTEGER NOT NULL DEFAULT 0,
+    failed       INTEGER NOT NULL DEFAULT 0,
+    last_status  INTEGER,
+    last_error   TEXT,
+    last_attempt TEXT
+);
+-- A webhook from the config file is known by its URL, so a restart finds its cursor again.
+CREATE UNIQUE INDEX webhooks_config_url ON webhooks(url) WHERE source = 'config';
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

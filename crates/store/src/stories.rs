@@ -1,10 +1,23 @@
 //! Stories in the store: saving the clustering's output, listing stories, reading one with its
 //! articles, and the states to revive into memory after a restart.
 
+use model::event::{STORY_BREAKING, STORY_NEW};
 use model::{StoryArticle, StoryAssignment, StoryRecord};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use crate::events::append_event;
 use crate::{Result, SqliteStore};
+
+/// What a story event carries.
+fn story_payload(s: &StoryRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": s.id,
+        "label": s.label,
+        "outlets": s.outlets,
+        "articles": s.articles,
+        "breaking_since": s.breaking_since,
+    })
+}
 
 const COLUMNS: &str = "id, label, first_seen, last_updated, state, breaking_since, articles, \
                        copies, outlets, entities, state_json";
@@ -44,7 +57,9 @@ fn finish(rows: Vec<(StoryRecord, String, String)>, keep_state: bool) -> Result<
 
 impl SqliteStore {
     /// Saves updated stories and new assignments in one transaction (stories first, so every
-    /// assignment points at a stored story).
+    /// assignment points at a stored story). A story saved for the first time appends a
+    /// `story.new` event to the outbox, and one whose `breaking_since` is first set a
+    /// `story.breaking` event, in the same transaction.
     pub fn save_stories(
         &mut self,
         stories: &[StoryRecord],
@@ -56,7 +71,19 @@ impl SqliteStore {
                 "INSERT OR REPLACE INTO stories ({COLUMNS})
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
             ))?;
+            let mut before =
+                tx.prepare_cached("SELECT breaking_since IS NOT NULL FROM stories WHERE id = ?1")?;
             for s in stories {
+                // The outbox learns of a new story and of a first breaking flag in this same
+                // transaction, so `serve` sees the event exactly when it sees the change.
+                let was_breaking: Option<bool> =
+                    before.query_row([&s.id], |r| r.get(0)).optional()?;
+                if was_breaking.is_none() {
+                    append_event(&tx, STORY_NEW, Some(&s.id), None, &story_payload(s))?;
+                }
+                if s.breaking_since.is_some() && was_breaking != Some(true) {
+                    append_event(&tx, STORY_BREAKING, Some(&s.id), None, &story_payload(s))?;
+                }
                 put.execute(params![
                     s.id,
                     s.label,

@@ -58,6 +58,15 @@ pub fn serve(
         .build()
         .context("cannot start the async runtime")?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // Cancelled at shutdown: stops the live tailer and webhook workers and ends SSE streams, so
+    // open event streams do not hold up the graceful shutdown.
+    let live_stop = tokio_util::sync::CancellationToken::new();
+    let live = {
+        let _rt = rt.enter();
+        server::live::LiveState::start(data_dir, ctx.config.live_config(), live_stop.clone())
+            .map_err(|e| anyhow::anyhow!("cannot start the live alerts: {e}"))?
+    };
+    let state = state.with_live(live);
     let listener = rt
         .block_on(tokio::net::TcpListener::bind(cfg.listen))
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
@@ -82,6 +91,7 @@ pub fn serve(
             let signal = async move {
                 shutdown_signal().await;
                 eprintln!("shutting down: finishing requests in flight");
+                live_stop.cancel();
                 let _ = stop_tx.send(true);
             };
             tokio::spawn(signal);

@@ -334,3 +334,31 @@ async fn slow_server_times_out() {
     assert!(err.to_string().contains("timed out"), "{err}");
     assert!(err.to_string().contains("/slow"), "{err}");
 }
+
+#[tokio::test]
+async fn post_sends_headers_and_body_and_does_not_follow_redirects() {
+    let srv = serve(|path, headers| match path {
+        "/hook" if headers.get("x-sig").is_some_and(|v| v == "abc") => resp(204, &[], ""),
+        "/moved" => resp(307, &[("location", "/hook")], ""),
+        _ => resp(500, &[], "no"),
+    })
+    .await;
+    let client = Client::new(test_cfg()).unwrap();
+    let status = client.post(&srv.url("/hook"), &[("x-sig", "abc")], b"{}".to_vec()).await;
+    assert_eq!(status.unwrap(), 204);
+    let err = client.post(&srv.url("/hook"), &[], b"{}".to_vec()).await.unwrap_err();
+    assert!(matches!(err, Error::Status { status: 500, .. }), "{err}");
+    let err = client.post(&srv.url("/moved"), &[("x-sig", "abc")], vec![]).await.unwrap_err();
+    assert!(matches!(err, Error::Status { status: 307, .. }), "{err}");
+    assert_eq!(srv.hits("/hook").len(), 2, "the redirect was not followed");
+    let err = client.post(&srv.url("/hook"), &[("bad name", "x")], vec![]).await.unwrap_err();
+    assert!(err.to_string().contains("invalid header"), "{err}");
+
+    // With the default configuration the SSRF guard refuses the loopback receiver.
+    let guarded = Client::new(HttpConfig::default()).unwrap();
+    let err = guarded.post(&srv.url("/hook"), &[("x-sig", "abc")], vec![]).await.unwrap_err();
+    assert!(matches!(err, Error::Refused { .. }), "{err}");
+    assert!(matches!(guarded.check_url(&srv.url("/hook")).await, Err(Error::Refused { .. })));
+    assert!(client.check_url(&srv.url("/hook")).await.is_ok());
+    assert!(matches!(client.check_url("ftp://x.example/").await, Err(Error::InvalidUrl { .. })));
+}

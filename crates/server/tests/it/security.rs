@@ -189,3 +189,17 @@ async fn alias_forms_merge_and_split_for_a_logged_in_user() {
     let to = resp.headers()[header::LOCATION].to_str().unwrap().to_string();
     assert!(to.starts_with("/entities/") && to != format!("/entities/{id}"), "{to}");
 }
+
+#[tokio::test]
+async fn live_writes_and_webhook_listing_need_the_token() {
+    let app = shared_app_with_live();
+    let body = r#"{"url": "https://hooks.example/in", "secret": "s3cret-s3cret"}"#;
+    let (s, v) = send_json(&app, json_req("POST", "/api/webhooks", None, body)).await;
+    assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, "unauthorized"));
+    let (s, v) = send_json(&app, json_req("DELETE", "/api/webhooks/1", None, "")).await;
+    assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, "unauthorized"));
+    let (s, v) = send_json(&app, get("/api/webhooks")).await;
+    assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, "unauthorized"));
+    let (s, _) = send_json(&app, json_req("GET", "/api/webhooks", Some(TOKEN), "")).await;
+    assert_eq!(s, StatusCode::OK);
+}

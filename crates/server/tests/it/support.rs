@@ -179,6 +179,18 @@ pub fn shared_app() -> axum::Router {
     server::app(AppState::new(shared_dir(), config(), TOKEN).unwrap())
 }
 
+/// The app over the shared data directory with the live alerts merged in (stopped with the
+/// test's runtime).
+pub fn shared_app_with_live() -> axum::Router {
+    let live = server::live::LiveState::start(
+        shared_dir(),
+        server::live::LiveConfig::default(),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .unwrap();
+    server::app(AppState::new(shared_dir(), config(), TOKEN).unwrap().with_live(live))
+}
+
 /// An app over a fresh data directory with one small story, for tests that write.
 pub fn fresh_app(cfg: ServerConfig) -> (tempfile::TempDir, axum::Router) {
     let dir = tempfile::tempdir().unwrap();

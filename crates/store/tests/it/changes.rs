@@ -44,7 +44,7 @@ fn evidence(article: &str, start: usize, text: &str) -> ClaimEvidence {
     }
 }
 
-fn finding(kind: &str, a: &str, b: &str) -> StoryFinding {
+pub fn finding(kind: &str, a: &str, b: &str) -> StoryFinding {
     StoryFinding {
         id: 0,
         story: String::new(),

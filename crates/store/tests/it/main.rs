@@ -2,6 +2,7 @@
 
 mod changes;
 mod conformance;
+mod events;
 mod fixture;
 mod props;
 mod sqlite;

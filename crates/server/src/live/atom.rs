@@ -1,0 +1,337 @@
+//! Atom 1.0 feeds for feed readers: a story's articles and findings
+//! (`/feeds/stories/{id}.atom`) and an entity's statements (`/feeds/entities/{id}.atom`).
+//!
+//! Every text goes through quick-xml's escaping, and characters XML 1.0 cannot carry (control
+//! characters, U+FFFE/U+FFFF) are dropped first, so hostile report text cannot break the feed.
+//! Times are normalised to RFC 3339 UTC, as Atom requires.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event as XmlEvent};
+use sha2::{Digest, Sha256};
+
+use super::{Error, LiveState, Result};
+
+/// One entry of a feed.
+struct Entry {
+    id: String,
+    title: String,
+    updated: DateTime<Utc>,
+    link: String,
+    author: Option<String>,
+    summary: String,
+}
+
+/// A whole feed.
+struct Feed {
+    id: String,
+    title: String,
+    subtitle: String,
+    self_link: String,
+    alternate: String,
+    /// Used when there are no entries (a feed needs an `updated`).
+    fallback_updated: DateTime<Utc>,
+    entries: Vec<Entry>,
+}
+
+/// Drops the characters XML 1.0 does not allow (escaping cannot make them legal).
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect()
+}
+
+/// Parses a stored time (RFC 3339, or a bare date) into UTC.
+fn parse_time(s: Option<&str>) -> Option<DateTime<Utc>> {
+    let s = s?.trim();
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).ok().or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+    })
+}
+
+fn rfc3339(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A short text: at most `max` characters, cut at a word when possible.
+fn shorten(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).filter(|a| a.len() > max / 2).unwrap_or(&cut);
+    format!("{cut}…")
+}
+
+/// An IRI for a document key: the URL itself, or a URN around a content-hash key.
+fn document_iri(key: &str) -> String {
+    if key.starts_with("http://") || key.starts_with("https://") {
+        key.to_string()
+    } else {
+        let safe: String = key
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == ':' { c } else { '-' })
+            .collect();
+        format!("urn:wirewatch:document:{safe}")
+    }
+}
+
+fn render(feed: &Feed) -> std::io::Result<Vec<u8>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(XmlEvent::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    let updated = feed.entries.iter().map(|e| e.updated).max().unwrap_or(feed.fallback_updated);
+    w.create_element("feed")
+        .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
+        .write_inner_content(|w| {
+            text(w, "id", &feed.id)?;
+            text(w, "title", &feed.title)?;
+            text(w, "subtitle", &feed.subtitle)?;
+            text(w, "updated", &rfc3339(&updated))?;
+            link(w, "self", &feed.self_link)?;
+            link(w, "alternate", &feed.alternate)?;
+            w.create_element("author").write_inner_content(|w| text(w, "name", "wirewatch"))?;
+            text(w, "generator", "wirewatch")?;
+            for e in &feed.entries {
+                w.create_element("entry").write_inner_content(|w| {
+                    text(w, "id", &e.id)?;
+                    text(w, "title", &e.title)?;
+                    text(w, "updated", &rfc3339(&e.updated))?;
+                    link(w, "alternate", &e.link)?;
+                    if let Some(a) = &e.author {
+                        w.create_element("author").write_inner_content(|w| text(w, "name", a))?;
+                    }
+                    w.create_element("summary")
+                        .with_attribute(("type", "text"))
+                        .write_text_content(BytesText::new(&clean(&e.summary)))?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(w.into_inner())
+}
+
+fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> std::io::Result<()> {
+    w.create_element(name).write_text_content(BytesText::new(&clean(value)))?;
+    Ok(())
+}
+
+fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str) -> std::io::Result<()> {
+    w.create_element("link")
+        .with_attribute(("rel", rel))
+        .with_attribute(("href", clean(href).as_str()))
+        .write_empty()?;
+    Ok(())
+}
+
+fn respond(feed: &Feed) -> Result<Response> {
+    let body = render(feed).map_err(|e| Error::Task(format!("writing the feed: {e}")))?;
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"))],
+        body,
+    )
+        .into_response())
+}
+
+/// Where links in feeds point: the configured public URL, else the request's host.
+fn base_url(state: &LiveState, headers: &HeaderMap) -> String {
+    if let Some(u) = &state.config().public_url {
+        return u.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The id in `{id}.atom`.
+fn feed_name(file: &str) -> Result<&str> {
+    file.strip_suffix(".atom")
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Error::NotFound(format!("feed {file:?} (feeds end in .atom)")))
+}
+
+/// `GET /feeds/stories/{id}.atom`: the story's articles (first reported first in the store,
+/// newest first in the feed) and its stored findings, newest first.
+pub(crate) async fn story(
+    State(state): State<LiveState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response> {
+    let id = feed_name(&file)?.to_string();
+    let limit = state.config().feed_entries;
+    let base = base_url(&state, &headers);
+    let wanted = id.clone();
+    let (story, articles, findings) = state
+        .with_store(move |s| {
+            let Some((story, articles)) = s.story(&wanted)? else { return Ok(None) };
+            let findings = s.findings(&wanted)?;
+            Ok(Some((story, articles, findings)))
+        })
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("story {id}")))?;
+    let page = format!("{base}/stories/{id}");
+    let mut entries = Vec::new();
+    for a in &articles {
+        let Some(updated) =
+            parse_time(a.published.as_deref()).or_else(|| parse_time(Some(&a.first_seen)))
+        else {
+            continue;
+        };
+        let mut summary = a.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
+        if let Some(origin) = &a.duplicate_of {
+            summary.push_str(&format!("; a copy of {origin}"));
+        }
+        if let Some(agency) = &a.wire_agency {
+            summary.push_str(&format!("; wire credit {agency}"));
+        }
+        let is_url = a.document.starts_with("http://") || a.document.starts_with("https://");
+        entries.push(Entry {
+            id: document_iri(&a.document),
+            title: a
+                .title
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| a.document.clone()),
+            updated,
+            link: if is_url { a.document.clone() } else { page.clone() },
+            author: a.outlet.clone(),
+            summary,
+        });
+    }
+    for f in &findings {
+        let Some(updated) = parse_time(Some(&f.found_at)) else { continue };
+        let mut summary = f.explanation.clone();
+        if !f.outlets.is_empty() {
+            summary.push_str(&format!(" ({})", f.outlets.join(", ")));
+        }
+        summary.push_str(&format!(" — “{}” / “{}”", f.first.text, f.second.text));
+        entries.push(Entry {
+            id: format!("urn:wirewatch:finding:{}", f.id),
+            title: format!("{}: {}", f.kind, shorten(&f.explanation, 120)),
+            updated,
+            link: page.clone(),
+            author: None,
+            summary,
+        });
+    }
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    entries.truncate(limit);
+    let fallback = parse_time(story.last_updated.as_deref())
+        .or_else(|| parse_time(story.first_seen.as_deref()))
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    respond(&Feed {
+        id: format!("urn:wirewatch:story:{id}"),
+        title: format!("{} (wirewatch story {id})", story.label),
+        subtitle: format!(
+            "{} articles from {} outlets; {}",
+            story.articles,
+            story.outlets.len(),
+            story.state
+        ),
+        self_link: format!("{base}/feeds/stories/{id}.atom"),
+        alternate: page,
+        fallback_updated: fallback,
+        entries,
+    })
+}
+
+/// `GET /feeds/entities/{id}.atom`: what the entity said, newest first.
+pub(crate) async fn entity(
+    State(state): State<LiveState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response> {
+    let raw = feed_name(&file)?;
+    let id: i64 = raw.parse().map_err(|_| Error::NotFound(format!("entity {raw:?}")))?;
+    let limit = state.config().feed_entries;
+    let base = base_url(&state, &headers);
+    let detail = state
+        .with_store(move |s| s.entity(id))
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("entity {id}")))?;
+    let page = format!("{base}/entities/{id}");
+    let name = &detail.summary.name;
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut entries = Vec::new();
+    for st in &detail.statement_list {
+        let Some(updated) = parse_time(Some(&st.fetched_at)) else { continue };
+        // A statement has no stable id outside the store; its document, version and text make
+        // one, numbered if the same words were said twice in one version.
+        let digest = Sha256::digest(format!("{}\0{}\0{}", st.document, st.version, st.text));
+        let key = hex::encode(&digest[..12]);
+        let n = seen.entry(key.clone()).or_default();
+        *n += 1;
+        let is_url = st.document.starts_with("http://") || st.document.starts_with("https://");
+        let mut summary = format!("{name} ({} statement", st.kind);
+        if let Some(cue) = &st.cue {
+            summary.push_str(&format!(", {cue}"));
+        }
+        if let Some(via) = &st.via {
+            summary.push_str(&format!(", via {via}"));
+        }
+        summary.push_str(&format!("): {}", st.text));
+        if let Some(t) = &st.title {
+            summary.push_str(&format!(" — in “{t}”"));
+        }
+        entries.push(Entry {
+            id: format!("urn:wirewatch:entity:{id}:statement:{key}:{n}"),
+            title: format!("{name}: “{}”", shorten(&st.text, 120)),
+            updated,
+            link: if is_url { st.document.clone() } else { page.clone() },
+            author: None,
+            summary,
+        });
+    }
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    entries.truncate(limit);
+    respond(&Feed {
+        id: format!("urn:wirewatch:entity:{id}"),
+        title: format!("{name} (wirewatch {})", detail.summary.kind),
+        subtitle: format!("Statements by {name} across stored reports"),
+        self_link: format!("{base}/feeds/entities/{id}.atom"),
+        alternate: page,
+        fallback_updated: DateTime::UNIX_EPOCH,
+        entries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_drops_what_xml_cannot_carry() {
+        assert_eq!(clean("a\u{0}b\u{1b}c\td\u{FFFF}é"), "abc\tdé");
+    }
+
+    #[test]
+    fn times_and_ids() {
+        assert_eq!(
+            rfc3339(&parse_time(Some("2026-03-01T12:00:00+02:00")).unwrap()),
+            "2026-03-01T10:00:00Z"
+        );
+        assert_eq!(rfc3339(&parse_time(Some("2026-03-01")).unwrap()), "2026-03-01T00:00:00Z");
+        assert!(parse_time(Some("yesterday")).is_none());
+        assert_eq!(document_iri("https://a.example/x"), "https://a.example/x");
+        assert_eq!(document_iri("sha256:ab/c"), "urn:wirewatch:document:sha256:ab-c");
+        assert_eq!(shorten("one two three four", 9), "one two…");
+    }
+}

@@ -1,0 +1,197 @@
+//! The live outbox: story events appended with the stories they describe, ids that survive
+//! pruning, and webhooks with durable cursors and secrets kept out of their serialisation.
+
+use model::StoryRecord;
+use store::{DeliveryRecord, NewWebhook, SqliteStore};
+
+fn story(id: &str, breaking_since: Option<&str>) -> StoryRecord {
+    StoryRecord {
+        id: id.into(),
+        label: format!("Label of {id}"),
+        first_seen: Some("2026-03-01T10:00:00Z".into()),
+        last_updated: Some("2026-03-01T11:00:00Z".into()),
+        state: if breaking_since.is_some() { "breaking" } else { "developing" }.into(),
+        breaking_since: breaking_since.map(str::to_string),
+        articles: 2,
+        copies: 0,
+        outlets: vec!["a.example".into(), "b.example".into()],
+        entities: vec![],
+        state_json: "{}".into(),
+    }
+}
+
+fn kinds(store: &SqliteStore, after: i64) -> Vec<(String, String)> {
+    store
+        .events_after(after, 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.kind, e.story.unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn saving_stories_appends_new_and_breaking_once() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(store.latest_event_id().unwrap(), 0);
+    store
+        .save_stories(&[story("s1", None), story("s2", Some("2026-03-01T10:30:00Z"))], &[])
+        .unwrap();
+    assert_eq!(
+        kinds(&store, 0),
+        [("story.new", "s1"), ("story.new", "s2"), ("story.breaking", "s2")]
+            .map(|(k, s)| (k.to_string(), s.to_string()))
+    );
+    let first = store.events_after(0, 1).unwrap().remove(0);
+    assert_eq!(first.payload["label"], "Label of s1");
+    assert_eq!(first.payload["outlets"][1], "b.example");
+    assert_eq!(first.payload["articles"], 2);
+    let seen = store.latest_event_id().unwrap();
+    assert_eq!(seen, 3);
+
+    // Saving again changes nothing in the outbox; s1 turning breaking adds exactly one event,
+    // and staying breaking with a new time adds none.
+    store
+        .save_stories(&[story("s1", None), story("s2", Some("2026-03-01T10:30:00Z"))], &[])
+        .unwrap();
+    assert!(kinds(&store, seen).is_empty());
+    store.save_stories(&[story("s1", Some("2026-03-01T12:00:00Z"))], &[]).unwrap();
+    store.save_stories(&[story("s1", Some("2026-03-01T12:05:00Z"))], &[]).unwrap();
+    assert_eq!(kinds(&store, seen), [("story.breaking".to_string(), "s1".to_string())]);
+    let ev = store.events_after(seen, 10).unwrap().remove(0);
+    assert_eq!(ev.payload["breaking_since"], "2026-03-01T12:00:00Z");
+}
+
+#[test]
+fn events_after_pages_and_story_events_filter() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    for i in 0..5 {
+        let story = if i % 2 == 0 { "s1" } else { "s2" };
+        store
+            .append_event("finding.new", Some(story), Some(i), &serde_json::json!({"n": i}))
+            .unwrap();
+    }
+    let page = store.events_after(1, 2).unwrap();
+    assert_eq!(page.iter().map(|e| e.id).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(page[0].entity, Some(1));
+    let s1 = store.story_events("s1", Some("finding.new"), 10).unwrap();
+    assert_eq!(s1.iter().map(|e| e.id).collect::<Vec<_>>(), [5, 3, 1], "newest first");
+    assert!(store.story_events("s1", Some("story.new"), 10).unwrap().is_empty());
+}
+
+#[test]
+fn pruning_bounds_the_outbox_and_never_reuses_ids() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    for _ in 0..10 {
+        store.append_event("story.new", Some("s1"), None, &serde_json::json!({})).unwrap();
+    }
+    // Keep the newest 4, nothing too old yet.
+    assert_eq!(store.prune_events("2000-01-01T00:00:00Z", 4).unwrap(), 6);
+    assert_eq!(
+        store.events_after(0, 100).unwrap().iter().map(|e| e.id).collect::<Vec<_>>(),
+        [7, 8, 9, 10]
+    );
+    // Everything is older than a cutoff in the future.
+    assert_eq!(store.prune_events("2999-01-01T00:00:00Z", 100).unwrap(), 4);
+    assert!(store.events_after(0, 100).unwrap().is_empty());
+    assert_eq!(store.latest_event_id().unwrap(), 10);
+    let next = store.append_event("story.new", None, None, &serde_json::json!({})).unwrap();
+    assert_eq!(next, 11, "ids are never reused after pruning");
+}
+
+#[test]
+fn outbox_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        store.save_stories(&[story("s9", None)], &[]).unwrap();
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(kinds(&store, 0), [("story.new".to_string(), "s9".to_string())]);
+}
+
+fn hook(url: &str) -> NewWebhook {
+    NewWebhook {
+        url: url.into(),
+        secret: "top-secret-key".into(),
+        kinds: vec!["story.breaking".into()],
+        story: None,
+        entity: None,
+        query: Some("quake".into()),
+    }
+}
+
+#[test]
+fn webhooks_start_at_the_latest_event_and_keep_their_cursor() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.append_event("story.new", Some("s1"), None, &serde_json::json!({})).unwrap();
+    let h = store.add_webhook(&hook("https://hooks.example/a")).unwrap();
+    assert_eq!((h.source.as_str(), h.cursor, h.delivered), ("api", 1, 0));
+    assert_eq!(h.kinds, ["story.breaking"]);
+    let json = serde_json::to_string(&store.webhooks().unwrap()).unwrap();
+    assert!(!json.contains("top-secret-key"), "secret serialised: {json}");
+    assert!(json.contains("hooks.example"));
+
+    let ok = DeliveryRecord { event: 5, ok: true, status: Some(200), error: None };
+    assert!(store.record_delivery(h.id, &ok).unwrap());
+    let bad =
+        DeliveryRecord { event: 4, ok: false, status: Some(500), error: Some("HTTP 500".into()) };
+    assert!(store.record_delivery(h.id, &bad).unwrap());
+    let h2 = store.webhook(h.id).unwrap().unwrap();
+    assert_eq!((h2.cursor, h2.delivered, h2.failed), (5, 1, 1), "the cursor never moves back");
+    assert_eq!((h2.last_status, h2.last_error.as_deref()), (Some(500), Some("HTTP 500")));
+    assert!(store.advance_webhook_cursor(h.id, 9).unwrap());
+    assert_eq!(store.webhook(h.id).unwrap().unwrap().cursor, 9);
+
+    assert!(store.delete_webhook(h.id).unwrap());
+    assert!(!store.record_delivery(h.id, &ok).unwrap(), "a deleted webhook reports it is gone");
+    assert!(!store.delete_webhook(h.id).unwrap());
+}
+
+#[test]
+fn config_webhooks_sync_by_url_and_cannot_be_deleted_through_the_api() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store
+        .sync_config_webhooks(&[hook("https://a.example/h"), hook("https://b.example/h")])
+        .unwrap();
+    let hooks = store.webhooks().unwrap();
+    assert_eq!(hooks.len(), 2);
+    assert!(hooks.iter().all(|h| h.source == "config"));
+    let a = hooks[0].id;
+    store.advance_webhook_cursor(a, 42).unwrap();
+    assert!(!store.delete_webhook(a).unwrap());
+
+    // A restart with a changed filter keeps the cursor; a removed hook goes.
+    let mut changed = hook("https://a.example/h");
+    changed.kinds = vec![];
+    store.sync_config_webhooks(&[changed]).unwrap();
+    let hooks = store.webhooks().unwrap();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!((hooks[0].id, hooks[0].cursor, hooks[0].kinds.len()), (a, 42, 0));
+}
+
+#[test]
+fn first_found_findings_append_finding_new_in_the_same_transaction() {
+    use crate::changes::finding;
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.save_stories(&[story("s1", None)], &[]).unwrap();
+    let seen = store.latest_event_id().unwrap();
+    let new = store.save_story_changes("s1", &[finding("reversal", "a", "b")], &[]).unwrap();
+    let events = store.events_after(seen, 10).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].kind.as_str(), events[0].story.as_deref()), ("finding.new", Some("s1")));
+    assert_eq!(events[0].payload["id"], new[0].id);
+    assert_eq!(events[0].payload["kind"], "reversal");
+    assert_eq!(events[0].payload["explanation"], "reversal between a and b");
+    // Found again: no new event; a second finding: one more.
+    let seen = store.latest_event_id().unwrap();
+    store
+        .save_story_changes(
+            "s1",
+            &[finding("reversal", "a", "b"), finding("contradiction", "a", "b")],
+            &[],
+        )
+        .unwrap();
+    let events = store.events_after(seen, 10).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload["kind"], "contradiction");
+}
