@@ -229,8 +229,8 @@ async fn sse_client_catches_up_from_the_store_after_lagging() {
 /// A request the receiver got: path, headers, body.
 type Request = (String, axum::http::HeaderMap, Vec<u8>);
 
-/// A webhook receiver: answers each path with the statuses queued for it (then 200), and
-/// records every request.
+/// A webhook receiver: answers each path with the statuses queued for it (then 200; 0 hangs),
+/// and records every request.
 #[derive(Clone, Default)]
 struct Receiver {
     script: Arc<Mutex<HashMap<String, VecDeque<u16>>>>,
@@ -258,6 +258,11 @@ impl Receiver {
                     .get_mut(&path)
                     .and_then(|q| q.pop_front())
                     .unwrap_or(200);
+                // 0 stands for a receiver that hangs past any sensible timeout.
+                if status == 0 {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    return axum::http::StatusCode::OK;
+                }
                 axum::http::StatusCode::from_u16(status).unwrap()
             }
         });
@@ -626,4 +631,41 @@ async fn atom_feeds_are_valid_and_escape_hostile_text() {
             "{missing}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_receiver_times_out_and_is_given_up() {
+    let (rx, raddr) = Receiver::start(&[("/slow", &[0, 0])]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut writer = SqliteStore::open(dir.path()).unwrap();
+    let hook = WebhookConfig {
+        url: format!("http://{raddr}/slow"),
+        secret: "k".into(),
+        kinds: vec![],
+        story: None,
+        entity: None,
+        query: None,
+    };
+    let config = LiveConfig {
+        webhook_timeout_secs: 1,
+        webhook_max_attempts: 2,
+        webhooks: vec![hook],
+        ..fast_config()
+    };
+    let live = start(dir.path(), config).await;
+    let started = Instant::now();
+    writer.save_stories(&[story("s1", "Slow", None)], &[]).unwrap();
+    let hook = loop {
+        let hooks = get_json(&live.url("/api/webhooks")).await;
+        if hooks[0]["failed"] == 1 {
+            break hooks[0].clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(8), "{hooks}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Two attempts of about a second each, not two of five.
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(rx.hits("/slow").len(), 2);
+    let error = hook["last_error"].as_str().unwrap();
+    assert!(error.contains("after 2 attempts") && error.contains("timed out"), "{error}");
 }

@@ -195,3 +195,21 @@ fn first_found_findings_append_finding_new_in_the_same_transaction() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].payload["kind"], "contradiction");
 }
+
+#[test]
+fn a_failed_save_leaves_no_event() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    use model::Store;
+    store.put_documents(&[crate::conformance::doc("a", "text")]).unwrap();
+    // The assignment names a story that is not saved: the foreign key fails the transaction,
+    // and the story.new appended before it is rolled back with it.
+    let bad = model::StoryAssignment {
+        document: "a".into(),
+        story: "s404".into(),
+        duplicate_of: None,
+        wire_agency: None,
+    };
+    assert!(store.save_stories(&[story("s1", None)], &[bad]).is_err());
+    assert!(store.events_after(0, 10).unwrap().is_empty());
+    assert_eq!(store.latest_event_id().unwrap(), 0);
+}
