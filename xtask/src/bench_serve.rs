@@ -203,10 +203,16 @@ pub fn run(rest: &[&str]) -> Result<()> {
     let port = free_port()?;
     let listen = format!("127.0.0.1:{port}");
     let base = format!("http://{listen}");
+    // wrk's 50 connections all come from 127.0.0.1: the per-client rate limit (which would
+    // answer most of them 429) is turned off for the load test.
+    let config = dir.join("serve.toml");
+    std::fs::write(&config, "[server]\nrate_limit_per_sec = 0\n")?;
     let server = Server(
         Command::new(&bin)
             .args(["-q", "--data-dir"])
             .arg(&data)
+            .arg("--config")
+            .arg(&config)
             .args(["serve", "--listen", &listen])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
