@@ -14,8 +14,9 @@ use store::SqliteStore;
 
 use crate::{Error, Result};
 
-/// Idle connections kept; more may be open while busy, and are closed when returned.
-const MAX_IDLE: usize = 8;
+/// Idle connections kept (each keeps its prepared statements warm); more may be open while
+/// busy, and are closed when returned.
+const MAX_IDLE: usize = 32;
 
 /// The pool.
 #[derive(Debug, Clone)]
