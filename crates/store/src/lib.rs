@@ -1,7 +1,8 @@
 //! wirewatch storage: documents, their versions and feed subscriptions behind `model::Store`.
 //!
 //! The default backend is [`SqliteStore`], one SQLite file in the data directory. Its schema is
-//! a list of [`migrations`] applied in order; nothing outside this crate knows the schema.
+//! a list of [`migrations`] applied in order; nothing outside this crate knows the schema. The
+//! full-text [`search`] index beside it is derived from the store and rebuilt from it at need.
 //!
 //! ```
 //! use model::Store;
@@ -16,6 +17,7 @@ mod analysis;
 mod entities;
 mod error;
 pub mod migrations;
+pub mod search;
 mod sqlite;
 mod stories;
 

@@ -3,4 +3,5 @@
 mod conformance;
 mod fixture;
 mod props;
+mod search;
 mod sqlite;
