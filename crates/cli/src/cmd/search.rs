@@ -137,7 +137,7 @@ pub fn reindex(ctx: &Ctx, args: ReindexArgs) -> Result<ExitCode> {
 
 /// A snippet's HTML as terminal text: entities decoded, matches in bold on a terminal and in
 /// `*stars*` otherwise.
-fn plain(html: &str, bold: bool) -> String {
+pub fn plain(html: &str, bold: bool) -> String {
     let (on, off) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("*", "*") };
     html.replace("<b>", on)
         .replace("</b>", off)

@@ -60,8 +60,13 @@ pub const MAX_LIMIT: usize = 1000;
 /// Characters of context in a snippet.
 const SNIPPET_CHARS: usize = 200;
 
-/// A search: the query text, filters, and the page wanted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// Hits per page when a query does not say.
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// A search: the query text, filters, and the page wanted. Deserialising fills missing fields
+/// from [`SearchQuery::default`] (everything, first page of [`DEFAULT_LIMIT`] hits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SearchQuery {
     /// The query text (see the [module documentation](self) for its syntax); empty for all.
     pub q: String,
@@ -82,6 +87,22 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Hits to skip, for later pages.
     pub offset: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            q: String::new(),
+            from: None,
+            to: None,
+            outlet: None,
+            entity: None,
+            story: None,
+            language: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
 }
 
 /// A page of results.
