@@ -186,12 +186,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (kind, mut times) in by_kind {
         times.sort();
         let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
-        println!(
-            "{kind:26} p50 {:6.2} ms  p99 {:6.2} ms  max {:6.2} ms",
-            p(0.5),
-            p(0.99),
-            p(1.0)
-        );
+        println!("{kind:26} p50 {:6.2} ms  p99 {:6.2} ms  max {:6.2} ms", p(0.5), p(0.99), p(1.0));
         all.extend(times);
     }
     all.sort();

@@ -91,11 +91,9 @@ pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<ExitCode> {
     for (i, h) in results.hits.iter().enumerate() {
         let date: String = h.published.as_deref().unwrap_or("-").chars().take(10).collect();
         let mut head = format!("{:>3}. [{}] {date}", i + query.offset + 1, h.kind);
-        for part in [&h.outlet, &h.story] {
-            if let Some(p) = part {
-                head.push_str("  ");
-                head.push_str(p);
-            }
+        for part in [&h.outlet, &h.story].into_iter().flatten() {
+            head.push_str("  ");
+            head.push_str(part);
         }
         println!("\n{head}");
         if let Some(t) = &h.title {

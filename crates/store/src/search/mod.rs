@@ -445,9 +445,16 @@ fn lead(text: &str) -> String {
     out
 }
 
+/// Appends `s` HTML-escaped, with every run of white space (line breaks between paragraphs)
+/// made one space, so a snippet reads as one line.
 fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
+            c if c.is_whitespace() => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -467,6 +474,11 @@ mod tests {
         assert_eq!(lead("<script>alert('x')</script> & more"), {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"
         });
+    }
+
+    #[test]
+    fn white_space_is_one_space() {
+        assert_eq!(lead("a.\n\n“We  said”\tb"), "a. “We said” b");
     }
 
     #[test]

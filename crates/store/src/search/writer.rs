@@ -122,8 +122,15 @@ impl SearchWriter {
         store: &SqliteStore,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<SyncReport> {
+        let started = std::time::Instant::now();
         let (indexed, duplicated) = self.indexed_signatures()?;
+        let read_index = started.elapsed();
         let wanted = store.search_signatures()?;
+        tracing::debug!(
+            "search sync: index fingerprints read in {:.3} s, store's in {:.3} s",
+            read_index.as_secs_f64(),
+            (started.elapsed() - read_index).as_secs_f64()
+        );
         let keys: HashSet<&str> = wanted.iter().map(|r| r.key.as_str()).collect();
         let stale: Vec<&str> = wanted
             .iter()
@@ -192,11 +199,18 @@ impl SearchWriter {
         let searcher = self.index.reader.searcher();
         let mut sigs = HashMap::new();
         let mut duplicated = HashSet::new();
-        let mut key = String::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let Some(keys) = fast.str("document").map_err(err)? else { continue };
             let Some(sig) = fast.column_opt::<u64>("sig").map_err(err)? else { continue };
+            // The segment's keys in ordinal order, read in one pass over the dictionary (a
+            // lookup per ordinal would decode a dictionary block per document).
+            let dict = keys.dictionary();
+            let mut names = Vec::with_capacity(dict.num_terms());
+            let mut stream = dict.stream().map_err(|e| err(TantivyError::from(e)))?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
             let alive = segment.alive_bitset();
             for doc in 0..segment.max_doc() {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
@@ -204,9 +218,9 @@ impl SearchWriter {
                 }
                 // Statements have no fingerprint: only article entries are counted.
                 let Some(s) = sig.first(doc) else { continue };
-                let Some(ord) = keys.term_ords(doc).next() else { continue };
-                key.clear();
-                keys.ord_to_str(ord, &mut key).map_err(|e| err(TantivyError::from(e)))?;
+                let Some(key) = keys.ords().first(doc).and_then(|o| names.get(o as usize)) else {
+                    continue;
+                };
                 if sigs.insert(key.clone(), s).is_some() {
                     duplicated.insert(key.clone());
                 }

@@ -317,7 +317,7 @@ fn new_version_replaces_the_old_entry() {
         people: &[],
         statement: None,
     });
-    v2.fetched_at = v2.fetched_at + chrono::Duration::hours(5);
+    v2.fetched_at += chrono::Duration::hours(5);
     assert_eq!(store.put(&[v2]).unwrap(), [model::IngestOutcome::NewVersion]);
     assert_eq!(w.index_documents(&store, &["b"]).unwrap(), 1);
     w.commit().unwrap();
