@@ -15,8 +15,8 @@ use crate::output::progress;
 pub struct SearchArgs {
     /// The query: words (all must match; English words match their inflections), "a phrase",
     /// OR, -word, field:word (title, body, speaker, via, outlet, language, story, kind), and
-    /// published:[2024-01-01T00:00:00Z TO *]. Several arguments are joined with spaces; "" matches
-    /// everything, newest first.
+    /// `published:[2024-01-01T00:00:00Z TO *]`. Several arguments are joined with spaces; ""
+    /// matches everything, newest first.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     /// Only items published at or after this time (RFC 3339, or a date like 2016-12-30).
