@@ -3,4 +3,5 @@
 
 mod e2e;
 mod kill;
+mod search;
 mod support;
