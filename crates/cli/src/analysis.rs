@@ -3,7 +3,9 @@
 //! transaction, and assigned to stories in arrival order.
 //!
 //! It runs after the documents are committed, so storing is never slowed by analysis, and a
-//! process killed mid-way leaves versions that the next run picks up.
+//! process killed mid-way leaves versions that the next run picks up. Each batch is indexed for
+//! search once its story is assigned (so the index holds the final story), one index commit per
+//! batch.
 
 use std::time::Instant;
 
@@ -14,6 +16,7 @@ use model::{Analysis, IngestOutcome, RawDocument};
 use store::SqliteStore;
 
 use crate::config::Config;
+use crate::index::Indexer;
 use crate::stories::StoryAssigner;
 
 /// Versions read and analysed per round (and per transaction).
@@ -31,6 +34,7 @@ pub fn analyze_pending(
 ) -> Result<u64> {
     let started = Instant::now();
     let mut stories = StoryAssigner::open(store, &cfg.stories, live)?;
+    let mut search = Indexer::start(store, progress);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let mut after = 0;
     let mut done = 0u64;
@@ -50,9 +54,12 @@ pub fn analyze_pending(
         // Every version here is stored already: only those not yet in a story are assigned.
         let outcomes = vec![IngestOutcome::NewVersion; docs.len()];
         stories.assign(store, &docs, &outcomes)?;
+        let keys: Vec<&str> = docs.iter().map(|d| d.key.as_str()).collect();
+        search.add_batch(store, &keys, progress);
         done += docs.len() as u64;
         progress.inc(docs.len() as u64);
     }
+    search.finish();
     if done > 0 {
         tracing::info!(
             "analysed {done} versions in {:.3} s on {threads} threads",

@@ -3,6 +3,7 @@
 mod analysis;
 mod cmd;
 mod config;
+mod index;
 mod output;
 mod pipeline;
 mod stories;
@@ -66,6 +67,10 @@ pub enum Command {
     /// Override entity merging: merge a spelling into an entity, or split it off.
     #[command(subcommand)]
     Alias(cmd::entities::AliasCommand),
+    /// Full-text search over stored articles and statements, with filters.
+    Search(cmd::search::SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex(cmd::search::ReindexArgs),
     /// Ingest the bundled sample corpus into a fresh temporary data directory and serve it.
     Demo(cmd::demo::Args),
     /// Serve the web UI and JSON API of the data directory (--poll also polls feeds).

@@ -36,6 +36,9 @@ pub enum Error {
     /// A failure of ours (a panicked task, a broken invariant).
     #[error("{0}")]
     Internal(String),
+    /// A part the request needs is not available now (the search index must be rebuilt).
+    #[error("{0}")]
+    Unavailable(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),
@@ -60,11 +63,13 @@ pub enum ErrorCode {
     RateLimited,
     /// 500.
     Internal,
+    /// 503.
+    Unavailable,
 }
 
 impl ErrorCode {
     /// Every code, for documentation (the OpenAPI document lists them).
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::NotFound,
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
@@ -73,6 +78,7 @@ impl ErrorCode {
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::Unavailable,
     ];
 
     /// The snake_case string sent to clients.
@@ -86,6 +92,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 
@@ -100,6 +107,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -116,8 +124,13 @@ impl Error {
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::Unavailable(_) => ErrorCode::Unavailable,
             Error::Store(store::Error::NotFound(_) | store::Error::FeedNotFound(_)) => {
                 ErrorCode::NotFound
+            }
+            Error::Store(store::Error::InvalidQuery { .. }) => ErrorCode::BadRequest,
+            Error::Store(store::Error::IndexStale { .. } | store::Error::IndexBusy { .. }) => {
+                ErrorCode::Unavailable
             }
             Error::Store(_) => ErrorCode::Internal,
         }

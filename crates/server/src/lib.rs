@@ -16,6 +16,7 @@ mod highlight;
 pub mod live;
 pub mod pages;
 pub mod routes;
+pub mod search;
 pub mod security;
 mod svg;
 
@@ -42,6 +43,8 @@ pub struct AppState {
     pub limiter: Arc<security::RateLimiter>,
     /// The live alerts (SSE, webhooks, Atom), when started.
     pub live: Option<live::LiveState>,
+    /// The full-text index, or why it cannot be used (searches then answer `unavailable`).
+    pub search: std::result::Result<store::search::SearchIndex, String>,
 }
 
 impl AppState {
@@ -58,6 +61,10 @@ impl AppState {
             secrets: Arc::new(security::Secrets::new(token)),
             config: Arc::new(config),
             live: None,
+            search: store::search::SearchIndex::open(data_dir).map_err(|e| {
+                tracing::warn!("search is unavailable: {e}");
+                e.to_string()
+            }),
         })
     }
 
@@ -84,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .route("/feeds/remove", post(pages::remove_feed))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route("/search", get(search::page))
         .route("/static/style.css", get(pages::style));
     let mut router: Router =
         pages.merge(routes::api_router()).fallback(pages::not_found).with_state(state.clone());

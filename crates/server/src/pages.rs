@@ -81,7 +81,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for F<T> {
     }
 }
 
-fn layout(ctx: &RequestCtx, title: &str, body: Markup) -> Response {
+pub(crate) fn layout(ctx: &RequestCtx, title: &str, body: Markup) -> Response {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -101,6 +101,7 @@ fn layout(ctx: &RequestCtx, title: &str, body: Markup) -> Response {
                         ul {
                             li { a href="/" { "Stories" } }
                             li { a href="/entities" { "Entities" } }
+                            li { a href="/search" { "Search" } }
                             li { a href="/feeds" { "Feeds" } }
                             li {
                                 @if ctx.logged_in {
@@ -130,7 +131,7 @@ fn csrf_field(ctx: &RequestCtx) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf); }
 }
 
-fn time(t: Option<&str>) -> Markup {
+pub(crate) fn time(t: Option<&str>) -> Markup {
     match t {
         Some(t) => {
             let shown = chrono::DateTime::parse_from_rfc3339(t)

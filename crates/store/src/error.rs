@@ -71,6 +71,52 @@ pub enum Error {
     /// A stored value could not be read back (a hand-edited or damaged row).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// A search query or filter could not be understood (a user error: show it to the user).
+    #[error("invalid search {input}: {reason}")]
+    InvalidQuery {
+        /// The query text, or the filter and its value.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another process (ingest, poll or reindex) is writing the search index.
+    #[error(
+        "the search index {} is being written by another wirewatch process (ingest, poll or \
+         reindex); try again when it has finished",
+        path.display()
+    )]
+    IndexBusy {
+        /// The index directory.
+        path: PathBuf,
+    },
+    /// The search index is damaged or was made by another schema; a writer rebuilds it.
+    #[error(
+        "the search index {} must be rebuilt ({reason}); run `wirewatch reindex` (ingest and \
+         poll also rebuild it)",
+        path.display()
+    )]
+    IndexStale {
+        /// The index directory.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// The search index directory could not be created or removed.
+    #[error("search index {}: {source}", path.display())]
+    IndexIo {
+        /// The index directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The search engine failed.
+    #[error("search index {}: {source}", path.display())]
+    Search {
+        /// The index directory.
+        path: PathBuf,
+        /// Why (boxed: tantivy's error is large).
+        source: Box<tantivy::TantivyError>,
+    },
     /// An SQLite call failed.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -79,18 +125,41 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+impl Error {
+    /// Whether the error is the user's to fix (a bad query, a path, a locked or stale index)
+    /// rather than an internal failure: an API answers these with a 4xx status.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::InvalidQuery { .. }
+                | Error::IndexBusy { .. }
+                | Error::IndexStale { .. }
+                | Error::NotFound(_)
+                | Error::FeedNotFound(_)
+                | Error::NotADatabase { .. }
+                | Error::SchemaTooNew { .. }
+        )
+    }
+}
+
 impl From<Error> for StoreError {
     fn from(e: Error) -> Self {
         match e {
             Error::NotADatabase { .. }
             | Error::SchemaTooNew { .. }
             | Error::Migration { .. }
-            | Error::Corrupt(_) => StoreError::Schema(e.to_string()),
+            | Error::Corrupt(_)
+            | Error::IndexStale { .. } => StoreError::Schema(e.to_string()),
             Error::FeedNotFound(url) => StoreError::NotFound(format!("feed {url}")),
             Error::NotFound(what) => StoreError::NotFound(what),
-            Error::CreateDir { .. } | Error::Open { .. } | Error::Sqlite(_) | Error::Json(_) => {
-                StoreError::Backend(e.to_string())
-            }
+            Error::CreateDir { .. }
+            | Error::Open { .. }
+            | Error::Sqlite(_)
+            | Error::Json(_)
+            | Error::InvalidQuery { .. }
+            | Error::IndexBusy { .. }
+            | Error::IndexIo { .. }
+            | Error::Search { .. } => StoreError::Backend(e.to_string()),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! stories, entities, and the live [`events`] outbox with webhook subscriptions.
 //!
 //! The default backend is [`SqliteStore`], one SQLite file in the data directory. Its schema is
-//! a list of [`migrations`] applied in order; nothing outside this crate knows the schema.
+//! a list of [`migrations`] applied in order; nothing outside this crate knows the schema. The
+//! full-text [`search`] index beside it is derived from the store and rebuilt from it at need.
 //!
 //! ```
 //! use model::Store;
@@ -19,6 +20,7 @@ mod entities;
 mod error;
 pub mod events;
 pub mod migrations;
+pub mod search;
 mod sqlite;
 mod stories;
 

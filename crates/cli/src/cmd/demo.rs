@@ -59,13 +59,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
             st.label
         );
     }
+    let index = store::search::SearchIndex::open(&data_dir)?;
+    let query = store::search::SearchQuery { q: "expel".into(), limit: 3, ..Default::default() };
+    let found = index.search(&query)?;
+    println!("\nsearch \"expel\": {} matches; the best three:", found.total);
+    for h in &found.hits {
+        let what = h.speaker.as_deref().or(h.title.as_deref()).unwrap_or(&h.document);
+        println!("  [{}] {what}: {}", h.kind, super::search::plain(&h.snippet_html, false));
+    }
     println!();
     let again = ingest_inputs(ctx, &[Input::Path(corpus)], &mut store)?;
     print!("re-ingesting the same corpus: ");
     print_summary(&again, false)?;
     if args.keep.is_some() {
         println!(
-            "\nkept; look around with: wirewatch --data-dir {d} stories | story ID | entities",
+            "\nkept; look around with: wirewatch --data-dir {d} stories | story ID | entities | search",
             d = data_dir.display()
         );
     }

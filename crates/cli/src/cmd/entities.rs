@@ -141,5 +141,7 @@ pub fn alias(ctx: &Ctx, cmd: AliasCommand) -> Result<ExitCode> {
             println!("{alias:?} is now entity {id} of its own");
         }
     }
+    // Mentions moved to another entity: the search index's entity filter follows.
+    crate::index::refresh(&store);
     Ok(ExitCode::SUCCESS)
 }

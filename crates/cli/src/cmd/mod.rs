@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod ingest;
 pub mod poll;
 pub mod quotes;
+pub mod search;
 pub mod serve;
 pub mod stance;
 pub mod stats;
@@ -64,6 +65,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Entities(args) => entities::list(&ctx, args),
         Command::Entity(args) => entities::show(&ctx, args),
         Command::Alias(cmd) => entities::alias(&ctx, cmd),
+        Command::Search(args) => search::search(&ctx, args),
+        Command::Reindex(args) => search::reindex(&ctx, args),
     }
 }
 

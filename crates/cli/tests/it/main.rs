@@ -3,5 +3,6 @@
 
 mod e2e;
 mod kill;
+mod search;
 mod serve;
 mod support;

@@ -99,6 +99,10 @@ pub fn fill(dir: &Path, docs: &[(&str, RawDocument, Option<usize>)]) {
     }
     store.save_stories(&stories, &assignments).unwrap();
     refresh_changes(&mut store);
+    // Keep the search index current, as ingest does after each batch.
+    let (mut index, _) = store::search::SearchWriter::open(dir).unwrap();
+    index.sync(&store, &mut |_, _| {}).unwrap();
+    index.finish().unwrap();
 }
 
 /// Redoes the findings and timelines of changed stories, as analysis does after each batch.

@@ -5,4 +5,5 @@ mod conformance;
 mod events;
 mod fixture;
 mod props;
+mod search;
 mod sqlite;

@@ -1,0 +1,95 @@
+//! Keeping the search index current from ingest, poll and alias overrides.
+//!
+//! The index is derived data, so nothing here may stop an ingest or lose stored data: when the
+//! index cannot be opened (another process is writing it) or fails, a warning goes to stderr, the
+//! run goes on without it, and the next writer's sync catches up from the store.
+
+use std::path::Path;
+
+use indicatif::ProgressBar;
+use store::SqliteStore;
+use store::search::SearchWriter;
+
+/// The search index writer of one ingest or poll run, if the index could be opened.
+pub struct Indexer {
+    writer: Option<SearchWriter>,
+}
+
+impl Indexer {
+    /// Opens the index of the store's data directory for writing and syncs it with the store
+    /// (rebuilding it if it was missing, damaged or of an older schema). An in-memory store has
+    /// no index.
+    pub fn start(store: &SqliteStore, progress: &ProgressBar) -> Indexer {
+        let Some(data_dir) = store.path().and_then(Path::parent) else {
+            return Indexer { writer: None };
+        };
+        let say = |msg: String| progress.suspend(|| eprintln!("{msg}"));
+        let (mut writer, replaced) = match SearchWriter::open(data_dir) {
+            Ok(w) => w,
+            Err(e @ store::Error::IndexBusy { .. }) => {
+                say(format!(
+                    "warning: {e}. This run does not update the search index; the next ingest, \
+                     poll or `wirewatch reindex` catches up."
+                ));
+                return Indexer { writer: None };
+            }
+            Err(e) => {
+                say(format!(
+                    "warning: {e}. This run does not update the search index; \
+                     `wirewatch reindex` rebuilds it."
+                ));
+                return Indexer { writer: None };
+            }
+        };
+        if let Some(reason) = &replaced {
+            say(format!(
+                "note: the search index in {} {reason}; rebuilding it from the store",
+                writer.index().dir().display()
+            ));
+        }
+        match writer.sync(store, &mut |_, _| {}) {
+            Ok(r) if replaced.is_some() || r.indexed > 0 || r.removed > 0 => say(format!(
+                "note: search index brought up to date from the store: {} documents indexed, {} \
+                 removed, {} in the index",
+                r.indexed, r.removed, r.total
+            )),
+            Ok(_) => {}
+            Err(e) => {
+                say(format!("warning: search index: {e}; this run does not update it"));
+                return Indexer { writer: None };
+            }
+        }
+        Indexer { writer: Some(writer) }
+    }
+
+    /// Indexes the documents of a batch whose analysis and story are committed, and commits.
+    pub fn add_batch(&mut self, store: &SqliteStore, keys: &[&str], progress: &ProgressBar) {
+        let Some(w) = &mut self.writer else { return };
+        let done = w.index_documents(store, keys).and_then(|_| w.commit());
+        if let Err(e) = done {
+            progress.suspend(|| {
+                eprintln!(
+                    "warning: search index: {e}; this run stops updating it (the store is \
+                     unaffected; the next run or `wirewatch reindex` catches up)"
+                )
+            });
+            self.writer = None;
+        }
+    }
+
+    /// Waits for the index's background merges and releases it.
+    pub fn finish(self) {
+        if let Some(w) = self.writer
+            && let Err(e) = w.finish()
+        {
+            eprintln!("warning: search index: {e}");
+        }
+    }
+}
+
+/// Brings the index in line with the store after a change outside ingest (an alias override
+/// moves mentions to another entity), if no other process is writing it.
+pub fn refresh(store: &SqliteStore) {
+    let hidden = ProgressBar::hidden();
+    Indexer::start(store, &hidden).finish();
+}
