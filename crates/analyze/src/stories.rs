@@ -131,11 +131,13 @@ pub struct StoryConfig {
     pub entity_weight: f32,
     /// Weight of a number, year or date (default 1, like a word).
     pub number_weight: f32,
-    /// Time damping: similarity is multiplied by `0.5^(gap / time_half_life_hours)`, where `gap`
-    /// is the time between the article and the story's nearest independent report. Default 6
-    /// hours: a live story gets reports every few hours, so its gap stays small; a story silent
-    /// for a day needs four times the similarity to be continued rather than a new story
-    /// started. Articles without a time are not damped, so the feature degrades gracefully.
+    /// Time damping: similarity is multiplied by `0.5^(gap / half_life)`, where `gap` is the
+    /// time between the article and the story's nearest independent report, and `half_life` is
+    /// this for a headline (see `long_half_life_hours` for longer reports). Default 6 hours: a
+    /// live story gets reports every few hours, so its gap stays small; a headline a day after
+    /// a story went silent needs 16 times the similarity to continue it rather than start a new
+    /// story (on UCI headlines, 24 hours for all dropped pairwise F1 from 0.852 to 0.803).
+    /// Articles without a time are not damped, so the feature degrades gracefully.
     pub time_half_life_hours: f64,
     /// The longest half-life of time damping, in hours (default 48), reached by a full report
     /// whose names are those of the story. The half-life runs from `time_half_life_hours` for
