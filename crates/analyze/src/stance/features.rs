@@ -87,6 +87,7 @@ impl Builder<'_> {
 
 struct Lexicons {
     refute: HashSet<String>,
+    strong: HashSet<String>,
     hedge: HashSet<String>,
     confirm: HashSet<String>,
     reverse: HashSet<String>,
@@ -113,6 +114,10 @@ const REFUTE: &[&str] = &[
     "doubted", "questions", "questioned", "skeptical", "sceptical", "skeptics", "unlikely",
     "inaccurate", "misinformation", "bs", "bullshit", "ridiculous", "absurd", "conspiracy",
     "legend", "nonexistent", "impossible", "rubbish", "garbage", "falsehood", "lying",
+    "rebuff", "rebuffs", "rebuffed", "rubbished", "rubbishes", "quash", "quashed", "quashes",
+    "dispel", "dispels", "dispelled", "scotch", "scotched", "slams", "slammed", "unproven",
+    "unsubstantiated", "exaggerated", "overblown", "misquoted", "misinterpreted", "wrongly",
+    "erroneously", "sorry", "safe", "unharmed", "fine",
 ];
 #[rustfmt::skip]
 /// Multi-word refutations, matched on lower-cased tokens.
@@ -125,6 +130,22 @@ const REFUTE_PHRASES: &[&[&str]] = &[
     &["no", "longer"], &["after", "all"], &["not", "go", "ahead"], &["would", "not"],
     &["will", "not"], &["won't", "be"], &["no", "plans"], &["ruled", "out"], &["rule", "out"],
     &["backed", "down"], &["back", "down"], &["step", "back"], &["rather", "than"],
+    &["put", "to", "rest"], &["made", "it", "up"], &["made", "it", "all"], &["pants", "on", "fire"],
+    &["not", "among"], &["isn't", "going"], &["aren't", "going"], &["is", "not", "going"],
+    &["set", "the", "record"], &["fake", "news"], &["shot", "down"], &["shoots", "down"],
+    &["laughs", "off"], &["laughed", "off"], &["good", "one"], &["no", "sign"], &["no", "basis"],
+];
+/// Words that call a report false outright, a strict subset of [`REFUTE`]: where the broad list
+/// also holds doubt and contrast ("questions", "despite"), these leave no room for support.
+#[rustfmt::skip]
+const STRONG_REFUTE: &[&str] = &[
+    "hoax", "hoaxes", "fake", "faked", "false", "falsely", "debunk", "debunked", "debunks",
+    "untrue", "fabricated", "fabrication", "bogus", "satire", "satirical", "prank", "myth",
+    "baseless", "unfounded", "deny", "denies", "denied", "denial", "refute", "refuted", "spoof",
+    "photoshopped", "doctored", "phony", "misreported", "disproved", "retract", "retracted",
+    "rebuff", "rebuffs", "rebuffed", "rubbished", "quash", "quashed", "dispel", "dispelled",
+    "unsubstantiated",
+    "retraction", "recant", "recanted", "nonexistent", "falsehood", "misinformation",
 ];
 #[rustfmt::skip]
 const HEDGE: &[&str] = &[
@@ -221,6 +242,7 @@ fn lexicons() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
     L.get_or_init(|| Lexicons {
         refute: stems(REFUTE),
+        strong: stems(STRONG_REFUTE),
         hedge: stems(HEDGE),
         confirm: stems(CONFIRM),
         reverse: stems(REVERSE),
@@ -583,6 +605,8 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     if max_ref > 0.0 {
         sb.add("max_ref", max_ref.min(3.0));
     }
+    let focus_denies = fc.refute + fc.neg + fc.phrase > 0.0;
+    refutation_features(&mut sb, &sents, (&cstems, &ccaps, &ctoks), focus_denies, lexical);
     if text.contains('?') {
         sb.add("text_q", 1.0);
     }
@@ -672,5 +696,92 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         evidence,
         deny_evidence,
         stance_names: sb.names.unwrap_or_default(),
+    }
+}
+
+/// Refutation aimed at the claim itself: how many sentences that are about the claim (share a
+/// third, or half, of its content words) carry a refuting or negating cue; outright-false words
+/// near the claim's named entities; a negation in a claim-like sentence that negates one of the
+/// claim's own words; the balance of refuting against hedging cues; and, for the claim, which of
+/// its cue words (a claim calling something a hoax, asking a question) meet a refuting text.
+fn refutation_features(
+    sb: &mut Builder<'_>,
+    sents: &[Sent<'_>],
+    (cstems, ccaps, ctoks): (&HashSet<&str>, &HashSet<&str>, &[Token]),
+    focus_denies: bool,
+    lexical: bool,
+) {
+    let l = lexicons();
+    let (mut ref30, mut ref50, mut hed50, mut strong_near, mut ent_ref, mut negpred) =
+        (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    let (mut strong_all, mut hedge_all) = (0.0f32, 0.0f32);
+    for s in sents {
+        let c = cues(&s.tokens);
+        let strong = s.tokens.iter().filter(|t| l.strong.contains(&t.stem)).count() as f32;
+        strong_all += strong;
+        hedge_all += c.hedge;
+        let refuting = c.refute + c.neg + c.phrase > 0.0;
+        if refuting && s.overlap >= 0.3 {
+            ref30 += 1.0;
+        }
+        if refuting && s.overlap >= 0.5 {
+            ref50 += 1.0;
+        }
+        if c.hedge > 0.0 && s.overlap >= 0.5 {
+            hed50 += 1.0;
+        }
+        if strong > 0.0 && s.overlap >= 0.3 {
+            strong_near += 1.0;
+        }
+        if s.overlap < 0.2 {
+            continue;
+        }
+        for (i, t) in s.tokens.iter().enumerate() {
+            let neg = is_negation(&t.lower);
+            if !neg && !l.strong.contains(&t.stem) {
+                continue;
+            }
+            let lo = i.saturating_sub(8);
+            let hi = (i + 9).min(s.tokens.len());
+            if s.tokens[lo..hi].iter().any(|u| ccaps.contains(u.stem.as_str())) {
+                ent_ref += 1.0;
+            }
+            if neg
+                && s.tokens[i + 1..(i + 4).min(s.tokens.len())]
+                    .iter()
+                    .any(|u| is_content(u) && cstems.contains(u.stem.as_str()))
+            {
+                negpred += 1.0;
+            }
+        }
+    }
+    for (name, v) in [
+        ("ref30", ref30),
+        ("ref50", ref50),
+        ("hed50", hed50),
+        ("strong_near", strong_near),
+        ("ent_ref", ent_ref),
+        ("negpred_foc", negpred),
+        ("strong_all", strong_all),
+    ] {
+        if v > 0.0 {
+            sb.add(name, 1.0);
+            sb.add(&format!("{name}:log"), v.ln_1p());
+        }
+    }
+    let bal = match (strong_all > 0.0, hedge_all > strong_all) {
+        (false, _) => "none",
+        (true, true) => "hedged",
+        (true, false) => "firm",
+    };
+    sb.add(&format!("refbal:{bal}"), 1.0);
+    // The claim's own cue words against whether the text refutes: "X is a hoax" met by a
+    // refuting text is support, "X happened" met by one is deny.
+    let mut seen = HashSet::new();
+    for t in ctoks.iter().filter(|_| lexical) {
+        let cue = l.refute.contains(&t.stem) || l.hedge.contains(&t.stem) || is_negation(&t.lower);
+        if cue && seen.insert(t.stem.as_str()) {
+            sb.word(&format!("cx:{}:{}", t.stem, u8::from(focus_denies)));
+        }
     }
 }

@@ -53,11 +53,14 @@ impl Default for TrainConfig {
         TrainConfig {
             bits: 14,
             lexical: true,
-            l2: 1e-3,
+            // Chosen by 5-fold cross-validation split by story, not by training fit: a
+            // penalty twenty times the old 1e-3 and fuller class balancing (the rare deny class)
+            // raised every held-out deny F1.
+            l2: 2e-2,
             l2_lexical: 3e-3,
             steps: 300,
             lr: 0.05,
-            balance: 0.7,
+            balance: 0.85,
             rel_threshold: 0.5,
             hidden: 8,
             l2_hidden: 2e-2,

@@ -95,9 +95,6 @@ pub(crate) struct DocFeatures {
     /// Specifics of the title and lead (sorted, distinct [`spec_id`]s): years, dates, weekdays,
     /// ages, names and places, the details that tell two events of one kind apart.
     pub specifics: Vec<u64>,
-    /// Feature ids of the name phrases among the specifics (people and organisations named in
-    /// the title and lead, places excluded), sorted and distinct.
-    pub lead_names: Vec<u64>,
 }
 
 /// One token as the tokenizer sees it.
@@ -537,7 +534,6 @@ impl Extractor {
         let mut title_terms: Vec<u64> = Vec::new();
         let mut word_pos = 0usize;
         let mut specifics: Vec<u64> = Vec::new();
-        let mut lead_names: Vec<u64> = Vec::new();
         for (si, (toks, is_title)) in segments.iter().enumerate() {
             let rel = reliable[si];
             let mut prev_entity: Option<(&str, u64)> = None;
@@ -652,7 +648,6 @@ impl Extractor {
                         *self.acc.entry(pid).or_insert(0.0) += field * w.entity;
                         if spec && !place {
                             specifics.push(spec_id(Spec::Name, &lower));
-                            lead_names.push(pid);
                         }
                         if *is_title {
                             title_terms.push(pid);
@@ -689,9 +684,7 @@ impl Extractor {
         title_terms.dedup();
         specifics.sort_unstable();
         specifics.dedup();
-        lead_names.sort_unstable();
-        lead_names.dedup();
-        DocFeatures { terms, title_terms, names, specifics, lead_names }
+        DocFeatures { terms, title_terms, names, specifics }
     }
 
     fn caps_say_name(&self, key: u64) -> bool {

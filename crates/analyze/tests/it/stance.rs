@@ -287,3 +287,26 @@ fn negative_pairs_never_pair_a_claim_with_its_own_text() {
     }
     assert_eq!(neg, negative_pairs(&data, 2, 42, 1.0));
 }
+
+#[test]
+fn refutation_aimed_at_the_claim_is_seen() {
+    use analyze::stance::features::explain;
+    let claim = "Graffiti artist Banksy arrested in London";
+    let names = |text: &str| explain(claim, text, 14, true).stance_names;
+    let denied = names(
+        "Banksy has not been arrested. The story of his arrest in London is a hoax, \
+         made up by a satire site.",
+    );
+    for f in ["ent_ref", "negpred_foc", "strong_near", "ref30", "refbal:firm"] {
+        assert!(denied.iter().any(|n| n == f), "{f} missing from {denied:?}");
+    }
+    // A text that repeats the claim without refuting it carries none of them.
+    let repeated = names("Banksy was arrested in London on Monday, police said.");
+    for f in ["ent_ref", "negpred_foc", "strong_near", "ref30"] {
+        assert!(!repeated.iter().any(|n| n == f), "{f} present in {repeated:?}");
+    }
+    assert!(repeated.iter().any(|n| n == "refbal:none"), "{repeated:?}");
+    // New refutation words count: "rebuffs" and "put to rest" refute in a headline.
+    let rebuffed = names("Banksy rebuffs rumours of his arrest in London");
+    assert!(rebuffed.iter().any(|n| n == "strong_near"), "{rebuffed:?}");
+}

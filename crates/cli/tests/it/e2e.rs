@@ -143,6 +143,12 @@ fn local_feed_is_polled_and_stored() {
     let (_, so, _) = run(ww(&data).args(["stats", "--json"]));
     let stats: serde_json::Value = serde_json::from_str(&so).unwrap();
     assert_eq!(stats["documents"].as_u64(), Some(2));
+    // Poll indexed what it stored: the page's text is searchable, its own page only.
+    let (out, so, se) = run(ww(&data).args(["search", "alpha", "--json"]));
+    assert!(out.status.success(), "{se}");
+    let r: serde_json::Value = serde_json::from_str(&so).unwrap();
+    assert_eq!(r["total"], 1, "{r}");
+    assert!(r["hits"][0]["document"].as_str().unwrap().ends_with("/a.html"), "{r}");
 }
 
 #[test]

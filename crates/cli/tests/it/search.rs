@@ -84,3 +84,26 @@ fn a_deleted_index_is_rebuilt_by_reindex_and_by_the_next_ingest() {
     assert!(err.contains("search index") && err.contains("rebuilding"), "{err}");
     assert!(search_json(&data, &["expel"])["total"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn a_locked_index_never_stops_an_ingest_and_is_caught_up_later() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // Another process (here: this test) holds the index writer, as a running poll would.
+    let (writer, _) = store::search::SearchWriter::open(&data).unwrap();
+    let seed = repo().join("samples/seed-article.txt");
+    let (s, err, ok) = ingest_json(&data, &[&seed]);
+    assert!(ok, "{err}");
+    assert_eq!(s["new"], 1);
+    assert!(err.contains("being written by another wirewatch process"), "{err}");
+    let (out, _, se) = run(ww(&data).arg("reindex"));
+    assert!(!out.status.success() && se.contains("another wirewatch process"), "{se}");
+    assert_eq!(search_json(&data, &["expel"])["total"], 0);
+    drop(writer);
+    // The next writer compares the index with the store and indexes what it missed.
+    let (_, err, ok) = ingest_json(&data, &[&seed]);
+    assert!(ok, "{err}");
+    assert!(err.contains("brought up to date") && err.contains("1 documents indexed"), "{err}");
+    assert!(search_json(&data, &["expel"])["total"].as_u64().unwrap() >= 1);
+}

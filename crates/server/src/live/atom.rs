@@ -1,5 +1,6 @@
 //! Atom 1.0 feeds for feed readers: a story's articles and findings
-//! (`/feeds/stories/{id}.atom`) and an entity's statements (`/feeds/entities/{id}.atom`).
+//! (`/feeds/stories/{id}.atom`), an entity's statements (`/feeds/entities/{id}.atom`) and a saved
+//! search (`/feeds/search.atom?q=...`, the newest matching articles and statements).
 //!
 //! Every text goes through quick-xml's escaping, and characters XML 1.0 cannot carry (control
 //! characters, U+FFFE/U+FFFF) are dropped first, so hostile report text cannot break the feed.
@@ -7,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -307,6 +308,118 @@ pub(crate) async fn entity(
         title: format!("{name} (wirewatch {})", detail.summary.kind),
         subtitle: format!("Statements by {name} across stored reports"),
         self_link: format!("{base}/feeds/entities/{id}.atom"),
+        alternate: page,
+        fallback_updated: DateTime::UNIX_EPOCH,
+        entries,
+    })
+}
+
+/// The parameters of a saved-search feed (the search page's filters).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchParams {
+    q: String,
+    from: Option<String>,
+    to: Option<String>,
+    outlet: Option<String>,
+    entity: Option<i64>,
+    story: Option<String>,
+    language: Option<String>,
+}
+
+/// Text of a search snippet: our `<b>` marks dropped and the escaping undone (the feed writer
+/// escapes again).
+fn snippet_text(html: &str) -> String {
+    html.replace("<b>", "")
+        .replace("</b>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// `GET /feeds/search.atom?q=...`: a saved search as a feed, the newest matches first.
+pub(crate) async fn search(
+    State(state): State<LiveState>,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> Result<Response> {
+    let limit = state.config().feed_entries;
+    let base = base_url(&state, &headers);
+    // The serializer is not Send: it must be gone before the first await.
+    let query = {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("q", &p.q);
+        for (k, v) in [
+            ("from", &p.from),
+            ("to", &p.to),
+            ("outlet", &p.outlet),
+            ("story", &p.story),
+            ("language", &p.language),
+        ] {
+            if let Some(v) = v {
+                query.append_pair(k, v);
+            }
+        }
+        if let Some(e) = p.entity {
+            query.append_pair("entity", &e.to_string());
+        }
+        query.finish()
+    };
+    let results = state
+        .search(store::search::SearchQuery {
+            q: p.q.clone(),
+            from: p.from,
+            to: p.to,
+            outlet: p.outlet,
+            entity: p.entity,
+            story: p.story,
+            language: p.language,
+            // The best matches, shown newest first: a feed reader wants what is new.
+            limit: limit.max(1),
+            offset: 0,
+        })
+        .await?;
+    let page = format!("{base}/search?{query}");
+    let mut entries = Vec::new();
+    for h in &results.hits {
+        let Some(updated) = parse_time(h.published.as_deref()) else { continue };
+        let is_url = h.document.starts_with("http://") || h.document.starts_with("https://");
+        let text = snippet_text(&h.snippet_html);
+        let title = match (&h.speaker, h.kind.as_str()) {
+            (Some(sp), "statement") => format!("{sp}: “{}”", shorten(&text, 120)),
+            _ => h
+                .title
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| shorten(&text, 120)),
+        };
+        entries.push(Entry {
+            id: format!("{}#{}-v{}", document_iri(&h.document), h.kind, h.version)
+                + &if h.kind == "statement" {
+                    format!("-{}", hex::encode(&Sha256::digest(&text)[..8]))
+                } else {
+                    String::new()
+                },
+            title,
+            updated,
+            link: if is_url {
+                h.document.clone()
+            } else {
+                h.story.as_ref().map_or(page.clone(), |s| format!("{base}/stories/{s}"))
+            },
+            author: h.outlet.clone(),
+            summary: text,
+        });
+    }
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    let digest = hex::encode(&Sha256::digest(&query)[..12]);
+    respond(&Feed {
+        id: format!("urn:wirewatch:search:{digest}"),
+        title: format!("“{}” (wirewatch search)", p.q),
+        subtitle: format!("{} matching articles and statements", results.total),
+        self_link: format!("{base}/feeds/search.atom?{query}"),
         alternate: page,
         fallback_updated: DateTime::UNIX_EPOCH,
         entries,

@@ -257,6 +257,11 @@ struct Inner {
     wake: Notify,
     /// Webhooks with a delivery worker running.
     running: Mutex<std::collections::HashSet<i64>>,
+    /// The data directory, where the search index of saved-search feeds lives.
+    data_dir: std::path::PathBuf,
+    /// The search index, opened at the first saved-search feed request (its reader follows the
+    /// writer's commits).
+    search: std::sync::OnceLock<Arc<store::search::SearchIndex>>,
 }
 
 /// The running live part: the tailer, the webhook dispatcher and what the routes share. Cheap to
@@ -319,6 +324,8 @@ impl LiveState {
                 shutdown,
                 wake: Notify::new(),
                 running: Mutex::default(),
+                data_dir: data_dir.to_path_buf(),
+                search: std::sync::OnceLock::new(),
             }),
         };
         tokio::spawn(tail(state.clone()));
@@ -333,6 +340,24 @@ impl LiveState {
 
     fn config(&self) -> &LiveConfig {
         &self.inner.config
+    }
+
+    /// Runs a search off the async runtime, opening the index the first time.
+    async fn search(&self, q: store::search::SearchQuery) -> Result<store::search::SearchResults> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let index = match inner.search.get() {
+                Some(i) => i.clone(),
+                None => {
+                    let opened = Arc::new(store::search::SearchIndex::open(&inner.data_dir)?);
+                    inner.search.get_or_init(|| opened).clone()
+                }
+            };
+            index.search(&q)
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?
+        .map_err(Error::from)
     }
 
     /// Runs `f` on the store off the async runtime.
@@ -358,6 +383,7 @@ pub fn router(state: LiveState) -> axum::Router {
         .route("/api/webhooks/{id}", delete(webhooks::remove))
         .route("/feeds/stories/{file}", get(atom::story))
         .route("/feeds/entities/{file}", get(atom::entity))
+        .route("/feeds/search.atom", get(atom::search))
         .with_state(state)
 }
 

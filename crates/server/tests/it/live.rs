@@ -669,3 +669,42 @@ async fn a_hanging_receiver_times_out_and_is_given_up() {
     let error = hook["last_error"].as_str().unwrap();
     assert!(error.contains("after 2 attempts") && error.contains("timed out"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_search_feed_is_valid_filtered_and_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut writer = SqliteStore::open(dir.path()).unwrap();
+    use model::Store;
+    writer
+        .put_documents(&[
+            document("https://a.example/1", HOSTILE, "a.example", "2026-03-01T10:00:00Z"),
+            document("https://b.example/2", "Harbour report", "b.example", "2026-03-02T10:00:00Z"),
+        ])
+        .unwrap();
+    let (mut index, _) = store::search::SearchWriter::open(dir.path()).unwrap();
+    index.index_documents(&writer, &["https://a.example/1", "https://b.example/2"]).unwrap();
+    index.commit().unwrap();
+    drop(index);
+    let live = start(
+        dir.path(),
+        LiveConfig { public_url: Some("https://news.example".into()), ..fast_config() },
+    )
+    .await;
+
+    // Every article's body says "Body of ...": both match, newest first.
+    let (text, feed) = get_feed(&live.url("/feeds/search.atom?q=body")).await;
+    assert!(feed.entries.len() >= 2, "{text}");
+    let times: Vec<_> = feed.entries.iter().map(|e| e.updated).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
+    assert!(feed.title.unwrap().content.contains("“body”"));
+    assert!(text.contains("https://news.example/feeds/search.atom?q=body"), "{text}");
+    assert!(!text.contains("<b>"), "snippet marks are not raw markup in the feed: {text}");
+    // The outlet filter narrows it; the hostile headline comes back escaped and parseable.
+    let (text, feed) = get_feed(&live.url("/feeds/search.atom?q=body&outlet=a.example")).await;
+    assert!(!feed.entries.is_empty());
+    assert!(feed.entries.iter().all(|e| e.links.iter().any(|l| l.href == "https://a.example/1")));
+    assert!(!text.contains("<script"), "{text}");
+    // A bad request is an error, not a feed.
+    let resp = client().get(live.url("/feeds/search.atom?nope=1")).send().await.unwrap();
+    assert_eq!(resp.status(), 400);
+}
