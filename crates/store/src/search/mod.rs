@@ -321,7 +321,15 @@ impl SearchIndex {
         // The offset cannot usefully pass the number of documents, and capping it keeps the
         // collector's heap (offset + limit) bounded whatever a client asks for.
         let offset = q.offset.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let err = |e| self.err(e);
+        // A query can parse and still name a field that is not there (`0:*`, an "exists"
+        // query): that is the user's query, not a broken index.
+        let err = |e| match e {
+            tantivy::TantivyError::FieldNotFound(field) => Error::InvalidQuery {
+                input: q.q.clone(),
+                reason: format!("no field {field:?} (see the query syntax)"),
+            },
+            e => self.err(e),
+        };
         let (total, page): (usize, Vec<(f32, DocAddress)>) = if limit == 0 {
             (searcher.search(&query, &Count).map_err(err)?, Vec::new())
         } else if text.is_some() {

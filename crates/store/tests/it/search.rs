@@ -473,3 +473,13 @@ fn no_query_string_panics() {
         })
         .unwrap();
 }
+
+#[test]
+fn exists_query_on_an_unknown_field_is_a_user_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_store, w) = indexed(dir.path());
+    for bad in ["0:*", "nosuchfield:*"] {
+        let e = w.index().search(&q(bad)).unwrap_err();
+        assert!(matches!(e, Error::InvalidQuery { .. }), "{bad}: {e}");
+    }
+}
