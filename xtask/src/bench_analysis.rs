@@ -31,7 +31,7 @@ fn rss_mb() -> f64 {
         / 1024.0
 }
 
-fn jsonl(path: &std::path::Path) -> Result<Vec<serde_json::Value>> {
+pub fn jsonl(path: &std::path::Path) -> Result<Vec<serde_json::Value>> {
     let f = std::fs::File::open(path)?;
     Ok(std::io::BufReader::new(f)
         .lines()
@@ -77,13 +77,13 @@ pub fn quotes() -> Result<()> {
 }
 
 /// A small deterministic generator (64-bit LCG), so the stream is the same on every run.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }

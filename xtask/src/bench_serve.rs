@@ -14,26 +14,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::bench::{build_release, shared_eval};
+use crate::bench_analysis::{Lcg, jsonl};
 
 const ARTICLES: usize = 100_000;
 const CONNECTIONS: usize = 50;
-
-/// A deterministic generator (64-bit LCG), so the corpus is the same on every run.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-fn jsonl(path: &Path) -> Result<Vec<serde_json::Value>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-    Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
-}
 
 /// Writes the synthetic corpus: reports mixing sentences of one ECB+ dev article with a few of
 /// another, UCI headlines as short items, 300 outlets, dates spread over a year.

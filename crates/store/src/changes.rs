@@ -141,46 +141,33 @@ fn save_one(
                 delete.execute(params![id])?;
             }
         }
-        let mut update = tx.prepare_cached(
-            "UPDATE findings SET kind = ?3, confidence = ?4, explanation = ?5, outlets = ?6,
-                    first = ?7, second = ?8
-              WHERE story_id = ?1 AND fingerprint = ?2",
-        )?;
-        let mut insert = tx.prepare_cached(
+        // Found again: the same row, its id and `found_at` kept; found first: a new row.
+        let mut upsert = tx.prepare_cached(
             "INSERT INTO findings (story_id, fingerprint, kind, confidence, explanation,
                                    outlets, first, second, found_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (story_id, fingerprint) DO UPDATE SET
+                kind = excluded.kind, confidence = excluded.confidence,
+                explanation = excluded.explanation, outlets = excluded.outlets,
+                first = excluded.first, second = excluded.second",
         )?;
         for (f, print) in findings.iter().zip(&prints) {
-            let values = (
-                serde_json::to_string(&f.outlets)?,
-                serde_json::to_string(&f.first)?,
-                serde_json::to_string(&f.second)?,
-            );
-            let args = params![
+            upsert.execute(params![
                 story,
                 print,
                 f.kind,
                 f.confidence as f64,
                 f.explanation,
-                values.0,
-                values.1,
-                values.2
-            ];
-            if old.iter().any(|(_, p)| p == print) {
-                update.execute(args)?;
-            } else {
-                insert.execute(params![
-                    story,
-                    print,
-                    f.kind,
-                    f.confidence as f64,
-                    f.explanation,
-                    values.0,
-                    values.1,
-                    values.2,
-                    now
-                ])?;
+                serde_json::to_string(&f.outlets)?,
+                serde_json::to_string(&f.first)?,
+                serde_json::to_string(&f.second)?,
+                now
+            ])?;
+            let known = old.iter().any(|(_, p)| p == print)
+                || new
+                    .iter()
+                    .any(|n: &StoryFinding| n.story == *story && n.fingerprint() == *print);
+            if !known {
                 let found = StoryFinding {
                     id: tx.last_insert_rowid(),
                     story: story.to_string(),
