@@ -424,6 +424,34 @@ pub fn slice(chars: &[char], s: usize, e: usize) -> String {
     chars[s..e].iter().collect()
 }
 
+/// English month names and their abbreviations, lower-case (dates in datelines and claims).
+pub(crate) const MONTH_NAMES: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 use super::quantity::{Quantity, STOP, number_at, unit_word};
 use super::{Claim, Modality, Polarity, Tok, side_of_word};
 use crate::entities::Entity;
-use crate::text::slice;
+use crate::text::{MONTH_NAMES, slice};
 
 /// Action lemma groups. A pattern is words; `x*` matches any word starting with `x`; `~` skips
 /// up to three words.
@@ -208,32 +208,6 @@ const DAYS: &[&str] = &[
     "tonight",
     "tomorrow",
 ];
-const MONTHS: &[&str] = &[
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// Reads the claims of tokens `[s, e)` (one segment) and passes each to `emit`; the caller fills
 /// in speaker, relay and the narrative flag. An actor given by "we"/"I" has side `@speaker`.
@@ -368,7 +342,7 @@ pub(crate) fn claims_in(
                     j
                 };
                 Some(slice(chars, toks[from].start, t.end))
-            } else if MONTHS.contains(&t.low.trim_end_matches('.'))
+            } else if MONTH_NAMES.contains(&t.low.trim_end_matches('.'))
                 && t.s.chars().next().is_some_and(char::is_uppercase)
                 && toks.get(j + 1).is_some_and(|n| n.s.chars().all(|c| c.is_ascii_digit()))
             {
@@ -444,7 +418,7 @@ fn quantity_at(toks: &[Tok], j: usize, e: usize, action: &str) -> Option<Quantit
     // Dates, years, and increments ("15 more") are not counts.
     let prev = j.checked_sub(1).map(|p| toks[p].low.as_str()).unwrap_or("");
     let next = toks.get(j + used).map(|t| t.low.as_str()).unwrap_or("");
-    if MONTHS.contains(&prev.trim_end_matches('.')) || MONTHS.contains(&next) {
+    if MONTH_NAMES.contains(&prev.trim_end_matches('.')) || MONTH_NAMES.contains(&next) {
         return None;
     }
     if matches!(

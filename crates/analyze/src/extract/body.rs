@@ -10,6 +10,7 @@ use html5ever::{LocalName, local_name};
 
 use super::dom::{DOCUMENT, Dom, NONE, NodeData, NodeId};
 use super::{Block, BlockKind};
+use crate::text::MONTH_NAMES;
 
 /// A text block found while linearising the page.
 #[derive(Debug, Clone)]
@@ -846,30 +847,6 @@ fn date_only(text: &str) -> bool {
         "friday",
         "saturday",
         "sunday",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "of",
         "th",
         "st",
@@ -882,7 +859,7 @@ fn date_only(text: &str) -> bool {
         .all(|w| {
             let l = w.to_lowercase();
             let l = l.trim_start_matches(|c: char| c.is_ascii_digit());
-            l.is_empty() || FILLER.contains(&l)
+            l.is_empty() || FILLER.contains(&l) || MONTH_NAMES.contains(&l)
         })
 }
 
