@@ -139,8 +139,14 @@ pub async fn stories(
 }
 
 /// `GET /api/stories/{id}`.
-pub async fn story(State(st): State<AppState>, P(id): P<String>) -> Result<Json<data::StoryView>> {
-    Ok(Json(st.db.run(move |s| data::story(s, &id)).await?))
+pub async fn story(
+    State(st): State<AppState>,
+    P(id): P<String>,
+    Q(p): Q<Paging>,
+) -> Result<Json<data::StoryView>> {
+    let (limit, offset) = Paging { limit: p.limit.or(Some(50)), offset: p.offset }.resolve()?;
+    let base = format!("/api/stories/{id}");
+    Ok(Json(st.db.run(move |s| data::story(s, &id, limit, offset, &base)).await?))
 }
 
 /// `GET /api/findings`: the latest findings over all stories.

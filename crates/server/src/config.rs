@@ -29,6 +29,9 @@ pub struct ServerConfig {
     pub rate_limit_burst: u32,
     /// Largest request body accepted, in bytes (an OPML import is the largest expected).
     pub body_limit_bytes: usize,
+    /// Memory for rendered pages and API answers kept until the data changes, in MiB; 0 turns
+    /// the cache off (see `cache`).
+    pub cache_mb: usize,
 }
 
 impl Default for ServerConfig {
@@ -40,6 +43,7 @@ impl Default for ServerConfig {
             rate_limit_per_sec: 20.0,
             rate_limit_burst: 100,
             body_limit_bytes: 1 << 20,
+            cache_mb: 64,
         }
     }
 }
@@ -57,6 +61,9 @@ impl ServerConfig {
         }
         if self.body_limit_bytes < 1024 {
             return Err(Error::BadRequest("server.body_limit_bytes must be at least 1024".into()));
+        }
+        if self.cache_mb > 1 << 20 {
+            return Err(Error::BadRequest("server.cache_mb must be at most 1048576".into()));
         }
         if let Some(t) = &self.token
             && t.trim().len() < 16

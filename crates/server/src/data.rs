@@ -100,8 +100,13 @@ pub struct Carried {
     pub via: Vec<String>,
     /// Distinct outlets that carried it.
     pub outlets: Vec<String>,
-    /// Every article that carried it, with its outlet.
+    /// The articles that carried it, earliest first, with their outlets (at most
+    /// [`CARRIERS_SHOWN`]; `carried_total` counts them all).
     pub carried_by: Vec<CarriedBy>,
+    /// How many articles carried it.
+    pub carried_total: usize,
+    /// How many distinct outlets carried it (`outlets` lists at most [`CARRIERS_SHOWN`]).
+    pub outlets_total: usize,
     /// The earliest of those articles' times.
     pub first: Option<String>,
 }
@@ -122,8 +127,10 @@ pub struct SpeakerGroup {
     pub speaker: String,
     /// Their entity id, when resolved.
     pub entity: Option<i64>,
-    /// Their statements, earliest first.
+    /// Their most carried statements (at most [`STATEMENTS_SHOWN`]), earliest first.
     pub statements: Vec<Carried>,
+    /// How many distinct statements they made in the story.
+    pub statements_total: usize,
 }
 
 /// A stored finding (reversal, contradiction, overstatement or correction, with both pieces of
@@ -159,18 +166,51 @@ pub struct StoryView {
     pub story: StoryRecord,
     /// The first report (the earliest article that is not a copy).
     pub first_report: Option<ArticleRef>,
-    /// Articles, first reported first.
+    /// One page of the articles, first reported first.
     pub articles: Vec<ArticleRef>,
+    /// How many articles the story has.
+    pub articles_total: usize,
+    /// Articles per page.
+    pub limit: usize,
+    /// Articles skipped.
+    pub offset: usize,
+    /// Path and query of the next page of articles, if any.
+    pub next: Option<String>,
     /// Coverage by outlet, earliest first.
     pub outlets: Vec<OutletCoverage>,
-    /// Who said what, grouped by speaker (most statements first).
+    /// Every article's outlet, time and whether it is a copy, oldest first: what the coverage
+    /// plot draws (not serialised: `outlets` and the article pages carry the same facts).
+    #[serde(skip)]
+    pub coverage: Vec<CoveragePoint>,
+    /// Who said what, grouped by speaker: the [`SPEAKERS_SHOWN`] speakers with the most
+    /// statements, named speakers before unattributed statements.
     pub speakers: Vec<SpeakerGroup>,
+    /// How many speakers the story has.
+    pub speakers_total: usize,
     /// Statements and claims in the order they were first reported, with who repeated and
     /// who copied them.
     pub timeline: Vec<TimelineView>,
     /// What changed between the articles and their versions.
     pub findings: Vec<FindingView>,
 }
+
+/// One article in the coverage plot.
+#[derive(Debug, Clone)]
+pub struct CoveragePoint {
+    /// Its outlet (`(unknown)` when none).
+    pub outlet: String,
+    /// Seconds since the epoch (`i64::MAX` when unknown).
+    pub instant: i64,
+    /// Whether it copies another outlet's report.
+    pub copy: bool,
+}
+
+/// Speakers a story page shows; a story carried by thousands of articles has hundreds.
+pub const SPEAKERS_SHOWN: usize = 30;
+/// Statements shown per speaker (the most carried).
+pub const STATEMENTS_SHOWN: usize = 12;
+/// Articles and outlets listed as carrying one statement.
+pub const CARRIERS_SHOWN: usize = 12;
 
 fn not_found(what: impl std::fmt::Display) -> Error {
     Error::NotFound(format!("no {what}"))
@@ -222,15 +262,31 @@ fn article_refs(
         .collect())
 }
 
-/// One story with everything its page shows.
-pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
+/// One story with everything its page shows, and articles `offset..offset + limit`; `base` is
+/// the path the `next` link continues. What is shown of a big story is bounded (the speakers
+/// and statements most carried, one page of articles) so a story of thousands of articles
+/// still answers in milliseconds with a page a phone can load.
+pub fn story(
+    store: &SqliteStore,
+    id: &str,
+    limit: usize,
+    offset: usize,
+    base: &str,
+) -> Result<StoryView> {
     let (story, raw) = store.story(id)?.ok_or_else(|| not_found(format!("story {id:?}")))?;
-    let articles = article_refs(store, id, &raw)?;
-    let first_report = articles.iter().find(|a| a.copy_of.is_none()).cloned();
+    let all = article_refs(store, id, &raw)?;
+    let first_report = all.iter().find(|a| a.copy_of.is_none()).cloned();
 
     let mut outlets: BTreeMap<String, OutletCoverage> = BTreeMap::new();
-    for a in &articles {
+    let mut coverage = Vec::with_capacity(all.len());
+    for a in &all {
         let name = a.outlet.clone().unwrap_or_else(|| "(unknown)".into());
+        let t = instant(a.time());
+        coverage.push(CoveragePoint {
+            outlet: name.clone(),
+            instant: t,
+            copy: a.copy_of.is_some(),
+        });
         let o = outlets.entry(name.clone()).or_insert(OutletCoverage {
             outlet: name,
             articles: 0,
@@ -240,7 +296,7 @@ pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
         });
         o.articles += 1;
         o.copies += usize::from(a.copy_of.is_some());
-        if o.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
+        if o.first.as_deref().is_none_or(|f| t < instant(f)) {
             o.first = Some(a.time().to_string());
         }
         if first_report.as_ref().is_some_and(|f| f.id == a.id) {
@@ -251,8 +307,8 @@ pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
     outlets
         .sort_by_key(|o| (o.first.as_deref().map(instant).unwrap_or(i64::MAX), o.outlet.clone()));
 
-    let speakers = speakers(store, id, &articles)?;
-    let ids: HashMap<&str, i64> = articles.iter().map(|a| (a.key.as_str(), a.id)).collect();
+    let (speakers, speakers_total) = speakers(store, id, &all)?;
+    let ids: HashMap<&str, i64> = all.iter().map(|a| (a.key.as_str(), a.id)).collect();
     let findings = store
         .findings(id)?
         .into_iter()
@@ -271,7 +327,26 @@ pub fn story(store: &SqliteStore, id: &str) -> Result<StoryView> {
             entry: e,
         })
         .collect();
-    Ok(StoryView { story, first_report, articles, outlets, speakers, timeline, findings })
+    let articles_total = all.len();
+    let more = articles_total > offset.saturating_add(limit);
+    let articles: Vec<ArticleRef> = all.into_iter().skip(offset).take(limit).collect();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
+    Ok(StoryView {
+        story,
+        first_report,
+        articles,
+        articles_total,
+        limit,
+        offset,
+        next,
+        outlets,
+        coverage,
+        speakers,
+        speakers_total,
+        timeline,
+        findings,
+    })
 }
 
 /// Seconds since the epoch of an RFC 3339 time (`i64::MAX` when unreadable, so it sorts last).
@@ -279,11 +354,13 @@ pub fn instant(t: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp()).unwrap_or(i64::MAX)
 }
 
+/// Who said what, by speaker: the most prolific [`SPEAKERS_SHOWN`] speakers, each with their
+/// [`STATEMENTS_SHOWN`] most carried statements; and how many speakers there are.
 fn speakers(
     store: &SqliteStore,
     story: &str,
     articles: &[ArticleRef],
-) -> Result<Vec<SpeakerGroup>> {
+) -> Result<(Vec<SpeakerGroup>, usize)> {
     // speaker key -> (name, entity, statement key -> carried)
     type Group = (String, Option<i64>, BTreeMap<String, Carried>);
     let by_id: HashMap<i64, &ArticleRef> = articles.iter().map(|a| (a.id, a)).collect();
@@ -308,6 +385,8 @@ fn speakers(
             via: Vec::new(),
             outlets: Vec::new(),
             carried_by: Vec::new(),
+            carried_total: 0,
+            outlets_total: 0,
             first: None,
         });
         if let Some(v) = &s.via
@@ -315,33 +394,47 @@ fn speakers(
         {
             c.via.push(v.clone());
         }
-        if let Some(o) = &a.outlet
-            && !c.outlets.contains(o)
-        {
-            c.outlets.push(o.clone());
-        }
-        if !c.carried_by.iter().any(|b| b.article == a.id) {
+        // Rows come article by article, so a repeat within one article is the last entry; the
+        // outlets are made distinct once, below (a statement may be carried thousands of times).
+        if c.carried_by.last().is_none_or(|b| b.article != a.id) {
             c.carried_by.push(CarriedBy { article: a.id, outlet: a.outlet.clone() });
+            if let Some(o) = &a.outlet {
+                c.outlets.push(o.clone());
+            }
         }
         if c.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
             c.first = Some(a.time().to_string());
         }
     }
+    let total = groups.len();
     let mut out: Vec<SpeakerGroup> = groups
         .into_values()
         .map(|(speaker, entity, st)| {
             let mut statements: Vec<Carried> = st.into_values().collect();
+            let statements_total = statements.len();
+            // The most carried first to choose what is shown, then earliest first to read.
+            statements.sort_by_key(|c| std::cmp::Reverse(c.carried_by.len()));
+            statements.truncate(STATEMENTS_SHOWN);
             statements.sort_by_key(|c| c.first.as_deref().map(instant).unwrap_or(i64::MAX));
-            SpeakerGroup { speaker, entity, statements }
+            for c in &mut statements {
+                let mut seen = std::collections::HashSet::new();
+                c.outlets.retain(|o| seen.insert(o.clone()));
+                c.carried_total = c.carried_by.len();
+                c.outlets_total = c.outlets.len();
+                c.carried_by.truncate(CARRIERS_SHOWN);
+                c.outlets.truncate(CARRIERS_SHOWN);
+            }
+            SpeakerGroup { speaker, entity, statements, statements_total }
         })
         .collect();
     out.sort_by(|a, b| {
         (a.speaker == "unattributed")
             .cmp(&(b.speaker == "unattributed"))
-            .then(b.statements.len().cmp(&a.statements.len()))
+            .then(b.statements_total.cmp(&a.statements_total))
             .then(a.speaker.cmp(&b.speaker))
     });
-    Ok(out)
+    out.truncate(SPEAKERS_SHOWN);
+    Ok((out, total))
 }
 
 /// The latest findings across stories, newest first (`limit + 1` after `offset`, for paging).
@@ -601,17 +694,14 @@ pub fn entity(
     let more = entity.statement_list.len() > limit;
     entity.statement_list.truncate(limit);
     let next = more.then(|| format!("{base}?limit={limit}&offset={}", offset + limit));
-    let mut cache: HashMap<String, (Option<i64>, Option<String>)> = HashMap::new();
-    let mut statements = Vec::new();
-    for s in std::mem::take(&mut entity.statement_list) {
-        if !cache.contains_key(&s.document) {
-            let doc = store.document(&DocKey(s.document.clone()))?.map(|d| d.id);
-            let story = store.story_of(&s.document)?;
-            cache.insert(s.document.clone(), (doc, story));
-        }
-        let (article, story) = cache[&s.document].clone();
-        statements.push(EntityStatementView { statement: s, article, story });
-    }
+    let statements = std::mem::take(&mut entity.statement_list)
+        .into_iter()
+        .map(|s| EntityStatementView {
+            article: Some(s.document_id),
+            story: s.story.clone(),
+            statement: s,
+        })
+        .collect();
     Ok(EntityView { entity, statements, limit, offset, next })
 }
 

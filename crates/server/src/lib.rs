@@ -3,11 +3,12 @@
 //! Pages are rendered on the server (`pages`, maud templates, escaped), the JSON API returns the
 //! same views (`data`) under `/api/...` (`api`, listed once in `routes`, which also generates the
 //! OpenAPI document), and every request passes `security::guard` (rate limit, size limit, read
-//! access, security headers). Store access runs on the blocking pool (`db`).
+//! access, security headers), then `cache::layer` (answers kept until the data changes). Store access runs on the blocking pool (`db`).
 
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod cache;
 pub mod config;
 pub mod data;
 pub mod db;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub live: Option<live::LiveState>,
     /// The full-text index, or why it cannot be used (searches then answer `unavailable`).
     pub search: std::result::Result<store::search::SearchIndex, String>,
+    /// Rendered answers kept until the data changes.
+    pub cache: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
@@ -52,7 +55,9 @@ impl AppState {
     /// (see [`resolve_token`]).
     pub fn new(data_dir: &Path, config: ServerConfig, token: &str) -> Result<AppState> {
         config.validate()?;
+        let cache = Arc::new(cache::ResponseCache::open(data_dir, config.cache_mb << 20)?);
         Ok(AppState {
+            cache,
             db: db::Db::open(data_dir)?,
             limiter: Arc::new(security::RateLimiter::new(
                 config.rate_limit_per_sec,
@@ -102,5 +107,6 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
 }

@@ -178,12 +178,25 @@ fn plural(n: u64, word: &str) -> String {
     }
 }
 
+/// Outlets named in a timeline entry or a statement's carriers: the first ten, then how many more.
+const OUTLETS_NAMED: usize = 10;
+
 fn outlet_list(reports: &[model::TimelineReport]) -> String {
     let mut names: Vec<&str> =
         reports.iter().map(|r| r.outlet.as_deref().unwrap_or("unknown outlet")).collect();
-    names.dedup();
-    names.join(", ")
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(*n));
+    let more = names.len().saturating_sub(OUTLETS_NAMED);
+    names.truncate(OUTLETS_NAMED);
+    let mut out = names.join(", ");
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
 }
+
+/// Timeline entries the story page shows (the stored timeline has up to 400; the API has all).
+const TIMELINE_SHOWN: usize = 100;
 
 fn story_card(s: &model::StoryRecord) -> Markup {
     html! {
@@ -253,10 +266,13 @@ pub async fn story(
     State(st): State<AppState>,
     Extension(ctx): Extension<RequestCtx>,
     P(id): P<String>,
+    Q(p): Q<Paging>,
 ) -> PageResult {
-    let v = st.db.run(move |s| data::story(s, &id)).await?;
+    let (limit, offset) = Paging { limit: p.limit.or(Some(50)), offset: p.offset }.resolve()?;
+    let base = format!("/stories/{id}");
+    let v = st.db.run(move |s| data::story(s, &id, limit, offset, &base)).await?;
     let s = &v.story;
-    let plot = crate::svg::coverage(&v.outlets, &v.articles);
+    let plot = crate::svg::coverage(&v.outlets, &v.coverage);
     let body = html! {
         article.story-page {
             h1 { (s.label) }
@@ -289,7 +305,7 @@ pub async fn story(
                 h2 id="h-timeline" { "Timeline" }
                 @if v.timeline.is_empty() { p { "No timeline yet." } }
                 ol.timeline {
-                    @for t in &v.timeline {
+                    @for t in v.timeline.iter().take(TIMELINE_SHOWN) {
                         @let e = &t.entry;
                         li class=(format!("entry {}", e.kind)) {
                             p.meta {
@@ -322,10 +338,17 @@ pub async fn story(
                         }
                     }
                 }
+                @if v.timeline.len() > TIMELINE_SHOWN {
+                    p.meta { "The first " (TIMELINE_SHOWN) " of " (v.timeline.len()) " entries; "
+                        a href=(format!("/api/stories/{}", s.id)) { "all of them as JSON" } "." }
+                }
             }
             section id="speakers" aria-labelledby="h-speakers" {
                 h2 id="h-speakers" { "Who said what" }
                 @if v.speakers.is_empty() { p { "No statements found." } }
+                @if v.speakers_total > v.speakers.len() {
+                    p.meta { "The " (v.speakers.len()) " speakers with the most statements, of " (v.speakers_total) "." }
+                }
                 @for g in &v.speakers {
                     section.speaker {
                         h3 {
@@ -348,9 +371,16 @@ pub async fn story(
                                                 (b.outlet.as_deref().unwrap_or("unknown outlet"))
                                             }
                                         }
+                                        @if c.carried_total > c.carried_by.len() {
+                                            " and " (c.carried_total - c.carried_by.len()) " more articles ("
+                                            (plural(c.outlets_total as u64, "outlet")) " in all)"
+                                        }
                                     }
                                 }
                             }
+                        }
+                        @if g.statements_total > g.statements.len() {
+                            p.meta { "The " (g.statements.len()) " most carried of " (g.statements_total) " statements." }
                         }
                     }
                 }
@@ -379,7 +409,10 @@ pub async fn story(
             }
             section id="articles" aria-labelledby="h-articles" {
                 h2 id="h-articles" { "Articles" }
-                ol.articles {
+                @if v.articles_total > v.articles.len() {
+                    p.meta { "Articles " (v.offset + 1) "–" (v.offset + v.articles.len()) " of " (v.articles_total) ", first reported first." }
+                }
+                ol.articles start=(v.offset + 1) {
                     @for a in &v.articles {
                         li {
                             a href=(format!("/articles/{}", a.id)) { (a.title.as_deref().unwrap_or(&a.key)) }
@@ -392,6 +425,14 @@ pub async fn story(
                                 }
                             }
                         }
+                    }
+                }
+                @if v.offset > 0 || v.next.is_some() {
+                    nav.pager aria-label="Article pages" {
+                        @if v.offset > 0 {
+                            a rel="prev" href=(format!("/stories/{}?limit={}&offset={}#articles", s.id, v.limit, v.offset.saturating_sub(v.limit))) { "← Earlier articles" }
+                        }
+                        @if let Some(n) = &v.next { a rel="next" href=(format!("{n}#articles")) { "Later articles →" } }
                     }
                 }
             }

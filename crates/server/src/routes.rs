@@ -83,9 +83,15 @@ pub const API: &[ApiRoute] = &[
         method: "get",
         path: "/api/stories/{id}",
         id: "getStory",
-        summary: "One story: articles, outlets, who said what, findings.",
+        summary: "One story: one page of its articles (50 unless `limit` says), outlets, who \
+                  said what (the most prolific speakers and their most carried statements), \
+                  timeline, findings.",
         auth: false,
-        params: &[path("id", "string", "Story id, e.g. s3.")],
+        params: &[
+            path("id", "string", "Story id, e.g. s3."),
+            q("limit", "integer", "Articles per page, 1 to 100 (default 50)."),
+            OFFSET,
+        ],
         body: None,
     },
     ApiRoute {

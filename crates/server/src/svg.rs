@@ -2,9 +2,11 @@
 //! outlet, one dot per article at its publication time, copies drawn hollow. No script, no
 //! external file, and every label is escaped text.
 
+use std::collections::BTreeMap;
+
 use maud::{Markup, html};
 
-use crate::data::{ArticleRef, OutletCoverage, instant};
+use crate::data::{CoveragePoint, OutletCoverage};
 
 const WIDTH: f64 = 720.0;
 const LEFT: f64 = 170.0;
@@ -12,23 +14,47 @@ const RIGHT: f64 = 20.0;
 const ROW: f64 = 26.0;
 const TOP: f64 = 12.0;
 const AXIS: f64 = 34.0;
+/// Outlets drawn: the most prolific, so a story carried by hundreds stays a readable plot (the
+/// table below it lists them all).
+const ROWS: usize = 20;
 
-/// The plot, or `None` when no article has a usable time.
-pub fn coverage(outlets: &[OutletCoverage], articles: &[ArticleRef]) -> Option<Markup> {
-    let times: Vec<i64> =
-        articles.iter().map(|a| instant(a.time())).filter(|t| *t != i64::MAX).collect();
+/// The plot, or `None` when no article has a usable time. Articles of one outlet that fall on
+/// the same point of the axis are drawn as one dot whose tooltip counts them.
+pub fn coverage(outlets: &[OutletCoverage], points: &[CoveragePoint]) -> Option<Markup> {
+    let times: Vec<i64> = points.iter().map(|p| p.instant).filter(|t| *t != i64::MAX).collect();
     let (min, max) = (*times.iter().min()?, *times.iter().max()?);
     let span = (max - min).max(60) as f64;
     let x = |t: i64| LEFT + (t - min) as f64 / span * (WIDTH - LEFT - RIGHT);
-    let height = TOP + ROW * outlets.len() as f64 + AXIS;
+    // The busiest outlets, kept in the table's order (earliest first).
+    let mut chosen: Vec<&OutletCoverage> = outlets.iter().collect();
+    chosen.sort_by_key(|o| std::cmp::Reverse(o.articles));
+    chosen.truncate(ROWS);
+    let chosen: Vec<&OutletCoverage> =
+        outlets.iter().filter(|o| chosen.iter().any(|c| c.outlet == o.outlet)).collect();
+    let row_of: BTreeMap<&str, usize> =
+        chosen.iter().enumerate().map(|(i, o)| (o.outlet.as_str(), i)).collect();
+    // (row, whole pixel, copy) -> (articles, earliest time)
+    let mut dots: BTreeMap<(usize, i64, bool), (usize, i64)> = BTreeMap::new();
+    for p in points.iter().filter(|p| p.instant != i64::MAX) {
+        let Some(&row) = row_of.get(p.outlet.as_str()) else { continue };
+        let d = dots.entry((row, x(p.instant).round() as i64, p.copy)).or_insert((0, p.instant));
+        d.0 += 1;
+        d.1 = d.1.min(p.instant);
+    }
+    let height = TOP + ROW * chosen.len() as f64 + AXIS;
     let fmt = |t: i64| {
         chrono::DateTime::from_timestamp(t, 0)
             .map(|d| d.format("%d %b %H:%M").to_string())
             .unwrap_or_default()
     };
+    let shown = if chosen.len() < outlets.len() {
+        format!(" (the {} with the most articles are drawn)", chosen.len())
+    } else {
+        String::new()
+    };
     let label = format!(
-        "Coverage over time: {} articles from {} outlets between {} and {} UTC",
-        articles.len(),
+        "Coverage over time: {} articles from {} outlets{shown} between {} and {} UTC",
+        points.len(),
         outlets.len(),
         fmt(min),
         fmt(max)
@@ -37,26 +63,24 @@ pub fn coverage(outlets: &[OutletCoverage], articles: &[ArticleRef]) -> Option<M
         svg.coverage xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="coverage-title"
             viewBox=(format!("0 0 {WIDTH} {height}")) width="100%" {
             title id="coverage-title" { (label) }
-            @for (row, o) in outlets.iter().enumerate() {
+            @for (row, o) in chosen.iter().enumerate() {
                 @let y = TOP + ROW * row as f64 + ROW / 2.0;
                 line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y) y2=(y) class="grid" {}
                 text x=(LEFT - 8.0) y=(y + 4.0) text-anchor="end" class="outlet" {
                     (truncate(&o.outlet, 24))
                 }
-                @for a in articles.iter().filter(|a| a.outlet.as_deref().unwrap_or("(unknown)") == o.outlet) {
-                    @let t = instant(a.time());
-                    @if t != i64::MAX {
-                        circle cx=(format!("{:.1}", x(t))) cy=(y) r="6"
-                            class=(if a.copy_of.is_some() { "dot copy" } else { "dot" }) {
-                            title {
-                                (a.title.as_deref().unwrap_or(&a.key)) " — " (fmt(t)) " UTC"
-                                @if a.copy_of.is_some() { " (copy)" }
-                            }
-                        }
+            }
+            @for ((row, px, copy), (n, t)) in &dots {
+                @let y = TOP + ROW * *row as f64 + ROW / 2.0;
+                circle cx=(px) cy=(y) r="6" class=(if *copy { "dot copy" } else { "dot" }) {
+                    title {
+                        (chosen[*row].outlet) ": "
+                        @if *n > 1 { (n) " articles from " } (fmt(*t)) " UTC"
+                        @if *copy { @if *n > 1 { " (copies)" } @else { " (copy)" } }
                     }
                 }
             }
-            @let base = TOP + ROW * outlets.len() as f64 + 8.0;
+            @let base = TOP + ROW * chosen.len() as f64 + 8.0;
             line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(base) y2=(base) class="axis" {}
             text x=(LEFT) y=(base + 18.0) text-anchor="start" class="tick" { (fmt(min)) }
             text x=(WIDTH - RIGHT) y=(base + 18.0) text-anchor="end" class="tick" { (fmt(max)) " UTC" }

@@ -19,7 +19,7 @@ pub struct EntitySummary {
     pub name: String,
     /// How many spellings point at it.
     pub aliases: u64,
-    /// How many document versions mention it.
+    /// How many document versions mention it (each version counts once).
     pub documents: u64,
     /// How many statements it made.
     pub statements: u64,
@@ -57,6 +57,10 @@ pub struct EntityStatement {
     pub via: Option<String>,
     /// When the version was fetched.
     pub fetched_at: String,
+    /// The article's document id.
+    pub document_id: i64,
+    /// The story the article is in, if any.
+    pub story: Option<String>,
 }
 
 /// An entity with its aliases, roles and statements.
@@ -69,16 +73,15 @@ pub struct EntityDetail {
     pub alias_list: Vec<AliasInfo>,
     /// Roles and affiliations the articles give it, most frequent first.
     pub roles: Vec<String>,
-    /// Its statements, oldest first.
+    /// Its statements, in the order they were stored (the order versions were fetched).
     pub statement_list: Vec<EntityStatement>,
 }
 
+// The counts are kept by triggers (schema v9): reading them is one row, however quoted the
+// entity is.
 const SUMMARY: &str = "SELECT e.id, e.kind, e.name,
         (SELECT count(*) FROM entity_aliases a WHERE a.entity_id = e.id),
-        (SELECT count(DISTINCT ve.version_id) FROM version_entities ve WHERE ve.entity_id = e.id),
-        (SELECT count(*) FROM version_entities ve JOIN statements s
-            ON s.version_id = ve.version_id AND s.speaker_local = ve.local_id
-          WHERE ve.entity_id = e.id)
+        e.mention_count, e.statement_count
    FROM entities e";
 
 fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntitySummary> {
@@ -99,7 +102,7 @@ impl SqliteStore {
         let sql = format!(
             "{SUMMARY} WHERE EXISTS (SELECT 1 FROM entity_aliases a WHERE a.entity_id = e.id
                                   AND lower(a.alias) LIKE ?1)
-             ORDER BY 5 DESC, e.id LIMIT ?2"
+             ORDER BY e.mention_count DESC, e.id LIMIT ?2"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![pattern, limit as i64], summary)?;
@@ -152,18 +155,20 @@ impl SqliteStore {
             )?
             .query_map([id], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // One index range (statements by speaker entity, in the order they were stored), then
+        // the page's articles and stories joined to the page's rows only.
         let statement_list = self
             .conn
             .prepare_cached(
-                "SELECT d.key, v.version, a.title, s.kind, s.text, s.cue, s.via, v.fetched_at
-                   FROM version_entities ve
-                   JOIN statements s ON s.version_id = ve.version_id AND s.speaker_local = ve.local_id
-                   JOIN versions v ON v.id = ve.version_id
+                "SELECT d.key, v.version, a.title, s.kind, s.text, s.cue, s.via, v.fetched_at,
+                        d.id, sa.story_id
+                   FROM (SELECT id, version_id, start, kind, text, cue, via FROM statements
+                          WHERE entity_id = ?1 ORDER BY version_id, start LIMIT ?2 OFFSET ?3) s
+                   JOIN versions v ON v.id = s.version_id
                    JOIN documents d ON d.id = v.document_id
                    LEFT JOIN articles a ON a.version_id = v.id
-                  WHERE ve.entity_id = ?1
-                  ORDER BY v.fetched_at, d.id, s.start
-                  LIMIT ?2 OFFSET ?3",
+                   LEFT JOIN story_articles sa ON sa.document_id = d.id
+                  ORDER BY s.version_id, s.start",
             )?
             .query_map([id, limit, offset], |r| {
                 Ok(EntityStatement {
@@ -175,6 +180,8 @@ impl SqliteStore {
                     cue: r.get(5)?,
                     via: r.get(6)?,
                     fetched_at: r.get(7)?,
+                    document_id: r.get(8)?,
+                    story: r.get(9)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -83,6 +83,13 @@ impl SqliteStore {
         Self::init(conn, Some(path))
     }
 
+    /// A number that changes whenever another connection (this process's or another's) commits
+    /// to the database: SQLite's `PRAGMA data_version`, read from the WAL index without touching
+    /// the tables. What caches of derived views compare to know they are stale.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     /// A fresh store in memory, gone when dropped.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
@@ -556,11 +563,15 @@ pub(crate) fn write_analysis(
     tx.prepare_cached("DELETE FROM version_entities WHERE version_id = ?1")?
         .execute([version_id])?;
     let now = ts(&Utc::now());
+    // Each statement records its speaker's store-wide entity, so an entity's statements are one
+    // index range (the entity page) and its count is kept by a trigger.
+    let mut entity_of: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for e in &a.entities {
         if e.key.is_empty() {
             continue;
         }
         let entity_id = resolve_entity(tx, e, &now)?;
+        entity_of.insert(e.id.as_str(), entity_id);
         // Other multi-word spellings the article itself uses for it ("Barrack Obama" beside
         // "Barack Obama") become aliases too, unless that spelling already names something.
         for alias in &e.aliases {
@@ -601,10 +612,11 @@ pub(crate) fn write_analysis(
     }
     let mut insert = tx.prepare_cached(
         "INSERT INTO statements (version_id, start, end, text, kind, speaker, speaker_start,
-                                 speaker_end, speaker_local, cue, via, confidence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                 speaker_end, speaker_local, cue, via, confidence, entity_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for st in &a.statements {
+        let entity = st.speaker_entity.as_deref().and_then(|l| entity_of.get(l)).copied();
         insert.execute(params![
             version_id,
             st.start as i64,
@@ -618,6 +630,7 @@ pub(crate) fn write_analysis(
             st.cue,
             st.via,
             f64::from(st.confidence),
+            entity,
         ])?;
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The JSON API: every page's data, pagination with `next` links, errors with stable codes, the
 //! OpenAPI document matching the router, and the writes (feeds, aliases).
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -301,4 +301,47 @@ async fn aliases_are_merged_and_split_with_the_token() {
     )
     .await;
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+/// The response cache answers repeated reads, revalidates with ETags, and never serves an answer
+/// older than the last commit: the server's own writes and another process's are seen at once.
+#[tokio::test]
+async fn cached_answers_follow_every_write() {
+    let (dir, app) = fresh_app(config());
+    let (s, first, body) = send(&app, get("/api/feeds")).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body.contains("\"items\":[]"), "{body}");
+    let etag = first.headers()[header::ETAG].clone();
+    let (_, again, same) = send(&app, get("/api/feeds")).await;
+    assert_eq!((again.headers()[header::ETAG].clone(), &same), (etag.clone(), &body));
+    // A conditional GET of an unchanged answer: 304 without a body.
+    let mut conditional = get("/api/feeds");
+    conditional.headers_mut().insert(header::IF_NONE_MATCH, etag.clone());
+    let (s, _, empty) = send(&app, conditional).await;
+    assert_eq!((s, empty.as_str()), (StatusCode::NOT_MODIFIED, ""));
+
+    // The server's own write.
+    let add = r#"{"urls": ["https://feeds.example.org/rss"]}"#;
+    let (s, v) = send_json(&app, json_req("POST", "/api/feeds", Some(TOKEN), add)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, changed, body) = send(&app, get("/api/feeds")).await;
+    assert!(body.contains("feeds.example.org"), "stale answer after a write: {body}");
+    assert_ne!(changed.headers()[header::ETAG], etag);
+    let mut conditional = get("/api/feeds");
+    conditional.headers_mut().insert(header::IF_NONE_MATCH, etag);
+    assert_eq!(send(&app, conditional).await.0, StatusCode::OK);
+
+    // Another process's write (as `wirewatch poll` beside the server).
+    let (_, _, home) = send(&app, get("/")).await;
+    assert!(!home.contains("Ferry toll"), "{home}");
+    let d = doc(
+        "https://www.example.org/ferry",
+        "example.org",
+        model::ContentKind::Text,
+        "Ferry toll rises\n\nThe ferry toll rose to 27, officials said on Friday.".into(),
+        2,
+    );
+    fill(dir.path(), &[("s2", d, None)]);
+    let (_, _, home) = send(&app, get("/")).await;
+    assert!(home.contains("Ferry toll"), "stale home page after another process wrote");
 }

@@ -93,7 +93,10 @@ async fn forms_need_login_and_a_csrf_token() {
     assert!(body.contains("1 added"), "{body}");
     assert!(body.contains("https://new.example/feed"));
 
-    // The feeds page now offers the edit forms.
+    // The feeds page now offers the edit forms, though an anonymous visitor's page (kept by
+    // the response cache) has none: logged-in pages are never shared.
+    let (_, _, anonymous) = send(&app, get("/feeds")).await;
+    assert!(!anonymous.contains("id=\"add-feed\"") && !anonymous.contains(&csrf));
     let mut req = get("/feeds");
     req.headers_mut().insert(header::COOKIE, cookies.parse().unwrap());
     let (_, _, body) = send(&app, req).await;

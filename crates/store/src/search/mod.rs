@@ -243,6 +243,20 @@ impl SearchIndex {
         Ok(n as u64)
     }
 
+    /// A fingerprint of what searches see now (the segments and their deletes): it changes when
+    /// the reader picks up a commit (of this process or another), and only then, so caches of
+    /// search results know when they are stale. (The reader's own generation number also moves
+    /// on reloads that change nothing.)
+    pub fn generation(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (segment, deletes) in self.reader.searcher().generation().segments() {
+            segment.uuid_string().hash(&mut h);
+            deletes.hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Makes the latest commit visible now rather than after the reload delay.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload().map_err(|e| self.err(e))

@@ -523,3 +523,51 @@ fn entities_merge_spelling_variants_and_obey_overrides() {
     assert_eq!(store.entity(list[0].id).unwrap().unwrap().summary.documents, 3);
     assert!(store.merge_alias("x", "x", 999).is_err());
 }
+
+/// The entity counts are kept by triggers (schema v9): they must follow every write path —
+/// an analysis replaced, an alias split off and merged back — and the entity's statements move
+/// with its mentions.
+#[test]
+fn entity_counts_follow_reanalysis_splits_and_merges() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let with = |key: &str, name: &str, ekey: &str, words: &[&str], title: &str| {
+        let mut d = doc(key, title);
+        d.analysis = Some(model::Analysis {
+            entities: vec![person("e1", name, ekey)],
+            statements: words.iter().map(|w| said("e1", w)).collect(),
+            ..analysis("x", title)
+        });
+        d
+    };
+    store
+        .put_documents(&[
+            with("a", "Barack Obama", "barack obama", &["One.", "Two."], "A"),
+            with("b", "Barrack Obama", "barrack obama", &["Three."], "B"),
+        ])
+        .unwrap();
+    let id = store.entities(Some("obama"), 10).unwrap()[0].id;
+    let counts = |s: &SqliteStore, id: i64| {
+        let e = s.entity(id).unwrap().unwrap();
+        (e.summary.documents, e.summary.statements, e.statement_list.len() as u64)
+    };
+    assert_eq!(counts(&store, id), (2, 3, 3));
+
+    // Analysis redone with other statements: replaced, not added.
+    let mut a2 = with("a", "Barack Obama", "barack obama", &["Only this."], "A");
+    a2.analysis.as_mut().unwrap().analyzer = "y".into();
+    store.put_documents(&[a2]).unwrap();
+    assert_eq!(counts(&store, id), (2, 2, 2));
+
+    // A split moves the variant's mention and its statement to the new entity.
+    let split = store.split_alias("Barrack Obama", "barrack obama", "person").unwrap();
+    assert_eq!(counts(&store, split), (1, 1, 1));
+    assert_eq!(counts(&store, id), (1, 1, 1));
+    assert_eq!(store.entity(split).unwrap().unwrap().statement_list[0].text, "Three.");
+
+    // Merged back: all of it returns.
+    store.merge_alias("Barrack Obama", "barrack obama", id).unwrap();
+    assert_eq!(counts(&store, id), (2, 2, 2));
+    assert_eq!(counts(&store, split), (0, 0, 0));
+    // The list orders by the kept count.
+    assert_eq!(store.entities(None, 1).unwrap()[0].id, id);
+}
