@@ -24,6 +24,6 @@ pub use event::Event;
 pub use feed::{FeedRecord, FeedState};
 pub use store::{Stats, Store, StoreError, StoreResult};
 pub use story::{
-    ClaimEvidence, StoryArticle, StoryAssignment, StoryFinding, StoryRecord, TimelineEntry,
-    TimelineReport,
+    ClaimEvidence, StoryArticle, StoryAssignment, StoryFinding, StoryRecord, TIMELINE_REPORTS,
+    TimelineEntry, TimelineReport,
 };

@@ -159,6 +159,10 @@ pub struct TimelineReport {
     pub end: usize,
 }
 
+/// Reports listed per timeline entry and kind (repeats, copies): a statement carried by
+/// thousands of articles is listed by its first few, and counted.
+pub const TIMELINE_REPORTS: usize = 20;
+
 /// One entry of a story's timeline: a statement or a claim, with who reported it first, who
 /// repeated it and who copied it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,10 +183,17 @@ pub struct TimelineEntry {
     pub quantity: Option<String>,
     /// The first report.
     pub first: TimelineReport,
-    /// Later independent reports carrying the same statement or claim.
+    /// Later independent reports carrying the same statement or claim: the earliest
+    /// [`TIMELINE_REPORTS`] of them (`repeats` counts them all).
     pub repeated_by: Vec<TimelineReport>,
-    /// Syndicated copies carrying it (counted once).
+    /// How many later independent reports carried it.
+    #[serde(default)]
+    pub repeats: usize,
+    /// Syndicated copies carrying it (counted once): the earliest [`TIMELINE_REPORTS`].
     pub copied_by: Vec<TimelineReport>,
+    /// How many syndicated copies carried it.
+    #[serde(default)]
+    pub copies: usize,
     /// When a finding shows it was later corrected, contradicted or reversed: that finding's
     /// explanation.
     pub superseded: Option<String>,

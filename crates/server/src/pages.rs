@@ -181,14 +181,15 @@ fn plural(n: u64, word: &str) -> String {
 /// Outlets named in a timeline entry or a statement's carriers: the first ten, then how many more.
 const OUTLETS_NAMED: usize = 10;
 
-fn outlet_list(reports: &[model::TimelineReport]) -> String {
+/// The outlets of the first reports listed (`total` reports in all, the stored list holding the
+/// first few): "A, B, C and 45 more reports".
+fn outlet_list(reports: &[model::TimelineReport], total: usize) -> String {
+    let shown = reports.len().min(OUTLETS_NAMED);
     let mut names: Vec<&str> =
-        reports.iter().map(|r| r.outlet.as_deref().unwrap_or("unknown outlet")).collect();
-    let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(*n));
-    let more = names.len().saturating_sub(OUTLETS_NAMED);
-    names.truncate(OUTLETS_NAMED);
+        reports[..shown].iter().map(|r| r.outlet.as_deref().unwrap_or("unknown outlet")).collect();
+    names.dedup();
     let mut out = names.join(", ");
+    let more = total.max(reports.len()) - shown;
     if more > 0 {
         out.push_str(&format!(" and {more} more"));
     }
@@ -323,10 +324,10 @@ pub async fn story(
                                     None => (e.first.outlet.as_deref().unwrap_or("unknown outlet")),
                                 }
                                 @if !e.repeated_by.is_empty() {
-                                    "; repeated by " (outlet_list(&e.repeated_by))
+                                    "; repeated by " (outlet_list(&e.repeated_by, e.repeats))
                                 }
                                 @if !e.copied_by.is_empty() {
-                                    "; copied by " (outlet_list(&e.copied_by))
+                                    "; copied by " (outlet_list(&e.copied_by, e.copies))
                                 }
                             }
                             @if let Some(sup) = &e.superseded {

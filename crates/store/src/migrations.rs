@@ -262,7 +262,8 @@ CREATE UNIQUE INDEX webhooks_config_url ON webhooks(url) WHERE source = 'config'
     },
     Migration {
         version: 9,
-        description: "entity counts kept by triggers; statements indexed by their speaker entity",
+        description: "entity counts kept by triggers; statements indexed by their speaker entity; \
+                      timelines redone (capped report lists)",
         sql: r#"
 -- The entity pages and the entity list read these counts on every request; counting mentions and
 -- statements of a much-quoted entity per request took ~100 ms over 100,000 articles. Triggers
@@ -275,11 +276,12 @@ UPDATE statements SET entity_id = (
     SELECT ve.entity_id FROM version_entities ve
      WHERE ve.version_id = statements.version_id AND ve.local_id = statements.speaker_local)
  WHERE speaker_local IS NOT NULL;
+-- The index first: the counts below use it (without it, one scan of statements per entity).
+CREATE INDEX statements_entity ON statements(entity_id, version_id, start)
+    WHERE entity_id IS NOT NULL;
 UPDATE entities SET
     mention_count = (SELECT count(*) FROM version_entities ve WHERE ve.entity_id = entities.id),
     statement_count = (SELECT count(*) FROM statements s WHERE s.entity_id = entities.id);
-CREATE INDEX statements_entity ON statements(entity_id, version_id, start)
-    WHERE entity_id IS NOT NULL;
 CREATE INDEX entities_mentions ON entities(mention_count DESC, id);
 CREATE INDEX version_entities_roles ON version_entities(entity_id)
     WHERE role IS NOT NULL OR affiliation IS NOT NULL;
@@ -304,6 +306,8 @@ CREATE TRIGGER statements_uncounted AFTER DELETE ON statements
     WHEN OLD.entity_id IS NOT NULL BEGIN
     UPDATE entities SET statement_count = statement_count - 1 WHERE id = OLD.entity_id;
 END;
+-- Timelines now list the first reports of each entry and count the rest: redo them all.
+INSERT OR IGNORE INTO story_changes_pending (story_id) SELECT id FROM stories;
 CREATE TRIGGER statements_moved AFTER UPDATE OF entity_id ON statements
     WHEN OLD.entity_id IS NOT NEW.entity_id BEGIN
     UPDATE entities SET statement_count = statement_count - 1 WHERE id = OLD.entity_id;

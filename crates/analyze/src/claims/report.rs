@@ -206,17 +206,21 @@ fn timeline(
     let mut out = Vec::new();
     for items in groups.values() {
         let first = &items[0];
-        let mut seen = vec![first.v.article.as_str()];
+        let mut seen = std::collections::HashSet::from([first.v.article.as_str()]);
         let (mut repeated_by, mut copied_by) = (Vec::new(), Vec::new());
+        let (mut repeats, mut copies) = (0, 0);
         for it in &items[1..] {
-            if seen.contains(&it.v.article.as_str()) {
+            if !seen.insert(it.v.article.as_str()) {
                 continue;
             }
-            seen.push(&it.v.article);
-            if it.v.duplicate_of.is_some() {
-                copied_by.push(report(it));
+            let (list, n) = if it.v.duplicate_of.is_some() {
+                (&mut copied_by, &mut copies)
             } else {
-                repeated_by.push(report(it));
+                (&mut repeated_by, &mut repeats)
+            };
+            *n += 1;
+            if list.len() < model::TIMELINE_REPORTS {
+                list.push(report(it));
             }
         }
         // The earlier claim of a reversal, contradiction or correction is superseded; outlets
@@ -253,7 +257,9 @@ fn timeline(
             quantity: first.quantity.clone(),
             first: report(first),
             repeated_by,
+            repeats,
             copied_by,
+            copies,
             superseded: superseding.map(|f| f.explanation.clone()),
             repeated_after_correction,
         });
@@ -261,9 +267,7 @@ fn timeline(
     // A big story says far more than a reader can follow: keep the entries a finding touches and
     // the most widely carried ones.
     if out.len() > MAX_TIMELINE {
-        out.sort_by_key(|e| {
-            (e.superseded.is_none(), std::cmp::Reverse(e.repeated_by.len() + e.copied_by.len()))
-        });
+        out.sort_by_key(|e| (e.superseded.is_none(), std::cmp::Reverse(e.repeats + e.copies)));
         out.truncate(MAX_TIMELINE);
     }
     out.sort_by(|a, b| {

@@ -533,3 +533,29 @@ fn big_story_timeline_is_capped_keeping_the_widely_carried() {
     assert_eq!(t.len(), analyze::claims::MAX_TIMELINE);
     assert!(t.iter().any(|e| e.text.contains("reopen in the spring") && e.repeated_by.len() == 1));
 }
+
+#[test]
+fn widely_carried_entries_list_the_first_reports_and_count_the_rest() {
+    let shared = "“The harbour will reopen in the spring,” the mayor said.";
+    let keys: Vec<String> = (0..40).map(|i| format!("k{i:02}")).collect();
+    let mut story = vec![version("a", "Daily A", 1, None, shared)];
+    for (i, k) in keys.iter().enumerate() {
+        // Even ones repeat it independently, odd ones copy the first report.
+        let copy = (i % 2 == 1).then_some("a");
+        story.push(version(k, &format!("Outlet {i}"), 2 + (i as u32 % 20), copy, shared));
+    }
+    let t = story_changes(&story).timeline;
+    let e = t.iter().find(|e| e.text.contains("reopen in the spring")).expect("the entry");
+    assert_eq!((e.repeats, e.copies), (20, 20));
+    assert_eq!((e.repeated_by.len(), e.copied_by.len()), (20, 20));
+    let mut more = story.clone();
+    more.push(version("z1", "Late 1", 23, None, shared));
+    more.push(version("z2", "Late 2", 23, Some("a"), shared));
+    let t = story_changes(&more).timeline;
+    let e = t.iter().find(|e| e.text.contains("reopen in the spring")).expect("the entry");
+    assert_eq!((e.repeats, e.copies), (21, 21));
+    assert_eq!(e.repeated_by.len(), model::TIMELINE_REPORTS);
+    assert_eq!(e.copied_by.len(), model::TIMELINE_REPORTS);
+    // The earliest are the ones listed.
+    assert!(e.repeated_by.iter().all(|r| r.article != "z1"));
+}

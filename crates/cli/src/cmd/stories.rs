@@ -157,17 +157,23 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
                 who,
                 e.text
             );
-            let outlets = |r: &[model::TimelineReport]| {
-                r.iter()
+            // Stored timelines list the first few reports and count them all.
+            let outlets = |r: &[model::TimelineReport], total: usize| {
+                let mut s = r
+                    .iter()
                     .map(|r| r.outlet.clone().unwrap_or_else(|| r.article.clone()))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", ");
+                if total > r.len() {
+                    s.push_str(&format!(" and {} more", total - r.len()));
+                }
+                s
             };
             if !e.repeated_by.is_empty() {
-                println!("      repeated by {}", outlets(&e.repeated_by));
+                println!("      repeated by {}", outlets(&e.repeated_by, e.repeats));
             }
             if !e.copied_by.is_empty() {
-                println!("      copied by {}", outlets(&e.copied_by));
+                println!("      copied by {}", outlets(&e.copied_by, e.copies));
             }
             if let Some(s) = &e.superseded {
                 println!("      superseded: {s}");

@@ -89,7 +89,9 @@ fn story_changes_are_marked_saved_and_kept_stable() {
             end: 44,
         },
         repeated_by: vec![],
+        repeats: 0,
         copied_by: vec![],
+        copies: 0,
         superseded: None,
         repeated_after_correction: vec![],
     };
