@@ -88,6 +88,25 @@ fn get(url: &str) -> Result<serde_json::Value> {
     serde_json::from_slice(&out.stdout).with_context(|| format!("GET {url}: not JSON"))
 }
 
+/// How many stories the store lists (paging the API's story list by its `next` links would take
+/// a request per 100; a binary search on `offset` takes ~15).
+fn stories_total(base: &str) -> Result<usize> {
+    let exists = |offset: usize| -> Result<bool> {
+        let page = get(&format!("{base}/api/stories?limit=1&offset={offset}"))?;
+        Ok(page["items"].as_array().is_some_and(|a| !a.is_empty()))
+    };
+    if !exists(0)? {
+        return Ok(0);
+    }
+    // The API accepts offsets up to 1,000,000.
+    let (mut lo, mut hi) = (0usize, 1_000_001usize);
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if exists(mid)? { lo = mid } else { hi = mid }
+    }
+    Ok(lo + 1)
+}
+
 struct Server(Child);
 impl Drop for Server {
     fn drop(&mut self) {
@@ -154,6 +173,7 @@ fn wrk(base: &str, name: &str, paths: &[String], dir: &Path, secs: u64) -> Resul
 /// Runs the benchmark.
 pub fn run(rest: &[&str]) -> Result<()> {
     let fresh = rest.contains(&"--fresh");
+    let cache = !rest.contains(&"--no-cache");
     let secs: u64 = rest
         .iter()
         .find_map(|a| a.strip_prefix("--seconds="))
@@ -190,7 +210,8 @@ pub fn run(rest: &[&str]) -> Result<()> {
     // wrk's 50 connections all come from 127.0.0.1: the per-client rate limit (which would
     // answer most of them 429) is turned off for the load test.
     let config = dir.join("serve.toml");
-    std::fs::write(&config, "[server]\nrate_limit_per_sec = 0\n")?;
+    let cache_line = if cache { "" } else { "cache_mb = 0\n" };
+    std::fs::write(&config, format!("[server]\nrate_limit_per_sec = 0\n{cache_line}"))?;
     let server = Server(
         Command::new(&bin)
             .args(["-q", "--data-dir"])
@@ -209,50 +230,87 @@ pub fn run(rest: &[&str]) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    // Real ids from the API: the latest stories, entities of the store, and search terms.
-    let stories = get(&format!("{base}/api/stories?limit=50"))?;
+    // Real ids from the API, spread over the store: stories from ten places in the list
+    // (latest first, so the oldest and biggest too), the 500 most mentioned entities, and
+    // search terms. Many distinct paths, so the response cache (on unless `--no-cache`) is
+    // measured with its misses, as readers spread over many pages would make them.
     let list = |v: &serde_json::Value| -> Vec<serde_json::Value> {
-        v.get("items")
-            .or(v.get("stories"))
-            .or(Some(v))
-            .and_then(|x| x.as_array())
-            .cloned()
-            .unwrap_or_default()
+        v.get("items").and_then(|x| x.as_array()).cloned().unwrap_or_default()
     };
-    let story_ids: Vec<String> =
-        list(&stories).iter().filter_map(|s| s["id"].as_str().map(String::from)).collect();
-    let entities = get(&format!("{base}/api/entities?limit=50"))?;
-    let entity_ids: Vec<String> = list(&entities)
-        .iter()
-        .filter_map(|e| {
-            e["id"].as_i64().map(|i| i.to_string()).or(e["id"].as_str().map(String::from))
-        })
-        .collect();
+    let total_stories = stories_total(&base)?;
+    let mut story_ids: Vec<String> = Vec::new();
+    for k in 0..10 {
+        let offset = total_stories * k / 10;
+        let page = get(&format!("{base}/api/stories?limit=100&offset={offset}"))?;
+        story_ids.extend(list(&page).iter().filter_map(|s| s["id"].as_str().map(String::from)));
+    }
+    let mut entity_ids: Vec<String> = Vec::new();
+    for k in 0..5 {
+        let page = get(&format!("{base}/api/entities?limit=100&offset={}", k * 100))?;
+        entity_ids
+            .extend(list(&page).iter().filter_map(|e| e["id"].as_i64().map(|i| i.to_string())));
+    }
     if story_ids.is_empty() || entity_ids.is_empty() {
         bail!("the served store lists no stories or entities");
     }
-    let terms =
-        ["earthquake", "police", "arrested", "fire", "election", "court", "apple", "killed"];
+    let terms = [
+        "earthquake",
+        "police",
+        "arrested",
+        "fire",
+        "election",
+        "court",
+        "apple",
+        "killed",
+        "president",
+        "minister",
+        "storm",
+        "shooting",
+        "dead",
+        "trial",
+        "oil",
+        "bank",
+        "film",
+        "actor",
+        "patch",
+        "microsoft",
+        "climber",
+        "rehab",
+        "sentenced",
+        "stock",
+        "google",
+        "china",
+        "russia",
+        "obama",
+        "ferry",
+        "strike",
+    ];
+    let searches: Vec<String> = terms
+        .iter()
+        .flat_map(|t| [format!("/search?q={t}"), format!("/search?q={t}&offset=20")])
+        .collect();
     let groups: Vec<(&str, Vec<String>)> = vec![
         ("home", vec!["/".to_string()]),
         ("story", story_ids.iter().map(|id| format!("/stories/{id}")).collect()),
         ("entity", entity_ids.iter().map(|id| format!("/entities/{id}")).collect()),
-        ("search", terms.iter().map(|t| format!("/search?q={t}")).collect()),
+        ("search", searches),
         (
             "api",
             story_ids
                 .iter()
-                .take(20)
+                .step_by(5)
                 .map(|id| format!("/api/stories/{id}"))
-                .chain(entity_ids.iter().take(20).map(|id| format!("/api/entities/{id}")))
+                .chain(entity_ids.iter().step_by(5).map(|id| format!("/api/entities/{id}")))
                 .chain(terms.iter().map(|t| format!("/api/search?q={t}")))
-                .chain(["/api/stories".to_string()])
+                .chain((0..10).map(|k| format!("/api/stories?offset={}", k * 20)))
+                .chain(["/api/entities".to_string(), "/api/findings".to_string()])
                 .collect(),
         ),
     ];
     println!(
-        "wirewatch serve over {ARTICLES} stored articles; wrk -t2 -c{CONNECTIONS} -d{secs}s per \
-         route group ({} stories, {} entities sampled)",
+        "wirewatch serve over {ARTICLES} stored articles, response cache {}; wrk -t2 \
+         -c{CONNECTIONS} -d{secs}s per route group ({} stories, {} entities sampled)",
+        if cache { "on" } else { "off" },
         story_ids.len(),
         entity_ids.len()
     );

@@ -16,7 +16,7 @@ fn main() -> Result<()> {
         ["bench", what, rest @ ..] => bench::run(what, rest),
         ["tidy"] => tidy::check(&tidy::project_root()),
         _ => bail!(
-            "usage: cargo xtask bench <ingest|extract|quotes|stories|serve [--fresh] [--seconds=N]>\n       cargo xtask tidy\n\
+            "usage: cargo xtask bench <ingest|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]>\n       cargo xtask tidy\n\
              benchmarks read ../shared/eval beside the project folder"
         ),
     }

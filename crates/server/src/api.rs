@@ -135,7 +135,7 @@ pub async fn stories(
     let base = q.base("/api/stories");
     let items =
         st.db.run(move |s| data::stories(s, q.breaking, q.since.as_deref(), limit, offset)).await?;
-    Ok(Json(data::page(items, limit, offset, &base)))
+    Ok(Json(data::page_from(items, limit, offset, &base)))
 }
 
 /// `GET /api/stories/{id}`.

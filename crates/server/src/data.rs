@@ -40,6 +40,15 @@ pub fn page<T>(mut items: Vec<T>, limit: usize, offset: usize, base: &str) -> Pa
     Paged { items, limit, offset, next }
 }
 
+/// Like [`page`] for `items` fetched from `offset` on (with one extra beyond `limit`).
+pub fn page_from<T>(mut items: Vec<T>, limit: usize, offset: usize, base: &str) -> Paged<T> {
+    let more = items.len() > limit;
+    items.truncate(limit);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
+    Paged { items, limit, offset, next }
+}
+
 /// One article of a story, as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleRef {
@@ -216,7 +225,8 @@ fn not_found(what: impl std::fmt::Display) -> Error {
     Error::NotFound(format!("no {what}"))
 }
 
-/// Stories, latest development first (breaking first on the home page is the page's choice).
+/// Stories `offset..offset + limit + 1`, latest development first (breaking first on the home
+/// page is the page's choice); the extra one tells [`page_from`] whether more exist.
 pub fn stories(
     store: &SqliteStore,
     breaking: bool,
@@ -233,7 +243,7 @@ pub fn stories(
             )));
         }
     }
-    Ok(store.stories(breaking, since, offset + limit + 1)?)
+    Ok(store.stories_page(breaking, since, limit + 1, offset)?)
 }
 
 fn article_refs(

@@ -229,7 +229,7 @@ pub async fn home(
             Ok((data::stories(s, false, None, limit, offset)?, data::latest_findings(s, 1)?))
         })
         .await?;
-    let page = data::page(items, limit, offset, "/");
+    let page = data::page_from(items, limit, offset, "/");
     let breaking: Vec<_> = page.items.iter().filter(|s| s.state == "breaking").collect();
     let developing: Vec<_> = page.items.iter().filter(|s| s.state == "developing").collect();
     let quiet: Vec<_> = page.items.iter().filter(|s| s.state == "quiet").collect();

@@ -126,16 +126,30 @@ impl SqliteStore {
         since: Option<&str>,
         limit: usize,
     ) -> Result<Vec<StoryRecord>> {
+        self.stories_page(breaking_only, since, limit, 0)
+    }
+
+    /// Like [`SqliteStore::stories`], skipping the first `offset` (in the database, so a deep
+    /// page reads only its own rows).
+    pub fn stories_page(
+        &self,
+        breaking_only: bool,
+        since: Option<&str>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StoryRecord>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM stories
               WHERE (?1 = 0 OR breaking_since IS NOT NULL)
                 AND (?2 IS NULL OR last_updated >= ?2)
-              ORDER BY last_updated DESC, id LIMIT ?3"
+              ORDER BY last_updated DESC, id LIMIT ?3 OFFSET ?4"
         );
+        let (limit, offset) =
+            (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
         let rows = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![breaking_only, since, limit as i64], record)?
+            .query_map(params![breaking_only, since, limit, offset], record)?
             .collect::<rusqlite::Result<_>>()?;
         finish(rows, false)
     }
