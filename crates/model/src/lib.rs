@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod diag;
+pub mod digest;
 pub mod doc;
 pub mod event;
 pub mod feed;

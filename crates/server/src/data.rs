@@ -4,11 +4,14 @@
 //!
 //! Everything here is synchronous store work and runs inside [`crate::db::Db::run`].
 
-use std::collections::{BTreeMap, HashMap};
-
-use model::{DocKey, StoryArticle, StoryRecord};
+use model::{DocKey, StoryRecord};
 use serde::Serialize;
 use store::SqliteStore;
+
+pub use model::digest::{
+    ArticleRef, CARRIERS_SHOWN, Carried, CarriedBy, CoveragePoint, OutletCoverage, SPEAKERS_SHOWN,
+    STATEMENTS_SHOWN, SpeakerGroup, StoryDigest,
+};
 
 use crate::{Error, Result};
 
@@ -47,99 +50,6 @@ pub fn page_from<T>(mut items: Vec<T>, limit: usize, offset: usize, base: &str) 
     let sep = if base.contains('?') { '&' } else { '?' };
     let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
     Paged { items, limit, offset, next }
-}
-
-/// One article of a story, as listed.
-#[derive(Debug, Clone, Serialize)]
-pub struct ArticleRef {
-    /// Document id: the article's page is `/articles/{id}`.
-    pub id: i64,
-    /// Its identity key (canonical URL or content hash).
-    pub key: String,
-    /// Headline.
-    pub title: Option<String>,
-    /// Outlet.
-    pub outlet: Option<String>,
-    /// Publication time, if known.
-    pub published: Option<String>,
-    /// First fetch time.
-    pub first_seen: String,
-    /// Key of the article it copies, if it is a copy.
-    pub copy_of: Option<String>,
-    /// Id of the article it copies.
-    pub copy_of_id: Option<i64>,
-    /// Wire agency credited.
-    pub wire_agency: Option<String>,
-    /// How many versions are stored.
-    pub versions: i64,
-}
-
-impl ArticleRef {
-    /// Publication time, else first fetch.
-    pub fn time(&self) -> &str {
-        self.published.as_deref().unwrap_or(&self.first_seen)
-    }
-}
-
-/// One outlet's coverage of a story.
-#[derive(Debug, Clone, Serialize)]
-pub struct OutletCoverage {
-    /// The outlet.
-    pub outlet: String,
-    /// Its articles in the story.
-    pub articles: usize,
-    /// How many of them are copies of another outlet's report.
-    pub copies: usize,
-    /// Its earliest article's time.
-    pub first: Option<String>,
-    /// Whether it reported first.
-    pub first_report: bool,
-}
-
-/// One statement of a speaker, with every article that carried it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Carried {
-    /// The content.
-    pub text: String,
-    /// `direct`, `mixed` or `indirect`.
-    pub kind: String,
-    /// The cue verb.
-    pub cue: Option<String>,
-    /// Relays ("TASS") it came through.
-    pub via: Vec<String>,
-    /// Distinct outlets that carried it.
-    pub outlets: Vec<String>,
-    /// The articles that carried it, earliest first, with their outlets (at most
-    /// [`CARRIERS_SHOWN`]; `carried_total` counts them all).
-    pub carried_by: Vec<CarriedBy>,
-    /// How many articles carried it.
-    pub carried_total: usize,
-    /// How many distinct outlets carried it (`outlets` lists at most [`CARRIERS_SHOWN`]).
-    pub outlets_total: usize,
-    /// The earliest of those articles' times.
-    pub first: Option<String>,
-}
-
-/// One article carrying a statement.
-#[derive(Debug, Clone, Serialize)]
-pub struct CarriedBy {
-    /// Article id.
-    pub article: i64,
-    /// Its outlet, if known.
-    pub outlet: Option<String>,
-}
-
-/// What one speaker said in a story.
-#[derive(Debug, Clone, Serialize)]
-pub struct SpeakerGroup {
-    /// The speaker's name ("unattributed" when none was found).
-    pub speaker: String,
-    /// Their entity id, when resolved.
-    pub entity: Option<i64>,
-    /// Their most carried statements (at most [`STATEMENTS_SHOWN`]), earliest first.
-    pub statements: Vec<Carried>,
-    /// How many distinct statements they made in the story.
-    pub statements_total: usize,
 }
 
 /// A stored finding (reversal, contradiction, overstatement or correction, with both pieces of
@@ -203,24 +113,6 @@ pub struct StoryView {
     pub findings: Vec<FindingView>,
 }
 
-/// One article in the coverage plot.
-#[derive(Debug, Clone)]
-pub struct CoveragePoint {
-    /// Its outlet (`(unknown)` when none).
-    pub outlet: String,
-    /// Seconds since the epoch (`i64::MAX` when unknown).
-    pub instant: i64,
-    /// Whether it copies another outlet's report.
-    pub copy: bool,
-}
-
-/// Speakers a story page shows; a story carried by thousands of articles has hundreds.
-pub const SPEAKERS_SHOWN: usize = 30;
-/// Statements shown per speaker (the most carried).
-pub const STATEMENTS_SHOWN: usize = 12;
-/// Articles and outlets listed as carrying one statement.
-pub const CARRIERS_SHOWN: usize = 12;
-
 fn not_found(what: impl std::fmt::Display) -> Error {
     Error::NotFound(format!("no {what}"))
 }
@@ -246,36 +138,11 @@ pub fn stories(
     Ok(store.stories_page(breaking, since, limit + 1, offset)?)
 }
 
-fn article_refs(
-    store: &SqliteStore,
-    story: &str,
-    articles: &[StoryArticle],
-) -> Result<Vec<ArticleRef>> {
-    let ids = store.story_documents(story)?;
-    Ok(articles
-        .iter()
-        .filter_map(|a| {
-            let (id, versions) = *ids.get(a.document.as_str())?;
-            Some(ArticleRef {
-                id,
-                key: a.document.clone(),
-                title: a.title.clone(),
-                outlet: a.outlet.clone(),
-                published: a.published.clone(),
-                first_seen: a.first_seen.clone(),
-                copy_of: a.duplicate_of.clone(),
-                copy_of_id: a.duplicate_of.as_deref().and_then(|k| ids.get(k)).map(|v| v.0),
-                wire_agency: a.wire_agency.clone(),
-                versions,
-            })
-        })
-        .collect())
-}
-
 /// One story with everything its page shows, and articles `offset..offset + limit`; `base` is
 /// the path the `next` link continues. What is shown of a big story is bounded (the speakers
-/// and statements most carried, one page of articles) so a story of thousands of articles
-/// still answers in milliseconds with a page a phone can load.
+/// and statements most carried, one page of articles), and read from the story's stored digest
+/// (`store::digest`), so a story of thousands of articles answers in milliseconds; a story
+/// changed since its digest was stored is summarised live.
 pub fn story(
     store: &SqliteStore,
     id: &str,
@@ -283,44 +150,30 @@ pub fn story(
     offset: usize,
     base: &str,
 ) -> Result<StoryView> {
-    let (story, raw) = store.story(id)?.ok_or_else(|| not_found(format!("story {id:?}")))?;
-    let all = article_refs(store, id, &raw)?;
-    let first_report = all.iter().find(|a| a.copy_of.is_none()).cloned();
-
-    let mut outlets: BTreeMap<String, OutletCoverage> = BTreeMap::new();
-    let mut coverage = Vec::with_capacity(all.len());
-    for a in &all {
-        let name = a.outlet.clone().unwrap_or_else(|| "(unknown)".into());
-        let t = instant(a.time());
-        coverage.push(CoveragePoint {
-            outlet: name.clone(),
-            instant: t,
-            copy: a.copy_of.is_some(),
-        });
-        let o = outlets.entry(name.clone()).or_insert(OutletCoverage {
-            outlet: name,
-            articles: 0,
-            copies: 0,
-            first: None,
-            first_report: false,
-        });
-        o.articles += 1;
-        o.copies += usize::from(a.copy_of.is_some());
-        if o.first.as_deref().is_none_or(|f| t < instant(f)) {
-            o.first = Some(a.time().to_string());
+    let story = store.story_record(id)?.ok_or_else(|| not_found(format!("story {id:?}")))?;
+    let (digest, articles) = match store.story_digest(id)? {
+        Some(d) => {
+            let ids: Vec<i64> = d.order.iter().skip(offset).take(limit).copied().collect();
+            let page = store.article_refs(&ids)?;
+            (d, page)
         }
-        if first_report.as_ref().is_some_and(|f| f.id == a.id) {
-            o.first_report = true;
+        None => {
+            let (d, all) = store
+                .compute_story_digest(id)?
+                .ok_or_else(|| not_found(format!("story {id:?}")))?;
+            (d, all.into_iter().skip(offset).take(limit).collect())
         }
-    }
-    let mut outlets: Vec<OutletCoverage> = outlets.into_values().collect();
-    outlets
-        .sort_by_key(|o| (o.first.as_deref().map(instant).unwrap_or(i64::MAX), o.outlet.clone()));
-
-    let (speakers, speakers_total) = speakers(store, id, &all)?;
-    let ids: HashMap<&str, i64> = all.iter().map(|a| (a.key.as_str(), a.id)).collect();
-    let findings = store
-        .findings(id)?
+    };
+    let findings = store.findings(id)?;
+    let timeline = store.timeline(id)?;
+    // Links to the articles of the evidence and first reports shown.
+    let keys: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| [f.first.article.as_str(), f.second.article.as_str()])
+        .chain(timeline.iter().map(|e| e.first.article.as_str()))
+        .collect();
+    let ids = store.document_ids(&keys)?;
+    let findings = findings
         .into_iter()
         .map(|f| FindingView {
             first_article: ids.get(f.first.article.as_str()).copied(),
@@ -329,31 +182,29 @@ pub fn story(
             finding: f,
         })
         .collect();
-    let timeline = store
-        .timeline(id)?
+    let timeline = timeline
         .into_iter()
         .map(|e| TimelineView {
             first_article: ids.get(e.first.article.as_str()).copied(),
             entry: e,
         })
         .collect();
-    let articles_total = all.len();
+    let articles_total = digest.order.len();
     let more = articles_total > offset.saturating_add(limit);
-    let articles: Vec<ArticleRef> = all.into_iter().skip(offset).take(limit).collect();
     let sep = if base.contains('?') { '&' } else { '?' };
     let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
     Ok(StoryView {
         story,
-        first_report,
+        first_report: digest.first_report,
         articles,
         articles_total,
         limit,
         offset,
         next,
-        outlets,
-        coverage,
-        speakers,
-        speakers_total,
+        outlets: digest.outlets,
+        coverage: digest.coverage,
+        speakers: digest.speakers,
+        speakers_total: digest.speakers_total,
         timeline,
         findings,
     })
@@ -362,89 +213,6 @@ pub fn story(
 /// Seconds since the epoch of an RFC 3339 time (`i64::MAX` when unreadable, so it sorts last).
 pub fn instant(t: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp()).unwrap_or(i64::MAX)
-}
-
-/// Who said what, by speaker: the most prolific [`SPEAKERS_SHOWN`] speakers, each with their
-/// [`STATEMENTS_SHOWN`] most carried statements; and how many speakers there are.
-fn speakers(
-    store: &SqliteStore,
-    story: &str,
-    articles: &[ArticleRef],
-) -> Result<(Vec<SpeakerGroup>, usize)> {
-    // speaker key -> (name, entity, statement key -> carried)
-    type Group = (String, Option<i64>, BTreeMap<String, Carried>);
-    let by_id: HashMap<i64, &ArticleRef> = articles.iter().map(|a| (a.id, a)).collect();
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for s in store.story_statements(story)? {
-        let Some(a) = by_id.get(&s.document_id) else { continue };
-        let name = s
-            .speaker_name
-            .clone()
-            .or(s.speaker.clone())
-            .unwrap_or_else(|| "unattributed".to_string());
-        let gkey = match s.entity {
-            Some(e) => format!("#{e}"),
-            None => name.to_lowercase(),
-        };
-        let g = groups.entry(gkey).or_insert_with(|| (name, s.entity, BTreeMap::new()));
-        let skey = s.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-        let c = g.2.entry(skey).or_insert_with(|| Carried {
-            text: s.text.clone(),
-            kind: s.kind.clone(),
-            cue: s.cue.clone(),
-            via: Vec::new(),
-            outlets: Vec::new(),
-            carried_by: Vec::new(),
-            carried_total: 0,
-            outlets_total: 0,
-            first: None,
-        });
-        if let Some(v) = &s.via
-            && !c.via.contains(v)
-        {
-            c.via.push(v.clone());
-        }
-        // Rows come article by article, so a repeat within one article is the last entry; the
-        // outlets are made distinct once, below (a statement may be carried thousands of times).
-        if c.carried_by.last().is_none_or(|b| b.article != a.id) {
-            c.carried_by.push(CarriedBy { article: a.id, outlet: a.outlet.clone() });
-            if let Some(o) = &a.outlet {
-                c.outlets.push(o.clone());
-            }
-        }
-        if c.first.as_deref().is_none_or(|f| instant(a.time()) < instant(f)) {
-            c.first = Some(a.time().to_string());
-        }
-    }
-    let total = groups.len();
-    let mut out: Vec<SpeakerGroup> = groups
-        .into_values()
-        .map(|(speaker, entity, st)| {
-            let mut statements: Vec<Carried> = st.into_values().collect();
-            let statements_total = statements.len();
-            // The most carried first to choose what is shown, then earliest first to read.
-            statements.sort_by_key(|c| std::cmp::Reverse(c.carried_by.len()));
-            statements.truncate(STATEMENTS_SHOWN);
-            statements.sort_by_key(|c| c.first.as_deref().map(instant).unwrap_or(i64::MAX));
-            for c in &mut statements {
-                let mut seen = std::collections::HashSet::new();
-                c.outlets.retain(|o| seen.insert(o.clone()));
-                c.carried_total = c.carried_by.len();
-                c.outlets_total = c.outlets.len();
-                c.carried_by.truncate(CARRIERS_SHOWN);
-                c.outlets.truncate(CARRIERS_SHOWN);
-            }
-            SpeakerGroup { speaker, entity, statements, statements_total }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.speaker == "unattributed")
-            .cmp(&(b.speaker == "unattributed"))
-            .then(b.statements_total.cmp(&a.statements_total))
-            .then(a.speaker.cmp(&b.speaker))
-    });
-    out.truncate(SPEAKERS_SHOWN);
-    Ok((out, total))
 }
 
 /// The latest findings across stories, newest first (`limit + 1` after `offset`, for paging).

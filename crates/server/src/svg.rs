@@ -14,10 +14,6 @@ const RIGHT: f64 = 20.0;
 const ROW: f64 = 26.0;
 const TOP: f64 = 12.0;
 const AXIS: f64 = 34.0;
-/// Outlets drawn: the most prolific, so a story carried by hundreds stays a readable plot (the
-/// table below it lists them all).
-const ROWS: usize = 20;
-
 /// The plot, or `None` when no article has a usable time. Articles of one outlet that fall on
 /// the same point of the axis are drawn as one dot whose tooltip counts them.
 pub fn coverage(outlets: &[OutletCoverage], points: &[CoveragePoint]) -> Option<Markup> {
@@ -25,12 +21,10 @@ pub fn coverage(outlets: &[OutletCoverage], points: &[CoveragePoint]) -> Option<
     let (min, max) = (*times.iter().min()?, *times.iter().max()?);
     let span = (max - min).max(60) as f64;
     let x = |t: i64| LEFT + (t - min) as f64 / span * (WIDTH - LEFT - RIGHT);
-    // The busiest outlets, kept in the table's order (earliest first).
-    let mut chosen: Vec<&OutletCoverage> = outlets.iter().collect();
-    chosen.sort_by_key(|o| std::cmp::Reverse(o.articles));
-    chosen.truncate(ROWS);
+    // The outlets the points are of (the digest keeps the busiest), in the table's order.
+    let drawn: std::collections::HashSet<&str> = points.iter().map(|p| p.outlet.as_str()).collect();
     let chosen: Vec<&OutletCoverage> =
-        outlets.iter().filter(|o| chosen.iter().any(|c| c.outlet == o.outlet)).collect();
+        outlets.iter().filter(|o| drawn.contains(o.outlet.as_str())).collect();
     let row_of: BTreeMap<&str, usize> =
         chosen.iter().enumerate().map(|(i, o)| (o.outlet.as_str(), i)).collect();
     // (row, whole pixel, copy) -> (articles, earliest time)
@@ -38,7 +32,7 @@ pub fn coverage(outlets: &[OutletCoverage], points: &[CoveragePoint]) -> Option<
     for p in points.iter().filter(|p| p.instant != i64::MAX) {
         let Some(&row) = row_of.get(p.outlet.as_str()) else { continue };
         let d = dots.entry((row, x(p.instant).round() as i64, p.copy)).or_insert((0, p.instant));
-        d.0 += 1;
+        d.0 += p.count;
         d.1 = d.1.min(p.instant);
     }
     let height = TOP + ROW * chosen.len() as f64 + AXIS;
@@ -54,7 +48,7 @@ pub fn coverage(outlets: &[OutletCoverage], points: &[CoveragePoint]) -> Option<
     };
     let label = format!(
         "Coverage over time: {} articles from {} outlets{shown} between {} and {} UTC",
-        points.len(),
+        outlets.iter().map(|o| o.articles).sum::<usize>(),
         outlets.len(),
         fmt(min),
         fmt(max)

@@ -186,6 +186,8 @@ fn save_one(
         .execute(params![story, serde_json::to_string(timeline)?, now])?;
         tx.prepare_cached("DELETE FROM story_changes_pending WHERE story_id = ?1")?
             .execute(params![story])?;
+        // The page's digest, from the same state (a later change deletes it again).
+        crate::digest::save(tx, story, now)?;
     }
     Ok(new)
 }

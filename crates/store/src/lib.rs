@@ -16,6 +16,7 @@
 
 mod analysis;
 mod changes;
+mod digest;
 mod entities;
 mod error;
 pub mod events;

@@ -263,8 +263,17 @@ CREATE UNIQUE INDEX webhooks_config_url ON webhooks(url) WHERE source = 'config'
     Migration {
         version: 9,
         description: "entity counts kept by triggers; statements indexed by their speaker entity; \
-                      timelines redone (capped report lists)",
+                      stored story digests; timelines redone (capped report lists)",
         sql: r#"
+-- A story's digest (what its page shows beyond the record: articles in time order, coverage by
+-- outlet, who said what) is computed with its findings and timeline and stored. It exists only
+-- while it is current: every change to what it is made of deletes it (the triggers below), and
+-- the page computes it live until the next refresh stores it again.
+CREATE TABLE story_digests (
+    story_id TEXT PRIMARY KEY,
+    digest   TEXT NOT NULL,
+    updated  TEXT NOT NULL
+);
 -- The entity pages and the entity list read these counts on every request; counting mentions and
 -- statements of a much-quoted entity per request took ~100 ms over 100,000 articles. Triggers
 -- keep them exact through every write path (analysis replaced, alias merged or split, versions
@@ -297,6 +306,10 @@ CREATE TRIGGER version_entities_moved AFTER UPDATE OF entity_id ON version_entit
     UPDATE entities SET mention_count = mention_count + 1 WHERE id = NEW.entity_id;
     UPDATE statements SET entity_id = NEW.entity_id
      WHERE version_id = NEW.version_id AND speaker_local = NEW.local_id;
+    -- Who said what in the article's story changes with the speaker's entity.
+    DELETE FROM story_digests WHERE story_id IN (
+        SELECT sa.story_id FROM versions v JOIN story_articles sa ON sa.document_id = v.document_id
+         WHERE v.id = NEW.version_id);
 END;
 CREATE TRIGGER statements_counted AFTER INSERT ON statements
     WHEN NEW.entity_id IS NOT NULL BEGIN
@@ -306,7 +319,22 @@ CREATE TRIGGER statements_uncounted AFTER DELETE ON statements
     WHEN OLD.entity_id IS NOT NULL BEGIN
     UPDATE entities SET statement_count = statement_count - 1 WHERE id = OLD.entity_id;
 END;
--- Timelines now list the first reports of each entry and count the rest: redo them all.
+CREATE TRIGGER story_changes_pending_digest AFTER INSERT ON story_changes_pending BEGIN
+    DELETE FROM story_digests WHERE story_id = NEW.story_id;
+END;
+-- BEFORE: an INSERT OR REPLACE moving an article between stories fires no delete trigger.
+CREATE TRIGGER story_articles_added_digest BEFORE INSERT ON story_articles BEGIN
+    DELETE FROM story_digests WHERE story_id = NEW.story_id
+        OR story_id IN (SELECT story_id FROM story_articles WHERE document_id = NEW.document_id);
+END;
+CREATE TRIGGER story_articles_removed_digest AFTER DELETE ON story_articles BEGIN
+    DELETE FROM story_digests WHERE story_id = OLD.story_id;
+END;
+CREATE TRIGGER story_articles_moved_digest AFTER UPDATE ON story_articles BEGIN
+    DELETE FROM story_digests WHERE story_id IN (OLD.story_id, NEW.story_id);
+END;
+-- Timelines now list the first reports of each entry and count the rest, and digests are new:
+-- redo every story.
 INSERT OR IGNORE INTO story_changes_pending (story_id) SELECT id FROM stories;
 CREATE TRIGGER statements_moved AFTER UPDATE OF entity_id ON statements
     WHEN OLD.entity_id IS NOT NEW.entity_id BEGIN

@@ -154,47 +154,18 @@ impl SqliteStore {
         finish(rows, false)
     }
 
-    /// One story and its articles, first reported first.
-    pub fn story(&self, id: &str) -> Result<Option<(StoryRecord, Vec<StoryArticle>)>> {
+    /// One story's record, without its articles.
+    pub fn story_record(&self, id: &str) -> Result<Option<StoryRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM stories WHERE id = ?1");
         let Some(row) = self.conn.prepare_cached(&sql)?.query_row([id], record).optional()? else {
             return Ok(None);
         };
-        let story = finish(vec![row], false)?.remove(0);
-        let articles = self
-            .conn
-            .prepare_cached(
-                "SELECT d.key, coalesce(a.title, v.title), d.outlet, coalesce(a.published, v.published),
-                        d.first_seen, sa.duplicate_of, sa.wire_agency
-                   FROM story_articles sa
-                   JOIN documents d ON d.id = sa.document_id
-                   JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
-                   LEFT JOIN articles a ON a.version_id = v.id
-                  WHERE sa.story_id = ?1
-                  ORDER BY d.id",
-            )?
-            .query_map([id], |r| {
-                Ok(StoryArticle {
-                    document: r.get(0)?,
-                    title: r.get(1)?,
-                    outlet: r.get(2)?,
-                    published: r.get(3)?,
-                    first_seen: r.get(4)?,
-                    duplicate_of: r.get(5)?,
-                    wire_agency: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
-        // Times carry their own offsets: order by the instant, not by the text.
-        let instant = |a: &StoryArticle| {
-            a.published
-                .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|t| t.timestamp())
-        };
-        let mut articles = articles;
-        articles.sort_by_key(|a| (instant(a).is_none(), instant(a)));
-        Ok(Some((story, articles)))
+        Ok(Some(finish(vec![row], false)?.remove(0)))
+    }
+
+    /// One story and its articles, first reported first.
+    pub fn story(&self, id: &str) -> Result<Option<(StoryRecord, Vec<StoryArticle>)>> {
+        story_in(&self.conn, id)
     }
 
     /// Stories to hold in memory when clustering resumes: those not quiet, with their state.
@@ -250,48 +221,13 @@ impl SqliteStore {
         &self,
         id: &str,
     ) -> Result<std::collections::HashMap<String, (i64, i64)>> {
-        let rows = self
-            .conn
-            .prepare_cached(
-                "SELECT d.key, d.id, d.latest_version FROM story_articles sa
-                   JOIN documents d ON d.id = sa.document_id
-                  WHERE sa.story_id = ?1",
-            )?
-            .query_map([id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        story_documents_in(&self.conn, id)
     }
 
     /// Every statement in the latest versions of a story's articles, with its speaker's name and
     /// entity when resolved: who said what, in one query.
     pub fn story_statements(&self, id: &str) -> Result<Vec<StoryStatement>> {
-        let rows = self
-            .conn
-            .prepare_cached(
-                "SELECT d.id, s.text, s.kind, s.cue, s.via, s.speaker, ve.name, ve.entity_id
-                   FROM story_articles sa
-                   JOIN documents d ON d.id = sa.document_id
-                   JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
-                   JOIN statements s ON s.version_id = v.id
-                   LEFT JOIN version_entities ve
-                          ON ve.version_id = v.id AND ve.local_id = s.speaker_local
-                  WHERE sa.story_id = ?1
-                  ORDER BY d.id, s.start, s.id",
-            )?
-            .query_map([id], |r| {
-                Ok(StoryStatement {
-                    document_id: r.get(0)?,
-                    text: r.get(1)?,
-                    kind: r.get(2)?,
-                    cue: r.get(3)?,
-                    via: r.get(4)?,
-                    speaker: r.get(5)?,
-                    speaker_name: r.get(6)?,
-                    entity: r.get(7)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        story_statements_in(&self.conn, id)
     }
 }
 
@@ -314,4 +250,99 @@ pub struct StoryStatement {
     pub speaker_name: Option<String>,
     /// The speaker's store-wide entity id, when resolved.
     pub entity: Option<i64>,
+}
+
+/// One story and its articles, first reported first.
+pub(crate) fn story_in(
+    conn: &rusqlite::Connection,
+    id: &str,
+) -> Result<Option<(StoryRecord, Vec<StoryArticle>)>> {
+    let sql = format!("SELECT {COLUMNS} FROM stories WHERE id = ?1");
+    let Some(row) = conn.prepare_cached(&sql)?.query_row([id], record).optional()? else {
+        return Ok(None);
+    };
+    let story = finish(vec![row], false)?.remove(0);
+    let articles = conn
+        .prepare_cached(
+            "SELECT d.key, coalesce(a.title, v.title), d.outlet, coalesce(a.published, v.published),
+                    d.first_seen, sa.duplicate_of, sa.wire_agency
+               FROM story_articles sa
+               JOIN documents d ON d.id = sa.document_id
+               JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
+               LEFT JOIN articles a ON a.version_id = v.id
+              WHERE sa.story_id = ?1
+              ORDER BY d.id",
+        )?
+        .query_map([id], |r| {
+            Ok(StoryArticle {
+                document: r.get(0)?,
+                title: r.get(1)?,
+                outlet: r.get(2)?,
+                published: r.get(3)?,
+                first_seen: r.get(4)?,
+                duplicate_of: r.get(5)?,
+                wire_agency: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
+    // Times carry their own offsets: order by the instant, not by the text.
+    let instant = |a: &StoryArticle| {
+        a.published
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map(|t| t.timestamp())
+    };
+    let mut articles = articles;
+    articles.sort_by_key(|a| (instant(a).is_none(), instant(a)));
+    Ok(Some((story, articles)))
+}
+
+/// Document id and latest version of every article of a story, by key: what pages link with.
+pub(crate) fn story_documents_in(
+    conn: &rusqlite::Connection,
+    id: &str,
+) -> Result<std::collections::HashMap<String, (i64, i64)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT d.key, d.id, d.latest_version FROM story_articles sa
+               JOIN documents d ON d.id = sa.document_id
+              WHERE sa.story_id = ?1",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Every statement in the latest versions of a story's articles, with its speaker's name and
+/// entity when resolved: who said what, in one query.
+pub(crate) fn story_statements_in(
+    conn: &rusqlite::Connection,
+    id: &str,
+) -> Result<Vec<StoryStatement>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT d.id, s.text, s.kind, s.cue, s.via, s.speaker, ve.name, ve.entity_id
+               FROM story_articles sa
+               JOIN documents d ON d.id = sa.document_id
+               JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
+               JOIN statements s ON s.version_id = v.id
+               LEFT JOIN version_entities ve
+                      ON ve.version_id = v.id AND ve.local_id = s.speaker_local
+              WHERE sa.story_id = ?1
+              ORDER BY d.id, s.start, s.id",
+        )?
+        .query_map([id], |r| {
+            Ok(StoryStatement {
+                document_id: r.get(0)?,
+                text: r.get(1)?,
+                kind: r.get(2)?,
+                cue: r.get(3)?,
+                via: r.get(4)?,
+                speaker: r.get(5)?,
+                speaker_name: r.get(6)?,
+                entity: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -127,3 +127,62 @@ fn story_changes_are_marked_saved_and_kept_stable() {
     assert_eq!(left[0].id, again[0].id);
     assert!(store.timeline("nope").unwrap().is_empty());
 }
+
+/// A story's digest is stored with its changes and exists only while current: an article
+/// joining, an analysis redone, or an article moving to another story deletes it (schema
+/// triggers), and it then equals what is computed live.
+#[test]
+fn story_digests_are_stored_current_and_dropped_on_change() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
+    let assign = |d: &str, s: &str| StoryAssignment {
+        document: d.into(),
+        story: s.into(),
+        duplicate_of: None,
+        wire_agency: None,
+    };
+    store.save_stories(&[story("s1")], &[assign("a", "s1"), assign("b", "s1")]).unwrap();
+    assert!(store.story_digest("s1").unwrap().is_none(), "no digest before the refresh");
+    store.save_story_changes("s1", &[], &[]).unwrap();
+    let stored = store.story_digest("s1").unwrap().expect("digest saved with the changes");
+    let (live, all) = store.compute_story_digest("s1").unwrap().unwrap();
+    assert_eq!(stored, live);
+    assert_eq!(stored.order.len(), 2);
+    assert_eq!(all.iter().map(|a| a.id).collect::<Vec<_>>(), stored.order);
+    assert_eq!(store.article_refs(&stored.order).unwrap(), all);
+    assert_eq!(stored.outlets.iter().map(|o| o.articles).sum::<usize>(), 2);
+
+    // An article joins: gone until the next refresh, which stores the new one.
+    store.save_stories(&[story("s1")], &[assign("c", "s1")]).unwrap();
+    assert!(store.story_digest("s1").unwrap().is_none());
+    store.save_story_changes("s1", &[], &[]).unwrap();
+    assert_eq!(store.story_digest("s1").unwrap().unwrap().order.len(), 3);
+
+    // An article moves to another story: the story it left loses its digest too.
+    store.save_story_changes("s1", &[], &[]).unwrap();
+    store.save_stories(&[story("s2")], &[assign("c", "s2")]).unwrap();
+    assert!(store.story_digest("s1").unwrap().is_none());
+    store.save_story_changes("s1", &[], &[]).unwrap();
+    assert_eq!(store.story_digest("s1").unwrap().unwrap().order.len(), 2);
+
+    // A redone analysis of one of its articles.
+    let mut d = doc("a", "one");
+    d.analysis = Some(model::Analysis {
+        ok: true,
+        analyzer: "x".into(),
+        title: Some("A".into()),
+        published: None,
+        language: None,
+        site_name: None,
+        body: "one".into(),
+        article_json: "{}".into(),
+        diagnostics: vec![],
+        entities: vec![],
+        statements: vec![],
+    });
+    let version = store.versions_to_analyze("y", 0, 10).unwrap();
+    let a = version.iter().find(|p| p.document.key.0 == "a").unwrap().version_id;
+    store.put_analyses(&[(a, d.analysis.unwrap())]).unwrap();
+    assert!(store.story_digest("s1").unwrap().is_none());
+    assert!(store.compute_story_digest("nope").unwrap().is_none());
+}
