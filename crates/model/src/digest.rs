@@ -130,11 +130,11 @@ pub struct CoveragePoint {
 }
 
 /// Speakers a story digest keeps; a story carried by thousands of articles has hundreds.
-pub const SPEAKERS_SHOWN: usize = 30;
+pub const SPEAKERS_SHOWN: usize = 20;
 /// Statements shown per speaker (the most carried).
-pub const STATEMENTS_SHOWN: usize = 12;
+pub const STATEMENTS_SHOWN: usize = 8;
 /// Articles and outlets listed as carrying one statement.
-pub const CARRIERS_SHOWN: usize = 12;
+pub const CARRIERS_SHOWN: usize = 6;
 /// Outlets drawn in the coverage plot: the busiest, so a story carried by hundreds stays a
 /// readable plot (the outlet table lists them all).
 pub const COVERAGE_OUTLETS: usize = 20;

@@ -161,7 +161,7 @@ pub struct TimelineReport {
 
 /// Reports listed per timeline entry and kind (repeats, copies): a statement carried by
 /// thousands of articles is listed by its first few, and counted.
-pub const TIMELINE_REPORTS: usize = 20;
+pub const TIMELINE_REPORTS: usize = 10;
 
 /// One entry of a story's timeline: a statement or a claim, with who reported it first, who
 /// repeated it and who copied it.

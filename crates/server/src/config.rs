@@ -43,7 +43,7 @@ impl Default for ServerConfig {
             rate_limit_per_sec: 20.0,
             rate_limit_burst: 100,
             body_limit_bytes: 1 << 20,
-            cache_mb: 64,
+            cache_mb: 128,
         }
     }
 }

@@ -232,7 +232,7 @@ pub fn recent_findings(
                 first_article: if wanted { article_id(store, &f.first.article)? } else { None },
                 second_article: if wanted { article_id(store, &f.second.article)? } else { None },
                 story_label: if wanted {
-                    store.story(&f.story)?.map(|(s, _)| s.label)
+                    store.story_record(&f.story)?.map(|s| s.label)
                 } else {
                     None
                 },
@@ -253,7 +253,7 @@ pub fn latest_findings(store: &SqliteStore, limit: usize) -> Result<Vec<FindingV
             Ok(FindingView {
                 first_article: article_id(store, &f.first.article)?,
                 second_article: article_id(store, &f.second.article)?,
-                story_label: store.story(&f.story)?.map(|(s, _)| s.label),
+                story_label: store.story_record(&f.story)?.map(|s| s.label),
                 finding: f,
             })
         })
@@ -368,7 +368,7 @@ pub fn article(store: &SqliteStore, id: i64, version: Option<i64>) -> Result<Art
         None
     };
     let story = match store.story_of(doc.key.as_str())? {
-        Some(sid) => store.story(&sid)?.map(|(s, _)| StoryRef { id: s.id, label: s.label }),
+        Some(sid) => store.story_record(&sid)?.map(|s| StoryRef { id: s.id, label: s.label }),
         None => None,
     };
     let (title, published, language, statements, entities) = match analysis {

@@ -196,6 +196,9 @@ fn outlet_list(reports: &[model::TimelineReport], total: usize) -> String {
     out
 }
 
+/// Outlets the story page's table lists (earliest first; the API has all).
+const OUTLETS_LISTED: usize = 50;
+
 /// Timeline entries the story page shows (the stored timeline has up to 400; the API has all).
 const TIMELINE_SHOWN: usize = 100;
 
@@ -397,7 +400,7 @@ pub async fn story(
                 table {
                     thead { tr { th scope="col" { "Outlet" } th scope="col" { "First article" } th scope="col" { "Articles" } th scope="col" { "Copies" } } }
                     tbody {
-                        @for o in &v.outlets {
+                        @for o in v.outlets.iter().take(OUTLETS_LISTED) {
                             tr {
                                 th scope="row" { (o.outlet) @if o.first_report { " " span.badge.first { "first" } } }
                                 td { (time(o.first.as_deref())) }
@@ -406,6 +409,10 @@ pub async fn story(
                             }
                         }
                     }
+                }
+                @if v.outlets.len() > OUTLETS_LISTED {
+                    p.meta { "The first " (OUTLETS_LISTED) " of " (v.outlets.len()) " outlets to cover it; "
+                        a href=(format!("/api/stories/{}", s.id)) { "all of them as JSON" } "." }
                 }
             }
             section id="articles" aria-labelledby="h-articles" {

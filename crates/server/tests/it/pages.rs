@@ -119,3 +119,54 @@ async fn unknown_pages_are_404_pages() {
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains(":focus-visible"));
 }
+
+/// A story carried by many articles: one page of articles with links to the next, and each
+/// statement lists its first carriers and counts the rest, so the page stays small.
+#[tokio::test]
+async fn big_story_pages_its_articles_and_bounds_its_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs: Vec<(&str, model::RawDocument, Option<usize>)> = (0..60)
+        .map(|i| {
+            let text = format!(
+                "Harbour works report {i}\n\nThe mayor, Anna Berg, said: \"The harbour will reopen \
+                 in the spring.\" Work on pier {i} continues, officials said."
+            );
+            let d = doc(
+                &format!("https://outlet{i}.example/harbour"),
+                &format!("outlet{i}.example"),
+                model::ContentKind::Text,
+                text,
+                1 + (i % 20) as u32,
+            );
+            ("s9", d, None)
+        })
+        .collect();
+    fill(dir.path(), &docs);
+    let app = server::app(server::AppState::new(dir.path(), config(), TOKEN).unwrap());
+    let (s, _, body) = send(&app, get("/stories/s9")).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body.contains("Articles 1–50 of 60"), "{body}");
+    assert_eq!(body.matches("<li><a href=\"/articles/").count(), 50);
+    assert!(body.contains("href=\"/stories/s9?limit=50&amp;offset=50#articles\""), "no next link");
+    assert!(body.contains("more articles"), "carriers are not counted: {body}");
+    let (_, _, second) = send(&app, get("/stories/s9?limit=50&offset=50")).await;
+    assert!(second.contains("Articles 51–60 of 60"), "{second}");
+    assert!(second.contains("rel=\"prev\""));
+    let (_, v) = send_json(&app, get("/api/stories/s9?limit=10&offset=20")).await;
+    assert_eq!(v["articles"].as_array().unwrap().len(), 10);
+    assert_eq!(v["articles_total"], 60);
+    assert_eq!(v["next"], "/api/stories/s9?limit=10&offset=30");
+    let said = v["speakers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["statements"].as_array().unwrap())
+        .find(|c| c["text"].as_str().unwrap().contains("harbour will reopen"))
+        .expect("the mayor's statement");
+    assert_eq!(said["carried_total"], 60, "{said}");
+    assert_eq!(said["carried_by"].as_array().unwrap().len(), server::data::CARRIERS_SHOWN);
+    // Sixty distinct statements by one speaker: the most carried few are shown, all counted.
+    let busiest = &v["speakers"][0];
+    assert_eq!(busiest["statements_total"], 60, "{busiest}");
+    assert_eq!(busiest["statements"].as_array().unwrap().len(), server::data::STATEMENTS_SHOWN);
+}
