@@ -21,6 +21,10 @@ fn story_payload(s: &StoryRecord) -> serde_json::Value {
 
 const COLUMNS: &str = "id, label, first_seen, last_updated, state, breaking_since, articles, \
                        copies, outlets, entities, state_json";
+/// The same columns for reads that drop the clustering state: it averages ~9 KB a story (up to
+/// hundreds), and lists and pages never need it.
+const READ_COLUMNS: &str = "id, label, first_seen, last_updated, state, breaking_since, \
+                            articles, copies, outlets, entities, '' AS state_json";
 
 fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoryRecord, String, String)> {
     Ok((
@@ -139,7 +143,7 @@ impl SqliteStore {
         offset: usize,
     ) -> Result<Vec<StoryRecord>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM stories
+            "SELECT {READ_COLUMNS} FROM stories
               WHERE (?1 = 0 OR breaking_since IS NOT NULL)
                 AND (?2 IS NULL OR last_updated >= ?2)
               ORDER BY last_updated DESC, id LIMIT ?3 OFFSET ?4"
@@ -156,7 +160,7 @@ impl SqliteStore {
 
     /// One story's record, without its articles.
     pub fn story_record(&self, id: &str) -> Result<Option<StoryRecord>> {
-        let sql = format!("SELECT {COLUMNS} FROM stories WHERE id = ?1");
+        let sql = format!("SELECT {READ_COLUMNS} FROM stories WHERE id = ?1");
         let Some(row) = self.conn.prepare_cached(&sql)?.query_row([id], record).optional()? else {
             return Ok(None);
         };
@@ -257,7 +261,7 @@ pub(crate) fn story_in(
     conn: &rusqlite::Connection,
     id: &str,
 ) -> Result<Option<(StoryRecord, Vec<StoryArticle>)>> {
-    let sql = format!("SELECT {COLUMNS} FROM stories WHERE id = ?1");
+    let sql = format!("SELECT {READ_COLUMNS} FROM stories WHERE id = ?1");
     let Some(row) = conn.prepare_cached(&sql)?.query_row([id], record).optional()? else {
         return Ok(None);
     };
