@@ -182,7 +182,27 @@ pub(crate) async fn story(
     let wanted = id.clone();
     let (story, articles, findings) = state
         .with_store(move |s| {
-            let Some((story, articles)) = s.story(&wanted)? else { return Ok(None) };
+            let Some(story) = s.story_record(&wanted)? else { return Ok(None) };
+            // The newest articles only: the digest lists them in time order (those without a
+            // publication time last), so a story of thousands reads a few rows.
+            let articles = match s.story_digest(&wanted)? {
+                Some(d) => {
+                    let from = d.order.len().saturating_sub(limit.saturating_mul(2));
+                    s.article_refs(&d.order[from..])?
+                        .into_iter()
+                        .map(|a| model::StoryArticle {
+                            document: a.key,
+                            title: a.title,
+                            outlet: a.outlet,
+                            published: a.published,
+                            first_seen: a.first_seen,
+                            duplicate_of: a.copy_of,
+                            wire_agency: a.wire_agency,
+                        })
+                        .collect()
+                }
+                None => s.story(&wanted)?.map(|(_, a)| a).unwrap_or_default(),
+            };
             let findings = s.findings(&wanted)?;
             Ok(Some((story, articles, findings)))
         })
