@@ -57,6 +57,8 @@ pub enum ErrorCode {
     CsrfFailed,
     /// 405.
     MethodNotAllowed,
+    /// 409.
+    Conflict,
     /// 413.
     PayloadTooLarge,
     /// 429.
@@ -69,12 +71,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation (the OpenAPI document lists them).
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::NotFound,
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::CsrfFailed,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::Conflict,
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
@@ -89,6 +92,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::CsrfFailed => "csrf_failed",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
@@ -104,11 +108,23 @@ impl ErrorCode {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::CsrfFailed => StatusCode::FORBIDDEN,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
+    }
+}
+
+/// The code of a store failure: what the client asked for is missing or malformed, the search
+/// index is busy or being rebuilt, or the failure is ours.
+pub fn store_code(e: &store::Error) -> ErrorCode {
+    match e {
+        store::Error::NotFound(_) | store::Error::FeedNotFound(_) => ErrorCode::NotFound,
+        store::Error::InvalidQuery { .. } => ErrorCode::BadRequest,
+        store::Error::IndexStale { .. } | store::Error::IndexBusy { .. } => ErrorCode::Unavailable,
+        _ => ErrorCode::Internal,
     }
 }
 
@@ -125,14 +141,7 @@ impl Error {
             Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::Internal(_) => ErrorCode::Internal,
             Error::Unavailable(_) => ErrorCode::Unavailable,
-            Error::Store(store::Error::NotFound(_) | store::Error::FeedNotFound(_)) => {
-                ErrorCode::NotFound
-            }
-            Error::Store(store::Error::InvalidQuery { .. }) => ErrorCode::BadRequest,
-            Error::Store(store::Error::IndexStale { .. } | store::Error::IndexBusy { .. }) => {
-                ErrorCode::Unavailable
-            }
-            Error::Store(_) => ErrorCode::Internal,
+            Error::Store(e) => store_code(e),
         }
     }
 

@@ -212,28 +212,32 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status and stable code of this error.
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+    /// Its code in the server's one table of codes (`crate::ErrorCode`), so API clients see the
+    /// same codes from every route.
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode;
         match self {
-            Error::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, "config"),
-            Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Error::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "store"),
-            Error::Ingest(_) => (StatusCode::INTERNAL_SERVER_ERROR, "http_client"),
-            Error::Task(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Error::BadRequest(_) => ErrorCode::BadRequest,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Store(e) => crate::error::store_code(e),
+            Error::Config(_) | Error::Ingest(_) | Error::Task(_) => ErrorCode::Internal,
         }
     }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        if status.is_server_error() {
+        let code = self.code();
+        // Our own failures are logged; clients get the code and no internals.
+        let message = if code == crate::ErrorCode::Internal {
             tracing::error!(error = %self, "live request failed");
-        }
-        let body = serde_json::json!({"error": {"code": code, "message": self.to_string()}});
-        (status, Json(body)).into_response()
+            "internal error; see the server log".to_string()
+        } else {
+            self.to_string()
+        };
+        let body = serde_json::json!({"error": {"code": code.as_str(), "message": message}});
+        (code.status(), Json(body)).into_response()
     }
 }
 
@@ -565,5 +569,26 @@ mod tests {
         let bad = WebhookConfig { kinds: vec!["nope".into()], ..hook };
         let cfg = LiveConfig { webhooks: vec![bad], ..Default::default() };
         assert!(cfg.validate().unwrap_err().to_string().contains("webhooks[0]"));
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn live_errors_use_the_server_codes_and_hide_internals() {
+        use crate::ErrorCode;
+        assert_eq!(Error::Conflict("from the config".into()).code(), ErrorCode::Conflict);
+        assert_eq!(
+            Error::from(store::Error::NotFound("webhook 3".into())).code(),
+            ErrorCode::NotFound
+        );
+        assert_eq!(Error::Task("panicked".into()).code(), ErrorCode::Internal);
+        assert!(ErrorCode::ALL.contains(&ErrorCode::Conflict));
+        let resp = Error::Task("secret detail".into()).into_response();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let resp = Error::Conflict("x".into()).into_response();
+        assert_eq!(resp.status(), StatusCode::CONFLICT);
     }
 }
