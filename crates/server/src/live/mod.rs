@@ -20,7 +20,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Json;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use model::Event;
@@ -575,6 +574,7 @@ mod tests {
 #[cfg(test)]
 mod error_tests {
     use super::*;
+    use axum::http::StatusCode;
 
     #[test]
     fn live_errors_use_the_server_codes_and_hide_internals() {
