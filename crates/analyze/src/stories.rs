@@ -516,6 +516,7 @@ impl Clusterer {
         force: Option<Option<&str>>,
         debug: Option<&mut Vec<(String, Vec<f32>)>>,
     ) -> Assignment {
+        self.moves.clear();
         if let Some(tag) = self.dedupe.tag(&doc.id) {
             return Assignment {
                 cluster: tag.to_string(),
@@ -594,6 +595,7 @@ impl Clusterer {
             None => self.new_story(),
         };
         let breaking_raised = self.join(key, doc, &feats, &idf, norm, is_copy);
+        let n_features = feats.terms.len();
         let mut key = key;
         let max = self.cfg.split_max_articles;
         if let Some(s) = self.stories.get_mut(&key)
@@ -611,7 +613,8 @@ impl Clusterer {
                     duplicate_of: copy.duplicate_of.clone(),
                     wire_agency: copy.wire_agency.clone(),
                 });
-                if !is_copy {
+                // Only full reports decide a split, so only a new one can change the verdict.
+                if !is_copy && n_features > self.cfg.short_features {
                     key = self.split(key, &doc.id).unwrap_or(key);
                 }
             }
@@ -700,10 +703,12 @@ impl Clusterer {
         self.clock
     }
 
-    /// The articles retroactive splits moved to another story since the last call, in the
-    /// order they were moved (see [`StoryConfig::split_max_articles`]). An article's own
-    /// [`Assignment`] already names the story it is in after any split its arrival caused, so
-    /// only articles assigned earlier appear here. Callers that store assignments move these.
+    /// The articles the latest [`Clusterer::add`] moved to another story by a retroactive split
+    /// (see [`StoryConfig::split_max_articles`]), in arrival order. That article's own
+    /// [`Assignment`] already names the story it is in after the split, so only articles
+    /// assigned earlier appear here. Callers that keep assignments (the store, the output of
+    /// `wirewatch cluster`) call this after each `add` and move them; the next `add` forgets
+    /// them, so memory stays bounded.
     pub fn take_moves(&mut self) -> Vec<Move> {
         std::mem::take(&mut self.moves)
     }
@@ -1123,17 +1128,23 @@ impl Clusterer {
         let s = self.stories.get(&key)?;
         let min = cfg.split_min.max(1);
         // Full reports decide; headlines and very short texts say too little to place.
+        let is_long =
+            |m: &Member| m.duplicate_of.is_none() && m.feats.terms.len() > cfg.short_features;
+        // Checked on every new full report while the story is small, then on every fourth:
+        // a story that has grown changes its shape slowly, and each check costs time in
+        // proportion to its size.
+        let n = s.model.members.iter().filter(|m| is_long(m)).count();
+        if n < 2 * min || (n > 16 && n % 4 != 0) {
+            return None;
+        }
         let long: Vec<(usize, Vec<(u64, f32)>)> = s
             .model
             .members
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.duplicate_of.is_none() && m.feats.terms.len() > cfg.short_features)
+            .filter(|(_, m)| is_long(m))
             .map(|(i, m)| (i, m.vec()))
             .collect();
-        if long.len() < 2 * min {
-            return None;
-        }
         let vecs: Vec<&[(u64, f32)]> = long.iter().map(|x| x.1.as_slice()).collect();
         let (g, margin) = two_means(&vecs, min)?;
         if margin < cfg.split_margin {
@@ -1540,75 +1551,123 @@ fn norm2(a: &[(u64, f32)]) -> f32 {
     a.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt()
 }
 
-/// `a - b` for id-sorted sparse vectors.
-fn sub(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
-    let neg: Vec<(u64, f32)> = b.iter().map(|x| (x.0, -x.1)).collect();
-    merge_add(a, &neg)
+/// A few reports' vectors over one dense index of their features, so that the arithmetic of a
+/// split check (cosines with group sums, leave-one-out) needs no allocation per step.
+struct Dense {
+    /// Each vector as (dense index, weight).
+    v: Vec<Vec<(u32, f32)>>,
+    /// Squared norm of each vector.
+    vv: Vec<f32>,
+    /// Number of distinct features.
+    dims: usize,
 }
 
-/// Cosine of `v` with the sum `c` of a group it may belong to, leaving `v` out of the group
-/// when `own` (so a report is not counted as agreeing with itself).
-fn cos_with(v: &[(u64, f32)], c: &[(u64, f32)], own: bool) -> f32 {
-    if own {
-        let rest = sub(c, v);
-        dot(v, &rest) / norm2(&rest).max(1e-6)
-    } else {
-        dot(v, c) / norm2(c).max(1e-6)
-    }
+/// Sums of the two groups of a partition with their squared norms and sizes.
+struct Sums {
+    sum: [Vec<f32>; 2],
+    sq: [f32; 2],
+    n: [usize; 2],
 }
 
-/// Sums of the two groups of a partition (`false`, `true`).
-fn group_sums(v: &[&[(u64, f32)]], g: &[bool]) -> [Vec<(u64, f32)>; 2] {
-    let mut sums = [Vec::new(), Vec::new()];
-    for (x, b) in v.iter().zip(g) {
-        let k = usize::from(*b);
-        sums[k] = merge_add(&sums[k], x);
+impl Dense {
+    fn new(vecs: &[&[(u64, f32)]]) -> Dense {
+        let mut ids: IdMap<u64, u32> = IdMap::default();
+        let mut v = Vec::with_capacity(vecs.len());
+        for x in vecs {
+            let mut d = Vec::with_capacity(x.len());
+            for (t, w) in x.iter() {
+                let next = ids.len() as u32;
+                d.push((*ids.entry(*t).or_insert(next), *w));
+            }
+            v.push(d);
+        }
+        let vv = v.iter().map(|d| d.iter().map(|x| x.1 * x.1).sum()).collect();
+        Dense { v, vv, dims: ids.len() }
     }
-    sums
-}
 
-/// How well a partition separates: for each group, the mean leave-one-out cosine of its
-/// members with it minus their mean cosine with the other group; the smaller of the two.
-fn partition_margin(v: &[&[(u64, f32)]], g: &[bool]) -> f32 {
-    let sums = group_sums(v, g);
-    let mut acc = [0.0f32; 2];
-    let mut cnt = [0usize; 2];
-    for (x, b) in v.iter().zip(g) {
-        let k = usize::from(*b);
-        acc[k] += cos_with(x, &sums[k], true) - cos_with(x, &sums[1 - k], false);
-        cnt[k] += 1;
+    fn len(&self) -> usize {
+        self.v.len()
     }
-    (0..2).map(|k| acc[k] / cnt[k].max(1) as f32).fold(f32::MAX, f32::min)
+
+    fn dot(&self, i: usize, sum: &[f32]) -> f32 {
+        self.v[i].iter().map(|(j, w)| w * sum[*j as usize]).sum()
+    }
+
+    /// Sums of the groups of partition `g`; `only` limits them to two seeds.
+    fn sums(&self, g: &[bool], only: Option<(usize, usize)>) -> Sums {
+        let mut s =
+            Sums { sum: [vec![0.0; self.dims], vec![0.0; self.dims]], sq: [0.0; 2], n: [0; 2] };
+        for i in 0..self.len() {
+            let k = match only {
+                Some((a, _)) if i == a => 0,
+                Some((_, b)) if i == b => 1,
+                Some(_) => continue,
+                None => usize::from(g[i]),
+            };
+            for (j, w) in &self.v[i] {
+                s.sum[k][*j as usize] += w;
+            }
+            s.n[k] += 1;
+        }
+        for k in 0..2 {
+            s.sq[k] = s.sum[k].iter().map(|x| x * x).sum();
+        }
+        s
+    }
+
+    /// Cosine of vector `i` with group `k`'s sum, or with that sum minus vector `i` when
+    /// `own` (leave-one-out; 0 when nothing is left).
+    fn cos(&self, i: usize, s: &Sums, k: usize, own: bool) -> f32 {
+        let d = self.dot(i, &s.sum[k]);
+        if own {
+            let rest = s.sq[k] - 2.0 * d + self.vv[i];
+            // Rounding leaves a tiny remainder when the sum is the vector itself.
+            if rest <= 1e-5 * (s.sq[k] + self.vv[i]) { 0.0 } else { (d - self.vv[i]) / rest.sqrt() }
+        } else {
+            d / s.sq[k].sqrt().max(1e-6)
+        }
+    }
+
+    /// How well a partition separates: for each group, the mean leave-one-out cosine of its
+    /// members with it minus their mean cosine with the other group; the smaller of the two.
+    fn margin(&self, g: &[bool]) -> f32 {
+        let s = self.sums(g, None);
+        let mut acc = [0.0f32; 2];
+        for i in 0..self.len() {
+            let k = usize::from(g[i]);
+            acc[k] += self.cos(i, &s, k, true) - self.cos(i, &s, 1 - k, false);
+        }
+        (0..2).map(|k| acc[k] / s.n[k].max(1) as f32).fold(f32::MAX, f32::min)
+    }
 }
 
 /// The best two-way partition of normalised vectors with at least `min` in each group, and its
-/// margin ([`partition_margin`]); the first vector is always in group `false`. Candidates are
+/// margin ([`Dense::margin`]); the first vector is always in group `false`. Candidates are
 /// two-means runs from two pairs of seeds (the first report and the one least like it; the
 /// report least like the rest and the one least like that) and a leave-one-out two-means that
 /// keeps the first report in place. Deterministic: no random seeds.
-fn two_means(v: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
-    let n = v.len();
+fn two_means(vecs: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
+    let n = vecs.len();
     if n < 2 {
         return None;
     }
-    let mut total: Vec<(u64, f32)> = Vec::new();
-    for x in v {
-        total = merge_add(&total, x);
-    }
+    let d = Dense::new(vecs);
+    let all = d.sums(&vec![false; n], None);
     let least_like = |s: usize| -> usize {
         let mut best = (f32::MAX, s);
-        for (j, x) in v.iter().enumerate() {
-            let c = dot(x, v[s]);
+        for (j, x) in vecs.iter().enumerate() {
+            let c = dot(x, vecs[s]);
             if j != s && c < best.0 {
                 best = (c, j);
             }
         }
         best.1
     };
+    // The report least like the rest.
     let mut odd = 0;
     let mut low = f32::MAX;
-    for (i, x) in v.iter().enumerate() {
-        let c = cos_with(x, &total, true);
+    for i in 0..n {
+        let c = d.cos(i, &all, 0, true);
         if c < low {
             low = c;
             odd = i;
@@ -1620,22 +1679,20 @@ fn two_means(v: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
         if s2 == s1 {
             continue;
         }
-        let mut sums = [v[s1].to_vec(), v[s2].to_vec()];
+        let mut sums = d.sums(&[], Some((s1, s2)));
         let mut g = vec![false; n];
         for _ in 0..10 {
-            let ng: Vec<bool> = v
-                .iter()
-                .map(|x| cos_with(x, &sums[1], false) > cos_with(x, &sums[0], false))
-                .collect();
+            let ng: Vec<bool> =
+                (0..n).map(|i| d.cos(i, &sums, 1, false) > d.cos(i, &sums, 0, false)).collect();
             if ng.iter().all(|x| *x) || !ng.iter().any(|x| *x) || ng == g {
                 break;
             }
             g = ng;
-            sums = group_sums(v, &g);
+            sums = d.sums(&g, None);
         }
         cands.push(g);
     }
-    cands.push(loo_two_means(v, &total));
+    cands.push(loo_two_means(&d, &all));
     let mut best: Option<(Vec<bool>, f32)> = None;
     for mut g in cands {
         if g[0] {
@@ -1645,7 +1702,7 @@ fn two_means(v: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
         if nb < min || n - nb < min {
             continue;
         }
-        let m = partition_margin(v, &g);
+        let m = d.margin(&g);
         if best.as_ref().is_none_or(|b| m > b.1) {
             best = Some((g, m));
         }
@@ -1654,14 +1711,14 @@ fn two_means(v: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
 }
 
 /// Two-means with the first vector fixed in group `false`, seeded with the vector least like
-/// the rest, assigning each vector by its leave-one-out cosine with its own group: small
-/// groups do not attract their own members.
-fn loo_two_means(v: &[&[(u64, f32)]], total: &[(u64, f32)]) -> Vec<bool> {
-    let n = v.len();
+/// the rest (`all`: the sums with every vector in group `false`), assigning each vector by its
+/// leave-one-out cosine with its own group: small groups do not attract their own members.
+fn loo_two_means(d: &Dense, all: &Sums) -> Vec<bool> {
+    let n = d.len();
     let mut seed = 1;
     let mut low = f32::MAX;
-    for (i, x) in v.iter().enumerate().skip(1) {
-        let c = cos_with(x, total, true);
+    for i in 1..n {
+        let c = d.cos(i, all, 0, true);
         if c < low {
             low = c;
             seed = i;
@@ -1669,20 +1726,20 @@ fn loo_two_means(v: &[&[(u64, f32)]], total: &[(u64, f32)]) -> Vec<bool> {
     }
     let mut g = vec![false; n];
     g[seed] = true;
-    let mut sums = [v[0].to_vec(), v[seed].to_vec()];
+    let mut sums = d.sums(&[], Some((0, seed)));
     for _ in 0..10 {
         let mut ng = vec![false; n];
         for i in 1..n {
             let k = usize::from(g[i]);
-            let own = cos_with(v[i], &sums[k], true);
-            let other = cos_with(v[i], &sums[1 - k], false);
+            let own = d.cos(i, &sums, k, true);
+            let other = d.cos(i, &sums, 1 - k, false);
             ng[i] = if g[i] { own >= other } else { other > own };
         }
         if !ng.iter().any(|x| *x) || ng == g {
             break;
         }
         g = ng;
-        sums = group_sums(v, &g);
+        sums = d.sums(&g, None);
     }
     g
 }
