@@ -1597,14 +1597,14 @@ impl Dense {
     fn sums(&self, g: &[bool], only: Option<(usize, usize)>) -> Sums {
         let mut s =
             Sums { sum: [vec![0.0; self.dims], vec![0.0; self.dims]], sq: [0.0; 2], n: [0; 2] };
-        for i in 0..self.len() {
+        for (i, v) in self.v.iter().enumerate() {
             let k = match only {
                 Some((a, _)) if i == a => 0,
                 Some((_, b)) if i == b => 1,
                 Some(_) => continue,
                 None => usize::from(g[i]),
             };
-            for (j, w) in &self.v[i] {
+            for (j, w) in v {
                 s.sum[k][*j as usize] += w;
             }
             s.n[k] += 1;
@@ -1633,8 +1633,8 @@ impl Dense {
     fn margin(&self, g: &[bool]) -> f32 {
         let s = self.sums(g, None);
         let mut acc = [0.0f32; 2];
-        for i in 0..self.len() {
-            let k = usize::from(g[i]);
+        for (i, b) in g.iter().enumerate() {
+            let k = usize::from(*b);
             acc[k] += self.cos(i, &s, k, true) - self.cos(i, &s, 1 - k, false);
         }
         (0..2).map(|k| acc[k] / s.n[k].max(1) as f32).fold(f32::MAX, f32::min)
