@@ -187,10 +187,11 @@ pub struct StoryConfig {
     /// 0.05: two coherent groups, not a story with a few odd reports.
     pub split_margin: f32,
     /// Retroactive split: a story is re-checked each time it gains an independent article, as
-    /// long as it has at most this many (default 48; 0 turns splitting off). The first report
+    /// long as it has at most this many (default 24; 0 turns splitting off). The first report
     /// of a second event of one kind can join the first event's story while that story has
     /// one or two articles and nothing yet tells the events apart; once each event has a few
-    /// reports, the story's articles form two groups. The story splits when a two-way
+    /// reports, the story's articles form two groups (on ECB+ dev every split
+    /// happens well before 24 reports). The story splits when a two-way
     /// partition of its full reports gives two tight groups (`split_margin`) of at least
     /// `split_min` reports each and either the second group as a whole would not join the first
     /// (its similarity is below `threshold`), or the specifics most of each group's leads give
@@ -237,7 +238,7 @@ impl Default for StoryConfig {
             probe_terms: 24,
             split_min: 2,
             split_margin: 0.05,
-            split_max_articles: 48,
+            split_max_articles: 24,
             dedupe: DedupeConfig::default(),
         }
     }
@@ -605,8 +606,16 @@ impl Clusterer {
                 s.model.open = false;
                 s.model.members = Vec::new();
             } else {
+                let lite = ClusterDoc {
+                    id: doc.id.clone(),
+                    time: doc.time,
+                    source: doc.source.clone(),
+                    title: doc.title.clone(),
+                    text: None,
+                    entities: Vec::new(),
+                };
                 s.model.members.push(Member {
-                    doc: ClusterDoc { text: None, entities: Vec::new(), ..doc.clone() },
+                    doc: lite,
                     feats,
                     idf,
                     norm,
@@ -1597,6 +1606,18 @@ impl Dense {
     fn sums(&self, g: &[bool], only: Option<(usize, usize)>) -> Sums {
         let mut s =
             Sums { sum: [vec![0.0; self.dims], vec![0.0; self.dims]], sq: [0.0; 2], n: [0; 2] };
+        self.sums_into(g, only, &mut s);
+        s
+    }
+
+    /// [`Dense::sums`] into buffers already allocated.
+    fn sums_into(&self, g: &[bool], only: Option<(usize, usize)>, s: &mut Sums) {
+        for k in 0..2 {
+            s.sum[k].clear();
+            s.sum[k].resize(self.dims, 0.0);
+            s.sq[k] = 0.0;
+            s.n[k] = 0;
+        }
         for (i, v) in self.v.iter().enumerate() {
             let k = match only {
                 Some((a, _)) if i == a => 0,
@@ -1612,7 +1633,6 @@ impl Dense {
         for k in 0..2 {
             s.sq[k] = s.sum[k].iter().map(|x| x * x).sum();
         }
-        s
     }
 
     /// Cosine of vector `i` with group `k`'s sum, or with that sum minus vector `i` when
@@ -1688,7 +1708,7 @@ fn two_means(vecs: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
                 break;
             }
             g = ng;
-            sums = d.sums(&g, None);
+            d.sums_into(&g, None, &mut sums);
         }
         cands.push(g);
     }
@@ -1739,7 +1759,7 @@ fn loo_two_means(d: &Dense, all: &Sums) -> Vec<bool> {
             break;
         }
         g = ng;
-        sums = d.sums(&g, None);
+        d.sums_into(&g, None, &mut sums);
     }
     g
 }
