@@ -10,7 +10,7 @@ use crate::quotes::{QuoteKind, analyze_text};
 /// Names the analyser; bump it whenever a stage's output changes, so that re-ingesting stored
 /// content re-analyses it.
 pub const ANALYZER: &str =
-    concat!("wirewatch-analyze-", env!("CARGO_PKG_VERSION"), "+extract.2+quotes.2+stories.3");
+    concat!("wirewatch-analyze-", env!("CARGO_PKG_VERSION"), "+extract.2+quotes.2+stories.4");
 
 /// Runs the analysis stages on a document.
 pub fn analyze_document(doc: &RawDocument) -> Analysis {

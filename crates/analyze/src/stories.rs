@@ -178,6 +178,28 @@ pub struct StoryConfig {
     /// (default 24: a story sharing none of an article's 24 strongest terms cannot reach the
     /// threshold).
     pub probe_terms: usize,
+    /// Retroactive split: each side of a split needs at least this many independent articles
+    /// that are not short (more than `short_features` features), default 2. See
+    /// [`StoryConfig::split_max_articles`].
+    pub split_min: usize,
+    /// Retroactive split: the least margin by which each side's articles are closer to their
+    /// own side than to the other (mean leave-one-out cosine minus mean cross cosine), default
+    /// 0.05: two coherent groups, not a story with a few odd reports.
+    pub split_margin: f32,
+    /// Retroactive split: a story is re-checked each time it gains an independent article, as
+    /// long as it has at most this many (default 24; 0 turns splitting off). The first report
+    /// of a second event of one kind can join the first event's story while that story has
+    /// one or two articles and nothing yet tells the events apart; once each event has a few
+    /// reports, the story's articles form two groups (on ECB+ dev every split
+    /// happens well before 24 reports). The story splits when a two-way
+    /// partition of its full reports gives two tight groups (`split_margin`) of at least
+    /// `split_min` reports each and either the second group as a whole would not join the first
+    /// (its similarity is below `threshold`), or the specifics most of each group's leads give
+    /// (years, dates, weekdays, names, places) conflict in some kind and agree in none. The
+    /// group holding the story's earliest full report keeps the story; the other becomes a new
+    /// story (see [`Clusterer::take_moves`]). Past this size a story is settled: it keeps no
+    /// per-article state and never splits, which bounds memory and time.
+    pub split_max_articles: usize,
     /// Copy detection settings.
     pub dedupe: DedupeConfig,
 }
@@ -214,6 +236,9 @@ impl Default for StoryConfig {
             breaking_hold_hours: 6.0,
             story_terms: 300,
             probe_terms: 24,
+            split_min: 2,
+            split_margin: 0.05,
+            split_max_articles: 24,
             dedupe: DedupeConfig::default(),
         }
     }
@@ -249,6 +274,22 @@ pub struct Assignment {
     pub new_story: bool,
     /// Whether its arrival raised the story's breaking flag.
     pub breaking_raised: bool,
+}
+
+/// An article a retroactive split moved from one story to another (see
+/// [`StoryConfig::split_max_articles`] and [`Clusterer::take_moves`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Move {
+    /// The article's id.
+    pub article: String,
+    /// The story it was in.
+    pub from: String,
+    /// The story it is in now.
+    pub to: String,
+    /// The earliest document it copies, if it is a syndicated copy.
+    pub duplicate_of: Option<String>,
+    /// The wire agency credited in it or in its origin, if any.
+    pub wire_agency: Option<String>,
 }
 
 /// The lifecycle state of a story.
@@ -326,6 +367,36 @@ struct StoryModel {
     /// Specifics seen in its articles' leads (sorted, at most `SPECIFICS_CAP`).
     #[serde(default)]
     specifics: Vec<u64>,
+    /// Whether it may still split (see [`StoryConfig::split_max_articles`]); then `members`
+    /// holds its articles. Not stored: a revived story is settled.
+    #[serde(skip)]
+    open: bool,
+    /// Its articles in arrival order, while it is open.
+    #[serde(skip)]
+    members: Vec<Member>,
+}
+
+/// An article of an open story: what [`Clusterer::join`] needs to add it again when the story
+/// is rebuilt after a split.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Member {
+    /// The article without its text (its features are kept instead).
+    doc: ClusterDoc,
+    feats: DocFeatures,
+    /// IDF of each feature as of the article's arrival.
+    idf: Vec<f32>,
+    /// Norm of its TF-IDF vector.
+    norm: f32,
+    duplicate_of: Option<String>,
+    wire_agency: Option<String>,
+}
+
+impl Member {
+    /// Its normalised TF-IDF vector.
+    fn vec(&self) -> Vec<(u64, f32)> {
+        let n = if self.norm > 0.0 { self.norm } else { 1.0 };
+        self.feats.terms.iter().zip(&self.idf).map(|((t, w), i)| (*t, w * i / n)).collect()
+    }
 }
 
 /// An article as matching sees it: its normalised vector, time, number of features, lead
@@ -362,6 +433,8 @@ pub struct Clusterer {
     next_id: u64,
     seq: u64,
     clock: Option<DateTime<Utc>>,
+    /// Articles moved by splits since [`Clusterer::take_moves`] was last called.
+    moves: Vec<Move>,
 }
 
 /// Bound on the document-frequency table; past it rare terms are forgotten.
@@ -399,6 +472,7 @@ impl Clusterer {
             next_id: 1,
             seq: 0,
             clock: None,
+            moves: Vec::new(),
             cfg,
         }
     }
@@ -443,6 +517,7 @@ impl Clusterer {
         force: Option<Option<&str>>,
         debug: Option<&mut Vec<(String, Vec<f32>)>>,
     ) -> Assignment {
+        self.moves.clear();
         if let Some(tag) = self.dedupe.tag(&doc.id) {
             return Assignment {
                 cluster: tag.to_string(),
@@ -505,7 +580,7 @@ impl Clusterer {
                     specifics: &feats.specifics,
                     top: top_entity(&vec),
                 };
-                b.push(self.score(&probe, s));
+                b.push(self.score(&probe, &s.model));
                 b.push(self.threshold(feats.terms.len()));
                 rows.push((s.id.clone(), b));
             }
@@ -521,6 +596,38 @@ impl Clusterer {
             None => self.new_story(),
         };
         let breaking_raised = self.join(key, doc, &feats, &idf, norm, is_copy);
+        let n_features = feats.terms.len();
+        let mut key = key;
+        let max = self.cfg.split_max_articles;
+        if let Some(s) = self.stories.get_mut(&key)
+            && s.model.open
+        {
+            if s.model.independent as usize > max {
+                s.model.open = false;
+                s.model.members = Vec::new();
+            } else {
+                let lite = ClusterDoc {
+                    id: doc.id.clone(),
+                    time: doc.time,
+                    source: doc.source.clone(),
+                    title: doc.title.clone(),
+                    text: None,
+                    entities: Vec::new(),
+                };
+                s.model.members.push(Member {
+                    doc: lite,
+                    feats,
+                    idf,
+                    norm,
+                    duplicate_of: copy.duplicate_of.clone(),
+                    wire_agency: copy.wire_agency.clone(),
+                });
+                // Only full reports decide a split, so only a new one can change the verdict.
+                if !is_copy && n_features > self.cfg.short_features {
+                    key = self.split(key, &doc.id).unwrap_or(key);
+                }
+            }
+        }
         let cluster = self.stories.get(&key).map(|s| s.id.clone()).unwrap_or_default();
         self.dedupe.set_tag(&doc.id, &cluster);
         Assignment {
@@ -605,6 +712,22 @@ impl Clusterer {
         self.clock
     }
 
+    /// The articles the latest [`Clusterer::add`] moved to another story by a retroactive split
+    /// (see [`StoryConfig::split_max_articles`]), in arrival order. That article's own
+    /// [`Assignment`] already names the story it is in after the split, so only articles
+    /// assigned earlier appear here. Callers that keep assignments (the store, the output of
+    /// `wirewatch cluster`) call this after each `add` and move them; the next `add` forgets
+    /// them, so memory stays bounded.
+    pub fn take_moves(&mut self) -> Vec<Move> {
+        std::mem::take(&mut self.moves)
+    }
+
+    /// Whether the articles of this story can no longer be moved by a split: the story is not
+    /// live (quiet, evicted, or unknown) or it is past [`StoryConfig::split_max_articles`].
+    pub fn is_settled(&self, story: &str) -> bool {
+        self.story(story).is_none_or(|s| !s.model.open)
+    }
+
     fn idf(&self, t: u64) -> f32 {
         let df = self.df.get(&t).copied().unwrap_or(0) as f32;
         (1.0 + self.n_docs as f32 / (df + 0.5)).ln()
@@ -660,7 +783,7 @@ impl Clusterer {
             if self.is_quiet(s, time) {
                 continue;
             }
-            let sim = self.score(&probe, s);
+            let sim = self.score(&probe, &s.model);
             if sim >= threshold && best.is_none_or(|(_, b)| sim > b) {
                 best = Some((k, sim));
             }
@@ -670,24 +793,24 @@ impl Clusterer {
 
     /// The similarity of an article (normalised vector, feature count, lead specifics) and a
     /// live story, with every factor applied: the number compared with the threshold.
-    fn score(&self, p: &Probe<'_>, s: &StoryState) -> f32 {
+    fn score(&self, p: &Probe<'_>, m: &StoryModel) -> f32 {
         let Probe { vec, time, n_features, specifics, top } = *p;
         let full_text = n_features > 2 * self.cfg.short_features;
-        let (mut sim, names) = self.views(vec, &s.model);
+        let (mut sim, names) = self.views(vec, m);
         // Two events of one kind: the article is about someone the story does not feature,
         // and the story's main name is nowhere in the article.
-        if full_text && protagonist_conflict(top, vec, &s.model.centroid) {
+        if full_text && protagonist_conflict(top, vec, &m.centroid) {
             sim *= self.cfg.protagonist_conflict;
         }
-        sim *= self.spec_factor(specifics, &s.model.specifics, full_text);
+        sim *= self.spec_factor(specifics, &m.specifics, full_text);
         // Coverage attracts coverage: a story many outlets already cover is the likelier
         // home of one more report (the prior of a Chinese restaurant process).
-        sim *= 1.0 + self.cfg.size_prior * (s.model.independent.max(1) as f32).ln();
+        sim *= 1.0 + self.cfg.size_prior * (m.independent.max(1) as f32).ln();
         // A story just revived by the caller is not damped by its quiet gap: reviving it
         // says a follow-up is expected.
-        let just_revived = s.model.revived_seq.is_some_and(|r| r >= s.model.last_seq);
+        let just_revived = m.revived_seq.is_some_and(|r| r >= m.last_seq);
         if let Some(t) = time.filter(|_| !just_revived) {
-            let gap = match (s.model.content_span.map(|x| x.0), s.model.content_span.map(|x| x.1)) {
+            let gap = match (m.content_span.map(|x| x.0), m.content_span.map(|x| x.1)) {
                 (Some(f), _) if t < f => (f - t).num_seconds(),
                 (_, Some(l)) if t > l => (t - l).num_seconds(),
                 _ => 0,
@@ -784,7 +907,10 @@ impl Clusterer {
                 terms: Vec::new(),
                 state: StoryStatus::Developing,
                 breaking_since: None,
-                model: StoryModel::default(),
+                model: StoryModel {
+                    open: self.cfg.split_max_articles > 0,
+                    ..StoryModel::default()
+                },
             },
         );
         key
@@ -1001,6 +1127,170 @@ impl Clusterer {
         }
         self.reindex(key);
         raised
+    }
+
+    /// Checks whether an open story's articles form two events and, if so, splits it (see
+    /// [`StoryConfig::split_max_articles`]); returns the key of the story `current` is in
+    /// after the split.
+    fn split(&mut self, key: u64, current: &str) -> Option<u64> {
+        let cfg = &self.cfg;
+        let s = self.stories.get(&key)?;
+        let min = cfg.split_min.max(1);
+        // Full reports decide; headlines and very short texts say too little to place.
+        let is_long =
+            |m: &Member| m.duplicate_of.is_none() && m.feats.terms.len() > cfg.short_features;
+        // Checked on every new full report while the story is small, then on every fourth:
+        // a story that has grown changes its shape slowly, and each check costs time in
+        // proportion to its size.
+        let n = s.model.members.iter().filter(|m| is_long(m)).count();
+        if n < 2 * min || (n > 16 && n % 4 != 0) {
+            return None;
+        }
+        let long: Vec<(usize, Vec<(u64, f32)>)> = s
+            .model
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| is_long(m))
+            .map(|(i, m)| (i, m.vec()))
+            .collect();
+        let vecs: Vec<&[(u64, f32)]> = long.iter().map(|x| x.1.as_slice()).collect();
+        let (g, margin) = two_means(&vecs, min)?;
+        if margin < cfg.split_margin {
+            return None;
+        }
+        let members = &s.model.members;
+        let group: Vec<&Member> =
+            long.iter().zip(&g).filter(|x| !*x.1).map(|x| &members[x.0.0]).collect();
+        let other: Vec<&Member> =
+            long.iter().zip(&g).filter(|x| *x.1).map(|x| &members[x.0.0]).collect();
+        if !self.two_events(&group, &other) {
+            return None;
+        }
+
+        // Which members move: the other group's full reports, the short reports closer to
+        // it, and the copies of any of those.
+        let (mut ca, mut cb) = (Vec::new(), Vec::new());
+        for ((_, v), b) in long.iter().zip(&g) {
+            if *b {
+                cb = merge_add(&cb, v);
+            } else {
+                ca = merge_add(&ca, v);
+            }
+        }
+        let (na, nb) = (norm2(&ca).max(1e-6), norm2(&cb).max(1e-6));
+        let mut moved: Vec<&str> = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let to_b = match &m.duplicate_of {
+                Some(o) => moved.contains(&o.as_str()),
+                None => match long.iter().position(|x| x.0 == i) {
+                    Some(j) => g[j],
+                    None => {
+                        let v = m.vec();
+                        dot(&v, &cb) / nb > dot(&v, &ca) / na
+                    }
+                },
+            };
+            if to_b {
+                moved.push(&m.doc.id);
+            }
+        }
+        let moved: Vec<String> = moved.into_iter().map(str::to_string).collect();
+
+        // Rebuild both stories by adding their articles again in arrival order.
+        let mut old = self.stories.remove(&key)?;
+        let members = std::mem::take(&mut old.model.members);
+        let fresh = StoryState {
+            id: old.id.clone(),
+            label: String::new(),
+            first_seen: None,
+            last_updated: None,
+            articles: Vec::new(),
+            outlets: Vec::new(),
+            copies: 0,
+            entities: Vec::new(),
+            terms: Vec::new(),
+            state: StoryStatus::Developing,
+            breaking_since: None,
+            model: StoryModel {
+                open: true,
+                indexed: std::mem::take(&mut old.model.indexed),
+                ..StoryModel::default()
+            },
+        };
+        self.stories.insert(key, fresh);
+        let new_key = self.new_story();
+        let new_id = self.stories.get(&new_key).map(|s| s.id.clone()).unwrap_or_default();
+        let mut out = key;
+        for m in members {
+            let to_b = moved.contains(&m.doc.id);
+            let k = if to_b { new_key } else { key };
+            let is_copy = m.duplicate_of.is_some();
+            self.join(k, &m.doc, &m.feats, &m.idf, m.norm, is_copy);
+            if to_b {
+                self.dedupe.set_tag(&m.doc.id, &new_id);
+                if m.doc.id == current {
+                    out = new_key;
+                } else {
+                    self.moves.push(Move {
+                        article: m.doc.id.clone(),
+                        from: old.id.clone(),
+                        to: new_id.clone(),
+                        duplicate_of: m.duplicate_of.clone(),
+                        wire_agency: m.wire_agency.clone(),
+                    });
+                }
+            }
+            if let Some(s) = self.stories.get_mut(&k) {
+                s.model.members.push(m);
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether two groups of a story's full reports are two events: the second group as a
+    /// whole would not join the first, or the specifics most of each group's leads give
+    /// conflict in some kind and agree in none.
+    fn two_events(&self, a: &[&Member], b: &[&Member]) -> bool {
+        let mut model = StoryModel::default();
+        let mut vb: Vec<(u64, f32)> = Vec::new();
+        let mut specs_b: Vec<u64> = Vec::new();
+        for m in a {
+            model.centroid = merge_add(&model.centroid, &m.vec());
+            model.specifics.extend(&m.feats.specifics);
+            model.independent += 1;
+        }
+        for m in b {
+            vb = merge_add(&vb, &m.vec());
+            specs_b.extend(&m.feats.specifics);
+        }
+        model.specifics.sort_unstable();
+        model.specifics.dedup();
+        specs_b.sort_unstable();
+        specs_b.dedup();
+        let mut sq = [0.0f32; 3];
+        for &(t, c) in &model.centroid {
+            sq[0] += c * c;
+            if let Some(v) = view_of(t) {
+                sq[v] += c * c;
+            }
+        }
+        model.norm = sq.map(f32::sqrt);
+        let n = norm2(&vb).max(1e-6);
+        for x in &mut vb {
+            x.1 /= n;
+        }
+        let n_features = vb.len().max(2 * self.cfg.short_features + 1);
+        let probe =
+            Probe { vec: &vb, time: None, n_features, specifics: &specs_b, top: top_entity(&vb) };
+        if self.score(&probe, &model) < self.cfg.threshold {
+            return true;
+        }
+        let ev = spec_evidence(&core_specifics(b), &core_specifics(a), self.cfg.spec_date_days);
+        let counts = |k: usize| self.cfg.spec_weights[k] > 0.0;
+        let conflict = (0..features::SPEC_KINDS).any(|k| counts(k) && ev[k] < 0.0);
+        let agree = (0..features::SPEC_KINDS).any(|k| counts(k) && ev[k] > 0.0);
+        conflict && !agree
     }
 
     /// Re-indexes a story under its strongest terms.
@@ -1236,6 +1526,244 @@ fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::
     out
 }
 
+/// The specifics found in the leads of at least half of a group's articles.
+fn core_specifics(group: &[&Member]) -> Vec<u64> {
+    let mut count: BTreeMap<u64, usize> = BTreeMap::new();
+    for m in group {
+        for x in &m.feats.specifics {
+            *count.entry(*x).or_default() += 1;
+        }
+    }
+    count.into_iter().filter(|x| 2 * x.1 >= group.len()).map(|x| x.0).collect()
+}
+
+/// Dot product of two id-sorted sparse vectors.
+fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j) = (0, 0);
+    let mut d = 0.0;
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                d += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    d
+}
+
+/// Euclidean norm of a sparse vector.
+fn norm2(a: &[(u64, f32)]) -> f32 {
+    a.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt()
+}
+
+/// A few reports' vectors over one dense index of their features, so that the arithmetic of a
+/// split check (cosines with group sums, leave-one-out) needs no allocation per step.
+struct Dense {
+    /// Each vector as (dense index, weight).
+    v: Vec<Vec<(u32, f32)>>,
+    /// Squared norm of each vector.
+    vv: Vec<f32>,
+    /// Number of distinct features.
+    dims: usize,
+}
+
+/// Sums of the two groups of a partition with their squared norms and sizes.
+struct Sums {
+    sum: [Vec<f32>; 2],
+    sq: [f32; 2],
+    n: [usize; 2],
+}
+
+impl Dense {
+    fn new(vecs: &[&[(u64, f32)]]) -> Dense {
+        let mut ids: IdMap<u64, u32> = IdMap::default();
+        let mut v = Vec::with_capacity(vecs.len());
+        for x in vecs {
+            let mut d = Vec::with_capacity(x.len());
+            for (t, w) in x.iter() {
+                let next = ids.len() as u32;
+                d.push((*ids.entry(*t).or_insert(next), *w));
+            }
+            v.push(d);
+        }
+        let vv = v.iter().map(|d| d.iter().map(|x| x.1 * x.1).sum()).collect();
+        Dense { v, vv, dims: ids.len() }
+    }
+
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    fn dot(&self, i: usize, sum: &[f32]) -> f32 {
+        self.v[i].iter().map(|(j, w)| w * sum[*j as usize]).sum()
+    }
+
+    /// Sums of the groups of partition `g`; `only` limits them to two seeds.
+    fn sums(&self, g: &[bool], only: Option<(usize, usize)>) -> Sums {
+        let mut s =
+            Sums { sum: [vec![0.0; self.dims], vec![0.0; self.dims]], sq: [0.0; 2], n: [0; 2] };
+        self.sums_into(g, only, &mut s);
+        s
+    }
+
+    /// [`Dense::sums`] into buffers already allocated.
+    fn sums_into(&self, g: &[bool], only: Option<(usize, usize)>, s: &mut Sums) {
+        for k in 0..2 {
+            s.sum[k].clear();
+            s.sum[k].resize(self.dims, 0.0);
+            s.sq[k] = 0.0;
+            s.n[k] = 0;
+        }
+        for (i, v) in self.v.iter().enumerate() {
+            let k = match only {
+                Some((a, _)) if i == a => 0,
+                Some((_, b)) if i == b => 1,
+                Some(_) => continue,
+                None => usize::from(g[i]),
+            };
+            for (j, w) in v {
+                s.sum[k][*j as usize] += w;
+            }
+            s.n[k] += 1;
+        }
+        for k in 0..2 {
+            s.sq[k] = s.sum[k].iter().map(|x| x * x).sum();
+        }
+    }
+
+    /// Cosine of vector `i` with group `k`'s sum, or with that sum minus vector `i` when
+    /// `own` (leave-one-out; 0 when nothing is left).
+    fn cos(&self, i: usize, s: &Sums, k: usize, own: bool) -> f32 {
+        let d = self.dot(i, &s.sum[k]);
+        if own {
+            let rest = s.sq[k] - 2.0 * d + self.vv[i];
+            // Rounding leaves a tiny remainder when the sum is the vector itself.
+            if rest <= 1e-5 * (s.sq[k] + self.vv[i]) { 0.0 } else { (d - self.vv[i]) / rest.sqrt() }
+        } else {
+            d / s.sq[k].sqrt().max(1e-6)
+        }
+    }
+
+    /// How well a partition separates: for each group, the mean leave-one-out cosine of its
+    /// members with it minus their mean cosine with the other group; the smaller of the two.
+    fn margin(&self, g: &[bool]) -> f32 {
+        let s = self.sums(g, None);
+        let mut acc = [0.0f32; 2];
+        for (i, b) in g.iter().enumerate() {
+            let k = usize::from(*b);
+            acc[k] += self.cos(i, &s, k, true) - self.cos(i, &s, 1 - k, false);
+        }
+        (0..2).map(|k| acc[k] / s.n[k].max(1) as f32).fold(f32::MAX, f32::min)
+    }
+}
+
+/// The best two-way partition of normalised vectors with at least `min` in each group, and its
+/// margin ([`Dense::margin`]); the first vector is always in group `false`. Candidates are
+/// two-means runs from two pairs of seeds (the first report and the one least like it; the
+/// report least like the rest and the one least like that) and a leave-one-out two-means that
+/// keeps the first report in place. Deterministic: no random seeds.
+fn two_means(vecs: &[&[(u64, f32)]], min: usize) -> Option<(Vec<bool>, f32)> {
+    let n = vecs.len();
+    if n < 2 {
+        return None;
+    }
+    let d = Dense::new(vecs);
+    let all = d.sums(&vec![false; n], None);
+    let least_like = |s: usize| -> usize {
+        let mut best = (f32::MAX, s);
+        for (j, x) in vecs.iter().enumerate() {
+            let c = dot(x, vecs[s]);
+            if j != s && c < best.0 {
+                best = (c, j);
+            }
+        }
+        best.1
+    };
+    // The report least like the rest.
+    let mut odd = 0;
+    let mut low = f32::MAX;
+    for i in 0..n {
+        let c = d.cos(i, &all, 0, true);
+        if c < low {
+            low = c;
+            odd = i;
+        }
+    }
+    let mut cands: Vec<Vec<bool>> = Vec::new();
+    for s1 in [0, odd] {
+        let s2 = least_like(s1);
+        if s2 == s1 {
+            continue;
+        }
+        let mut sums = d.sums(&[], Some((s1, s2)));
+        let mut g = vec![false; n];
+        for _ in 0..10 {
+            let ng: Vec<bool> =
+                (0..n).map(|i| d.cos(i, &sums, 1, false) > d.cos(i, &sums, 0, false)).collect();
+            if ng.iter().all(|x| *x) || !ng.iter().any(|x| *x) || ng == g {
+                break;
+            }
+            g = ng;
+            d.sums_into(&g, None, &mut sums);
+        }
+        cands.push(g);
+    }
+    cands.push(loo_two_means(&d, &all));
+    let mut best: Option<(Vec<bool>, f32)> = None;
+    for mut g in cands {
+        if g[0] {
+            g.iter_mut().for_each(|x| *x = !*x);
+        }
+        let nb = g.iter().filter(|x| **x).count();
+        if nb < min || n - nb < min {
+            continue;
+        }
+        let m = d.margin(&g);
+        if best.as_ref().is_none_or(|b| m > b.1) {
+            best = Some((g, m));
+        }
+    }
+    best
+}
+
+/// Two-means with the first vector fixed in group `false`, seeded with the vector least like
+/// the rest (`all`: the sums with every vector in group `false`), assigning each vector by its
+/// leave-one-out cosine with its own group: small groups do not attract their own members.
+fn loo_two_means(d: &Dense, all: &Sums) -> Vec<bool> {
+    let n = d.len();
+    let mut seed = 1;
+    let mut low = f32::MAX;
+    for i in 1..n {
+        let c = d.cos(i, all, 0, true);
+        if c < low {
+            low = c;
+            seed = i;
+        }
+    }
+    let mut g = vec![false; n];
+    g[seed] = true;
+    let mut sums = d.sums(&[], Some((0, seed)));
+    for _ in 0..10 {
+        let mut ng = vec![false; n];
+        for i in 1..n {
+            let k = usize::from(g[i]);
+            let own = d.cos(i, &sums, k, true);
+            let other = d.cos(i, &sums, 1 - k, false);
+            ng[i] = if g[i] { own >= other } else { other > own };
+        }
+        if !ng.iter().any(|x| *x) || ng == g {
+            break;
+        }
+        g = ng;
+        d.sums_into(&g, None, &mut sums);
+    }
+    g
+}
+
 /// Sum of two id-sorted sparse vectors.
 fn merge_add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
@@ -1254,6 +1782,98 @@ fn merge_add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
         }
     }
     out
+}
+
+/// The output of a clustering stream in input order, each article's assignment held until its
+/// story can no longer be split (see [`StoryConfig::split_max_articles`]), so what is released
+/// is final: `wirewatch cluster` prints its lines through this. A line is released once it and
+/// every line before it belong to settled stories ([`Clusterer::is_settled`]: quiet, evicted,
+/// or past the split size) or at [`HeldOutput::finish`]. How long a line waits is bounded by
+/// the quiet window; callers that evict quiet stories release lines as they do.
+#[derive(Debug)]
+pub struct HeldOutput<T> {
+    /// Held lines: (article id, caller's tag, assignment).
+    queue: VecDeque<(String, T, Assignment)>,
+    /// Number of lines released so far (the absolute position of the queue's front).
+    released: u64,
+    /// Article id -> absolute positions of its held lines.
+    at: std::collections::HashMap<String, Vec<u64>>,
+}
+
+impl<T> Default for HeldOutput<T> {
+    fn default() -> Self {
+        HeldOutput { queue: VecDeque::new(), released: 0, at: std::collections::HashMap::new() }
+    }
+}
+
+impl<T> HeldOutput<T> {
+    /// An empty output.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Holds the assignment of the article `id` (with a tag of the caller's, such as the input's
+    /// JSON id). Call [`HeldOutput::apply`] with the clusterer's moves first, so the moves
+    /// caused by this article reach earlier lines.
+    pub fn push(&mut self, id: &str, tag: T, a: Assignment) {
+        let pos = self.released + self.queue.len() as u64;
+        self.at.entry(id.to_string()).or_default().push(pos);
+        self.queue.push_back((id.to_string(), tag, a));
+    }
+
+    /// Applies moves from [`Clusterer::take_moves`] to the held lines.
+    pub fn apply(&mut self, moves: &[Move]) {
+        for m in moves {
+            for &p in self.at.get(&m.article).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(x) = p
+                    .checked_sub(self.released)
+                    .and_then(|i| usize::try_from(i).ok().and_then(|i| self.queue.get_mut(i)))
+                {
+                    x.2.cluster = m.to.clone();
+                }
+            }
+        }
+    }
+
+    /// Releases the lines at the front whose stories are settled.
+    pub fn ready(&mut self, c: &Clusterer) -> Vec<(T, Assignment)> {
+        let mut out = Vec::new();
+        while self.queue.front().is_some_and(|x| c.is_settled(&x.2.cluster)) {
+            out.extend(self.pop());
+        }
+        out
+    }
+
+    /// Releases every held line (at the end of the input).
+    pub fn finish(mut self) -> Vec<(T, Assignment)> {
+        let mut out = Vec::with_capacity(self.queue.len());
+        while let Some(x) = self.pop() {
+            out.push(x);
+        }
+        out
+    }
+
+    /// Number of lines held.
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Whether no line is held.
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    fn pop(&mut self) -> Option<(T, Assignment)> {
+        let (id, tag, a) = self.queue.pop_front()?;
+        if let Some(v) = self.at.get_mut(&id) {
+            v.retain(|p| *p != self.released);
+            if v.is_empty() {
+                self.at.remove(&id);
+            }
+        }
+        self.released += 1;
+        Some((tag, a))
+    }
 }
 
 /// Reads one input line of `wirewatch cluster` (`{"id", "time"?, "source"?, "title"?, "text"?,

@@ -56,6 +56,18 @@ impl StoryAssigner {
                 continue;
             }
             let a = self.clusterer.add(&cdoc);
+            // A retroactive split moves earlier articles to a new story: their stored
+            // assignments move too (the store marks both stories' findings for redoing).
+            for m in self.clusterer.take_moves() {
+                touched.insert(m.from);
+                touched.insert(m.to.clone());
+                assignments.push(StoryAssignment {
+                    document: m.article,
+                    story: m.to,
+                    duplicate_of: m.duplicate_of,
+                    wire_agency: m.wire_agency,
+                });
+            }
             touched.insert(a.cluster.clone());
             assignments.push(StoryAssignment {
                 document: doc.key.0.clone(),

@@ -61,7 +61,9 @@ fn finish(rows: Vec<(StoryRecord, String, String)>, keep_state: bool) -> Result<
 
 impl SqliteStore {
     /// Saves updated stories and new assignments in one transaction (stories first, so every
-    /// assignment points at a stored story). A story saved for the first time appends a
+    /// assignment points at a stored story). An assignment of a document already in another
+    /// story moves it (a retroactive split), and both stories get their changes redone. A story
+    /// saved for the first time appends a
     /// `story.new` event to the outbox, and one whose `breaking_since` is first set a
     /// `story.breaking` event, in the same transaction.
     pub fn save_stories(
@@ -106,15 +108,22 @@ impl SqliteStore {
                 "INSERT OR REPLACE INTO story_articles (document_id, story_id, duplicate_of, wire_agency)
                  SELECT id, ?2, ?3, ?4 FROM documents WHERE key = ?1",
             )?;
-            for a in assignments {
-                assign.execute(params![a.document, a.story, a.duplicate_of, a.wire_agency])?;
-            }
-            // A story that gained articles has its findings and timeline redone (see
+            // A story that gained or lost articles has its findings and timeline redone (see
             // `changes.rs`); the mark commits with the articles, so a crash cannot lose it.
             let mut pending = tx.prepare_cached(
                 "INSERT OR IGNORE INTO story_changes_pending (story_id) VALUES (?1)",
             )?;
+            let mut current = tx.prepare_cached(
+                "SELECT sa.story_id FROM story_articles sa JOIN documents d ON d.id = sa.document_id
+                  WHERE d.key = ?1",
+            )?;
             for a in assignments {
+                let was: Option<String> =
+                    current.query_row([&a.document], |r| r.get(0)).optional()?;
+                if let Some(was) = was.filter(|w| *w != a.story) {
+                    pending.execute(params![was])?;
+                }
+                assign.execute(params![a.document, a.story, a.duplicate_of, a.wire_agency])?;
                 pending.execute(params![a.story])?;
             }
         }

@@ -85,7 +85,7 @@ pub(crate) fn spec_kind(id: u64) -> usize {
 
 /// A document's features before IDF: `(feature id, weight)` sorted by id, plus display names
 /// for name features and the title's feature ids.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct DocFeatures {
     pub terms: Vec<(u64, f32)>,
     /// Feature ids found in the title (sorted, distinct).

@@ -3,7 +3,8 @@
 
 use analyze::dedupe::{DedupeConfig, Deduper, wire_credit};
 use analyze::stories::{
-    Assignment, ClusterDoc, Clusterer, StoryConfig, StoryStatus, cluster_json_line,
+    Assignment, ClusterDoc, Clusterer, HeldOutput, Move, StoryConfig, StoryStatus,
+    cluster_json_line,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
@@ -153,6 +154,101 @@ fn two_events_of_one_kind_are_two_stories() {
     );
     assert!(!s.terms.is_empty());
     assert!(s.entities.iter().any(|e| e.contains("Manokwari")), "{:?}", s.entities);
+}
+
+const QUAKE_B3: &str = "Aftershocks shook Takengon on Wednesday as survivors of the Aceh \
+earthquake queued for food at army posts in Bener Meriah.\nAceh disaster agency chief Said Rasul \
+said 22 people had died and more than 200 were injured in Central Aceh and Bener Meriah.\nPresident \
+Susilo Bambang Yudhoyono said the government would pay to rebuild the mosques and schools in \
+Takengon.";
+
+/// The first report of a second event of one kind joins the first event's story (forced here, as
+/// happens when nothing in it yet tells the events apart); once each event has two full reports,
+/// the story's articles form two groups and the second event's reports move to a new story.
+#[test]
+fn issue_5_a_story_holding_two_events_splits() {
+    let run = |cfg: StoryConfig| {
+        let mut c = Clusterer::new(cfg);
+        let mut moves: Vec<Vec<Move>> = Vec::new();
+        let a1 = c.add(&doc("a1", "Earthquake kills four in Indonesia's West Papua", QUAKE_A));
+        moves.push(c.take_moves());
+        let forced = Some(Some(a1.cluster.as_str()));
+        let (_, b1) = c.debug_add(
+            &doc("b1", "Deadly earthquake strikes Indonesia's Aceh province", QUAKE_B),
+            forced,
+        );
+        moves.push(c.take_moves());
+        let mut out = vec![a1, b1];
+        for (id, title, text) in [
+            ("a2", "Manokwari digs out after deadly West Papua quake", QUAKE_A2),
+            ("b2", "Aceh quake toll rises to 22", QUAKE_B2),
+            ("a3", "Aftershocks rattle Manokwari", QUAKE_A3),
+            ("b3", "Aceh quake survivors queue for food", QUAKE_B3),
+        ] {
+            out.push(c.add(&doc(id, title, text)));
+            moves.push(c.take_moves());
+        }
+        (c, out, moves)
+    };
+    let (c, out, moves) = run(StoryConfig::default());
+    let cluster: Vec<&str> = out.iter().map(|a| a.cluster.as_str()).collect();
+    let (a, b) = (cluster[0], cluster[3]);
+    assert_ne!(a, b, "{cluster:?}");
+    // The report whose arrival split the story is assigned to the new story directly; the one
+    // assigned before is moved.
+    assert_eq!(
+        moves.concat(),
+        vec![Move {
+            article: "b1".into(),
+            from: a.into(),
+            to: b.into(),
+            duplicate_of: None,
+            wire_agency: None,
+        }]
+    );
+    assert_eq!(c.story(a).expect("live").articles, vec!["a1", "a2", "a3"]);
+    assert_eq!(c.story(b).expect("live").articles, vec!["b1", "b2", "b3"]);
+    assert_eq!(&cluster[4..], [a, b]);
+    assert!(!c.is_settled(a) && !c.is_settled(b) && c.is_settled("s999"));
+    // Without the split the two events stay merged.
+    let (_, out, moves) = run(StoryConfig { split_max_articles: 0, ..StoryConfig::default() });
+    assert!(out.iter().all(|x| x.cluster == out[0].cluster));
+    assert!(moves.iter().all(Vec::is_empty));
+}
+
+/// Held output comes out in input order with final stories, each line once its story is
+/// settled.
+#[test]
+fn issue_5_held_output_is_final_and_in_input_order() {
+    let mut c = Clusterer::new(StoryConfig { split_max_articles: 2, ..StoryConfig::default() });
+    let mut held = HeldOutput::new();
+    let mut released = Vec::new();
+    let texts = [
+        ("a1", QUAKE_A, 0),
+        ("b1", QUAKE_B, 10),
+        ("a2", QUAKE_A2, 20),
+        ("a3", QUAKE_A3, 30),
+        ("x", WIRE, 40),
+    ];
+    for (id, text, min) in texts {
+        let a = c.add(&at(doc(id, "", text), min, "one.example"));
+        held.apply(&c.take_moves());
+        held.push(id, id.to_string(), a);
+        released.extend(held.ready(&c));
+    }
+    // The West Papua story settled when its third report came (past the split size), which
+    // releases a1; b1's story is still open and holds every line after it.
+    let ids: Vec<&str> = released.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(ids, ["a1"]);
+    assert_eq!(held.len(), 4);
+    let gone = c.evict_quiet(t0() + Duration::days(30));
+    assert!(!gone.is_empty());
+    released.extend(held.ready(&c));
+    let ids: Vec<&str> = released.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(ids, ["a1", "b1", "a2", "a3", "x"]);
+    assert!(held.is_empty() && held.finish().is_empty());
+    assert_eq!(released[0].1.cluster, released[2].1.cluster);
+    assert_ne!(released[0].1.cluster, released[1].1.cluster);
 }
 
 const PATCH_A: &str = "Microsoft issued an emergency patch for Internet Explorer on Wednesday, \
@@ -371,21 +467,27 @@ fn arb_doc() -> impl Strategy<Value = (u8, String, String, u8, Option<u16>)> {
     )
 }
 
+/// Clusters the input and returns each article's final assignment (moves applied).
 fn run(input: &[(u8, String, String, u8, Option<u16>)]) -> (Vec<Assignment>, Clusterer) {
     let mut c = Clusterer::new(StoryConfig::default());
-    let out = input
-        .iter()
-        .map(|(id, title, text, src, min)| {
-            c.add(&ClusterDoc {
-                id: format!("d{id}"),
-                time: min.map(|m| t0() + Duration::minutes(i64::from(m))),
-                source: Some(format!("outlet{src}")),
-                title: Some(title.clone()),
-                text: Some(text.clone()),
-                entities: vec![],
-            })
-        })
-        .collect();
+    let mut out: Vec<Assignment> = Vec::new();
+    for (id, title, text, src, min) in input {
+        out.push(c.add(&ClusterDoc {
+            id: format!("d{id}"),
+            time: min.map(|m| t0() + Duration::minutes(i64::from(m))),
+            source: Some(format!("outlet{src}")),
+            title: Some(title.clone()),
+            text: Some(text.clone()),
+            entities: vec![],
+        }));
+        for m in c.take_moves() {
+            for ((i, ..), a) in input.iter().zip(out.iter_mut()) {
+                if format!("d{i}") == m.article {
+                    a.cluster = m.to.clone();
+                }
+            }
+        }
+    }
     (out, c)
 }
 

@@ -324,3 +324,32 @@ fn story_changes_on_the_sample_corpus() {
     ids.dedup();
     assert_eq!(ids.len(), 4, "reversal and overstatement share the Russia–US story: {show}");
 }
+
+/// `wirewatch cluster` (issue 5): lines are held until their stories are final but come out in
+/// input order, one per valid input; a bad line is named and skipped.
+#[test]
+fn cluster_prints_final_lines_in_input_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let quake = "A strong earthquake struck Aceh province on Tuesday, killing 22 people in Bener \
+                 Meriah, officials said. Rescuers dug through landslides near Takengon.";
+    let lines = [
+        serde_json::json!({"id": "a", "title": "Quake kills 22 in Aceh", "text": quake}),
+        serde_json::json!({"id": 7, "title": "Central bank raises rates", "text": "The central \
+            bank raised its benchmark rate by half a point on Thursday to curb inflation."}),
+        serde_json::json!({"id": "c", "title": "Aceh quake toll rises", "text": quake}),
+    ];
+    let mut text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    text.insert_str(0, "{not json\n");
+    std::fs::write(&input, text).unwrap();
+    let (out, so, se) = run(ww(&tmp.path().join("unused")).arg("cluster").arg(&input));
+    assert!(!out.status.success(), "a bad line fails the run");
+    assert!(se.contains("in.jsonl:1"), "{se}");
+    let got: Vec<serde_json::Value> =
+        so.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&serde_json::Value> = got.iter().map(|v| &v["id"]).collect();
+    assert_eq!(ids, [&serde_json::json!("a"), &serde_json::json!(7), &serde_json::json!("c")]);
+    assert_eq!(got[2]["cluster"], got[0]["cluster"]);
+    assert_eq!(got[2]["duplicate_of"], "a");
+    assert_ne!(got[1]["cluster"], got[0]["cluster"]);
+}

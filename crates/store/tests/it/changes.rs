@@ -186,3 +186,31 @@ fn story_digests_are_stored_current_and_dropped_on_change() {
     assert!(store.story_digest("s1").unwrap().is_none());
     assert!(store.compute_story_digest("nope").unwrap().is_none());
 }
+
+/// A retroactive split (issue 5) moves an article to a new story: its assignment follows, and
+/// both the story it left and the one it joined have their changes redone.
+#[test]
+fn issue_5_moved_article_marks_both_stories() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put(&[doc("a", "one"), doc("b", "two")]).unwrap();
+    let assign = |d: &str, s: &str| StoryAssignment {
+        document: d.into(),
+        story: s.into(),
+        duplicate_of: None,
+        wire_agency: None,
+    };
+    store.save_stories(&[story("s1")], &[assign("a", "s1"), assign("b", "s1")]).unwrap();
+    store.save_story_changes("s1", &[], &[]).unwrap();
+    assert!(store.pending_story_changes(10).unwrap().is_empty());
+    store.save_stories(&[story("s1"), story("s2")], &[assign("b", "s2")]).unwrap();
+    let mut pending = store.pending_story_changes(10).unwrap();
+    pending.sort();
+    assert_eq!(pending, ["s1", "s2"]);
+    assert_eq!(store.story_of("a").unwrap().as_deref(), Some("s1"));
+    assert_eq!(store.story_of("b").unwrap().as_deref(), Some("s2"));
+    // Saving the same assignment again marks only its own story.
+    store.save_story_changes("s1", &[], &[]).unwrap();
+    store.save_story_changes("s2", &[], &[]).unwrap();
+    store.save_stories(&[], &[assign("b", "s2")]).unwrap();
+    assert_eq!(store.pending_story_changes(10).unwrap(), ["s2"]);
+}
