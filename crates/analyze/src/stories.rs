@@ -335,6 +335,26 @@ pub struct StoryState {
     model: StoryModel,
 }
 
+impl StoryState {
+    /// A story with no article yet: a new one, or one being rebuilt after a split.
+    fn empty(id: String, model: StoryModel) -> StoryState {
+        StoryState {
+            id,
+            label: String::new(),
+            first_seen: None,
+            last_updated: None,
+            articles: Vec::new(),
+            outlets: Vec::new(),
+            copies: 0,
+            entities: Vec::new(),
+            terms: Vec::new(),
+            state: StoryStatus::Developing,
+            breaking_since: None,
+            model,
+        }
+    }
+}
+
 /// The parts of a story only clustering reads.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct StoryModel {
@@ -895,23 +915,10 @@ impl Clusterer {
         self.keys.insert(hash_str(0, &id), key);
         self.stories.insert(
             key,
-            StoryState {
+            StoryState::empty(
                 id,
-                label: String::new(),
-                first_seen: None,
-                last_updated: None,
-                articles: Vec::new(),
-                outlets: Vec::new(),
-                copies: 0,
-                entities: Vec::new(),
-                terms: Vec::new(),
-                state: StoryStatus::Developing,
-                breaking_since: None,
-                model: StoryModel {
-                    open: self.cfg.split_max_articles > 0,
-                    ..StoryModel::default()
-                },
-            },
+                StoryModel { open: self.cfg.split_max_articles > 0, ..StoryModel::default() },
+            ),
         );
         key
     }
@@ -1200,24 +1207,14 @@ impl Clusterer {
         // Rebuild both stories by adding their articles again in arrival order.
         let mut old = self.stories.remove(&key)?;
         let members = std::mem::take(&mut old.model.members);
-        let fresh = StoryState {
-            id: old.id.clone(),
-            label: String::new(),
-            first_seen: None,
-            last_updated: None,
-            articles: Vec::new(),
-            outlets: Vec::new(),
-            copies: 0,
-            entities: Vec::new(),
-            terms: Vec::new(),
-            state: StoryStatus::Developing,
-            breaking_since: None,
-            model: StoryModel {
+        let fresh = StoryState::empty(
+            old.id.clone(),
+            StoryModel {
                 open: true,
                 indexed: std::mem::take(&mut old.model.indexed),
                 ..StoryModel::default()
             },
-        };
+        );
         self.stories.insert(key, fresh);
         let new_key = self.new_story();
         let new_id = self.stories.get(&new_key).map(|s| s.id.clone()).unwrap_or_default();

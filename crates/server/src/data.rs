@@ -210,11 +210,6 @@ pub fn story(
     })
 }
 
-/// Seconds since the epoch of an RFC 3339 time (`i64::MAX` when unreadable, so it sorts last).
-pub fn instant(t: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp()).unwrap_or(i64::MAX)
-}
-
 /// The latest findings across stories, newest first (`limit + 1` after `offset`, for paging).
 pub fn recent_findings(
     store: &SqliteStore,
