@@ -72,7 +72,12 @@ pub struct Paging {
 impl Paging {
     /// Checked page size and offset.
     pub fn resolve(&self) -> Result<(usize, usize)> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        self.resolve_or(DEFAULT_LIMIT)
+    }
+
+    /// Checked page size (`default` when not given) and offset.
+    pub fn resolve_or(&self, default: usize) -> Result<(usize, usize)> {
+        let limit = self.limit.unwrap_or(default);
         if limit == 0 || limit > MAX_LIMIT {
             return Err(Error::BadRequest(format!("limit={limit}: expected 1 to {MAX_LIMIT}")));
         }
@@ -144,7 +149,7 @@ pub async fn story(
     P(id): P<String>,
     Q(p): Q<Paging>,
 ) -> Result<Json<data::StoryView>> {
-    let (limit, offset) = Paging { limit: p.limit.or(Some(50)), offset: p.offset }.resolve()?;
+    let (limit, offset) = p.resolve_or(50)?;
     let base = format!("/api/stories/{id}");
     Ok(Json(st.db.run(move |s| data::story(s, &id, limit, offset, &base)).await?))
 }

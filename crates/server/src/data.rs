@@ -38,18 +38,21 @@ pub struct Paged<T> {
 pub fn page<T>(mut items: Vec<T>, limit: usize, offset: usize, base: &str) -> Paged<T> {
     let more = items.len() > offset + limit;
     let items: Vec<T> = items.drain(..).skip(offset).take(limit).collect();
+    Paged { items, limit, offset, next: next_link(more, base, limit, offset) }
+}
+
+/// The link to the page after `offset..offset + limit` of `base` (a path, maybe with a query),
+/// when `more` items exist.
+pub fn next_link(more: bool, base: &str, limit: usize, offset: usize) -> Option<String> {
     let sep = if base.contains('?') { '&' } else { '?' };
-    let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
-    Paged { items, limit, offset, next }
+    more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit))
 }
 
 /// Like [`page`] for `items` fetched from `offset` on (with one extra beyond `limit`).
 pub fn page_from<T>(mut items: Vec<T>, limit: usize, offset: usize, base: &str) -> Paged<T> {
     let more = items.len() > limit;
     items.truncate(limit);
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
-    Paged { items, limit, offset, next }
+    Paged { items, limit, offset, next: next_link(more, base, limit, offset) }
 }
 
 /// A stored finding (reversal, contradiction, overstatement or correction, with both pieces of
@@ -190,9 +193,7 @@ pub fn story(
         })
         .collect();
     let articles_total = digest.order.len();
-    let more = articles_total > offset.saturating_add(limit);
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let next = more.then(|| format!("{base}{sep}limit={limit}&offset={}", offset + limit));
+    let next = next_link(articles_total > offset.saturating_add(limit), base, limit, offset);
     Ok(StoryView {
         story,
         first_report: digest.first_report,
@@ -466,7 +467,7 @@ pub fn entity(
         .ok_or_else(|| not_found(format!("entity {id}")))?;
     let more = entity.statement_list.len() > limit;
     entity.statement_list.truncate(limit);
-    let next = more.then(|| format!("{base}?limit={limit}&offset={}", offset + limit));
+    let next = next_link(more, base, limit, offset);
     let statements = std::mem::take(&mut entity.statement_list)
         .into_iter()
         .map(|s| EntityStatementView {

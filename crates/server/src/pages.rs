@@ -272,7 +272,7 @@ pub async fn story(
     P(id): P<String>,
     Q(p): Q<Paging>,
 ) -> PageResult {
-    let (limit, offset) = Paging { limit: p.limit.or(Some(50)), offset: p.offset }.resolve()?;
+    let (limit, offset) = p.resolve_or(50)?;
     let base = format!("/stories/{id}");
     let v = st.db.run(move |s| data::story(s, &id, limit, offset, &base)).await?;
     let s = &v.story;
@@ -529,7 +529,7 @@ pub async fn entity(
     P(id): P<i64>,
     Q(p): Q<Paging>,
 ) -> PageResult {
-    let (limit, offset) = Paging { limit: p.limit.or(Some(50)), offset: p.offset }.resolve()?;
+    let (limit, offset) = p.resolve_or(50)?;
     let base = format!("/entities/{id}");
     let v = st.db.run(move |s| data::entity(s, id, limit, offset, &base)).await?;
     let e = &v.entity;

@@ -22,6 +22,16 @@ fn story(id: &str) -> StoryRecord {
     }
 }
 
+/// `document` assigned to `story`, not a copy.
+fn assign(document: &str, story: &str) -> StoryAssignment {
+    StoryAssignment {
+        document: document.into(),
+        story: story.into(),
+        duplicate_of: None,
+        wire_agency: None,
+    }
+}
+
 fn evidence(article: &str, start: usize, text: &str) -> ClaimEvidence {
     ClaimEvidence {
         article: article.into(),
@@ -62,12 +72,7 @@ pub fn finding(kind: &str, a: &str, b: &str) -> StoryFinding {
 fn story_changes_are_marked_saved_and_kept_stable() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     store.put(&[doc("a", "one"), doc("b", "two")]).unwrap();
-    let assign = |d: &str| StoryAssignment {
-        document: d.into(),
-        story: "s1".into(),
-        duplicate_of: None,
-        wire_agency: None,
-    };
+    let assign = |d: &str| assign(d, "s1");
     store.save_stories(&[story("s1")], &[assign("a")]).unwrap();
     assert_eq!(store.pending_story_changes(10).unwrap(), ["s1"]);
     assert!(store.findings("s1").unwrap().is_empty());
@@ -135,12 +140,6 @@ fn story_changes_are_marked_saved_and_kept_stable() {
 fn story_digests_are_stored_current_and_dropped_on_change() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     store.put(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
-    let assign = |d: &str, s: &str| StoryAssignment {
-        document: d.into(),
-        story: s.into(),
-        duplicate_of: None,
-        wire_agency: None,
-    };
     store.save_stories(&[story("s1")], &[assign("a", "s1"), assign("b", "s1")]).unwrap();
     assert!(store.story_digest("s1").unwrap().is_none(), "no digest before the refresh");
     store.save_story_changes("s1", &[], &[]).unwrap();
@@ -193,12 +192,6 @@ fn story_digests_are_stored_current_and_dropped_on_change() {
 fn issue_5_moved_article_marks_both_stories() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     store.put(&[doc("a", "one"), doc("b", "two")]).unwrap();
-    let assign = |d: &str, s: &str| StoryAssignment {
-        document: d.into(),
-        story: s.into(),
-        duplicate_of: None,
-        wire_agency: None,
-    };
     store.save_stories(&[story("s1")], &[assign("a", "s1"), assign("b", "s1")]).unwrap();
     store.save_story_changes("s1", &[], &[]).unwrap();
     assert!(store.pending_story_changes(10).unwrap().is_empty());
