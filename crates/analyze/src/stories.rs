@@ -200,6 +200,23 @@ pub struct StoryConfig {
     /// story (see [`Clusterer::take_moves`]). Past this size a story is settled: it keeps no
     /// per-article state and never splits, which bounds memory and time.
     pub split_max_articles: usize,
+    /// Retroactive reassignment (default on): when a full report joins a story, the full
+    /// reports of other open stories it was also close to (see `reassign_near`) are checked
+    /// again, and one that now scores at least `threshold` with that story and more than
+    /// `reassign_margin` above its own story without it moves there (a story left with no
+    /// article is dropped). An article is placed with what was known when it arrived; a second
+    /// event's story that had not started yet, or had one report, could not attract it. This
+    /// is the online form of the reassignment step of k-means, kept to open stories (see
+    /// `split_max_articles`), which bounds its cost.
+    pub reassign: bool,
+    /// Reassignment: other open stories are checked when the arriving full report scored at
+    /// least this fraction of its threshold with them (default 0.5): stories it was nowhere
+    /// near hold nothing it could draw away.
+    pub reassign_near: f32,
+    /// Reassignment: how much better (similarity, after every factor) the other story must
+    /// score than the article's own story without it (default 0.05, the split margin: a
+    /// clear preference, not a near tie).
+    pub reassign_margin: f32,
     /// Copy detection settings.
     pub dedupe: DedupeConfig,
 }
@@ -239,6 +256,9 @@ impl Default for StoryConfig {
             split_min: 2,
             split_margin: 0.05,
             split_max_articles: 24,
+            reassign: true,
+            reassign_near: 0.5,
+            reassign_margin: 0.05,
             dedupe: DedupeConfig::default(),
         }
     }
@@ -605,10 +625,11 @@ impl Clusterer {
                 rows.push((s.id.clone(), b));
             }
         }
+        let mut near = Vec::new();
         if let Some(f) = force {
             target = f.and_then(|id| self.keys.get(&hash_str(0, id)).copied());
         } else if target.is_none() && !vec.is_empty() {
-            target = self.best_story(&vec, doc.time, feats.terms.len(), &feats.specifics);
+            (target, near) = self.best_story(&vec, doc.time, feats.terms.len(), &feats.specifics);
         }
         let new_story = target.is_none();
         let key = match target {
@@ -645,6 +666,13 @@ impl Clusterer {
                 // Only full reports decide a split, so only a new one can change the verdict.
                 if !is_copy && n_features > self.cfg.short_features {
                     key = self.split(key, &doc.id).unwrap_or(key);
+                }
+            }
+        }
+        if self.cfg.reassign && !is_copy && n_features > self.cfg.short_features {
+            for o in near {
+                if o != key {
+                    self.reassign(o, key);
                 }
             }
         }
@@ -776,14 +804,15 @@ impl Clusterer {
         self.cfg.short_threshold + (self.cfg.threshold - self.cfg.short_threshold) * f
     }
 
-    /// The best live story for a normalised vector, if it clears the threshold.
+    /// The best live story for a normalised vector, if it clears the threshold, and the other
+    /// live stories that scored at least `reassign_near` of the threshold (by key).
     fn best_story(
         &self,
         vec: &[(u64, f32)],
         time: Option<DateTime<Utc>>,
         n_features: usize,
         specifics: &[u64],
-    ) -> Option<u64> {
+    ) -> (Option<u64>, Vec<u64>) {
         // Probe the index with the article's strongest terms.
         let mut order: Vec<usize> = (0..vec.len()).collect();
         order.sort_by(|&a, &b| vec[b].1.total_cmp(&vec[a].1).then(a.cmp(&b)));
@@ -797,7 +826,9 @@ impl Clusterer {
         cands.dedup();
         let threshold = self.threshold(n_features);
         let probe = Probe { vec, time, n_features, specifics, top: top_entity(vec) };
+        let near_at = threshold * self.cfg.reassign_near;
         let mut best: Option<(u64, f32)> = None;
+        let mut near = Vec::new();
         for k in cands {
             let Some(s) = self.stories.get(&k) else { continue };
             if self.is_quiet(s, time) {
@@ -807,8 +838,13 @@ impl Clusterer {
             if sim >= threshold && best.is_none_or(|(_, b)| sim > b) {
                 best = Some((k, sim));
             }
+            if sim >= near_at && s.model.open {
+                near.push(k);
+            }
         }
-        best.map(|(k, _)| k)
+        let best = best.map(|(k, _)| k);
+        near.retain(|k| Some(*k) != best);
+        (best, near)
     }
 
     /// The similarity of an article (normalised vector, feature count, lead specifics) and a
@@ -1204,8 +1240,62 @@ impl Clusterer {
         }
         let moved: Vec<String> = moved.into_iter().map(str::to_string).collect();
 
-        // Rebuild both stories by adding their articles again in arrival order.
-        let mut old = self.stories.remove(&key)?;
+        let new_key = self.new_story();
+        let went = self.redistribute(key, new_key, &moved, current);
+        Some(if went { new_key } else { key })
+    }
+
+    /// Checks the full reports of the open story `from` against the story `to` a new full
+    /// report has just joined, and moves those that now belong there, with their copies (see
+    /// [`StoryConfig::reassign`]).
+    fn reassign(&mut self, from: u64, to: u64) {
+        let (Some(o), Some(s)) = (self.stories.get(&from), self.stories.get(&to)) else { return };
+        if !o.model.open {
+            return;
+        }
+        let members = &o.model.members;
+        let mut moved: Vec<String> = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let n_features = m.feats.terms.len();
+            if m.duplicate_of.is_some() || n_features <= self.cfg.short_features {
+                continue;
+            }
+            let v = m.vec();
+            let probe = Probe {
+                vec: &v,
+                time: m.doc.time,
+                n_features,
+                specifics: &m.feats.specifics,
+                top: top_entity(&v),
+            };
+            let there = self.score(&probe, &s.model);
+            if there < self.threshold(n_features) {
+                continue;
+            }
+            let rest = model_of(members.iter().enumerate().filter(|x| x.0 != i).map(|x| x.1));
+            let here = if rest.independent == 0 { 0.0 } else { self.score(&probe, &rest) };
+            if there > here + self.cfg.reassign_margin {
+                moved.push(m.doc.id.clone());
+            }
+        }
+        if moved.is_empty() {
+            return;
+        }
+        for m in members {
+            if m.duplicate_of.as_ref().is_some_and(|d| moved.contains(d)) {
+                moved.push(m.doc.id.clone());
+            }
+        }
+        self.redistribute(from, to, &moved, "");
+    }
+
+    /// Rebuilds the open story `key` by adding its articles again in arrival order, except
+    /// those in `moved`, which are added to the story `to` (after its own articles) and
+    /// recorded as moves, unless it is `current` (the article being assigned, whose assignment
+    /// says where it went). A story left with no article is dropped. Returns whether `current`
+    /// went to `to`.
+    fn redistribute(&mut self, key: u64, to: u64, moved: &[String], current: &str) -> bool {
+        let Some(mut old) = self.stories.remove(&key) else { return false };
         let members = std::mem::take(&mut old.model.members);
         let fresh = StoryState::empty(
             old.id.clone(),
@@ -1216,63 +1306,57 @@ impl Clusterer {
             },
         );
         self.stories.insert(key, fresh);
-        let new_key = self.new_story();
-        let new_id = self.stories.get(&new_key).map(|s| s.id.clone()).unwrap_or_default();
-        let mut out = key;
+        let to_id = self.stories.get(&to).map(|s| s.id.clone()).unwrap_or_default();
+        let mut went = false;
         for m in members {
-            let to_b = moved.contains(&m.doc.id);
-            let k = if to_b { new_key } else { key };
+            let moves = moved.contains(&m.doc.id);
+            let k = if moves { to } else { key };
             let is_copy = m.duplicate_of.is_some();
             self.join(k, &m.doc, &m.feats, &m.idf, m.norm, is_copy);
-            if to_b {
-                self.dedupe.set_tag(&m.doc.id, &new_id);
+            if moves {
+                self.dedupe.set_tag(&m.doc.id, &to_id);
                 if m.doc.id == current {
-                    out = new_key;
+                    went = true;
                 } else {
                     self.moves.push(Move {
                         article: m.doc.id.clone(),
                         from: old.id.clone(),
-                        to: new_id.clone(),
+                        to: to_id.clone(),
                         duplicate_of: m.duplicate_of.clone(),
                         wire_agency: m.wire_agency.clone(),
                     });
                 }
             }
-            if let Some(s) = self.stories.get_mut(&k) {
+            if let Some(s) = self.stories.get_mut(&k)
+                && s.model.open
+            {
                 s.model.members.push(m);
             }
         }
-        Some(out)
+        if self.stories.get(&key).is_some_and(|s| s.articles.is_empty()) {
+            if let Some(s) = self.stories.get_mut(&key) {
+                s.model.centroid.clear();
+            }
+            self.reindex(key);
+            self.stories.remove(&key);
+            self.keys.remove(&hash_str(0, &old.id));
+        }
+        went
     }
 
     /// Whether two groups of a story's full reports are two events: the second group as a
     /// whole would not join the first, or the specifics most of each group's leads give
     /// conflict in some kind and agree in none.
     fn two_events(&self, a: &[&Member], b: &[&Member]) -> bool {
-        let mut model = StoryModel::default();
+        let model = model_of(a.iter().copied());
         let mut vb: Vec<(u64, f32)> = Vec::new();
         let mut specs_b: Vec<u64> = Vec::new();
-        for m in a {
-            model.centroid = merge_add(&model.centroid, &m.vec());
-            model.specifics.extend(&m.feats.specifics);
-            model.independent += 1;
-        }
         for m in b {
             vb = merge_add(&vb, &m.vec());
             specs_b.extend(&m.feats.specifics);
         }
-        model.specifics.sort_unstable();
-        model.specifics.dedup();
         specs_b.sort_unstable();
         specs_b.dedup();
-        let mut sq = [0.0f32; 3];
-        for &(t, c) in &model.centroid {
-            sq[0] += c * c;
-            if let Some(v) = view_of(t) {
-                sq[v] += c * c;
-            }
-        }
-        model.norm = sq.map(f32::sqrt);
         let n = norm2(&vb).max(1e-6);
         for x in &mut vb {
             x.1 /= n;
@@ -1320,6 +1404,33 @@ impl Clusterer {
         }
         s.model.indexed = want;
     }
+}
+
+/// The matching model of some articles of an open story, built as [`Clusterer::join`] builds
+/// a story's (copies left out; the centroid untruncated): for scoring an article against its
+/// story without it, or one group of a story against another.
+fn model_of<'a>(members: impl Iterator<Item = &'a Member>) -> StoryModel {
+    let mut model = StoryModel::default();
+    for m in members.filter(|m| m.duplicate_of.is_none()) {
+        model.centroid = merge_add(&model.centroid, &m.vec());
+        model.specifics.extend(&m.feats.specifics);
+        model.independent += 1;
+        if let Some(t) = m.doc.time {
+            model.content_span =
+                Some(model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+        }
+    }
+    model.specifics.sort_unstable();
+    model.specifics.dedup();
+    let mut sq = [0.0f32; 3];
+    for &(t, c) in &model.centroid {
+        sq[0] += c * c;
+        if let Some(v) = view_of(t) {
+            sq[v] += c * c;
+        }
+    }
+    model.norm = sq.map(f32::sqrt);
+    model
 }
 
 /// The view (1 names, 2 numbers and dates) a feature belongs to besides the whole vector.

@@ -148,10 +148,17 @@ pub async fn story(
     State(st): State<AppState>,
     P(id): P<String>,
     Q(p): Q<Paging>,
-) -> Result<Json<data::StoryView>> {
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
     let (limit, offset) = p.resolve_or(50)?;
     let base = format!("/api/stories/{id}");
-    Ok(Json(st.db.run(move |s| data::story(s, &id, limit, offset, &base)).await?))
+    Ok(match st.db.run(move |s| data::story_or_merged(s, &id, limit, offset, &base)).await? {
+        data::Found::Here(v) => Json(v).into_response(),
+        data::Found::MergedInto(to) => {
+            axum::response::Redirect::permanent(&format!("/api/stories/{}", enc(&to)))
+                .into_response()
+        }
+    })
 }
 
 /// `GET /api/findings`: the latest findings over all stories.

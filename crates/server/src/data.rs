@@ -141,6 +141,32 @@ pub fn stories(
     Ok(store.stories_page(breaking, since, limit + 1, offset)?)
 }
 
+/// A story's view, or where a story merged into another went.
+pub enum Found<T> {
+    /// The story is here.
+    Here(T),
+    /// Every article of the story moved to this one (it was merged away by clustering).
+    MergedInto(String),
+}
+
+/// Like [`story`], but a story that no longer exists because clustering merged it into
+/// another says which one (pages and the API answer with a permanent redirect).
+pub fn story_or_merged(
+    store: &SqliteStore,
+    id: &str,
+    limit: usize,
+    offset: usize,
+    base: &str,
+) -> Result<Found<StoryView>> {
+    match story(store, id, limit, offset, base) {
+        Err(Error::NotFound(m)) => match store.merged_into(id)? {
+            Some(to) => Ok(Found::MergedInto(to)),
+            None => Err(Error::NotFound(m)),
+        },
+        other => other.map(Found::Here),
+    }
+}
+
 /// One story with everything its page shows, and articles `offset..offset + limit`; `base` is
 /// the path the `next` link continues. What is shown of a big story is bounded (the speakers
 /// and statements most carried, one page of articles), and read from the story's stored digest

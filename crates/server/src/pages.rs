@@ -274,7 +274,12 @@ pub async fn story(
 ) -> PageResult {
     let (limit, offset) = p.resolve_or(50)?;
     let base = format!("/stories/{id}");
-    let v = st.db.run(move |s| data::story(s, &id, limit, offset, &base)).await?;
+    let v = match st.db.run(move |s| data::story_or_merged(s, &id, limit, offset, &base)).await? {
+        data::Found::Here(v) => v,
+        data::Found::MergedInto(to) => {
+            return Ok(Redirect::permanent(&format!("/stories/{}", enc(&to))).into_response());
+        }
+    };
     let s = &v.story;
     let plot = crate::svg::coverage(&v.outlets, &v.coverage);
     let body = html! {

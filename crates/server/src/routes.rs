@@ -85,7 +85,8 @@ pub const API: &[ApiRoute] = &[
         id: "getStory",
         summary: "One story: one page of its articles (50 unless `limit` says), outlets, who \
                   said what (the most prolific speakers and their most carried statements), \
-                  timeline, findings.",
+                  timeline, findings. A story whose articles were all merged into another \
+                  answers 308 with the other's URL in `Location`.",
         auth: false,
         params: &[
             path("id", "string", "Story id, e.g. s3."),

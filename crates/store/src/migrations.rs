@@ -343,6 +343,20 @@ CREATE TRIGGER statements_moved AFTER UPDATE OF entity_id ON statements
 END;
 "#,
     },
+    Migration {
+        version: 10,
+        description: "stories merged away by reassignment, so their ids redirect and are never reused",
+        sql: r#"
+-- Clustering may move every article of a young story into another (a lone first report that a
+-- later story turns out to hold): the emptied story is deleted and remembered here, so links to
+-- it lead to where its articles went and its id is never given to a new story.
+CREATE TABLE story_merges (
+    story_id  TEXT PRIMARY KEY,
+    into_id   TEXT NOT NULL,
+    merged_at TEXT NOT NULL
+);
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -59,10 +59,26 @@ fn finish(rows: Vec<(StoryRecord, String, String)>, keep_state: bool) -> Result<
         .collect()
 }
 
+/// Deletes a story all of whose articles moved to `into` (what it stored goes with it) and
+/// remembers where they went (see [`SqliteStore::merged_into`]).
+fn drop_merged(tx: &rusqlite::Transaction<'_>, story: &str, into: &str) -> Result<()> {
+    for table in ["findings", "story_timelines", "story_digests", "story_changes_pending"] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE story_id = ?1"))?.execute([story])?;
+    }
+    tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([story])?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO story_merges (story_id, into_id, merged_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![story, into, chrono::Utc::now().to_rfc3339()])?;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Saves updated stories and new assignments in one transaction (stories first, so every
     /// assignment points at a stored story). An assignment of a document already in another
-    /// story moves it (a retroactive split), and both stories get their changes redone. A story
+    /// story moves it (a retroactive split or reassignment), and both stories get their changes
+    /// redone; a story left with no article is deleted and remembered as merged into the story
+    /// its last article went to ([`SqliteStore::merged_into`]). A story
     /// saved for the first time appends a
     /// `story.new` event to the outbox, and one whose `breaking_since` is first set a
     /// `story.breaking` event, in the same transaction.
@@ -117,14 +133,26 @@ impl SqliteStore {
                 "SELECT sa.story_id FROM story_articles sa JOIN documents d ON d.id = sa.document_id
                   WHERE d.key = ?1",
             )?;
+            // Stories that lost an article, with where the last one went.
+            let mut left: Vec<(String, String)> = Vec::new();
             for a in assignments {
                 let was: Option<String> =
                     current.query_row([&a.document], |r| r.get(0)).optional()?;
                 if let Some(was) = was.filter(|w| *w != a.story) {
                     pending.execute(params![was])?;
+                    left.retain(|(w, _)| *w != was);
+                    left.push((was, a.story.clone()));
                 }
                 assign.execute(params![a.document, a.story, a.duplicate_of, a.wire_agency])?;
                 pending.execute(params![a.story])?;
+            }
+            let mut empty = tx.prepare_cached(
+                "SELECT NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = ?1)",
+            )?;
+            for (story, into) in &left {
+                if empty.query_row([story], |r| r.get::<_, bool>(0))? {
+                    drop_merged(&tx, story, into)?;
+                }
             }
         }
         tx.commit()?;
@@ -196,7 +224,7 @@ impl SqliteStore {
     pub fn max_story_number(&self) -> Result<u64> {
         let ids: Vec<String> = self
             .conn
-            .prepare_cached("SELECT id FROM stories")?
+            .prepare_cached("SELECT id FROM stories UNION ALL SELECT story_id FROM story_merges")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids
@@ -204,6 +232,23 @@ impl SqliteStore {
             .filter_map(|id| id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().ok())
             .max()
             .unwrap_or(0))
+    }
+
+    /// The story whose articles a story that no longer exists were merged into (following
+    /// later merges), if it was merged.
+    pub fn merged_into(&self, id: &str) -> Result<Option<String>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT into_id FROM story_merges WHERE story_id = ?1")?;
+        let mut at: Option<String> = None;
+        // Bounded: merges only ever point at later stories, but a corrupt table must not hang.
+        for _ in 0..64 {
+            let from = at.as_deref().unwrap_or(id);
+            match stmt.query_row([from], |r| r.get::<_, String>(0)).optional()? {
+                Some(next) if next != from => at = Some(next),
+                _ => break,
+            }
+        }
+        Ok(at)
     }
 
     /// Whether a document already belongs to a story.

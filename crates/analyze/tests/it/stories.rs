@@ -216,6 +216,77 @@ fn issue_5_a_story_holding_two_events_splits() {
     assert!(moves.iter().all(Vec::is_empty));
 }
 
+/// A report placed in the wrong event's story (forced here, as happens when its own event's
+/// story does not exist yet or has one report) moves to its event's story once a new report
+/// there shows where it belongs; without reassignment it stays.
+#[test]
+fn issue_5_a_misplaced_report_moves_to_its_event() {
+    let run = |cfg: StoryConfig| {
+        let mut c = Clusterer::new(cfg);
+        let mut moves = Vec::new();
+        let a1 = c.add(&doc("a1", "Earthquake kills four in Indonesia's West Papua", QUAKE_A));
+        let b1 = c.add(&doc("b1", "Deadly earthquake strikes Indonesia's Aceh province", QUAKE_B));
+        let b2 = c.add(&doc("b2", "Aceh quake toll rises to 22", QUAKE_B2));
+        moves.extend(c.take_moves());
+        let forced = Some(Some(b1.cluster.as_str()));
+        let (_, a2) = c.debug_add(
+            &doc("a2", "Manokwari digs out after deadly West Papua quake", QUAKE_A2),
+            forced,
+        );
+        moves.extend(c.take_moves());
+        let a3 = c.add(&doc("a3", "Aftershocks rattle Manokwari", QUAKE_A3));
+        moves.extend(c.take_moves());
+        (c, [a1, b1, b2, a2, a3], moves)
+    };
+    let (c, [a1, b1, b2, a2, a3], moves) = run(StoryConfig::default());
+    let (a, b) = (a1.cluster.as_str(), b1.cluster.as_str());
+    assert_ne!(a, b);
+    assert_eq!((b2.cluster.as_str(), a2.cluster.as_str(), a3.cluster.as_str()), (b, b, a));
+    assert_eq!(
+        moves,
+        vec![Move {
+            article: "a2".into(),
+            from: b.into(),
+            to: a.into(),
+            duplicate_of: None,
+            wire_agency: None,
+        }]
+    );
+    assert_eq!(c.story(a).expect("live").articles, vec!["a1", "a3", "a2"]);
+    assert_eq!(c.story(b).expect("live").articles, vec!["b1", "b2"]);
+    let (c, out, moves) = run(StoryConfig { reassign: false, ..StoryConfig::default() });
+    assert!(moves.is_empty());
+    assert_eq!(c.story(&out[1].cluster).expect("live").articles, vec!["b1", "b2", "a2"]);
+}
+
+/// A lone report that started a story of its own (forced here) joins its event's story once a
+/// new report there shows where it belongs; the emptied story is gone, and its line is final.
+#[test]
+fn issue_5_a_lone_report_merges_into_its_event() {
+    let mut c = Clusterer::new(StoryConfig::default());
+    let mut held = HeldOutput::new();
+    let a1 = c.add(&doc("a1", "Earthquake kills four in Indonesia's West Papua", QUAKE_A));
+    held.push("a1", "a1", a1.clone());
+    let (_, a2) = c.debug_add(
+        &doc("a2", "Manokwari digs out after deadly West Papua quake", QUAKE_A2),
+        Some(None),
+    );
+    held.push("a2", "a2", a2.clone());
+    assert!(a2.new_story && a2.cluster != a1.cluster);
+    let a3 = c.add(&doc("a3", "Aftershocks rattle Manokwari", QUAKE_A3));
+    let moves = c.take_moves();
+    held.apply(&moves);
+    held.push("a3", "a3", a3.clone());
+    assert_eq!(moves.len(), 1, "{moves:?}");
+    let (from, to) = (moves[0].from.clone(), moves[0].to.clone());
+    assert_eq!(to, a3.cluster);
+    assert!(c.story(&from).is_none() && c.is_settled(&from));
+    assert_eq!(c.story(&to).expect("live").articles.len(), 3);
+    assert_eq!(c.number_of_stories(), 1);
+    let lines: Vec<String> = held.finish().into_iter().map(|(_, a)| a.cluster).collect();
+    assert_eq!(lines, vec![to.clone(), to.clone(), to]);
+}
+
 /// Held output comes out in input order with final stories, each line once its story is
 /// settled.
 #[test]

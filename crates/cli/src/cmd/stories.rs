@@ -85,7 +85,15 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<ExitCode> {
 /// Runs `wirewatch story ID`.
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
     let store = ctx.open_store()?;
-    let Some((story, articles)) = store.story(&args.id)? else {
+    let mut found = store.story(&args.id)?;
+    // A story clustering merged into another: follow it, as the web pages redirect.
+    if found.is_none()
+        && let Some(to) = store.merged_into(&args.id)?
+    {
+        eprintln!("story {} was merged into {to}; showing {to}", args.id);
+        found = store.story(&to)?;
+    }
+    let Some((story, articles)) = found else {
         bail!("no story {:?}; `wirewatch stories` lists them", args.id)
     };
     let findings = if args.changes { store.findings(&story.id)? } else { Vec::new() };

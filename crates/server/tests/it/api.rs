@@ -345,3 +345,35 @@ async fn cached_answers_follow_every_write() {
     let (_, _, home) = send(&app, get("/")).await;
     assert!(home.contains("Ferry toll"), "stale home page after another process wrote");
 }
+
+/// A story clustering merged into another (every article moved) answers with a permanent
+/// redirect to it, on the API and the page; an unknown story is still 404.
+#[tokio::test]
+async fn merged_story_redirects_to_where_its_articles_went() {
+    let (dir, app) = fresh_app(config());
+    let d = doc(
+        "https://www.example.org/ferry",
+        "example.org",
+        model::ContentKind::Text,
+        "Ferry toll rises\n\nThe ferry toll rose to 27, officials said on Friday.".into(),
+        2,
+    );
+    let key = d.key.0.clone();
+    fill(dir.path(), &[("s2", d, None)]);
+    assert_eq!(send(&app, get("/api/stories/s2")).await.0, StatusCode::OK);
+    let mut store = store::SqliteStore::open(dir.path()).unwrap();
+    let moved = model::StoryAssignment {
+        document: key,
+        story: "s1".into(),
+        duplicate_of: None,
+        wire_agency: None,
+    };
+    store.save_stories(&[], &[moved]).unwrap();
+    for (path, to) in [("/api/stories/s2", "/api/stories/s1"), ("/stories/s2", "/stories/s1")] {
+        let (s, resp, body) = send(&app, get(path)).await;
+        assert_eq!(s, StatusCode::PERMANENT_REDIRECT, "{path}: {body}");
+        assert_eq!(resp.headers()[header::LOCATION], to);
+    }
+    let (s, v) = send_json(&app, get("/api/stories/s9")).await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+}

@@ -207,3 +207,39 @@ fn issue_5_moved_article_marks_both_stories() {
     store.save_stories(&[], &[assign("b", "s2")]).unwrap();
     assert_eq!(store.pending_story_changes(10).unwrap(), ["s2"]);
 }
+
+/// Reassignment (issue 5) can move every article of a young story into another: the emptied
+/// story is deleted with what was stored for it, remembered as merged (links follow it, chains
+/// of merges too), and its id is never handed out again.
+#[test]
+fn issue_5_a_story_emptied_by_moves_is_merged_away() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
+    store
+        .save_stories(
+            &[story("s1"), story("s2"), story("s3")],
+            &[assign("a", "s1"), assign("b", "s2"), assign("c", "s3")],
+        )
+        .unwrap();
+    store.save_story_changes("s2", &[finding("contradiction", "b", "b")], &[]).unwrap();
+    assert_eq!(store.findings("s2").unwrap().len(), 1);
+    // b leaves s2 for s1: s2 is empty and goes; s1 is redone.
+    store.save_stories(&[story("s1")], &[assign("b", "s1")]).unwrap();
+    assert!(store.story("s2").unwrap().is_none());
+    assert!(store.findings("s2").unwrap().is_empty());
+    assert!(!store.pending_story_changes(10).unwrap().contains(&"s2".to_string()));
+    assert_eq!(store.merged_into("s2").unwrap().as_deref(), Some("s1"));
+    assert_eq!(store.merged_into("s1").unwrap(), None);
+    assert_eq!(store.merged_into("s9").unwrap(), None);
+    // Then s1 is merged into s3: s2 leads to s3.
+    store.save_stories(&[story("s3")], &[assign("a", "s3"), assign("b", "s3")]).unwrap();
+    assert_eq!(store.merged_into("s2").unwrap().as_deref(), Some("s3"));
+    assert_eq!(store.story_of("a").unwrap().as_deref(), Some("s3"));
+    assert_eq!(store.stories(false, None, 10).unwrap().len(), 1);
+    // A story that still has articles is never dropped, and merged ids stay taken.
+    store.put(&[doc("d", "four")]).unwrap();
+    store.save_stories(&[story("s3"), story("s4")], &[assign("d", "s4")]).unwrap();
+    store.save_stories(&[story("s3")], &[assign("d", "s3")]).unwrap();
+    assert_eq!(store.merged_into("s4").unwrap().as_deref(), Some("s3"));
+    assert_eq!(store.max_story_number().unwrap(), 4);
+}
