@@ -1272,8 +1272,11 @@ impl Clusterer {
             if there < self.threshold(n_features) {
                 continue;
             }
-            let rest = model_of(members.iter().enumerate().filter(|x| x.0 != i).map(|x| x.1));
-            let here = if rest.independent == 0 { 0.0 } else { self.score(&probe, &rest) };
+            let here = if o.model.independent <= 1 {
+                0.0
+            } else {
+                self.score(&probe, &without(&o.model, members, i, &v))
+            };
             if there > here + self.cfg.reassign_margin {
                 moved.push(m.doc.id.clone());
             }
@@ -1431,6 +1434,47 @@ fn model_of<'a>(members: impl Iterator<Item = &'a Member>) -> StoryModel {
     }
     model.norm = sq.map(f32::sqrt);
     model
+}
+
+/// The matching model of an open story without its member `i` (an independent article whose
+/// normalised vector is `vec`): its vector less the article's, the specifics and times of the
+/// others. One subtraction instead of adding every other member again, since this runs for
+/// each member a reassignment checks.
+fn without(model: &StoryModel, members: &[Member], i: usize, vec: &[(u64, f32)]) -> StoryModel {
+    let minus: Vec<(u64, f32)> = vec.iter().map(|&(t, w)| (t, -w)).collect();
+    let mut centroid = merge_add(&model.centroid, &minus);
+    // What only this article gave is gone (rounding leaves crumbs), and a term the story's
+    // vector had dropped (past `story_terms`) must not come back negative.
+    centroid.retain(|x| x.1 > 1e-6);
+    let mut specifics = Vec::new();
+    let mut content_span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+    for (j, m) in members.iter().enumerate() {
+        if j == i || m.duplicate_of.is_some() {
+            continue;
+        }
+        specifics.extend_from_slice(&m.feats.specifics);
+        if let Some(t) = m.doc.time {
+            content_span = Some(content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+        }
+    }
+    specifics.sort_unstable();
+    specifics.dedup();
+    let mut sq = [0.0f32; 3];
+    for &(t, c) in &centroid {
+        sq[0] += c * c;
+        if let Some(v) = view_of(t) {
+            sq[v] += c * c;
+        }
+    }
+    StoryModel {
+        centroid,
+        norm: sq.map(f32::sqrt),
+        specifics,
+        content_span,
+        independent: model.independent.saturating_sub(1),
+        last_seq: model.last_seq,
+        ..StoryModel::default()
+    }
 }
 
 /// The view (1 names, 2 numbers and dates) a feature belongs to besides the whole vector.
