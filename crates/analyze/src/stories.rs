@@ -363,6 +363,10 @@ struct StoryModel {
     centroid: Vec<(u64, f32)>,
     /// Its norms: whole vector, names, numbers and dates.
     norm: [f32; 3],
+    /// Its three strongest single names, heaviest first ([`top_names`]): read for every
+    /// article the story is compared with, so found once each time the vector changes.
+    #[serde(skip)]
+    top_names: [Option<u64>; 3],
     /// Arrival number of its latest article (for the window in documents).
     last_seq: u64,
     /// Arrival number at which it was revived, if it was.
@@ -396,38 +400,192 @@ struct StoryModel {
     members: Vec<Member>,
 }
 
+impl StoryModel {
+    /// Recomputes what is derived from the story vector: its norms per view and its
+    /// strongest names.
+    fn refresh(&mut self) {
+        let mut sq = [0.0f32; 3];
+        for &(t, c) in &self.centroid {
+            sq[0] += c * c;
+            if let Some(v) = view_of(t) {
+                sq[v] += c * c;
+            }
+        }
+        self.norm = sq.map(f32::sqrt);
+        self.top_names = top_names(&self.centroid);
+    }
+}
+
 /// An article of an open story: what [`Clusterer::join`] needs to add it again when the story
-/// is rebuilt after a split.
+/// is rebuilt after a split. It keeps the article's normalised TF-IDF vector as computed on
+/// arrival (IDF as of then), so a split check or a rebuild reads it instead of recomputing it.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Member {
-    /// The article without its text (its features are kept instead).
-    doc: ClusterDoc,
-    feats: DocFeatures,
-    /// IDF of each feature as of the article's arrival.
-    idf: Vec<f32>,
-    /// Norm of its TF-IDF vector.
-    norm: f32,
+    id: String,
+    time: Option<DateTime<Utc>>,
+    source: Option<String>,
+    title: Option<String>,
+    /// Its TF-IDF vector, normalised when `weighted` (sorted by feature id).
+    vec: Vec<(u64, f32)>,
+    /// Whether the vector has a positive norm (only then does it move the story vector).
+    weighted: bool,
+    title_terms: Vec<u64>,
+    names: Vec<(u64, Kind, String)>,
+    specifics: Vec<u64>,
     duplicate_of: Option<String>,
     wire_agency: Option<String>,
 }
 
 impl Member {
-    /// Its normalised TF-IDF vector.
-    fn vec(&self) -> Vec<(u64, f32)> {
-        let n = if self.norm > 0.0 { self.norm } else { 1.0 };
-        self.feats.terms.iter().zip(&self.idf).map(|((t, w), i)| (*t, w * i / n)).collect()
+    /// The article as [`Clusterer::join`] reads it.
+    fn joining(&self) -> Joining<'_> {
+        Joining {
+            id: &self.id,
+            time: self.time,
+            source: self.source.as_deref(),
+            title: self.title.as_deref(),
+            vec: &self.vec,
+            weighted: self.weighted,
+            title_terms: &self.title_terms,
+            names: &self.names,
+            specifics: &self.specifics,
+            is_copy: self.duplicate_of.is_some(),
+        }
     }
 }
 
-/// An article as matching sees it: its normalised vector, time, number of features, lead
-/// specifics and strongest name.
+/// An article being added to a story, borrowed from the input or from a [`Member`], so that
+/// joining copies no text unless the story keeps the article.
 #[derive(Clone, Copy)]
+struct Joining<'a> {
+    id: &'a str,
+    time: Option<DateTime<Utc>>,
+    source: Option<&'a str>,
+    title: Option<&'a str>,
+    /// Its TF-IDF vector, normalised when `weighted`.
+    vec: &'a [(u64, f32)],
+    weighted: bool,
+    title_terms: &'a [u64],
+    names: &'a [(u64, Kind, String)],
+    specifics: &'a [u64],
+    is_copy: bool,
+}
+
+/// An article as matching sees it: its normalised vector, time, number of features, lead
+/// specifics and strongest name, plus what every comparison with a story would otherwise
+/// recompute (the squared norms of its views, a hash table of its feature ids).
 struct Probe<'a> {
     vec: &'a [(u64, f32)],
     time: Option<DateTime<Utc>>,
     n_features: usize,
     specifics: &'a [u64],
     top: Option<u64>,
+    /// Squared norms per view: whole vector (1, it is normalised), names, numbers and dates.
+    dn: [f32; 3],
+    lookup: Lookup,
+}
+
+impl<'a> Probe<'a> {
+    fn new(
+        vec: &'a [(u64, f32)],
+        time: Option<DateTime<Utc>>,
+        n_features: usize,
+        specifics: &'a [u64],
+    ) -> Probe<'a> {
+        let mut dn = [0.0f32; 3];
+        dn[0] = 1.0;
+        for (t, w) in vec {
+            if let Some(v) = view_of(*t) {
+                dn[v] += w * w;
+            }
+        }
+        Probe {
+            vec,
+            time,
+            n_features,
+            specifics,
+            top: top_entity(vec),
+            dn,
+            lookup: Lookup::new(vec),
+        }
+    }
+
+    /// [`view_dots`] of the article with a story vector, the same sums in the same order (by
+    /// feature id), found the cheaper way: a short article looks its few ids up in the story
+    /// vector; a long one probes its own hash table with each of the story's ids, which avoids
+    /// the unpredictable branches of a merge of two long lists.
+    fn dots(&self, centroid: &[(u64, f32)]) -> [f32; 3] {
+        let mut dot = [0.0f32; 3];
+        let mut add = |t: u64, d: f32| {
+            dot[0] += d;
+            if let Some(v) = view_of(t) {
+                dot[v] += d;
+            }
+        };
+        if self.vec.len() * 8 <= centroid.len() {
+            let mut rest = centroid;
+            for &(t, w) in self.vec {
+                match rest.binary_search_by_key(&t, |x| x.0) {
+                    Ok(j) => {
+                        add(t, w * rest[j].1);
+                        rest = &rest[j + 1..];
+                    }
+                    Err(j) => rest = &rest[j..],
+                }
+            }
+        } else {
+            for &(t, c) in centroid {
+                if let Some(w) = self.lookup.get(t) {
+                    add(t, w * c);
+                }
+            }
+        }
+        dot
+    }
+}
+
+/// A small open-addressing hash table from an article's feature ids to their weights (ids are
+/// well-mixed hashes and never 0, so 0 marks an empty place).
+struct Lookup {
+    mask: usize,
+    keys: Vec<u64>,
+    vals: Vec<f32>,
+}
+
+impl Lookup {
+    fn new(vec: &[(u64, f32)]) -> Lookup {
+        // At most a quarter full, so a probe for an absent id usually stops at once.
+        let cap = (vec.len() * 4).next_power_of_two().max(8);
+        let mut l = Lookup { mask: cap - 1, keys: vec![0; cap], vals: vec![0.0; cap] };
+        for &(t, w) in vec {
+            let mut i = l.slot(t);
+            while l.keys[i] != 0 && l.keys[i] != t {
+                i = (i + 1) & l.mask;
+            }
+            l.keys[i] = t;
+            l.vals[i] = w;
+        }
+        l
+    }
+
+    fn slot(&self, t: u64) -> usize {
+        // The low three bits of an id are its kind; the bits above are hash bits.
+        (t >> 3) as usize & self.mask
+    }
+
+    fn get(&self, t: u64) -> Option<f32> {
+        let mut i = self.slot(t);
+        loop {
+            let k = self.keys[i];
+            if k == t {
+                return Some(self.vals[i]);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
 }
 
 /// Online story clustering with copy detection. See the module documentation.
@@ -564,9 +722,8 @@ impl Clusterer {
         if self.df.len() > DF_CAP {
             self.df.retain(|_, v| *v > 1);
         }
-        let idf: Vec<f32> = feats.terms.iter().map(|(t, _)| self.idf(*t)).collect();
         let mut vec: Vec<(u64, f32)> =
-            feats.terms.iter().zip(&idf).map(|((t, w), i)| (*t, w * i)).collect();
+            feats.terms.iter().map(|(t, w)| (*t, w * self.idf(*t))).collect();
         let norm = vec.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
         if norm > 0.0 {
             for x in &mut vec {
@@ -582,41 +739,47 @@ impl Clusterer {
             target = self.keys.get(&hash_str(0, tag)).copied();
         }
         let is_copy = copy.duplicate_of.is_some();
+        let n_features = feats.terms.len();
         if let Some(rows) = debug {
+            let probe = Probe::new(&vec, doc.time, n_features, &feats.specifics);
             for s in self.stories.values() {
                 let mut b = breakdown(&vec, s, doc.time, &feats);
                 b.extend(spec_evidence(&feats.specifics, &s.model.specifics, 3));
                 b.push(f32::from(u8::from(protagonist_conflict(
-                    top_entity(&vec),
-                    &vec,
-                    &s.model.centroid,
+                    probe.top,
+                    |t| probe.lookup.get(t).is_some(),
+                    &s.model.top_names,
                 ))));
                 b.push(s.model.independent as f32);
-                b.push(self.similarity(&vec, &s.model));
-                let probe = Probe {
-                    vec: &vec,
-                    time: doc.time,
-                    n_features: feats.terms.len(),
-                    specifics: &feats.specifics,
-                    top: top_entity(&vec),
-                };
+                b.push(self.similarity(&probe, &s.model));
                 b.push(self.score(&probe, &s.model));
-                b.push(self.threshold(feats.terms.len()));
+                b.push(self.threshold(n_features));
                 rows.push((s.id.clone(), b));
             }
         }
         if let Some(f) = force {
             target = f.and_then(|id| self.keys.get(&hash_str(0, id)).copied());
         } else if target.is_none() && !vec.is_empty() {
-            target = self.best_story(&vec, doc.time, feats.terms.len(), &feats.specifics);
+            target = self.best_story(&vec, doc.time, n_features, &feats.specifics);
         }
         let new_story = target.is_none();
         let key = match target {
             Some(k) => k,
             None => self.new_story(),
         };
-        let breaking_raised = self.join(key, doc, &feats, &idf, norm, is_copy);
-        let n_features = feats.terms.len();
+        let joining = Joining {
+            id: &doc.id,
+            time: doc.time,
+            source: doc.source.as_deref(),
+            title: doc.title.as_deref(),
+            vec: &vec,
+            weighted: norm > 0.0,
+            title_terms: &feats.title_terms,
+            names: &feats.names,
+            specifics: &feats.specifics,
+            is_copy,
+        };
+        let breaking_raised = self.join(key, &joining);
         let mut key = key;
         let max = self.cfg.split_max_articles;
         if let Some(s) = self.stories.get_mut(&key)
@@ -626,19 +789,16 @@ impl Clusterer {
                 s.model.open = false;
                 s.model.members = Vec::new();
             } else {
-                let lite = ClusterDoc {
+                s.model.members.push(Member {
                     id: doc.id.clone(),
                     time: doc.time,
                     source: doc.source.clone(),
                     title: doc.title.clone(),
-                    text: None,
-                    entities: Vec::new(),
-                };
-                s.model.members.push(Member {
-                    doc: lite,
-                    feats,
-                    idf,
-                    norm,
+                    vec,
+                    weighted: norm > 0.0,
+                    title_terms: feats.title_terms,
+                    names: feats.names,
+                    specifics: feats.specifics,
                     duplicate_of: copy.duplicate_of.clone(),
                     wire_agency: copy.wire_agency.clone(),
                 });
@@ -715,6 +875,8 @@ impl Clusterer {
         s.state = StoryStatus::Developing;
         s.model.revived_seq = Some(self.seq);
         s.model.indexed.clear();
+        // Not stored: derived from the stored vector.
+        s.model.top_names = top_names(&s.model.centroid);
         let key = self.next_key;
         self.next_key += 1;
         self.keys.insert(hash_str(0, &s.id), key);
@@ -785,10 +947,17 @@ impl Clusterer {
         specifics: &[u64],
     ) -> Option<u64> {
         // Probe the index with the article's strongest terms.
+        // Which terms are probed matters, not in which order (the candidates are sorted
+        // below), so a selection of the strongest replaces a full sort.
         let mut order: Vec<usize> = (0..vec.len()).collect();
-        order.sort_by(|&a, &b| vec[b].1.total_cmp(&vec[a].1).then(a.cmp(&b)));
+        let probes = self.cfg.probe_terms.max(1);
+        if order.len() > probes {
+            order.select_nth_unstable_by(probes - 1, |&a, &b| {
+                vec[b].1.total_cmp(&vec[a].1).then(a.cmp(&b))
+            });
+        }
         let mut cands: Vec<u64> = Vec::new();
-        for &i in order.iter().take(self.cfg.probe_terms.max(1)) {
+        for &i in order.iter().take(probes) {
             if let Some(v) = self.index.get(&vec[i].0) {
                 cands.extend_from_slice(v);
             }
@@ -796,7 +965,7 @@ impl Clusterer {
         cands.sort_unstable();
         cands.dedup();
         let threshold = self.threshold(n_features);
-        let probe = Probe { vec, time, n_features, specifics, top: top_entity(vec) };
+        let probe = Probe::new(vec, time, n_features, specifics);
         let mut best: Option<(u64, f32)> = None;
         for k in cands {
             let Some(s) = self.stories.get(&k) else { continue };
@@ -814,12 +983,12 @@ impl Clusterer {
     /// The similarity of an article (normalised vector, feature count, lead specifics) and a
     /// live story, with every factor applied: the number compared with the threshold.
     fn score(&self, p: &Probe<'_>, m: &StoryModel) -> f32 {
-        let Probe { vec, time, n_features, specifics, top } = *p;
+        let (time, n_features, specifics) = (p.time, p.n_features, p.specifics);
         let full_text = n_features > 2 * self.cfg.short_features;
-        let (mut sim, names) = self.views(vec, m);
+        let (mut sim, names) = self.views(p, m);
         // Two events of one kind: the article is about someone the story does not feature,
         // and the story's main name is nowhere in the article.
-        if full_text && protagonist_conflict(top, vec, &m.centroid) {
+        if full_text && protagonist_conflict(p.top, |t| p.lookup.get(t).is_some(), &m.top_names) {
             sim *= self.cfg.protagonist_conflict;
         }
         sim *= self.spec_factor(specifics, &m.specifics, full_text);
@@ -873,20 +1042,14 @@ impl Clusterer {
     /// Multi-view similarity: a weighted mean of the cosines over the whole vector, over names
     /// and over numbers and dates. A view counts only when both sides have something in it
     /// (no numbers on one side is no evidence either way).
-    fn similarity(&self, vec: &[(u64, f32)], m: &StoryModel) -> f32 {
-        self.views(vec, m).0
+    fn similarity(&self, p: &Probe<'_>, m: &StoryModel) -> f32 {
+        self.views(p, m).0
     }
 
     /// [`Clusterer::similarity`] and the cosine over names alone (0 when either side has none).
-    fn views(&self, vec: &[(u64, f32)], m: &StoryModel) -> (f32, f32) {
-        let dots = view_dots(vec, &m.centroid);
-        let mut dn = [0.0f32; 3];
-        dn[0] = 1.0;
-        for (t, w) in vec {
-            if let Some(v) = view_of(*t) {
-                dn[v] += w * w;
-            }
-        }
+    fn views(&self, p: &Probe<'_>, m: &StoryModel) -> (f32, f32) {
+        let dots = p.dots(&m.centroid);
+        let dn = p.dn;
         let weights = [self.cfg.view_all, self.cfg.view_names, self.cfg.view_numbers];
         let (mut num, mut den) = (0.0f32, 0.0f32);
         let mut names = 0.0;
@@ -924,20 +1087,12 @@ impl Clusterer {
     }
 
     /// Adds an article to a story; returns whether that raised the breaking flag.
-    #[allow(clippy::too_many_arguments)]
-    fn join(
-        &mut self,
-        key: u64,
-        doc: &ClusterDoc,
-        feats: &DocFeatures,
-        idf: &[f32],
-        norm: f32,
-        is_copy: bool,
-    ) -> bool {
+    fn join(&mut self, key: u64, doc: &Joining<'_>) -> bool {
         let cfg = self.cfg.clone();
         let seq = self.seq;
+        let is_copy = doc.is_copy;
         let Some(s) = self.stories.get_mut(&key) else { return false };
-        s.articles.push(doc.id.clone());
+        s.articles.push(doc.id.to_string());
         s.model.last_seq = seq;
         if let Some(t) = doc.time {
             s.first_seen = Some(s.first_seen.map_or(t, |f| f.min(t)));
@@ -947,7 +1102,7 @@ impl Clusterer {
                     Some(s.model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
             }
         }
-        let outlet = doc.source.as_deref().map(model::normalize_outlet).filter(|o| !o.is_empty());
+        let outlet = doc.source.map(model::normalize_outlet).filter(|o| !o.is_empty());
         if is_copy {
             s.copies += 1;
         } else {
@@ -964,36 +1119,25 @@ impl Clusterer {
         }
 
         // Copies repeat their origin's words: they do not move the story vector.
-        if !is_copy && norm > 0.0 {
-            let add: Vec<(u64, f32)> =
-                feats.terms.iter().zip(idf).map(|((t, w), i)| (*t, w * i / norm)).collect();
-            s.model.centroid = merge_add(&s.model.centroid, &add);
+        if !is_copy && doc.weighted {
+            s.model.centroid = merge_add(&s.model.centroid, doc.vec);
             let limit = cfg.story_terms.max(8);
             if s.model.centroid.len() > limit + limit / 2 {
-                let w = |_t: u64, c: f32| c;
-                let mut byw: Vec<(u64, f32, f32)> =
-                    s.model.centroid.iter().map(|&(t, c)| (t, c, w(t, c))).collect();
-                byw.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-                byw.truncate(limit);
-                let mut c: Vec<(u64, f32)> = byw.into_iter().map(|(t, c, _)| (t, c)).collect();
+                // The strongest `limit` terms (ties by id: a total order, so selecting them
+                // keeps exactly the terms a full sort would), back in id order.
+                let mut c = std::mem::take(&mut s.model.centroid);
+                c.select_nth_unstable_by(limit - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                c.truncate(limit);
                 c.sort_unstable_by_key(|x| x.0);
                 s.model.centroid = c;
             }
-            let mut sq = [0.0f32; 3];
-            for &(t, c) in &s.model.centroid {
-                let x = c;
-                sq[0] += x * x;
-                if let Some(v) = view_of(t) {
-                    sq[v] += x * x;
-                }
-            }
-            s.model.norm = sq.map(f32::sqrt);
+            s.model.refresh();
         }
 
         // Specifics of the lead, for telling events of one kind apart.
-        if s.model.specifics.len() < SPECIFICS_CAP && !feats.specifics.is_empty() {
+        if s.model.specifics.len() < SPECIFICS_CAP && !doc.specifics.is_empty() {
             let mut m = s.model.specifics.clone();
-            m.extend_from_slice(&feats.specifics);
+            m.extend_from_slice(doc.specifics);
             m.sort_unstable();
             m.dedup();
             m.truncate(SPECIFICS_CAP);
@@ -1001,7 +1145,7 @@ impl Clusterer {
         }
 
         // Names and words for display.
-        for (id, kind, text) in &feats.names {
+        for (id, kind, text) in doc.names {
             match kind {
                 Kind::Entity | Kind::Phrase => {
                     let w = if *kind == Kind::Phrase { 2.0 } else { 1.0 };
@@ -1028,10 +1172,10 @@ impl Clusterer {
         }
 
         // Label: the most central headline among a few candidates.
-        if let Some(t) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        if let Some(t) = doc.title.map(str::trim).filter(|t| !t.is_empty())
             && !s.model.label_cands.iter().any(|(x, _)| x == t)
         {
-            s.model.label_cands.push((t.to_string(), feats.title_terms.clone()));
+            s.model.label_cands.push((t.to_string(), doc.title_terms.to_vec()));
         }
         let df = &self.df;
         let n = self.n_docs as f32;
@@ -1083,23 +1227,35 @@ impl Clusterer {
             }
             s.entities.push(text.clone());
         }
-        let mut terms: Vec<(f32, &str)> = s
+        let mut terms: Vec<(f32, &str, usize)> = s
             .model
             .words
             .iter()
             .filter_map(|(id, w)| {
                 cen.binary_search_by_key(id, |x| x.0).ok().map(|i| (cen[i].1, w.as_str()))
             })
+            .enumerate()
+            .map(|(i, (c, w))| (c, w, i))
             .collect();
-        terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        s.terms = terms.into_iter().take(10).map(|x| x.1.to_string()).collect();
+        // The ten strongest, selected before sorting; the position breaks the last ties, as
+        // the stable sort this replaces did, so the order is total and the selection keeps
+        // what that sort kept.
+        let by_weight = |a: &(f32, &str, usize), b: &(f32, &str, usize)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2))
+        };
+        if terms.len() > 10 {
+            terms.select_nth_unstable_by(9, by_weight);
+            terms.truncate(10);
+        }
+        terms.sort_unstable_by(by_weight);
+        s.terms = terms.into_iter().map(|x| x.1.to_string()).collect();
 
         // Breaking.
         let mut raised = false;
         if let (Some(t), false) = (doc.time, is_copy) {
             // Configured spans are clamped to a year so no arithmetic on times can overflow.
             let window = chrono::Duration::minutes(cfg.breaking_minutes.clamp(1, 525_600));
-            let oh = outlet.as_deref().map_or(hash_str(5, &doc.id), |o| hash_str(3, o));
+            let oh = outlet.as_deref().map_or(hash_str(5, doc.id), |o| hash_str(3, o));
             s.model.recent.push_back((t, oh));
             let since = t.checked_sub_signed(window).unwrap_or(t);
             while s.model.recent.front().is_some_and(|(x, _)| *x < since) {
@@ -1144,8 +1300,7 @@ impl Clusterer {
         let s = self.stories.get(&key)?;
         let min = cfg.split_min.max(1);
         // Full reports decide; headlines and very short texts say too little to place.
-        let is_long =
-            |m: &Member| m.duplicate_of.is_none() && m.feats.terms.len() > cfg.short_features;
+        let is_long = |m: &Member| m.duplicate_of.is_none() && m.vec.len() > cfg.short_features;
         // Checked on every new full report while the story is small, then on every fourth:
         // a story that has grown changes its shape slowly, and each check costs time in
         // proportion to its size.
@@ -1153,15 +1308,15 @@ impl Clusterer {
         if n < 2 * min || (n > 16 && n % 4 != 0) {
             return None;
         }
-        let long: Vec<(usize, Vec<(u64, f32)>)> = s
+        let long: Vec<(usize, &[(u64, f32)])> = s
             .model
             .members
             .iter()
             .enumerate()
             .filter(|(_, m)| is_long(m))
-            .map(|(i, m)| (i, m.vec()))
+            .map(|(i, m)| (i, m.vec.as_slice()))
             .collect();
-        let vecs: Vec<&[(u64, f32)]> = long.iter().map(|x| x.1.as_slice()).collect();
+        let vecs: Vec<&[(u64, f32)]> = long.iter().map(|x| x.1).collect();
         let (g, margin) = two_means(&vecs, min)?;
         if margin < cfg.split_margin {
             return None;
@@ -1192,14 +1347,11 @@ impl Clusterer {
                 Some(o) => moved.contains(&o.as_str()),
                 None => match long.iter().position(|x| x.0 == i) {
                     Some(j) => g[j],
-                    None => {
-                        let v = m.vec();
-                        dot(&v, &cb) / nb > dot(&v, &ca) / na
-                    }
+                    None => dot(&m.vec, &cb) / nb > dot(&m.vec, &ca) / na,
                 },
             };
             if to_b {
-                moved.push(&m.doc.id);
+                moved.push(&m.id);
             }
         }
         let moved: Vec<String> = moved.into_iter().map(str::to_string).collect();
@@ -1220,17 +1372,16 @@ impl Clusterer {
         let new_id = self.stories.get(&new_key).map(|s| s.id.clone()).unwrap_or_default();
         let mut out = key;
         for m in members {
-            let to_b = moved.contains(&m.doc.id);
+            let to_b = moved.contains(&m.id);
             let k = if to_b { new_key } else { key };
-            let is_copy = m.duplicate_of.is_some();
-            self.join(k, &m.doc, &m.feats, &m.idf, m.norm, is_copy);
+            self.join(k, &m.joining());
             if to_b {
-                self.dedupe.set_tag(&m.doc.id, &new_id);
-                if m.doc.id == current {
+                self.dedupe.set_tag(&m.id, &new_id);
+                if m.id == current {
                     out = new_key;
                 } else {
                     self.moves.push(Move {
-                        article: m.doc.id.clone(),
+                        article: m.id.clone(),
                         from: old.id.clone(),
                         to: new_id.clone(),
                         duplicate_of: m.duplicate_of.clone(),
@@ -1253,33 +1404,25 @@ impl Clusterer {
         let mut vb: Vec<(u64, f32)> = Vec::new();
         let mut specs_b: Vec<u64> = Vec::new();
         for m in a {
-            model.centroid = merge_add(&model.centroid, &m.vec());
-            model.specifics.extend(&m.feats.specifics);
+            model.centroid = merge_add(&model.centroid, &m.vec);
+            model.specifics.extend(&m.specifics);
             model.independent += 1;
         }
         for m in b {
-            vb = merge_add(&vb, &m.vec());
-            specs_b.extend(&m.feats.specifics);
+            vb = merge_add(&vb, &m.vec);
+            specs_b.extend(&m.specifics);
         }
         model.specifics.sort_unstable();
         model.specifics.dedup();
         specs_b.sort_unstable();
         specs_b.dedup();
-        let mut sq = [0.0f32; 3];
-        for &(t, c) in &model.centroid {
-            sq[0] += c * c;
-            if let Some(v) = view_of(t) {
-                sq[v] += c * c;
-            }
-        }
-        model.norm = sq.map(f32::sqrt);
+        model.refresh();
         let n = norm2(&vb).max(1e-6);
         for x in &mut vb {
             x.1 /= n;
         }
         let n_features = vb.len().max(2 * self.cfg.short_features + 1);
-        let probe =
-            Probe { vec: &vb, time: None, n_features, specifics: &specs_b, top: top_entity(&vb) };
+        let probe = Probe::new(&vb, None, n_features, &specs_b);
         if self.score(&probe, &model) < self.cfg.threshold {
             return true;
         }
@@ -1293,10 +1436,15 @@ impl Clusterer {
     /// Re-indexes a story under its strongest terms.
     fn reindex(&mut self, key: u64) {
         let Some(s) = self.stories.get_mut(&key) else { return };
+        // The strongest terms (ties by id, a total order, so a selection keeps what a full
+        // sort would), in id order.
+        let n = self.cfg.story_terms.max(8) / 3;
         let mut byw: Vec<(u64, f32)> = s.model.centroid.to_vec();
-        byw.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut want: Vec<u64> =
-            byw.iter().take(self.cfg.story_terms.max(8) / 3).map(|x| x.0).collect();
+        if byw.len() > n {
+            byw.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            byw.truncate(n);
+        }
+        let mut want: Vec<u64> = byw.iter().map(|x| x.0).collect();
         want.sort_unstable();
         let old = std::mem::take(&mut s.model.indexed);
         for t in &old {
@@ -1470,13 +1618,10 @@ fn top_entity(v: &[(u64, f32)]) -> Option<u64> {
         .map(|x| x.0)
 }
 
-/// Whether an article's main name is not among a story's three main names while one of the
-/// story's two main names is absent from the article.
-fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f32)]) -> bool {
-    let Some(d) = doc_top else { return false };
-    // The story's three strongest names (heaviest first, ties by id), in one pass: this runs
-    // for every candidate story of every article, and sorting the whole centroid was a tenth
-    // of clustering's time.
+/// A story vector's three strongest single names (heaviest first, ties by id), in one pass
+/// (sorting the whole vector was a tenth of clustering's time); the places past the story's
+/// names are `None`.
+fn top_names(cen: &[(u64, f32)]) -> [Option<u64>; 3] {
     let first = |a: (u64, f32), b: (u64, f32)| {
         b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)) == std::cmp::Ordering::Less
     };
@@ -1487,20 +1632,29 @@ fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f
             top[i] = Some(x);
         }
     }
-    let names: Vec<(u64, f32)> = top.iter().flatten().copied().collect();
-    if names.is_empty() {
+    top.map(|t| t.map(|x| x.0))
+}
+
+/// Whether an article's main name is not among a story's three main names ([`top_names`])
+/// while one of the story's two main names is absent from the article (`in_doc` says whether
+/// the article has a feature).
+fn protagonist_conflict(
+    doc_top: Option<u64>,
+    in_doc: impl Fn(u64) -> bool,
+    names: &[Option<u64>; 3],
+) -> bool {
+    let Some(d) = doc_top else { return false };
+    if names[0].is_none() {
         return false;
     }
-
-    let doc_in_story = names.iter().take(3).any(|x| x.0 == d);
-    let story_in_doc =
-        names.iter().take(2).all(|n| vec.binary_search_by_key(&n.0, |x| x.0).is_ok());
+    let doc_in_story = names.iter().flatten().any(|x| *x == d);
+    let story_in_doc = names.iter().take(2).flatten().all(|n| in_doc(*n));
     !doc_in_story && !story_in_doc
 }
 
 /// Evidence of specifics per kind (see [`features::Spec`]): 1 when the article and the story
 /// share a specific of that kind (dates: two within `date_days` days), -1 when both have some
-/// but share none, 0 when either has none.
+/// but share none, 0 when either has none. Both lists are sorted.
 fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::SPEC_KINDS] {
     let mut has = [[false; features::SPEC_KINDS]; 2];
     let mut agree = [false; features::SPEC_KINDS];
@@ -1508,6 +1662,9 @@ fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::
     for x in doc {
         has[0][features::spec_kind(*x)] = true;
     }
+    // Both lists are sorted, so one walk through `doc` finds every shared specific (this runs
+    // for every candidate story of every article).
+    let mut j = 0;
     for x in story {
         let k = features::spec_kind(*x);
         has[1][k] = true;
@@ -1521,8 +1678,11 @@ fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::
                 let d = (features::date_of_spec(*y) - a).rem_euclid(372);
                 d.min(372 - d) <= date_days
             });
-        } else if doc.binary_search(x).is_ok() {
-            agree[k] = true;
+        } else {
+            while doc.get(j).is_some_and(|y| y < x) {
+                j += 1;
+            }
+            agree[k] = doc.get(j) == Some(x);
         }
     }
     let mut out = [0.0f32; features::SPEC_KINDS];
@@ -1538,7 +1698,7 @@ fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::
 fn core_specifics(group: &[&Member]) -> Vec<u64> {
     let mut count: BTreeMap<u64, usize> = BTreeMap::new();
     for m in group {
-        for x in &m.feats.specifics {
+        for x in &m.specifics {
             *count.entry(*x).or_default() += 1;
         }
     }
@@ -1960,8 +2120,9 @@ mod tests {
                 cen.iter().filter(|_| next() % 2 == 0).copied().collect();
             vec.sort_by_key(|x| x.0);
             let top = cen.iter().map(|x| x.0).find(|_| next() % 3 == 0).or(Some(8 << 3 | 2));
+            let in_vec = |t: u64| vec.binary_search_by_key(&t, |x| x.0).is_ok();
             assert_eq!(
-                protagonist_conflict(top, &vec, &cen),
+                protagonist_conflict(top, in_vec, &top_names(&cen)),
                 by_sorting(top, &vec, &cen),
                 "{top:?} {vec:?} {cen:?}"
             );
