@@ -555,6 +555,10 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             .strip_prefix("By ")
             .or_else(|| stripped.strip_prefix("by "))
             .map(|s| s.trim_start_matches("The ").trim_start_matches("the "));
+        // Most lines are neither a copyright line nor a contributor line: then no pattern
+        // needs its lower-case form (this runs for every document).
+        let copyright = lower.starts_with("copyright") || lower.starts_with('©');
+        let contributed = lower.contains("contributed");
         for (pat, name) in AGENCIES {
             let whole = stripped.trim_end_matches(['.', ' ']) == *pat;
             if (dashed || whole)
@@ -569,13 +573,12 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             {
                 return Some(name);
             }
-            if pat.len() > 3 {
+            if pat.len() > 3 && (copyright || contributed) {
                 let pl = pat.to_lowercase();
-                if (lower.starts_with("copyright") || lower.starts_with('©')) && lower.contains(&pl)
-                {
+                if copyright && lower.contains(&pl) {
                     return Some(name);
                 }
-                if lower.contains(&format!("{pl} writer")) && lower.contains("contributed") {
+                if contributed && lower.contains(&format!("{pl} writer")) {
                     return Some(name);
                 }
             }
@@ -585,7 +588,7 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             if let Some((_, last)) = l.rsplit_once(sep) {
                 let last = last.trim().trim_end_matches('.');
                 for (pat, name) in AGENCIES {
-                    if last == *pat || last == format!("The {pat}") {
+                    if last == *pat || last.strip_prefix("The ") == Some(*pat) {
                         return Some(name);
                     }
                 }

@@ -515,55 +515,62 @@ impl<'a> Probe<'a> {
     /// vector; a long one probes its own hash table with each of the story's ids, which avoids
     /// the unpredictable branches of a merge of two long lists.
     fn dots(&self, centroid: &[(u64, f32)]) -> [f32; 3] {
-        let mut dot = [0.0f32; 3];
-        let mut add = |t: u64, d: f32| {
-            dot[0] += d;
-            if let Some(v) = view_of(t) {
-                dot[v] += d;
-            }
-        };
         if self.vec.len() * 8 <= centroid.len() {
+            let mut dot = [0.0f32; 3];
             let mut rest = centroid;
             for &(t, w) in self.vec {
                 match rest.binary_search_by_key(&t, |x| x.0) {
                     Ok(j) => {
-                        add(t, w * rest[j].1);
+                        let d = w * rest[j].1;
+                        dot[0] += d;
+                        if let Some(v) = view_of(t) {
+                            dot[v] += d;
+                        }
                         rest = &rest[j + 1..];
                     }
                     Err(j) => rest = &rest[j..],
                 }
             }
-        } else {
-            for &(t, c) in centroid {
-                if let Some(w) = self.lookup.get(t) {
-                    add(t, w * c);
-                }
-            }
+            return dot;
         }
-        dot
+        // Without branches on whether an id matches: an absent id adds 0, which leaves each
+        // sum exactly as it was (weights are never negative, so no sum is -0), and the three
+        // sums are separate chains the processor runs side by side.
+        let (mut all, mut names, mut numbers) = (0.0f32, 0.0f32, 0.0f32);
+        for &(t, c) in centroid {
+            let (k, w) = self.lookup.find(t);
+            let d = if k == t { w * c } else { 0.0 };
+            let v = VIEW_OF_KIND[(t & 7) as usize];
+            all += d;
+            names += if v == 1 { d } else { 0.0 };
+            numbers += if v == 2 { d } else { 0.0 };
+        }
+        [all, names, numbers]
     }
 }
+
+/// [`view_of`] by the low three bits of a feature id (0: the whole vector only).
+const VIEW_OF_KIND: [u8; 8] = [0, 0, 1, 1, 2, 2, 2, 0];
 
 /// A small open-addressing hash table from an article's feature ids to their weights (ids are
 /// well-mixed hashes and never 0, so 0 marks an empty place).
 struct Lookup {
     mask: usize,
-    keys: Vec<u64>,
-    vals: Vec<f32>,
+    /// (id, weight) per place.
+    slots: Vec<(u64, f32)>,
 }
 
 impl Lookup {
     fn new(vec: &[(u64, f32)]) -> Lookup {
-        // At most a quarter full, so a probe for an absent id usually stops at once.
-        let cap = (vec.len() * 4).next_power_of_two().max(8);
-        let mut l = Lookup { mask: cap - 1, keys: vec![0; cap], vals: vec![0.0; cap] };
+        // At most an eighth full, so a probe for an absent id almost always stops at once.
+        let cap = (vec.len() * 8).next_power_of_two().max(8);
+        let mut l = Lookup { mask: cap - 1, slots: vec![(0, 0.0); cap] };
         for &(t, w) in vec {
             let mut i = l.slot(t);
-            while l.keys[i] != 0 && l.keys[i] != t {
+            while l.slots[i].0 != 0 && l.slots[i].0 != t {
                 i = (i + 1) & l.mask;
             }
-            l.keys[i] = t;
-            l.vals[i] = w;
+            l.slots[i] = (t, w);
         }
         l
     }
@@ -573,18 +580,21 @@ impl Lookup {
         (t >> 3) as usize & self.mask
     }
 
-    fn get(&self, t: u64) -> Option<f32> {
+    /// The place holding `t`, or the empty place where its search ends.
+    fn find(&self, t: u64) -> (u64, f32) {
         let mut i = self.slot(t);
         loop {
-            let k = self.keys[i];
-            if k == t {
-                return Some(self.vals[i]);
-            }
-            if k == 0 {
-                return None;
+            let e = self.slots[i];
+            if e.0 == t || e.0 == 0 {
+                return e;
             }
             i = (i + 1) & self.mask;
         }
+    }
+
+    fn get(&self, t: u64) -> Option<f32> {
+        let (k, w) = self.find(t);
+        (k == t).then_some(w)
     }
 }
 
@@ -1184,17 +1194,21 @@ impl Clusterer {
             (1.0 + n / (d + 0.5)).ln()
         };
         let cen = &s.model.centroid;
-        let central = |terms: &[u64]| -> f32 {
+        // Each term's IDF is looked up once (the table is large, so lookups miss the cache).
+        let mut idfs: Vec<f32> = Vec::new();
+        let mut central = |terms: &[u64]| -> f32 {
             if terms.is_empty() {
                 return 0.0;
             }
+            idfs.clear();
+            idfs.extend(terms.iter().map(|t| idfw(*t)));
             let dot: f32 = terms
                 .iter()
                 .filter_map(|t| cen.binary_search_by_key(t, |x| x.0).ok().map(|i| cen[i].1))
-                .zip(terms.iter())
-                .map(|(c, t)| c * idfw(*t))
+                .zip(idfs.iter())
+                .map(|(c, i)| c * i)
                 .sum();
-            let tn: f32 = terms.iter().map(|t| idfw(*t) * idfw(*t)).sum::<f32>().sqrt();
+            let tn: f32 = idfs.iter().map(|i| i * i).sum::<f32>().sqrt();
             dot / tn.max(1e-6)
         };
         let mut scored: Vec<(f32, usize)> =
