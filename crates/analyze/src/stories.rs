@@ -367,6 +367,13 @@ struct StoryModel {
     /// article the story is compared with, so found once each time the vector changes.
     #[serde(skip)]
     top_names: [Option<u64>; 3],
+    /// Where each feature of `centroid` is, by hash ([`centroid_table`]), so that an article
+    /// is compared by looking up its own features rather than by walking the whole vector.
+    #[serde(skip)]
+    table: Vec<u32>,
+    /// The kinds of `specifics` present, one bit per [`features::Spec`] kind.
+    #[serde(skip)]
+    spec_kinds: u8,
     /// Arrival number of its latest article (for the window in documents).
     last_seq: u64,
     /// Arrival number at which it was revived, if it was.
@@ -412,7 +419,15 @@ impl StoryModel {
             }
         }
         self.norm = sq.map(f32::sqrt);
+        self.derive();
+    }
+
+    /// Recomputes what only speeds up matching: the strongest names, the table of the
+    /// vector's features and the kinds of specifics (none of it is stored).
+    fn derive(&mut self) {
         self.top_names = top_names(&self.centroid);
+        self.table = centroid_table(&self.centroid);
+        self.spec_kinds = spec_kinds(&self.specifics);
     }
 }
 
@@ -514,7 +529,10 @@ impl<'a> Probe<'a> {
     /// feature id), found the cheaper way: a short article looks its few ids up in the story
     /// vector; a long one probes its own hash table with each of the story's ids, which avoids
     /// the unpredictable branches of a merge of two long lists.
-    fn dots(&self, centroid: &[(u64, f32)]) -> [f32; 3] {
+    fn dots(&self, centroid: &[(u64, f32)], table: &[u32]) -> [f32; 3] {
+        if !table.is_empty() && self.vec.len() <= centroid.len() {
+            return table_dots(self.vec, centroid, table);
+        }
         if self.vec.len() * 8 <= centroid.len() {
             let mut dot = [0.0f32; 3];
             let mut rest = centroid;
@@ -547,6 +565,61 @@ impl<'a> Probe<'a> {
         }
         [all, names, numbers]
     }
+}
+
+/// An empty place in a [`centroid_table`].
+const NO_TERM: u32 = u32::MAX;
+
+/// An open-addressing hash table over a story vector's feature ids: each place holds the
+/// index of a feature in the vector (low 16 bits) and 16 other bits of its id, so that a
+/// lookup of an absent id seldom reads the vector. Empty for an empty vector, or one too long
+/// to index in 16 bits (comparisons then walk the vector).
+fn centroid_table(centroid: &[(u64, f32)]) -> Vec<u32> {
+    if centroid.is_empty() || centroid.len() >= 0xffff {
+        return Vec::new();
+    }
+    // At most half full.
+    let cap = (centroid.len() * 2).next_power_of_two();
+    let mask = cap - 1;
+    let mut table = vec![NO_TERM; cap];
+    for (j, &(t, _)) in centroid.iter().enumerate() {
+        let mut i = (t >> 3) as usize & mask;
+        while table[i] != NO_TERM {
+            i = (i + 1) & mask;
+        }
+        table[i] = ((t >> 48) as u32) << 16 | j as u32;
+    }
+    table
+}
+
+/// [`view_dots`] through a [`centroid_table`]: the article's features are looked up in id
+/// order, so the sums are the same, added in the same order.
+fn table_dots(vec: &[(u64, f32)], centroid: &[(u64, f32)], table: &[u32]) -> [f32; 3] {
+    let mask = table.len() - 1;
+    let mut dot = [0.0f32; 3];
+    for &(t, w) in vec {
+        let tag = (t >> 48) as u32;
+        let mut i = (t >> 3) as usize & mask;
+        loop {
+            let e = table[i];
+            if e == NO_TERM {
+                break;
+            }
+            if e >> 16 == tag
+                && let Some(&(ct, c)) = centroid.get((e & 0xffff) as usize)
+                && ct == t
+            {
+                let d = w * c;
+                dot[0] += d;
+                if let Some(v) = view_of(t) {
+                    dot[v] += d;
+                }
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    dot
 }
 
 /// [`view_of`] by the low three bits of a feature id (0: the whole vector only).
@@ -885,8 +958,8 @@ impl Clusterer {
         s.state = StoryStatus::Developing;
         s.model.revived_seq = Some(self.seq);
         s.model.indexed.clear();
-        // Not stored: derived from the stored vector.
-        s.model.top_names = top_names(&s.model.centroid);
+        // Not stored: derived from the stored vector and specifics.
+        s.model.derive();
         let key = self.next_key;
         self.next_key += 1;
         self.keys.insert(hash_str(0, &s.id), key);
@@ -1001,7 +1074,7 @@ impl Clusterer {
         if full_text && protagonist_conflict(p.top, |t| p.lookup.get(t).is_some(), &m.top_names) {
             sim *= self.cfg.protagonist_conflict;
         }
-        sim *= self.spec_factor(specifics, &m.specifics, full_text);
+        sim *= self.spec_factor(specifics, m, full_text);
         // Coverage attracts coverage: a story many outlets already cover is the likelier
         // home of one more report (the prior of a Chinese restaurant process).
         sim *= 1.0 + self.cfg.size_prior * (m.independent.max(1) as f32).ln();
@@ -1035,8 +1108,8 @@ impl Clusterer {
     /// The factor conflicting and agreeing specifics put on a similarity (at most
     /// `exp(spec_cap)`); see [`StoryConfig::spec_weights`]. `names`: whether names and places
     /// count (full texts only).
-    fn spec_factor(&self, doc: &[u64], story: &[u64], names: bool) -> f32 {
-        let ev = spec_evidence(doc, story, self.cfg.spec_date_days);
+    fn spec_factor(&self, doc: &[u64], m: &StoryModel, names: bool) -> f32 {
+        let ev = spec_evidence_with(doc, &m.specifics, m.spec_kinds, self.cfg.spec_date_days);
         let mut e = 0.0f32;
         for (k, v) in ev.iter().enumerate() {
             let naming = k == features::Spec::Name as usize || k == features::Spec::Place as usize;
@@ -1058,7 +1131,7 @@ impl Clusterer {
 
     /// [`Clusterer::similarity`] and the cosine over names alone (0 when either side has none).
     fn views(&self, p: &Probe<'_>, m: &StoryModel) -> (f32, f32) {
-        let dots = p.dots(&m.centroid);
+        let dots = p.dots(&m.centroid, &m.table);
         let dn = p.dn;
         let weights = [self.cfg.view_all, self.cfg.view_names, self.cfg.view_numbers];
         let (mut num, mut den) = (0.0f32, 0.0f32);
@@ -1152,6 +1225,7 @@ impl Clusterer {
             m.dedup();
             m.truncate(SPECIFICS_CAP);
             s.model.specifics = m;
+            s.model.spec_kinds = spec_kinds(&s.model.specifics);
         }
 
         // Names and words for display.
@@ -1670,15 +1744,67 @@ fn protagonist_conflict(
 /// share a specific of that kind (dates: two within `date_days` days), -1 when both have some
 /// but share none, 0 when either has none. Both lists are sorted.
 fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::SPEC_KINDS] {
+    spec_evidence_with(doc, story, spec_kinds(story), date_days)
+}
+
+/// One bit per kind of specific present.
+fn spec_kinds(specifics: &[u64]) -> u8 {
+    specifics.iter().fold(0, |m, x| m | 1 << features::spec_kind(*x))
+}
+
+/// [`spec_evidence`] with the kinds of the story's specifics known ([`spec_kinds`]). A shared
+/// specific is found from the article's few specifics (a story can have hundreds); only
+/// dates, which agree when close, are compared pairwise.
+fn spec_evidence_with(
+    doc: &[u64],
+    story: &[u64],
+    story_kinds: u8,
+    date_days: i64,
+) -> [f32; features::SPEC_KINDS] {
+    let date = features::Spec::Date as usize;
+    let mut has = [false; features::SPEC_KINDS];
+    let mut agree = [false; features::SPEC_KINDS];
+    let in_story = |k: usize| story_kinds & (1 << k) != 0;
+    for x in doc {
+        let k = features::spec_kind(*x);
+        has[k] = true;
+        if k != date && !agree[k] && in_story(k) && story.binary_search(x).is_ok() {
+            agree[k] = true;
+        }
+    }
+    if has[date] && in_story(date) {
+        // Days of the year, on a circle of 12 months of 31 days.
+        agree[date] = story.iter().filter(|x| features::spec_kind(**x) == date).any(|x| {
+            let a = features::date_of_spec(*x);
+            doc.iter().filter(|y| features::spec_kind(**y) == date).any(|y| {
+                let d = (features::date_of_spec(*y) - a).rem_euclid(372);
+                d.min(372 - d) <= date_days
+            })
+        });
+    }
+    let mut out = [0.0f32; features::SPEC_KINDS];
+    for k in 0..features::SPEC_KINDS {
+        if has[k] && in_story(k) {
+            out[k] = if agree[k] { 1.0 } else { -1.0 };
+        }
+    }
+    out
+}
+
+/// The specification [`spec_evidence_with`] is checked against in tests: each of the story's
+/// specifics looked up among the article's.
+#[cfg(test)]
+fn spec_evidence_by_story(
+    doc: &[u64],
+    story: &[u64],
+    date_days: i64,
+) -> [f32; features::SPEC_KINDS] {
     let mut has = [[false; features::SPEC_KINDS]; 2];
     let mut agree = [false; features::SPEC_KINDS];
     let date = features::Spec::Date as usize;
     for x in doc {
         has[0][features::spec_kind(*x)] = true;
     }
-    // Both lists are sorted, so one walk through `doc` finds every shared specific (this runs
-    // for every candidate story of every article).
-    let mut j = 0;
     for x in story {
         let k = features::spec_kind(*x);
         has[1][k] = true;
@@ -1692,11 +1818,8 @@ fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::
                 let d = (features::date_of_spec(*y) - a).rem_euclid(372);
                 d.min(372 - d) <= date_days
             });
-        } else {
-            while doc.get(j).is_some_and(|y| y < x) {
-                j += 1;
-            }
-            agree[k] = doc.get(j) == Some(x);
+        } else if doc.binary_search(x).is_ok() {
+            agree[k] = true;
         }
     }
     let mut out = [0.0f32; features::SPEC_KINDS];
@@ -2100,6 +2223,75 @@ pub fn cluster_json_line(a: &Assignment, id: &serde_json::Value) -> serde_json::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A deterministic stream of numbers for the tests below.
+    fn numbers(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed >> 33
+        }
+    }
+
+    /// A sorted sparse vector over a small id space (so two vectors share ids), every kind.
+    fn sparse(next: &mut impl FnMut() -> u64, n: u64) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = (0..n)
+            .map(|_| {
+                let id = (next() % 600 + 1) << 3 | (next() % 7 + 1) | (next() % 4) << 48;
+                (id, (next() % 1000) as f32 / 997.0 + 0.001)
+            })
+            .collect();
+        v.sort_by_key(|x| x.0);
+        v.dedup_by_key(|x| x.0);
+        v
+    }
+
+    /// Every way of computing an article's dot products with a story gives the merge's sums
+    /// to the bit (the same products added in the same order).
+    #[test]
+    fn dot_products_match_the_merge_exactly() {
+        let mut next = numbers(11);
+        for _ in 0..3000 {
+            let (a, b) = (next() % 400, next() % 500);
+            let vec = sparse(&mut next, a);
+            let cen = sparse(&mut next, b);
+            let want = view_dots(&vec, &cen).map(f32::to_bits);
+            let table = centroid_table(&cen);
+            if !table.is_empty() {
+                assert_eq!(table_dots(&vec, &cen, &table).map(f32::to_bits), want);
+            }
+            let probe = Probe::new(&vec, None, vec.len(), &[]);
+            assert_eq!(probe.dots(&cen, &table).map(f32::to_bits), want);
+            assert_eq!(probe.dots(&cen, &[]).map(f32::to_bits), want);
+            for (t, w) in &vec {
+                assert_eq!(probe.lookup.get(*t), Some(*w));
+            }
+            assert!(cen.iter().all(|c| vec.binary_search_by_key(&c.0, |x| x.0).is_ok()
+                == probe.lookup.get(c.0).is_some()));
+        }
+    }
+
+    /// The evidence of specifics found from the article's side is the evidence found from the
+    /// story's side.
+    #[test]
+    fn specifics_evidence_matches_the_story_side_walk() {
+        let mut next = numbers(5);
+        for _ in 0..5000 {
+            let mut list = |n: u64| {
+                let n = next() % n;
+                let mut v: Vec<u64> = (0..n).map(|_| (next() % 90) << 3 | next() % 8).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (doc, story) = (list(12), list(60));
+            let days = (next() % 5) as i64;
+            assert_eq!(
+                spec_evidence(&doc, &story, days),
+                spec_evidence_by_story(&doc, &story, days),
+                "{doc:?} {story:?}"
+            );
+        }
+    }
 
     /// The one-pass choice of a story's strongest names decides as the full sort did, ties
     /// included.
