@@ -587,7 +587,7 @@ fn centroid_table(centroid: &[(u64, f32)]) -> Vec<u32> {
         while table[i] != NO_TERM {
             i = (i + 1) & mask;
         }
-        table[i] = ((t >> 48) as u32) << 16 | j as u32;
+        table[i] = (((t >> 48) as u32) << 16) | j as u32;
     }
     table
 }
@@ -2236,7 +2236,7 @@ mod tests {
     fn sparse(next: &mut impl FnMut() -> u64, n: u64) -> Vec<(u64, f32)> {
         let mut v: Vec<(u64, f32)> = (0..n)
             .map(|_| {
-                let id = (next() % 600 + 1) << 3 | (next() % 7 + 1) | (next() % 4) << 48;
+                let id = ((next() % 600 + 1) << 3) | (next() % 7 + 1) | ((next() % 4) << 48);
                 (id, (next() % 1000) as f32 / 997.0 + 0.001)
             })
             .collect();
@@ -2278,7 +2278,7 @@ mod tests {
         for _ in 0..5000 {
             let mut list = |n: u64| {
                 let n = next() % n;
-                let mut v: Vec<u64> = (0..n).map(|_| (next() % 90) << 3 | next() % 8).collect();
+                let mut v: Vec<u64> = (0..n).map(|_| ((next() % 90) << 3) | (next() % 8)).collect();
                 v.sort_unstable();
                 v.dedup();
                 v
