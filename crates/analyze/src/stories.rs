@@ -408,8 +408,8 @@ struct StoryModel {
 }
 
 impl StoryModel {
-    /// Recomputes what is derived from the story vector: its norms per view and its
-    /// strongest names.
+    /// Recomputes what is derived from the story vector: its norms per view, and what
+    /// [`StoryModel::derive`] keeps.
     fn refresh(&mut self) {
         let mut sq = [0.0f32; 3];
         for &(t, c) in &self.centroid {
@@ -526,9 +526,10 @@ impl<'a> Probe<'a> {
     }
 
     /// [`view_dots`] of the article with a story vector, the same sums in the same order (by
-    /// feature id), found the cheaper way: a short article looks its few ids up in the story
-    /// vector; a long one probes its own hash table with each of the story's ids, which avoids
-    /// the unpredictable branches of a merge of two long lists.
+    /// feature id), found the cheaper way: the article's ids are looked up in the story's
+    /// [`centroid_table`] (`table`); failing a table, a short article binary-searches the
+    /// story vector, and a long one probes its own hash table with each of the story's ids,
+    /// which avoids the unpredictable branches of a merge of two long lists.
     fn dots(&self, centroid: &[(u64, f32)], table: &[u32]) -> [f32; 3] {
         if !table.is_empty() && self.vec.len() <= centroid.len() {
             return table_dots(self.vec, centroid, table);
@@ -551,8 +552,8 @@ impl<'a> Probe<'a> {
             }
             return dot;
         }
-        // Without branches on whether an id matches: an absent id adds 0, which leaves each
-        // sum exactly as it was (weights are never negative, so no sum is -0), and the three
+        // Without branches on whether an id matches: an absent id adds +0, which leaves each
+        // sum exactly as it was (weights are not negative, so no sum is -0), and the three
         // sums are separate chains the processor runs side by side.
         let (mut all, mut names, mut numbers) = (0.0f32, 0.0f32, 0.0f32);
         for &(t, c) in centroid {
@@ -1029,9 +1030,9 @@ impl Clusterer {
         n_features: usize,
         specifics: &[u64],
     ) -> Option<u64> {
-        // Probe the index with the article's strongest terms.
-        // Which terms are probed matters, not in which order (the candidates are sorted
-        // below), so a selection of the strongest replaces a full sort.
+        // Probe the index with the article's strongest terms. Which terms are probed matters,
+        // not in which order (the candidates are sorted below), so a selection of the
+        // strongest replaces a full sort.
         let mut order: Vec<usize> = (0..vec.len()).collect();
         let probes = self.cfg.probe_terms.max(1);
         if order.len() > probes {
