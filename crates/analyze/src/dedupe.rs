@@ -82,6 +82,30 @@ pub(crate) fn hash_lower(seed: u64, s: &str) -> u64 {
     mix64(h)
 }
 
+/// [`hash_lower`] of one string with several seeds, in one pass over its characters.
+pub(crate) fn hash_lower_seeds<const N: usize>(seeds: [u64; N], s: &str) -> [u64; N] {
+    let mut h = seeds.map(|seed| 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x100_0000_01b3));
+    let mut add = |b: u8| {
+        for x in &mut h {
+            *x ^= u64::from(b);
+            *x = x.wrapping_mul(0x100_0000_01b3);
+        }
+    };
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if c.is_ascii() {
+            add(c.to_ascii_lowercase() as u8);
+        } else {
+            for l in c.to_lowercase() {
+                for &b in l.encode_utf8(&mut buf).as_bytes() {
+                    add(b);
+                }
+            }
+        }
+    }
+    h.map(mix64)
+}
+
 /// Settings of copy detection. Every field has a default; see [`DedupeConfig::default`].
 #[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -222,14 +246,20 @@ impl Deduper {
         let body = text.filter(|t| !t.trim().is_empty()).or(title).unwrap_or("");
         let agency = wire_credit(body).map(str::to_string);
         let words = content_words(body);
-        let exact = (words.len() >= self.cfg.min_exact_words).then(|| {
-            let mut h = 0x51_7cc1_b727_220au64;
-            for w in &words {
-                h = mix64(h ^ hash_lower(7, w));
+        // Each word is hashed for the exact copy (seed 7) and for its shingles (seed 11) in
+        // one pass over its characters.
+        let with_exact = words.len() >= self.cfg.min_exact_words;
+        let mut h = 0x51_7cc1_b727_220au64;
+        let mut hashes: Vec<u64> = Vec::with_capacity(words.len());
+        for w in &words {
+            let [a, b] = hash_lower_seeds([7, 11], w);
+            if with_exact {
+                h = mix64(h ^ a);
             }
-            h
-        });
-        let (sig, shingles) = self.signature(&words);
+            hashes.push(b);
+        }
+        let exact = with_exact.then_some(h);
+        let (sig, shingles) = self.signature(&hashes);
         let band_keys = band_keys(&sig);
 
         // Find the best earlier match: exact first, then LSH candidates.
@@ -341,12 +371,12 @@ impl Deduper {
         self.slots.get(s as usize)?.as_ref().map(|x| x.seq)
     }
 
-    fn signature(&self, words: &[&str]) -> (Vec<u32>, u32) {
+    /// The MinHash signature and shingle count of a text, from its words' hashes (seed 11).
+    fn signature(&self, hashes: &[u64]) -> (Vec<u32>, u32) {
         let k = self.cfg.shingle_words;
-        if words.len() < k {
+        if hashes.len() < k {
             return (Vec::new(), 0);
         }
-        let hashes: Vec<u64> = words.iter().map(|w| hash_lower(11, w)).collect();
         let mut shingle_hashes: Vec<u64> = hashes
             .windows(k)
             .map(|w| {
@@ -555,6 +585,10 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             .strip_prefix("By ")
             .or_else(|| stripped.strip_prefix("by "))
             .map(|s| s.trim_start_matches("The ").trim_start_matches("the "));
+        // Most lines are neither a copyright line nor a contributor line: then no pattern
+        // needs its lower-case form (this runs for every document).
+        let copyright = lower.starts_with("copyright") || lower.starts_with('©');
+        let contributed = lower.contains("contributed");
         for (pat, name) in AGENCIES {
             let whole = stripped.trim_end_matches(['.', ' ']) == *pat;
             if (dashed || whole)
@@ -569,13 +603,12 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             {
                 return Some(name);
             }
-            if pat.len() > 3 {
+            if pat.len() > 3 && (copyright || contributed) {
                 let pl = pat.to_lowercase();
-                if (lower.starts_with("copyright") || lower.starts_with('©')) && lower.contains(&pl)
-                {
+                if copyright && lower.contains(&pl) {
                     return Some(name);
                 }
-                if lower.contains(&format!("{pl} writer")) && lower.contains("contributed") {
+                if contributed && lower.contains(&format!("{pl} writer")) {
                     return Some(name);
                 }
             }
@@ -585,7 +618,7 @@ pub fn wire_credit(text: &str) -> Option<&'static str> {
             if let Some((_, last)) = l.rsplit_once(sep) {
                 let last = last.trim().trim_end_matches('.');
                 for (pat, name) in AGENCIES {
-                    if last == *pat || last == format!("The {pat}") {
+                    if last == *pat || last.strip_prefix("The ") == Some(*pat) {
                         return Some(name);
                     }
                 }
@@ -627,6 +660,13 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashing_with_several_seeds_is_hashing_with_each() {
+        for s in ["", "Word", "ÉTÉ", "İstanbul", "ΟΔΟΣ", "naïve-ly", "x"] {
+            assert_eq!(hash_lower_seeds([7, 11, 0], s), [7, 11, 0].map(|k| hash_lower(k, s)));
+        }
+    }
 
     #[test]
     fn credits() {

@@ -383,6 +383,17 @@ struct StoryModel {
     centroid: Vec<(u64, f32)>,
     /// Its norms: whole vector, names, numbers and dates.
     norm: [f32; 3],
+    /// Its three strongest single names, heaviest first ([`top_names`]): read for every
+    /// article the story is compared with, so found once each time the vector changes.
+    #[serde(skip)]
+    top_names: [Option<u64>; 3],
+    /// Where each feature of `centroid` is, by hash ([`centroid_table`]), so that an article
+    /// is compared by looking up its own features rather than by walking the whole vector.
+    #[serde(skip)]
+    table: Vec<u32>,
+    /// The kinds of `specifics` present, one bit per [`features::Spec`] kind.
+    #[serde(skip)]
+    spec_kinds: u8,
     /// Arrival number of its latest article (for the window in documents).
     last_seq: u64,
     /// Arrival number at which it was revived, if it was.
@@ -416,38 +427,269 @@ struct StoryModel {
     members: Vec<Member>,
 }
 
+impl StoryModel {
+    /// Recomputes what is derived from the story vector: its norms per view, and what
+    /// [`StoryModel::derive`] keeps.
+    fn refresh(&mut self) {
+        let mut sq = [0.0f32; 3];
+        for &(t, c) in &self.centroid {
+            sq[0] += c * c;
+            if let Some(v) = view_of(t) {
+                sq[v] += c * c;
+            }
+        }
+        self.norm = sq.map(f32::sqrt);
+        self.derive();
+    }
+
+    /// Recomputes what only speeds up matching: the strongest names, the table of the
+    /// vector's features and the kinds of specifics (none of it is stored).
+    fn derive(&mut self) {
+        self.top_names = top_names(&self.centroid);
+        self.table = centroid_table(&self.centroid);
+        self.spec_kinds = spec_kinds(&self.specifics);
+    }
+}
+
 /// An article of an open story: what [`Clusterer::join`] needs to add it again when the story
-/// is rebuilt after a split.
+/// is rebuilt after a split. It keeps the article's normalised TF-IDF vector as computed on
+/// arrival (IDF as of then), so a split check or a rebuild reads it instead of recomputing it.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Member {
-    /// The article without its text (its features are kept instead).
-    doc: ClusterDoc,
-    feats: DocFeatures,
-    /// IDF of each feature as of the article's arrival.
-    idf: Vec<f32>,
-    /// Norm of its TF-IDF vector.
-    norm: f32,
+    id: String,
+    time: Option<DateTime<Utc>>,
+    source: Option<String>,
+    title: Option<String>,
+    /// Its TF-IDF vector, normalised when `weighted` (sorted by feature id).
+    vec: Vec<(u64, f32)>,
+    /// Whether the vector has a positive norm (only then does it move the story vector).
+    weighted: bool,
+    title_terms: Vec<u64>,
+    names: Vec<(u64, Kind, String)>,
+    specifics: Vec<u64>,
     duplicate_of: Option<String>,
     wire_agency: Option<String>,
 }
 
 impl Member {
-    /// Its normalised TF-IDF vector.
-    fn vec(&self) -> Vec<(u64, f32)> {
-        let n = if self.norm > 0.0 { self.norm } else { 1.0 };
-        self.feats.terms.iter().zip(&self.idf).map(|((t, w), i)| (*t, w * i / n)).collect()
+    /// The article as [`Clusterer::join`] reads it.
+    fn joining(&self) -> Joining<'_> {
+        Joining {
+            id: &self.id,
+            time: self.time,
+            source: self.source.as_deref(),
+            title: self.title.as_deref(),
+            vec: &self.vec,
+            weighted: self.weighted,
+            title_terms: &self.title_terms,
+            names: &self.names,
+            specifics: &self.specifics,
+            is_copy: self.duplicate_of.is_some(),
+        }
     }
 }
 
-/// An article as matching sees it: its normalised vector, time, number of features, lead
-/// specifics and strongest name.
+/// An article being added to a story, borrowed from the input or from a [`Member`], so that
+/// joining copies no text unless the story keeps the article.
 #[derive(Clone, Copy)]
+struct Joining<'a> {
+    id: &'a str,
+    time: Option<DateTime<Utc>>,
+    source: Option<&'a str>,
+    title: Option<&'a str>,
+    /// Its TF-IDF vector, normalised when `weighted`.
+    vec: &'a [(u64, f32)],
+    weighted: bool,
+    title_terms: &'a [u64],
+    names: &'a [(u64, Kind, String)],
+    specifics: &'a [u64],
+    is_copy: bool,
+}
+
+/// An article as matching sees it: its normalised vector, time, number of features, lead
+/// specifics and strongest name, plus what every comparison with a story would otherwise
+/// recompute (the squared norms of its views, a hash table of its feature ids).
 struct Probe<'a> {
     vec: &'a [(u64, f32)],
     time: Option<DateTime<Utc>>,
     n_features: usize,
     specifics: &'a [u64],
     top: Option<u64>,
+    /// Squared norms per view: whole vector (1, it is normalised), names, numbers and dates.
+    dn: [f32; 3],
+    lookup: Lookup,
+}
+
+impl<'a> Probe<'a> {
+    fn new(
+        vec: &'a [(u64, f32)],
+        time: Option<DateTime<Utc>>,
+        n_features: usize,
+        specifics: &'a [u64],
+    ) -> Probe<'a> {
+        let mut dn = [0.0f32; 3];
+        dn[0] = 1.0;
+        for (t, w) in vec {
+            if let Some(v) = view_of(*t) {
+                dn[v] += w * w;
+            }
+        }
+        Probe {
+            vec,
+            time,
+            n_features,
+            specifics,
+            top: top_entity(vec),
+            dn,
+            lookup: Lookup::new(vec),
+        }
+    }
+
+    /// [`view_dots`] of the article with a story vector, the same sums in the same order (by
+    /// feature id), found the cheaper way: the article's ids are looked up in the story's
+    /// [`centroid_table`] (`table`); failing a table, a short article binary-searches the
+    /// story vector, and a long one probes its own hash table with each of the story's ids,
+    /// which avoids the unpredictable branches of a merge of two long lists.
+    fn dots(&self, centroid: &[(u64, f32)], table: &[u32]) -> [f32; 3] {
+        if !table.is_empty() && self.vec.len() <= centroid.len() {
+            return table_dots(self.vec, centroid, table);
+        }
+        if self.vec.len() * 8 <= centroid.len() {
+            let mut dot = [0.0f32; 3];
+            let mut rest = centroid;
+            for &(t, w) in self.vec {
+                match rest.binary_search_by_key(&t, |x| x.0) {
+                    Ok(j) => {
+                        let d = w * rest[j].1;
+                        dot[0] += d;
+                        if let Some(v) = view_of(t) {
+                            dot[v] += d;
+                        }
+                        rest = &rest[j + 1..];
+                    }
+                    Err(j) => rest = &rest[j..],
+                }
+            }
+            return dot;
+        }
+        // Without branches on whether an id matches: an absent id adds +0, which leaves each
+        // sum exactly as it was (weights are not negative, so no sum is -0), and the three
+        // sums are separate chains the processor runs side by side.
+        let (mut all, mut names, mut numbers) = (0.0f32, 0.0f32, 0.0f32);
+        for &(t, c) in centroid {
+            let (k, w) = self.lookup.find(t);
+            let d = if k == t { w * c } else { 0.0 };
+            let v = VIEW_OF_KIND[(t & 7) as usize];
+            all += d;
+            names += if v == 1 { d } else { 0.0 };
+            numbers += if v == 2 { d } else { 0.0 };
+        }
+        [all, names, numbers]
+    }
+}
+
+/// An empty place in a [`centroid_table`].
+const NO_TERM: u32 = u32::MAX;
+
+/// An open-addressing hash table over a story vector's feature ids: each place holds the
+/// index of a feature in the vector (low 16 bits) and 16 other bits of its id, so that a
+/// lookup of an absent id seldom reads the vector. Empty for an empty vector, or one too long
+/// to index in 16 bits (comparisons then walk the vector).
+fn centroid_table(centroid: &[(u64, f32)]) -> Vec<u32> {
+    if centroid.is_empty() || centroid.len() >= 0xffff {
+        return Vec::new();
+    }
+    // At most half full.
+    let cap = (centroid.len() * 2).next_power_of_two();
+    let mask = cap - 1;
+    let mut table = vec![NO_TERM; cap];
+    for (j, &(t, _)) in centroid.iter().enumerate() {
+        let mut i = (t >> 3) as usize & mask;
+        while table[i] != NO_TERM {
+            i = (i + 1) & mask;
+        }
+        table[i] = (((t >> 48) as u32) << 16) | j as u32;
+    }
+    table
+}
+
+/// [`view_dots`] through a [`centroid_table`]: the article's features are looked up in id
+/// order, so the sums are the same, added in the same order.
+fn table_dots(vec: &[(u64, f32)], centroid: &[(u64, f32)], table: &[u32]) -> [f32; 3] {
+    let mask = table.len() - 1;
+    let mut dot = [0.0f32; 3];
+    for &(t, w) in vec {
+        let tag = (t >> 48) as u32;
+        let mut i = (t >> 3) as usize & mask;
+        loop {
+            let e = table[i];
+            if e == NO_TERM {
+                break;
+            }
+            if e >> 16 == tag
+                && let Some(&(ct, c)) = centroid.get((e & 0xffff) as usize)
+                && ct == t
+            {
+                let d = w * c;
+                dot[0] += d;
+                if let Some(v) = view_of(t) {
+                    dot[v] += d;
+                }
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    dot
+}
+
+/// [`view_of`] by the low three bits of a feature id (0: the whole vector only).
+const VIEW_OF_KIND: [u8; 8] = [0, 0, 1, 1, 2, 2, 2, 0];
+
+/// A small open-addressing hash table from an article's feature ids to their weights (ids are
+/// well-mixed hashes and never 0, so 0 marks an empty place).
+struct Lookup {
+    mask: usize,
+    /// (id, weight) per place.
+    slots: Vec<(u64, f32)>,
+}
+
+impl Lookup {
+    fn new(vec: &[(u64, f32)]) -> Lookup {
+        // At most an eighth full, so a probe for an absent id almost always stops at once.
+        let cap = (vec.len() * 8).next_power_of_two().max(8);
+        let mut l = Lookup { mask: cap - 1, slots: vec![(0, 0.0); cap] };
+        for &(t, w) in vec {
+            let mut i = l.slot(t);
+            while l.slots[i].0 != 0 && l.slots[i].0 != t {
+                i = (i + 1) & l.mask;
+            }
+            l.slots[i] = (t, w);
+        }
+        l
+    }
+
+    fn slot(&self, t: u64) -> usize {
+        // The low three bits of an id are its kind; the bits above are hash bits.
+        (t >> 3) as usize & self.mask
+    }
+
+    /// The place holding `t`, or the empty place where its search ends.
+    fn find(&self, t: u64) -> (u64, f32) {
+        let mut i = self.slot(t);
+        loop {
+            let e = self.slots[i];
+            if e.0 == t || e.0 == 0 {
+                return e;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn get(&self, t: u64) -> Option<f32> {
+        let (k, w) = self.find(t);
+        (k == t).then_some(w)
+    }
 }
 
 /// Online story clustering with copy detection. See the module documentation.
@@ -584,9 +826,8 @@ impl Clusterer {
         if self.df.len() > DF_CAP {
             self.df.retain(|_, v| *v > 1);
         }
-        let idf: Vec<f32> = feats.terms.iter().map(|(t, _)| self.idf(*t)).collect();
         let mut vec: Vec<(u64, f32)> =
-            feats.terms.iter().zip(&idf).map(|((t, w), i)| (*t, w * i)).collect();
+            feats.terms.iter().map(|(t, w)| (*t, w * self.idf(*t))).collect();
         let norm = vec.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
         if norm > 0.0 {
             for x in &mut vec {
@@ -602,26 +843,21 @@ impl Clusterer {
             target = self.keys.get(&hash_str(0, tag)).copied();
         }
         let is_copy = copy.duplicate_of.is_some();
+        let n_features = feats.terms.len();
         if let Some(rows) = debug {
+            let probe = Probe::new(&vec, doc.time, n_features, &feats.specifics);
             for s in self.stories.values() {
                 let mut b = breakdown(&vec, s, doc.time, &feats);
                 b.extend(spec_evidence(&feats.specifics, &s.model.specifics, 3));
                 b.push(f32::from(u8::from(protagonist_conflict(
-                    top_entity(&vec),
-                    &vec,
-                    &s.model.centroid,
+                    probe.top,
+                    |t| probe.lookup.get(t).is_some(),
+                    &s.model.top_names,
                 ))));
                 b.push(s.model.independent as f32);
-                b.push(self.similarity(&vec, &s.model));
-                let probe = Probe {
-                    vec: &vec,
-                    time: doc.time,
-                    n_features: feats.terms.len(),
-                    specifics: &feats.specifics,
-                    top: top_entity(&vec),
-                };
+                b.push(self.similarity(&probe, &s.model));
                 b.push(self.score(&probe, &s.model));
-                b.push(self.threshold(feats.terms.len()));
+                b.push(self.threshold(n_features));
                 rows.push((s.id.clone(), b));
             }
         }
@@ -629,15 +865,26 @@ impl Clusterer {
         if let Some(f) = force {
             target = f.and_then(|id| self.keys.get(&hash_str(0, id)).copied());
         } else if target.is_none() && !vec.is_empty() {
-            (target, near) = self.best_story(&vec, doc.time, feats.terms.len(), &feats.specifics);
+            (target, near) = self.best_story(&vec, doc.time, n_features, &feats.specifics);
         }
         let new_story = target.is_none();
         let key = match target {
             Some(k) => k,
             None => self.new_story(),
         };
-        let breaking_raised = self.join(key, doc, &feats, &idf, norm, is_copy);
-        let n_features = feats.terms.len();
+        let joining = Joining {
+            id: &doc.id,
+            time: doc.time,
+            source: doc.source.as_deref(),
+            title: doc.title.as_deref(),
+            vec: &vec,
+            weighted: norm > 0.0,
+            title_terms: &feats.title_terms,
+            names: &feats.names,
+            specifics: &feats.specifics,
+            is_copy,
+        };
+        let breaking_raised = self.join(key, &joining);
         let mut key = key;
         let max = self.cfg.split_max_articles;
         if let Some(s) = self.stories.get_mut(&key)
@@ -647,19 +894,16 @@ impl Clusterer {
                 s.model.open = false;
                 s.model.members = Vec::new();
             } else {
-                let lite = ClusterDoc {
+                s.model.members.push(Member {
                     id: doc.id.clone(),
                     time: doc.time,
                     source: doc.source.clone(),
                     title: doc.title.clone(),
-                    text: None,
-                    entities: Vec::new(),
-                };
-                s.model.members.push(Member {
-                    doc: lite,
-                    feats,
-                    idf,
-                    norm,
+                    vec,
+                    weighted: norm > 0.0,
+                    title_terms: feats.title_terms,
+                    names: feats.names,
+                    specifics: feats.specifics,
                     duplicate_of: copy.duplicate_of.clone(),
                     wire_agency: copy.wire_agency.clone(),
                 });
@@ -743,6 +987,8 @@ impl Clusterer {
         s.state = StoryStatus::Developing;
         s.model.revived_seq = Some(self.seq);
         s.model.indexed.clear();
+        // Not stored: derived from the stored vector and specifics.
+        s.model.derive();
         let key = self.next_key;
         self.next_key += 1;
         self.keys.insert(hash_str(0, &s.id), key);
@@ -813,11 +1059,18 @@ impl Clusterer {
         n_features: usize,
         specifics: &[u64],
     ) -> (Option<u64>, Vec<u64>) {
-        // Probe the index with the article's strongest terms.
+        // Probe the index with the article's strongest terms. Which terms are probed matters,
+        // not in which order (the candidates are sorted below), so a selection of the
+        // strongest replaces a full sort.
         let mut order: Vec<usize> = (0..vec.len()).collect();
-        order.sort_by(|&a, &b| vec[b].1.total_cmp(&vec[a].1).then(a.cmp(&b)));
+        let probes = self.cfg.probe_terms.max(1);
+        if order.len() > probes {
+            order.select_nth_unstable_by(probes - 1, |&a, &b| {
+                vec[b].1.total_cmp(&vec[a].1).then(a.cmp(&b))
+            });
+        }
         let mut cands: Vec<u64> = Vec::new();
-        for &i in order.iter().take(self.cfg.probe_terms.max(1)) {
+        for &i in order.iter().take(probes) {
             if let Some(v) = self.index.get(&vec[i].0) {
                 cands.extend_from_slice(v);
             }
@@ -825,7 +1078,7 @@ impl Clusterer {
         cands.sort_unstable();
         cands.dedup();
         let threshold = self.threshold(n_features);
-        let probe = Probe { vec, time, n_features, specifics, top: top_entity(vec) };
+        let probe = Probe::new(vec, time, n_features, specifics);
         let near_at = threshold * self.cfg.reassign_near;
         let mut best: Option<(u64, f32)> = None;
         let mut near = Vec::new();
@@ -850,15 +1103,15 @@ impl Clusterer {
     /// The similarity of an article (normalised vector, feature count, lead specifics) and a
     /// live story, with every factor applied: the number compared with the threshold.
     fn score(&self, p: &Probe<'_>, m: &StoryModel) -> f32 {
-        let Probe { vec, time, n_features, specifics, top } = *p;
+        let (time, n_features, specifics) = (p.time, p.n_features, p.specifics);
         let full_text = n_features > 2 * self.cfg.short_features;
-        let (mut sim, names) = self.views(vec, m);
+        let (mut sim, names) = self.views(p, m);
         // Two events of one kind: the article is about someone the story does not feature,
         // and the story's main name is nowhere in the article.
-        if full_text && protagonist_conflict(top, vec, &m.centroid) {
+        if full_text && protagonist_conflict(p.top, |t| p.lookup.get(t).is_some(), &m.top_names) {
             sim *= self.cfg.protagonist_conflict;
         }
-        sim *= self.spec_factor(specifics, &m.specifics, full_text);
+        sim *= self.spec_factor(specifics, m, full_text);
         // Coverage attracts coverage: a story many outlets already cover is the likelier
         // home of one more report (the prior of a Chinese restaurant process).
         sim *= 1.0 + self.cfg.size_prior * (m.independent.max(1) as f32).ln();
@@ -892,8 +1145,8 @@ impl Clusterer {
     /// The factor conflicting and agreeing specifics put on a similarity (at most
     /// `exp(spec_cap)`); see [`StoryConfig::spec_weights`]. `names`: whether names and places
     /// count (full texts only).
-    fn spec_factor(&self, doc: &[u64], story: &[u64], names: bool) -> f32 {
-        let ev = spec_evidence(doc, story, self.cfg.spec_date_days);
+    fn spec_factor(&self, doc: &[u64], m: &StoryModel, names: bool) -> f32 {
+        let ev = spec_evidence_with(doc, &m.specifics, m.spec_kinds, self.cfg.spec_date_days);
         let mut e = 0.0f32;
         for (k, v) in ev.iter().enumerate() {
             let naming = k == features::Spec::Name as usize || k == features::Spec::Place as usize;
@@ -909,20 +1162,14 @@ impl Clusterer {
     /// Multi-view similarity: a weighted mean of the cosines over the whole vector, over names
     /// and over numbers and dates. A view counts only when both sides have something in it
     /// (no numbers on one side is no evidence either way).
-    fn similarity(&self, vec: &[(u64, f32)], m: &StoryModel) -> f32 {
-        self.views(vec, m).0
+    fn similarity(&self, p: &Probe<'_>, m: &StoryModel) -> f32 {
+        self.views(p, m).0
     }
 
     /// [`Clusterer::similarity`] and the cosine over names alone (0 when either side has none).
-    fn views(&self, vec: &[(u64, f32)], m: &StoryModel) -> (f32, f32) {
-        let dots = view_dots(vec, &m.centroid);
-        let mut dn = [0.0f32; 3];
-        dn[0] = 1.0;
-        for (t, w) in vec {
-            if let Some(v) = view_of(*t) {
-                dn[v] += w * w;
-            }
-        }
+    fn views(&self, p: &Probe<'_>, m: &StoryModel) -> (f32, f32) {
+        let dots = p.dots(&m.centroid, &m.table);
+        let dn = p.dn;
         let weights = [self.cfg.view_all, self.cfg.view_names, self.cfg.view_numbers];
         let (mut num, mut den) = (0.0f32, 0.0f32);
         let mut names = 0.0;
@@ -960,20 +1207,12 @@ impl Clusterer {
     }
 
     /// Adds an article to a story; returns whether that raised the breaking flag.
-    #[allow(clippy::too_many_arguments)]
-    fn join(
-        &mut self,
-        key: u64,
-        doc: &ClusterDoc,
-        feats: &DocFeatures,
-        idf: &[f32],
-        norm: f32,
-        is_copy: bool,
-    ) -> bool {
+    fn join(&mut self, key: u64, doc: &Joining<'_>) -> bool {
         let cfg = self.cfg.clone();
         let seq = self.seq;
+        let is_copy = doc.is_copy;
         let Some(s) = self.stories.get_mut(&key) else { return false };
-        s.articles.push(doc.id.clone());
+        s.articles.push(doc.id.to_string());
         s.model.last_seq = seq;
         if let Some(t) = doc.time {
             s.first_seen = Some(s.first_seen.map_or(t, |f| f.min(t)));
@@ -983,7 +1222,7 @@ impl Clusterer {
                     Some(s.model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
             }
         }
-        let outlet = doc.source.as_deref().map(model::normalize_outlet).filter(|o| !o.is_empty());
+        let outlet = doc.source.map(model::normalize_outlet).filter(|o| !o.is_empty());
         if is_copy {
             s.copies += 1;
         } else {
@@ -1000,44 +1239,34 @@ impl Clusterer {
         }
 
         // Copies repeat their origin's words: they do not move the story vector.
-        if !is_copy && norm > 0.0 {
-            let add: Vec<(u64, f32)> =
-                feats.terms.iter().zip(idf).map(|((t, w), i)| (*t, w * i / norm)).collect();
-            s.model.centroid = merge_add(&s.model.centroid, &add);
+        if !is_copy && doc.weighted {
+            s.model.centroid = merge_add(&s.model.centroid, doc.vec);
             let limit = cfg.story_terms.max(8);
             if s.model.centroid.len() > limit + limit / 2 {
-                let w = |_t: u64, c: f32| c;
-                let mut byw: Vec<(u64, f32, f32)> =
-                    s.model.centroid.iter().map(|&(t, c)| (t, c, w(t, c))).collect();
-                byw.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-                byw.truncate(limit);
-                let mut c: Vec<(u64, f32)> = byw.into_iter().map(|(t, c, _)| (t, c)).collect();
+                // The strongest `limit` terms (ties by id: a total order, so selecting them
+                // keeps exactly the terms a full sort would), back in id order.
+                let mut c = std::mem::take(&mut s.model.centroid);
+                c.select_nth_unstable_by(limit - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                c.truncate(limit);
                 c.sort_unstable_by_key(|x| x.0);
                 s.model.centroid = c;
             }
-            let mut sq = [0.0f32; 3];
-            for &(t, c) in &s.model.centroid {
-                let x = c;
-                sq[0] += x * x;
-                if let Some(v) = view_of(t) {
-                    sq[v] += x * x;
-                }
-            }
-            s.model.norm = sq.map(f32::sqrt);
+            s.model.refresh();
         }
 
         // Specifics of the lead, for telling events of one kind apart.
-        if s.model.specifics.len() < SPECIFICS_CAP && !feats.specifics.is_empty() {
+        if s.model.specifics.len() < SPECIFICS_CAP && !doc.specifics.is_empty() {
             let mut m = s.model.specifics.clone();
-            m.extend_from_slice(&feats.specifics);
+            m.extend_from_slice(doc.specifics);
             m.sort_unstable();
             m.dedup();
             m.truncate(SPECIFICS_CAP);
             s.model.specifics = m;
+            s.model.spec_kinds = spec_kinds(&s.model.specifics);
         }
 
         // Names and words for display.
-        for (id, kind, text) in &feats.names {
+        for (id, kind, text) in doc.names {
             match kind {
                 Kind::Entity | Kind::Phrase => {
                     let w = if *kind == Kind::Phrase { 2.0 } else { 1.0 };
@@ -1064,10 +1293,10 @@ impl Clusterer {
         }
 
         // Label: the most central headline among a few candidates.
-        if let Some(t) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        if let Some(t) = doc.title.map(str::trim).filter(|t| !t.is_empty())
             && !s.model.label_cands.iter().any(|(x, _)| x == t)
         {
-            s.model.label_cands.push((t.to_string(), feats.title_terms.clone()));
+            s.model.label_cands.push((t.to_string(), doc.title_terms.to_vec()));
         }
         let df = &self.df;
         let n = self.n_docs as f32;
@@ -1076,17 +1305,21 @@ impl Clusterer {
             (1.0 + n / (d + 0.5)).ln()
         };
         let cen = &s.model.centroid;
-        let central = |terms: &[u64]| -> f32 {
+        // Each term's IDF is looked up once (the table is large, so lookups miss the cache).
+        let mut idfs: Vec<f32> = Vec::new();
+        let mut central = |terms: &[u64]| -> f32 {
             if terms.is_empty() {
                 return 0.0;
             }
+            idfs.clear();
+            idfs.extend(terms.iter().map(|t| idfw(*t)));
             let dot: f32 = terms
                 .iter()
                 .filter_map(|t| cen.binary_search_by_key(t, |x| x.0).ok().map(|i| cen[i].1))
-                .zip(terms.iter())
-                .map(|(c, t)| c * idfw(*t))
+                .zip(idfs.iter())
+                .map(|(c, i)| c * i)
                 .sum();
-            let tn: f32 = terms.iter().map(|t| idfw(*t) * idfw(*t)).sum::<f32>().sqrt();
+            let tn: f32 = idfs.iter().map(|i| i * i).sum::<f32>().sqrt();
             dot / tn.max(1e-6)
         };
         let mut scored: Vec<(f32, usize)> =
@@ -1119,23 +1352,35 @@ impl Clusterer {
             }
             s.entities.push(text.clone());
         }
-        let mut terms: Vec<(f32, &str)> = s
+        let mut terms: Vec<(f32, &str, usize)> = s
             .model
             .words
             .iter()
             .filter_map(|(id, w)| {
                 cen.binary_search_by_key(id, |x| x.0).ok().map(|i| (cen[i].1, w.as_str()))
             })
+            .enumerate()
+            .map(|(i, (c, w))| (c, w, i))
             .collect();
-        terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        s.terms = terms.into_iter().take(10).map(|x| x.1.to_string()).collect();
+        // The ten strongest, selected before sorting; the position breaks the last ties, as
+        // the stable sort this replaces did, so the order is total and the selection keeps
+        // what that sort kept.
+        let by_weight = |a: &(f32, &str, usize), b: &(f32, &str, usize)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2))
+        };
+        if terms.len() > 10 {
+            terms.select_nth_unstable_by(9, by_weight);
+            terms.truncate(10);
+        }
+        terms.sort_unstable_by(by_weight);
+        s.terms = terms.into_iter().map(|x| x.1.to_string()).collect();
 
         // Breaking.
         let mut raised = false;
         if let (Some(t), false) = (doc.time, is_copy) {
             // Configured spans are clamped to a year so no arithmetic on times can overflow.
             let window = chrono::Duration::minutes(cfg.breaking_minutes.clamp(1, 525_600));
-            let oh = outlet.as_deref().map_or(hash_str(5, &doc.id), |o| hash_str(3, o));
+            let oh = outlet.as_deref().map_or(hash_str(5, doc.id), |o| hash_str(3, o));
             s.model.recent.push_back((t, oh));
             let since = t.checked_sub_signed(window).unwrap_or(t);
             while s.model.recent.front().is_some_and(|(x, _)| *x < since) {
@@ -1180,8 +1425,7 @@ impl Clusterer {
         let s = self.stories.get(&key)?;
         let min = cfg.split_min.max(1);
         // Full reports decide; headlines and very short texts say too little to place.
-        let is_long =
-            |m: &Member| m.duplicate_of.is_none() && m.feats.terms.len() > cfg.short_features;
+        let is_long = |m: &Member| m.duplicate_of.is_none() && m.vec.len() > cfg.short_features;
         // Checked on every new full report while the story is small, then on every fourth:
         // a story that has grown changes its shape slowly, and each check costs time in
         // proportion to its size.
@@ -1189,15 +1433,15 @@ impl Clusterer {
         if n < 2 * min || (n > 16 && n % 4 != 0) {
             return None;
         }
-        let long: Vec<(usize, Vec<(u64, f32)>)> = s
+        let long: Vec<(usize, &[(u64, f32)])> = s
             .model
             .members
             .iter()
             .enumerate()
             .filter(|(_, m)| is_long(m))
-            .map(|(i, m)| (i, m.vec()))
+            .map(|(i, m)| (i, m.vec.as_slice()))
             .collect();
-        let vecs: Vec<&[(u64, f32)]> = long.iter().map(|x| x.1.as_slice()).collect();
+        let vecs: Vec<&[(u64, f32)]> = long.iter().map(|x| x.1).collect();
         let (g, margin) = two_means(&vecs, min)?;
         if margin < cfg.split_margin {
             return None;
@@ -1228,14 +1472,11 @@ impl Clusterer {
                 Some(o) => moved.contains(&o.as_str()),
                 None => match long.iter().position(|x| x.0 == i) {
                     Some(j) => g[j],
-                    None => {
-                        let v = m.vec();
-                        dot(&v, &cb) / nb > dot(&v, &ca) / na
-                    }
+                    None => dot(&m.vec, &cb) / nb > dot(&m.vec, &ca) / na,
                 },
             };
             if to_b {
-                moved.push(&m.doc.id);
+                moved.push(&m.id);
             }
         }
         let moved: Vec<String> = moved.into_iter().map(str::to_string).collect();
@@ -1256,18 +1497,11 @@ impl Clusterer {
         let members = &o.model.members;
         let mut moved: Vec<String> = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let n_features = m.feats.terms.len();
-            if m.duplicate_of.is_some() || n_features <= self.cfg.short_features {
+            let n_features = m.vec.len();
+            if m.duplicate_of.is_some() || !m.weighted || n_features <= self.cfg.short_features {
                 continue;
             }
-            let v = m.vec();
-            let probe = Probe {
-                vec: &v,
-                time: m.doc.time,
-                n_features,
-                specifics: &m.feats.specifics,
-                top: top_entity(&v),
-            };
+            let probe = Probe::new(&m.vec, m.time, n_features, &m.specifics);
             let there = self.score(&probe, &s.model);
             if there < self.threshold(n_features) {
                 continue;
@@ -1275,10 +1509,10 @@ impl Clusterer {
             let here = if o.model.independent <= 1 {
                 0.0
             } else {
-                self.score(&probe, &without(&o.model, members, i, &v))
+                self.score(&probe, &without(&o.model, members, i))
             };
             if there > here + self.cfg.reassign_margin {
-                moved.push(m.doc.id.clone());
+                moved.push(m.id.clone());
             }
         }
         if moved.is_empty() {
@@ -1286,7 +1520,7 @@ impl Clusterer {
         }
         for m in members {
             if m.duplicate_of.as_ref().is_some_and(|d| moved.contains(d)) {
-                moved.push(m.doc.id.clone());
+                moved.push(m.id.clone());
             }
         }
         self.redistribute(from, to, &moved, "");
@@ -1312,17 +1546,16 @@ impl Clusterer {
         let to_id = self.stories.get(&to).map(|s| s.id.clone()).unwrap_or_default();
         let mut went = false;
         for m in members {
-            let moves = moved.contains(&m.doc.id);
+            let moves = moved.contains(&m.id);
             let k = if moves { to } else { key };
-            let is_copy = m.duplicate_of.is_some();
-            self.join(k, &m.doc, &m.feats, &m.idf, m.norm, is_copy);
+            self.join(k, &m.joining());
             if moves {
-                self.dedupe.set_tag(&m.doc.id, &to_id);
-                if m.doc.id == current {
+                self.dedupe.set_tag(&m.id, &to_id);
+                if m.id == current {
                     went = true;
                 } else {
                     self.moves.push(Move {
-                        article: m.doc.id.clone(),
+                        article: m.id.clone(),
                         from: old.id.clone(),
                         to: to_id.clone(),
                         duplicate_of: m.duplicate_of.clone(),
@@ -1355,8 +1588,8 @@ impl Clusterer {
         let mut vb: Vec<(u64, f32)> = Vec::new();
         let mut specs_b: Vec<u64> = Vec::new();
         for m in b {
-            vb = merge_add(&vb, &m.vec());
-            specs_b.extend(&m.feats.specifics);
+            vb = merge_add(&vb, &m.vec);
+            specs_b.extend(&m.specifics);
         }
         specs_b.sort_unstable();
         specs_b.dedup();
@@ -1365,8 +1598,7 @@ impl Clusterer {
             x.1 /= n;
         }
         let n_features = vb.len().max(2 * self.cfg.short_features + 1);
-        let probe =
-            Probe { vec: &vb, time: None, n_features, specifics: &specs_b, top: top_entity(&vb) };
+        let probe = Probe::new(&vb, None, n_features, &specs_b);
         if self.score(&probe, &model) < self.cfg.threshold {
             return true;
         }
@@ -1380,10 +1612,15 @@ impl Clusterer {
     /// Re-indexes a story under its strongest terms.
     fn reindex(&mut self, key: u64) {
         let Some(s) = self.stories.get_mut(&key) else { return };
+        // The strongest terms (ties by id, a total order, so a selection keeps what a full
+        // sort would), in id order.
+        let n = self.cfg.story_terms.max(8) / 3;
         let mut byw: Vec<(u64, f32)> = s.model.centroid.to_vec();
-        byw.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut want: Vec<u64> =
-            byw.iter().take(self.cfg.story_terms.max(8) / 3).map(|x| x.0).collect();
+        if byw.len() > n {
+            byw.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            byw.truncate(n);
+        }
+        let mut want: Vec<u64> = byw.iter().map(|x| x.0).collect();
         want.sort_unstable();
         let old = std::mem::take(&mut s.model.indexed);
         for t in &old {
@@ -1415,33 +1652,28 @@ impl Clusterer {
 fn model_of<'a>(members: impl Iterator<Item = &'a Member>) -> StoryModel {
     let mut model = StoryModel::default();
     for m in members.filter(|m| m.duplicate_of.is_none()) {
-        model.centroid = merge_add(&model.centroid, &m.vec());
-        model.specifics.extend(&m.feats.specifics);
+        if m.weighted {
+            model.centroid = merge_add(&model.centroid, &m.vec);
+        }
+        model.specifics.extend(&m.specifics);
         model.independent += 1;
-        if let Some(t) = m.doc.time {
+        if let Some(t) = m.time {
             model.content_span =
                 Some(model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
         }
     }
     model.specifics.sort_unstable();
     model.specifics.dedup();
-    let mut sq = [0.0f32; 3];
-    for &(t, c) in &model.centroid {
-        sq[0] += c * c;
-        if let Some(v) = view_of(t) {
-            sq[v] += c * c;
-        }
-    }
-    model.norm = sq.map(f32::sqrt);
+    model.refresh();
     model
 }
 
-/// The matching model of an open story without its member `i` (an independent article whose
-/// normalised vector is `vec`): its vector less the article's, the specifics and times of the
-/// others. One subtraction instead of adding every other member again, since this runs for
-/// each member a reassignment checks.
-fn without(model: &StoryModel, members: &[Member], i: usize, vec: &[(u64, f32)]) -> StoryModel {
-    let minus: Vec<(u64, f32)> = vec.iter().map(|&(t, w)| (t, -w)).collect();
+/// The matching model of an open story without its member `i` (an independent article with a
+/// normalised vector): its vector less the article's, the specifics and times of the others.
+/// One subtraction instead of adding every other member again, since this runs for each member
+/// a reassignment checks.
+fn without(model: &StoryModel, members: &[Member], i: usize) -> StoryModel {
+    let minus: Vec<(u64, f32)> = members[i].vec.iter().map(|&(t, w)| (t, -w)).collect();
     let mut centroid = merge_add(&model.centroid, &minus);
     // What only this article gave is gone (rounding leaves crumbs), and a term the story's
     // vector had dropped (past `story_terms`) must not come back negative.
@@ -1452,29 +1684,23 @@ fn without(model: &StoryModel, members: &[Member], i: usize, vec: &[(u64, f32)])
         if j == i || m.duplicate_of.is_some() {
             continue;
         }
-        specifics.extend_from_slice(&m.feats.specifics);
-        if let Some(t) = m.doc.time {
+        specifics.extend_from_slice(&m.specifics);
+        if let Some(t) = m.time {
             content_span = Some(content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
         }
     }
     specifics.sort_unstable();
     specifics.dedup();
-    let mut sq = [0.0f32; 3];
-    for &(t, c) in &centroid {
-        sq[0] += c * c;
-        if let Some(v) = view_of(t) {
-            sq[v] += c * c;
-        }
-    }
-    StoryModel {
+    let mut out = StoryModel {
         centroid,
-        norm: sq.map(f32::sqrt),
         specifics,
         content_span,
         independent: model.independent.saturating_sub(1),
         last_seq: model.last_seq,
         ..StoryModel::default()
-    }
+    };
+    out.refresh();
+    out
 }
 
 /// The view (1 names, 2 numbers and dates) a feature belongs to besides the whole vector.
@@ -1625,13 +1851,10 @@ fn top_entity(v: &[(u64, f32)]) -> Option<u64> {
         .map(|x| x.0)
 }
 
-/// Whether an article's main name is not among a story's three main names while one of the
-/// story's two main names is absent from the article.
-fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f32)]) -> bool {
-    let Some(d) = doc_top else { return false };
-    // The story's three strongest names (heaviest first, ties by id), in one pass: this runs
-    // for every candidate story of every article, and sorting the whole centroid was a tenth
-    // of clustering's time.
+/// A story vector's three strongest single names (heaviest first, ties by id), in one pass
+/// (sorting the whole vector was a tenth of clustering's time); the places past the story's
+/// names are `None`.
+fn top_names(cen: &[(u64, f32)]) -> [Option<u64>; 3] {
     let first = |a: (u64, f32), b: (u64, f32)| {
         b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)) == std::cmp::Ordering::Less
     };
@@ -1642,21 +1865,85 @@ fn protagonist_conflict(doc_top: Option<u64>, vec: &[(u64, f32)], cen: &[(u64, f
             top[i] = Some(x);
         }
     }
-    let names: Vec<(u64, f32)> = top.iter().flatten().copied().collect();
-    if names.is_empty() {
+    top.map(|t| t.map(|x| x.0))
+}
+
+/// Whether an article's main name is not among a story's three main names ([`top_names`])
+/// while one of the story's two main names is absent from the article (`in_doc` says whether
+/// the article has a feature).
+fn protagonist_conflict(
+    doc_top: Option<u64>,
+    in_doc: impl Fn(u64) -> bool,
+    names: &[Option<u64>; 3],
+) -> bool {
+    let Some(d) = doc_top else { return false };
+    if names[0].is_none() {
         return false;
     }
-
-    let doc_in_story = names.iter().take(3).any(|x| x.0 == d);
-    let story_in_doc =
-        names.iter().take(2).all(|n| vec.binary_search_by_key(&n.0, |x| x.0).is_ok());
+    let doc_in_story = names.iter().flatten().any(|x| *x == d);
+    let story_in_doc = names.iter().take(2).flatten().all(|n| in_doc(*n));
     !doc_in_story && !story_in_doc
 }
 
 /// Evidence of specifics per kind (see [`features::Spec`]): 1 when the article and the story
 /// share a specific of that kind (dates: two within `date_days` days), -1 when both have some
-/// but share none, 0 when either has none.
+/// but share none, 0 when either has none. Both lists are sorted.
 fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::SPEC_KINDS] {
+    spec_evidence_with(doc, story, spec_kinds(story), date_days)
+}
+
+/// One bit per kind of specific present.
+fn spec_kinds(specifics: &[u64]) -> u8 {
+    specifics.iter().fold(0, |m, x| m | 1 << features::spec_kind(*x))
+}
+
+/// [`spec_evidence`] with the kinds of the story's specifics known ([`spec_kinds`]). A shared
+/// specific is found from the article's few specifics (a story can have hundreds); only
+/// dates, which agree when close, are compared pairwise.
+fn spec_evidence_with(
+    doc: &[u64],
+    story: &[u64],
+    story_kinds: u8,
+    date_days: i64,
+) -> [f32; features::SPEC_KINDS] {
+    let date = features::Spec::Date as usize;
+    let mut has = [false; features::SPEC_KINDS];
+    let mut agree = [false; features::SPEC_KINDS];
+    let in_story = |k: usize| story_kinds & (1 << k) != 0;
+    for x in doc {
+        let k = features::spec_kind(*x);
+        has[k] = true;
+        if k != date && !agree[k] && in_story(k) && story.binary_search(x).is_ok() {
+            agree[k] = true;
+        }
+    }
+    if has[date] && in_story(date) {
+        // Days of the year, on a circle of 12 months of 31 days.
+        agree[date] = story.iter().filter(|x| features::spec_kind(**x) == date).any(|x| {
+            let a = features::date_of_spec(*x);
+            doc.iter().filter(|y| features::spec_kind(**y) == date).any(|y| {
+                let d = (features::date_of_spec(*y) - a).rem_euclid(372);
+                d.min(372 - d) <= date_days
+            })
+        });
+    }
+    let mut out = [0.0f32; features::SPEC_KINDS];
+    for k in 0..features::SPEC_KINDS {
+        if has[k] && in_story(k) {
+            out[k] = if agree[k] { 1.0 } else { -1.0 };
+        }
+    }
+    out
+}
+
+/// The specification [`spec_evidence_with`] is checked against in tests: each of the story's
+/// specifics looked up among the article's.
+#[cfg(test)]
+fn spec_evidence_by_story(
+    doc: &[u64],
+    story: &[u64],
+    date_days: i64,
+) -> [f32; features::SPEC_KINDS] {
     let mut has = [[false; features::SPEC_KINDS]; 2];
     let mut agree = [false; features::SPEC_KINDS];
     let date = features::Spec::Date as usize;
@@ -1693,7 +1980,7 @@ fn spec_evidence(doc: &[u64], story: &[u64], date_days: i64) -> [f32; features::
 fn core_specifics(group: &[&Member]) -> Vec<u64> {
     let mut count: BTreeMap<u64, usize> = BTreeMap::new();
     for m in group {
-        for x in &m.feats.specifics {
+        for x in &m.specifics {
             *count.entry(*x).or_default() += 1;
         }
     }
@@ -2082,6 +2369,75 @@ pub fn cluster_json_line(a: &Assignment, id: &serde_json::Value) -> serde_json::
 mod tests {
     use super::*;
 
+    /// A deterministic stream of numbers for the tests below.
+    fn numbers(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed >> 33
+        }
+    }
+
+    /// A sorted sparse vector over a small id space (so two vectors share ids), every kind.
+    fn sparse(next: &mut impl FnMut() -> u64, n: u64) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = (0..n)
+            .map(|_| {
+                let id = ((next() % 600 + 1) << 3) | (next() % 7 + 1) | ((next() % 4) << 48);
+                (id, (next() % 1000) as f32 / 997.0 + 0.001)
+            })
+            .collect();
+        v.sort_by_key(|x| x.0);
+        v.dedup_by_key(|x| x.0);
+        v
+    }
+
+    /// Every way of computing an article's dot products with a story gives the merge's sums
+    /// to the bit (the same products added in the same order).
+    #[test]
+    fn dot_products_match_the_merge_exactly() {
+        let mut next = numbers(11);
+        for _ in 0..3000 {
+            let (a, b) = (next() % 400, next() % 500);
+            let vec = sparse(&mut next, a);
+            let cen = sparse(&mut next, b);
+            let want = view_dots(&vec, &cen).map(f32::to_bits);
+            let table = centroid_table(&cen);
+            if !table.is_empty() {
+                assert_eq!(table_dots(&vec, &cen, &table).map(f32::to_bits), want);
+            }
+            let probe = Probe::new(&vec, None, vec.len(), &[]);
+            assert_eq!(probe.dots(&cen, &table).map(f32::to_bits), want);
+            assert_eq!(probe.dots(&cen, &[]).map(f32::to_bits), want);
+            for (t, w) in &vec {
+                assert_eq!(probe.lookup.get(*t), Some(*w));
+            }
+            assert!(cen.iter().all(|c| vec.binary_search_by_key(&c.0, |x| x.0).is_ok()
+                == probe.lookup.get(c.0).is_some()));
+        }
+    }
+
+    /// The evidence of specifics found from the article's side is the evidence found from the
+    /// story's side.
+    #[test]
+    fn specifics_evidence_matches_the_story_side_walk() {
+        let mut next = numbers(5);
+        for _ in 0..5000 {
+            let mut list = |n: u64| {
+                let n = next() % n;
+                let mut v: Vec<u64> = (0..n).map(|_| ((next() % 90) << 3) | (next() % 8)).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (doc, story) = (list(12), list(60));
+            let days = (next() % 5) as i64;
+            assert_eq!(
+                spec_evidence(&doc, &story, days),
+                spec_evidence_by_story(&doc, &story, days),
+                "{doc:?} {story:?}"
+            );
+        }
+    }
+
     /// The one-pass choice of a story's strongest names decides as the full sort did, ties
     /// included.
     #[test]
@@ -2115,8 +2471,9 @@ mod tests {
                 cen.iter().filter(|_| next() % 2 == 0).copied().collect();
             vec.sort_by_key(|x| x.0);
             let top = cen.iter().map(|x| x.0).find(|_| next() % 3 == 0).or(Some(8 << 3 | 2));
+            let in_vec = |t: u64| vec.binary_search_by_key(&t, |x| x.0).is_ok();
             assert_eq!(
-                protagonist_conflict(top, &vec, &cen),
+                protagonist_conflict(top, in_vec, &top_names(&cen)),
                 by_sorting(top, &vec, &cen),
                 "{top:?} {vec:?} {cen:?}"
             );
