@@ -296,8 +296,9 @@ pub struct Assignment {
     pub breaking_raised: bool,
 }
 
-/// An article a retroactive split moved from one story to another (see
-/// [`StoryConfig::split_max_articles`] and [`Clusterer::take_moves`]).
+/// An article a retroactive split or reassignment moved from one story to another (see
+/// [`StoryConfig::split_max_articles`], [`StoryConfig::reassign`] and [`Clusterer::take_moves`]).
+/// A story whose last article moves away no longer exists: its articles went to `to`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Move {
     /// The article's id.
@@ -715,7 +716,8 @@ pub struct Clusterer {
     next_id: u64,
     seq: u64,
     clock: Option<DateTime<Utc>>,
-    /// Articles moved by splits since [`Clusterer::take_moves`] was last called.
+    /// Articles moved by splits and reassignments since [`Clusterer::take_moves`] was last
+    /// called.
     moves: Vec<Move>,
 }
 
@@ -1007,7 +1009,8 @@ impl Clusterer {
     }
 
     /// The articles the latest [`Clusterer::add`] moved to another story by a retroactive split
-    /// (see [`StoryConfig::split_max_articles`]), in arrival order. That article's own
+    /// or reassignment (see [`StoryConfig::split_max_articles`] and [`StoryConfig::reassign`]),
+    /// in arrival order. That article's own
     /// [`Assignment`] already names the story it is in after the split, so only articles
     /// assigned earlier appear here. Callers that keep assignments (the store, the output of
     /// `wirewatch cluster`) call this after each `add` and move them; the next `add` forgets
@@ -1016,8 +1019,9 @@ impl Clusterer {
         std::mem::take(&mut self.moves)
     }
 
-    /// Whether the articles of this story can no longer be moved by a split: the story is not
-    /// live (quiet, evicted, or unknown) or it is past [`StoryConfig::split_max_articles`].
+    /// Whether the articles of this story can no longer be moved by a split or reassignment:
+    /// the story is not live (quiet, evicted, merged away, or unknown) or it is past
+    /// [`StoryConfig::split_max_articles`].
     pub fn is_settled(&self, story: &str) -> bool {
         self.story(story).is_none_or(|s| !s.model.open)
     }

@@ -56,8 +56,9 @@ impl StoryAssigner {
                 continue;
             }
             let a = self.clusterer.add(&cdoc);
-            // A retroactive split moves earlier articles to a new story: their stored
-            // assignments move too (the store marks both stories' findings for redoing).
+            // A retroactive split or reassignment moves earlier articles to another story:
+            // their stored assignments move too (the store marks both stories' findings for
+            // redoing, and deletes a story left with no article as merged).
             for m in self.clusterer.take_moves() {
                 touched.insert(m.from);
                 touched.insert(m.to.clone());
