@@ -23,17 +23,18 @@
 //! year or a date and none agree, the similarity is cut; when they agree it is raised a little
 //! (see [`StoryConfig::spec_weights`]). A lead with no year is no evidence either way.
 //!
-//! What still goes wrong on ECB+ (no times there, so nothing but the text separates two events
-//! of one kind): the first report of the second event arrives while the first event's story
-//! has one or two articles, and shares its kind, its place and often its organisation names
-//! (Microsoft and Internet Explorer in both emergency patches; the San Diego Chargers in both
-//! drink-driving arrests; Mount Cook in both climbing deaths; Doctor Who, and even Matt Smith,
-//! in both casting announcements), while the details that differ are absent from one side (the
-//! 2008 reports give no year or date in their leads) or are single-sentence reports that name
-//! nobody else. Once that report has joined, the second event's later reports follow it. Rules
-//! tried against this and measured (docs/BENCHMARKS.md) lowered the score or moved it within
-//! noise: a penalty when the report's subject is absent from the story, a bar on joining a
-//! one-article story without an agreeing specific, heavier weights for ages, names, weekdays.
+//! The first report of a second event of one kind often arrives while the first event's story
+//! has one or two articles, and shares its kind, its place and often its organisation names,
+//! while the details that differ are absent from one side (ECB+ has no times, so nothing but the
+//! text separates such events). Two corrections after the fact handle it while a story is young
+//! (open, up to [`StoryConfig::split_max_articles`] independent articles): a story whose full
+//! reports form two tight groups that are two events splits; and when a full report joins a
+//! story, the full reports of the open stories it was near are checked again, and move there if
+//! they now fit it clearly better than their own story without them (a lone report that started
+//! a story of its own merges into its event's story). See [`StoryConfig::reassign`] and
+//! [`Clusterer::take_moves`]. What remains on ECB+ (docs/BENCHMARKS.md) is one topic whose two
+//! emergency patches no partition of the reports separates, and a few reports that never score
+//! above the threshold with their event.
 //!
 //! Invariants: synchronous, deterministic (no clock, no random state: the same input in the same
 //! order gives the same stories), no IO, no panics on any input.
