@@ -9,9 +9,12 @@ pub const STORY_NEW: &str = "story.new";
 pub const STORY_BREAKING: &str = "story.breaking";
 /// A change between claims of a story's articles was found and stored.
 pub const FINDING_NEW: &str = "finding.new";
+/// Every article of a young story moved to another, so the story is gone (payload: `id`, and
+/// `into`, the story its articles joined).
+pub const STORY_MERGED: &str = "story.merged";
 
 /// Every event kind the outbox carries, for validating filters.
-pub const EVENT_KINDS: &[&str] = &[STORY_NEW, STORY_BREAKING, FINDING_NEW];
+pub const EVENT_KINDS: &[&str] = &[STORY_NEW, STORY_BREAKING, FINDING_NEW, STORY_MERGED];
 
 /// One event of the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,7 +27,8 @@ pub struct Event {
     pub story: Option<String>,
     /// The entity it concerns, if any.
     pub entity: Option<i64>,
-    /// What happened, as JSON (for stories: id, label, outlets, articles, breaking_since).
+    /// What happened, as JSON (for stories: id, label, outlets, articles, breaking_since; for
+    /// a merge: id, into).
     pub payload: serde_json::Value,
     /// When it was appended (RFC 3339, UTC).
     pub created: String,

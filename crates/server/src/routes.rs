@@ -212,7 +212,8 @@ pub const API: &[ApiRoute] = &[
         method: "get",
         path: "/api/events",
         id: "events",
-        summary: "Server-sent events: story.new, story.breaking, finding.new. Reconnect with \
+        summary: "Server-sent events: story.new, story.breaking, finding.new, story.merged. \
+                  Reconnect with \
                   Last-Event-ID (or `after`) to resume.",
         auth: false,
         params: &[

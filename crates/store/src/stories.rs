@@ -1,7 +1,7 @@
 //! Stories in the store: saving the clustering's output, listing stories, reading one with its
 //! articles, and the states to revive into memory after a restart.
 
-use model::event::{STORY_BREAKING, STORY_NEW};
+use model::event::{STORY_BREAKING, STORY_MERGED, STORY_NEW};
 use model::{StoryArticle, StoryAssignment, StoryRecord};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
@@ -59,8 +59,9 @@ fn finish(rows: Vec<(StoryRecord, String, String)>, keep_state: bool) -> Result<
         .collect()
 }
 
-/// Deletes a story all of whose articles moved to `into` (what it stored goes with it) and
-/// remembers where they went (see [`SqliteStore::merged_into`]).
+/// Deletes a story all of whose articles moved to `into` (what it stored goes with it),
+/// remembers where they went (see [`SqliteStore::merged_into`]) and tells the outbox
+/// (`story.merged`), in the caller's transaction.
 fn drop_merged(tx: &rusqlite::Transaction<'_>, story: &str, into: &str) -> Result<()> {
     for table in ["findings", "story_timelines", "story_digests", "story_changes_pending"] {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE story_id = ?1"))?.execute([story])?;
@@ -70,6 +71,8 @@ fn drop_merged(tx: &rusqlite::Transaction<'_>, story: &str, into: &str) -> Resul
         "INSERT OR REPLACE INTO story_merges (story_id, into_id, merged_at) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![story, into, chrono::Utc::now().to_rfc3339()])?;
+    let payload = serde_json::json!({ "id": story, "into": into });
+    append_event(tx, STORY_MERGED, Some(story), None, &payload)?;
     Ok(())
 }
 

@@ -101,7 +101,8 @@ pub struct WebhookConfig {
     pub url: String,
     /// The key of the `X-Wirewatch-Signature` HMAC-SHA256.
     pub secret: String,
-    /// Event kinds delivered (`story.new`, `story.breaking`, `finding.new`); empty means all.
+    /// Event kinds delivered (`story.new`, `story.breaking`, `finding.new`, `story.merged`);
+    /// empty means all.
     #[serde(default)]
     pub kinds: Vec<String>,
     /// Only events of this story.

@@ -231,6 +231,9 @@ fn issue_5_a_story_emptied_by_moves_is_merged_away() {
     assert_eq!(store.merged_into("s2").unwrap().as_deref(), Some("s1"));
     assert_eq!(store.merged_into("s1").unwrap(), None);
     assert_eq!(store.merged_into("s9").unwrap(), None);
+    let merged = store.story_events("s2", Some("story.merged"), 10).unwrap();
+    assert_eq!(merged.len(), 1);
+    assert_eq!(merged[0].payload, serde_json::json!({"id": "s2", "into": "s1"}));
     // Then s1 is merged into s3: s2 leads to s3.
     store.save_stories(&[story("s3")], &[assign("a", "s3"), assign("b", "s3")]).unwrap();
     assert_eq!(store.merged_into("s2").unwrap().as_deref(), Some("s3"));
