@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use model::FeedRecord;
 use serde::de::DeserializeOwned;
@@ -148,15 +149,13 @@ pub async fn story(
     State(st): State<AppState>,
     P(id): P<String>,
     Q(p): Q<Paging>,
-) -> Result<axum::response::Response> {
-    use axum::response::IntoResponse;
+) -> Result<Response> {
     let (limit, offset) = p.resolve_or(50)?;
     let base = format!("/api/stories/{id}");
     Ok(match st.db.run(move |s| data::story_or_merged(s, &id, limit, offset, &base)).await? {
         data::Found::Here(v) => Json(v).into_response(),
         data::Found::MergedInto(to) => {
-            axum::response::Redirect::permanent(&format!("/api/stories/{}", enc(&to)))
-                .into_response()
+            Redirect::permanent(&format!("/api/stories/{}", enc(&to))).into_response()
         }
     })
 }

@@ -213,8 +213,7 @@ pub const API: &[ApiRoute] = &[
         path: "/api/events",
         id: "events",
         summary: "Server-sent events: story.new, story.breaking, finding.new, story.merged. \
-                  Reconnect with \
-                  Last-Event-ID (or `after`) to resume.",
+                  Reconnect with Last-Event-ID (or `after`) to resume.",
         auth: false,
         params: &[
             q("kinds", "string", "Comma-separated event kinds (default: all)."),

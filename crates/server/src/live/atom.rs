@@ -180,9 +180,12 @@ pub(crate) async fn story(
     let limit = state.config().feed_entries;
     let base = base_url(&state, &headers);
     let wanted = id.clone();
-    let (story, articles, findings) = state
+    let (story, articles, findings) = match state
         .with_store(move |s| {
-            let Some(story) = s.story_record(&wanted)? else { return Ok(None) };
+            let Some(story) = s.story_record(&wanted)? else {
+                // A story merged into another: its feed continues as the other's.
+                return Ok(Err(s.merged_into(&wanted)?));
+            };
             // The newest articles only: the digest lists them in time order (those without a
             // publication time last), so a story of thousands reads a few rows.
             let articles = match s.story_digest(&wanted)? {
@@ -204,10 +207,17 @@ pub(crate) async fn story(
                 None => s.story(&wanted)?.map(|(_, a)| a).unwrap_or_default(),
             };
             let findings = s.findings(&wanted)?;
-            Ok(Some((story, articles, findings)))
+            Ok(Ok((story, articles, findings)))
         })
         .await?
-        .ok_or_else(|| Error::NotFound(format!("story {id}")))?;
+    {
+        Ok(found) => found,
+        Err(Some(to)) => {
+            let to = format!("/feeds/stories/{}.atom", crate::api::enc(&to));
+            return Ok(axum::response::Redirect::permanent(&to).into_response());
+        }
+        Err(None) => return Err(Error::NotFound(format!("story {id}"))),
+    };
     let page = format!("{base}/stories/{id}");
     let mut entries = Vec::new();
     for a in &articles {

@@ -350,7 +350,15 @@ async fn cached_answers_follow_every_write() {
 /// redirect to it, on the API and the page; an unknown story is still 404.
 #[tokio::test]
 async fn merged_story_redirects_to_where_its_articles_went() {
-    let (dir, app) = fresh_app(config());
+    let (dir, _) = fresh_app(config());
+    let live = server::live::LiveState::start(
+        dir.path(),
+        server::live::LiveConfig::default(),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .unwrap();
+    let state = server::AppState::new(dir.path(), config(), TOKEN).unwrap();
+    let app = server::app(state.with_live(live));
     let d = doc(
         "https://www.example.org/ferry",
         "example.org",
@@ -369,7 +377,11 @@ async fn merged_story_redirects_to_where_its_articles_went() {
         wire_agency: None,
     };
     store.save_stories(&[], &[moved]).unwrap();
-    for (path, to) in [("/api/stories/s2", "/api/stories/s1"), ("/stories/s2", "/stories/s1")] {
+    for (path, to) in [
+        ("/api/stories/s2", "/api/stories/s1"),
+        ("/stories/s2", "/stories/s1"),
+        ("/feeds/stories/s2.atom", "/feeds/stories/s1.atom"),
+    ] {
         let (s, resp, body) = send(&app, get(path)).await;
         assert_eq!(s, StatusCode::PERMANENT_REDIRECT, "{path}: {body}");
         assert_eq!(resp.headers()[header::LOCATION], to);
