@@ -1652,23 +1652,13 @@ impl Clusterer {
 }
 
 /// The matching model of some articles of an open story, built as [`Clusterer::join`] builds
-/// a story's (copies left out; the centroid untruncated): for scoring an article against its
-/// story without it, or one group of a story against another.
-fn model_of<'a>(members: impl Iterator<Item = &'a Member>) -> StoryModel {
-    let mut model = StoryModel::default();
-    for m in members.filter(|m| m.duplicate_of.is_none()) {
-        if m.weighted {
-            model.centroid = merge_add(&model.centroid, &m.vec);
-        }
-        model.specifics.extend(&m.specifics);
-        model.independent += 1;
-        if let Some(t) = m.time {
-            model.content_span =
-                Some(model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
-        }
+/// a story's (copies left out; the centroid untruncated): for scoring one group of a story
+/// against another.
+fn model_of<'a>(members: impl Iterator<Item = &'a Member> + Clone) -> StoryModel {
+    let mut model = others_of(members.clone());
+    for m in members.filter(|m| m.duplicate_of.is_none() && m.weighted) {
+        model.centroid = merge_add(&model.centroid, &m.vec);
     }
-    model.specifics.sort_unstable();
-    model.specifics.dedup();
     model.refresh();
     model
 }
@@ -1678,34 +1668,32 @@ fn model_of<'a>(members: impl Iterator<Item = &'a Member>) -> StoryModel {
 /// One subtraction instead of adding every other member again, since this runs for each member
 /// a reassignment checks.
 fn without(model: &StoryModel, members: &[Member], i: usize) -> StoryModel {
+    let mut out = others_of(members.iter().enumerate().filter(|x| x.0 != i).map(|x| x.1));
     let minus: Vec<(u64, f32)> = members[i].vec.iter().map(|&(t, w)| (t, -w)).collect();
-    let mut centroid = merge_add(&model.centroid, &minus);
+    out.centroid = merge_add(&model.centroid, &minus);
     // What only this article gave is gone (rounding leaves crumbs), and a term the story's
     // vector had dropped (past `story_terms`) must not come back negative.
-    centroid.retain(|x| x.1 > 1e-6);
-    let mut specifics = Vec::new();
-    let mut content_span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
-    for (j, m) in members.iter().enumerate() {
-        if j == i || m.duplicate_of.is_some() {
-            continue;
-        }
-        specifics.extend_from_slice(&m.specifics);
-        if let Some(t) = m.time {
-            content_span = Some(content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
-        }
-    }
-    specifics.sort_unstable();
-    specifics.dedup();
-    let mut out = StoryModel {
-        centroid,
-        specifics,
-        content_span,
-        independent: model.independent.saturating_sub(1),
-        last_seq: model.last_seq,
-        ..StoryModel::default()
-    };
+    out.centroid.retain(|x| x.1 > 1e-6);
+    out.last_seq = model.last_seq;
     out.refresh();
     out
+}
+
+/// What a story's model holds of some of its articles besides the vector: their specifics,
+/// the span of their times and how many are independent (copies left out).
+fn others_of<'a>(members: impl Iterator<Item = &'a Member>) -> StoryModel {
+    let mut model = StoryModel::default();
+    for m in members.filter(|m| m.duplicate_of.is_none()) {
+        model.specifics.extend_from_slice(&m.specifics);
+        model.independent += 1;
+        if let Some(t) = m.time {
+            model.content_span =
+                Some(model.content_span.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+        }
+    }
+    model.specifics.sort_unstable();
+    model.specifics.dedup();
+    model
 }
 
 /// The view (1 names, 2 numbers and dates) a feature belongs to besides the whole vector.
