@@ -287,6 +287,31 @@ fn issue_5_a_lone_report_merges_into_its_event() {
     assert_eq!(lines, vec![to.clone(), to.clone(), to]);
 }
 
+/// A headline sharing one word and no name with a same-day story of the same kind (two TV
+/// shows' "season") does not join it on that word alone, while one sharing the show's name does.
+#[test]
+fn issue_5_a_headline_sharing_one_word_starts_its_own_story() {
+    let run = |cfg: StoryConfig| {
+        let mut c = Clusterer::new(cfg);
+        let mut out = Vec::new();
+        for (id, title) in [
+            ("t1", "True Detective finale crashes HBO Go"),
+            ("t2", "True Detective season finale review"),
+            ("g1", "Thrones season trailer"),
+            ("t3", "HBO says True Detective finale drew record audience"),
+        ] {
+            out.push(c.add(&doc(id, title, "")).cluster);
+        }
+        out
+    };
+    let out = run(StoryConfig::default());
+    assert_eq!(out[1], out[0]);
+    assert_ne!(out[2], out[0], "{out:?}");
+    assert_eq!(out[3], out[0]);
+    let out = run(StoryConfig { lone_term: 1.0, ..StoryConfig::default() });
+    assert_eq!(out[2], out[0], "without the rule the lone word is enough: {out:?}");
+}
+
 /// Held output comes out in input order with final stories, each line once its story is
 /// settled.
 #[test]
