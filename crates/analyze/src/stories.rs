@@ -483,6 +483,12 @@ struct Member {
 }
 
 impl Member {
+    /// Whether it is an independent full report (more than `short` features): only those
+    /// decide a split or move in a reassignment; headlines say too little to place.
+    fn is_full_report(&self, short: usize) -> bool {
+        self.duplicate_of.is_none() && self.weighted && self.vec.len() > short
+    }
+
     /// The article as [`Clusterer::join`] reads it.
     fn joining(&self) -> Joining<'_> {
         Joining {
@@ -1444,7 +1450,7 @@ impl Clusterer {
         let s = self.stories.get(&key)?;
         let min = cfg.split_min.max(1);
         // Full reports decide; headlines and very short texts say too little to place.
-        let is_long = |m: &Member| m.duplicate_of.is_none() && m.vec.len() > cfg.short_features;
+        let is_long = |m: &Member| m.is_full_report(cfg.short_features);
         // Checked on every new full report while the story is small, then on every fourth:
         // a story that has grown changes its shape slowly, and each check costs time in
         // proportion to its size.
@@ -1516,10 +1522,10 @@ impl Clusterer {
         let members = &o.model.members;
         let mut moved: Vec<String> = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let n_features = m.vec.len();
-            if m.duplicate_of.is_some() || !m.weighted || n_features <= self.cfg.short_features {
+            if !m.is_full_report(self.cfg.short_features) {
                 continue;
             }
+            let n_features = m.vec.len();
             let probe = Probe::new(&m.vec, m.time, n_features, &m.specifics);
             let there = self.score(&probe, &s.model);
             if there < self.threshold(n_features) {
