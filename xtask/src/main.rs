@@ -6,6 +6,7 @@ mod bench;
 mod bench_analysis;
 mod bench_extract;
 mod bench_serve;
+mod distil;
 mod tidy;
 
 use anyhow::{Result, bail};
@@ -14,9 +15,10 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["bench", what, rest @ ..] => bench::run(what, rest),
+        ["distil", rest @ ..] => distil::run(rest),
         ["tidy"] => tidy::check(&tidy::project_root()),
         _ => bail!(
-            "usage: cargo xtask bench <ingest|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]>\n       cargo xtask tidy\n\
+            "usage: cargo xtask bench <ingest|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]>\n       cargo xtask distil [--sif A] [--no-write]\n       cargo xtask tidy\n\
              benchmarks read ../shared/eval beside the project folder"
         ),
     }

@@ -10,6 +10,7 @@ pub mod entities;
 pub mod extract;
 mod gazetteer;
 pub mod quotes;
+pub mod semantic;
 pub mod stance;
 pub mod stories;
 pub mod text;
