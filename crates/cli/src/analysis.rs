@@ -108,8 +108,17 @@ pub fn refresh_story_changes(
 
 /// Every stored version of every article of a story, with its extracted body.
 fn story_versions(store: &SqliteStore, id: &str) -> Result<Vec<analyze::claims::StoryVersion>> {
-    let parse = |t: &str| {
+    // A full timestamp from the page or the feed first; failing both, a bare day (plain-text
+    // reports often give only the date) as its midnight UTC: either orders the story's reports,
+    // which the findings need.
+    let full = |t: &str| {
         chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let day = |t: &str| {
+        chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
     };
     Ok(store
         .story_texts(id)?
@@ -118,8 +127,10 @@ fn story_versions(store: &SqliteStore, id: &str) -> Result<Vec<analyze::claims::
             time: t
                 .published
                 .as_deref()
-                .and_then(parse)
-                .or(t.version_published.as_deref().and_then(parse)),
+                .and_then(full)
+                .or(t.version_published.as_deref().and_then(full))
+                .or(t.published.as_deref().and_then(day))
+                .or(t.version_published.as_deref().and_then(day)),
             article: t.document,
             outlet: t.site_name.or(t.outlet),
             version: t.version,

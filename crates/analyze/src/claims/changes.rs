@@ -37,6 +37,9 @@ pub struct ArticleClaims {
     pub version: i64,
     /// Claims from [`super::extract_claims`].
     pub claims: Vec<Claim>,
+    /// Sentence-level statements from [`super::extract_statements`], for the meaning-based
+    /// rules (walk-backs and denials that use no negation word).
+    pub statements: Vec<Claim>,
     /// A correction notice in the body ([`super::correction_notice`]).
     pub correction_notice: Option<String>,
 }
@@ -77,12 +80,12 @@ pub struct Finding {
     pub explanation: String,
 }
 
-fn norm_side(s: &str) -> String {
+pub(super) fn norm_side(s: &str) -> String {
     s.to_lowercase()
 }
 
 /// Same side: equal, or one name's words start the other's ("Norvale" / "Norvale Motors").
-fn same_side(a: Option<&str>, b: Option<&str>) -> bool {
+pub(super) fn same_side(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => {
             let (a, b) = (norm_side(a), norm_side(b));
@@ -171,13 +174,13 @@ fn fmt_q(q: &Option<Quantity>) -> String {
     q.as_ref().map(|q| q.text.clone()).unwrap_or_default()
 }
 
-struct Ctx<'a> {
-    arts: Vec<&'a ArticleClaims>,
+pub(super) struct Ctx<'a> {
+    pub(super) arts: Vec<&'a ArticleClaims>,
 }
 
 impl Ctx<'_> {
     #[allow(clippy::too_many_arguments)] // One finding names both claims, both articles and why.
-    fn finding(
+    pub(super) fn finding(
         &self,
         kind: FindingKind,
         a: usize,
@@ -395,6 +398,17 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
         }
     }
     out.extend(contra);
+
+    // Reversals and denials read from meaning: the stance model on pairs of statements.
+    let lexical: Vec<(usize, usize)> = out
+        .iter()
+        .filter_map(|f| {
+            let a = ctx.arts.iter().position(|x| x.article == f.first.0)?;
+            let b = ctx.arts.iter().position(|x| x.article == f.second.0)?;
+            Some((a, b))
+        })
+        .collect();
+    out.extend(super::meaning::findings(&ctx, &latest, &groups_done, &lexical));
 
     // Overstatement: the narrative says done what the article's own statement only proposes.
     for a in (0..n).filter(|&a| latest[a]) {

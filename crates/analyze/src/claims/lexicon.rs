@@ -182,7 +182,64 @@ const NEG: &[&str] = &[
     "not", "no", "never", "n't", "won't", "cannot", "can't", "don't", "didn't", "without",
     "nobody", "none", "neither", "nor",
 ];
+/// Whether a lower-cased word negates ("not", "no", "won't").
+pub(crate) fn is_negation(w: &str) -> bool {
+    NEG.contains(&w) || w.ends_with("n't") || w.ends_with("n’t")
+}
+
 const RETRACT: &[&str] = &["retract*", "recant*", "withdrew", "withdraw*", "backtrack*"];
+/// Words that take back a plan or a decision without negating it ("shelved", "put on hold").
+const RETREAT: &[&str] = &[
+    "shelv*",
+    "scrap*",
+    "suspend*",
+    "postpon*",
+    "halt*",
+    "paus*",
+    "abandon*",
+    "cancel*",
+    "rescind*",
+    "revok*",
+    "revers*",
+    "u-turn*",
+    "backtrack*",
+    "retract*",
+    "withdrew",
+    "withdraw*",
+    "defer*",
+    "mothball*",
+    "ditch*",
+];
+/// Words that dismiss a report without negating it ("pure speculation").
+const DISMISS: &[&str] = &[
+    "deny",
+    "denies",
+    "denied",
+    "denial*",
+    "reject*",
+    "dismiss*",
+    "false",
+    "untrue",
+    "speculat*",
+    "rumour*",
+    "rumor*",
+    "unfounded",
+    "baseless",
+    "groundless",
+    "fabricat*",
+    "inaccurate",
+];
+
+/// Whether the words take something back: a retreat from a plan or a dismissal of a report.
+pub(crate) fn retreat_or_dismissal(words: &[&str]) -> Option<Modality> {
+    if any(words, DISMISS) {
+        Some(Modality::Denied)
+    } else if any(words, RETREAT) {
+        Some(Modality::Retracted)
+    } else {
+        None
+    }
+}
 const DENY: &[&str] =
     &["deny", "denies", "denied", "denial*", "reject*", "refus*", "false", "untrue", "dismiss*"];
 const DEMAND: &[&str] = &["demand*", "urg*", "called", "calls", "calling"];

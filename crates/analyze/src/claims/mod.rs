@@ -19,6 +19,7 @@
 
 mod changes;
 mod lexicon;
+mod meaning;
 mod quantity;
 mod report;
 
@@ -29,6 +30,7 @@ use crate::quotes::{QuoteKind, TextAnalysis};
 use crate::text::slice;
 
 pub use changes::{ArticleClaims, Finding, FindingKind, find_changes};
+pub use meaning::TOPIC_MIN;
 pub use quantity::{Quantity, parse_quantity};
 pub use report::{MAX_TIMELINE, StoryChanges, StoryVersion, story_changes};
 
@@ -333,10 +335,18 @@ struct Segment {
     cue: Option<String>,
 }
 
-/// Claims of one article body, from its quotes-stage analysis (run on the same `body`):
-/// statements give their speaker and relay; sentences outside statements are the narrative.
-/// Correction notices are skipped (see [`correction_notice`]). Claims come in text order.
-pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
+/// An article body split into tokens, sentences and statement segments, shared by
+/// [`extract_claims`] and [`extract_statements`].
+struct Segmented {
+    chars: Vec<char>,
+    toks: Vec<Tok>,
+    /// Entity mention spans (code points) with the entity's index, sorted.
+    ent_at: Vec<(usize, usize, usize)>,
+    /// Each sentence's token range and its segments, in text order.
+    sentences: Vec<((usize, usize), Vec<Segment>)>,
+}
+
+fn segment(body: &str, analysis: &TextAnalysis) -> Segmented {
     let chars: Vec<char> = body.chars().collect();
     let toks = tokenize(&chars);
     // Entity per character, for actor lookup.
@@ -350,7 +360,7 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
     let quote_of = |t: &Tok| {
         analysis.quotes.iter().position(|q| t.start >= q.start && t.end <= q.end && q.start < q.end)
     };
-    let mut segments = Vec::new();
+    let mut out = Vec::new();
     for (s, e) in sentences(&toks) {
         // Skip correction notices.
         let para_start = (0..=s).rev().find(|&i| toks[i].para || i == 0).unwrap_or(0);
@@ -358,6 +368,7 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
         if is_correction_paragraph(&para_text) {
             continue;
         }
+        let mut segments = Vec::new();
         let mut i = s;
         while i < e {
             let q = quote_of(&toks[i]);
@@ -421,9 +432,19 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
             segments.push(seg);
             i = j;
         }
+        out.push(((s, e), segments));
     }
+    Segmented { chars, toks, ent_at, sentences: out }
+}
+
+/// Claims of one article body, from its quotes-stage analysis (run on the same `body`):
+/// statements give their speaker and relay; sentences outside statements are the narrative.
+/// Correction notices are skipped (see [`correction_notice`]). Claims come in text order.
+pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
+    let Segmented { chars, toks, ent_at, sentences } = segment(body, analysis);
+    let segments: Vec<&Segment> = sentences.iter().flat_map(|(_, segs)| segs).collect();
     let mut out = Vec::new();
-    for seg in &segments {
+    for seg in segments {
         lexicon::claims_in(
             &chars,
             &toks,
@@ -461,6 +482,82 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
                 out.push(c);
             },
         );
+    }
+    out
+}
+
+/// Statements of one article body, for the meaning-based rules of [`find_changes`]: one per
+/// sentence that reports what a source said (named or not), or that opens with a named person
+/// or organisation ("Castellan Air has shelved its plan …"). Each is a [`Claim`] with action
+/// `"statement"` covering the whole sentence: the speaker fields come from the sentence's first
+/// attributed segment; `actor` and `side` name who the sentence is about (the speaker, else the
+/// opening entity); polarity and modality are read from the sentence's own cue words.
+pub fn extract_statements(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
+    let Segmented { chars, toks, ent_at, sentences } = segment(body, analysis);
+    let mut out = Vec::new();
+    for ((s, e), segs) in &sentences {
+        let (s, e) = (*s, *e);
+        if e - s < 5 {
+            continue;
+        }
+        let said = segs.iter().find(|g| !g.narrative);
+        // The entity the sentence opens with, after a dateline ("VESSEN, Jan 10 (Wire East) —").
+        let dash = (s..(s + 12).min(e)).find(|&i| matches!(toks[i].s.as_str(), "—" | "–" | "-"));
+        let from = dash.map_or(s, |d| d + 1);
+        let opening = (from..(from + 4).min(e)).find_map(|i| {
+            let t = &toks[i];
+            let &(_, _, ei) = ent_at.iter().find(|(a, b, _)| t.start >= *a && t.end <= *b)?;
+            let en = analysis.entities.get(ei)?;
+            (en.kind != EntityKind::Place).then_some(en)
+        });
+        let (actor, side, anonymous) = match said {
+            Some(g) if g.speaker.is_some() || g.anonymous => {
+                (g.speaker.clone(), g.speaker_side.clone(), g.anonymous)
+            }
+            _ => match opening {
+                Some(en) => (Some(en.name.clone()), entity_side(en), false),
+                None => continue,
+            },
+        };
+        let words: Vec<&str> = toks[s..e].iter().map(|t| t.low.as_str()).collect();
+        let has = |ws: &[&str]| words.iter().any(|w| ws.contains(w));
+        let polarity = if words.iter().any(|w| lexicon::is_negation(w)) {
+            Polarity::Negated
+        } else {
+            Polarity::Affirmed
+        };
+        let modality = if let Some(m) = lexicon::retreat_or_dismissal(&words) {
+            m
+        } else if has(&["proposed", "proposes", "propose", "suggested", "plans", "plan"]) {
+            Modality::Proposed
+        } else if has(&["considering", "consideration", "considered", "weighs", "weighing"]) {
+            Modality::Considered
+        } else if has(&["will", "would", "shall", "’ll", "'ll"]) {
+            Modality::Will
+        } else {
+            Modality::Done
+        };
+        let (start, end) = (toks[s].start, toks[e - 1].end);
+        out.push(Claim {
+            actor,
+            side,
+            action: "statement".to_string(),
+            trigger: said.and_then(|g| g.cue.clone()).unwrap_or_default(),
+            object: None,
+            quantity: None,
+            polarity,
+            modality,
+            time: None,
+            speaker: said.and_then(|g| g.speaker.clone()),
+            speaker_side: said.and_then(|g| g.speaker_side.clone()),
+            anonymous,
+            via: said.and_then(|g| g.via.clone()),
+            narrative: said.is_none(),
+            quoted: said.is_some_and(|g| g.quoted),
+            start,
+            end,
+            text: slice(&chars, start, end),
+        });
     }
     out
 }

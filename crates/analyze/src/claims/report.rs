@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use model::{ClaimEvidence, StoryFinding, TimelineEntry, TimelineReport};
 
-use super::{ArticleClaims, Claim, Finding, correction_notice, extract_claims, find_changes};
+use super::{
+    ArticleClaims, Claim, Finding, correction_notice, extract_claims, extract_statements,
+    find_changes,
+};
 use crate::quotes::{TextAnalysis, analyze_text};
 
 /// At most this many timeline entries are kept per story.
@@ -55,6 +58,7 @@ pub fn story_changes(versions: &[StoryVersion]) -> StoryChanges {
                 time: v.time,
                 version: v.version,
                 claims: extract_claims(&v.body, &said),
+                statements: extract_statements(&v.body, &said),
                 correction_notice: correction_notice(&v.body),
             };
             (said, claims)

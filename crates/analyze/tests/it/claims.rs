@@ -3,7 +3,7 @@
 
 use analyze::claims::{
     ArticleClaims, Finding, FindingKind, Modality, Polarity, StoryVersion, extract_claims,
-    find_changes, parse_quantity, story_changes,
+    extract_statements, find_changes, parse_quantity, story_changes,
 };
 use analyze::extract::{ExtractOptions, extract_html, extract_text};
 use analyze::quotes::analyze_text;
@@ -40,6 +40,7 @@ fn build(
         time,
         version,
         correction_notice: analyze::claims::correction_notice(body),
+        statements: extract_statements(body, &a),
         claims,
     }
 }
@@ -168,7 +169,58 @@ fn stories() -> Vec<(&'static str, Vec<ArticleClaims>)> {
         ),
         load("jsonl:4", "Northline Press", "northline-keller", 1),
     ];
-    vec![("russia", russia), ("ferry", ferry), ("norvale", norvale), ("aldmark", aldmark)]
+    // Walk-backs and a denial that use no negation word (issue 13).
+    let velmora = vec![
+        load(
+            "texts/northline-velmora-steel-sanctions.txt",
+            "Northline Press",
+            "northline-velmora",
+            1,
+        ),
+        load(
+            "texts/wire-east-velmora-sanctions-under-consideration.txt",
+            "Wire East",
+            "wire-east-velmora",
+            1,
+        ),
+    ];
+    let castellan = vec![
+        load(
+            "texts/harbourtimes-castellan-air-to-close-pellow-base.txt",
+            "The Harbour Times",
+            "harbourtimes-castellan",
+            1,
+        ),
+        load(
+            "texts/continental-review-castellan-air-shelves-pellow-closure.txt",
+            "Continental Review",
+            "continental-castellan",
+            1,
+        ),
+    ];
+    let halvard = vec![
+        load(
+            "texts/business-ledger-halvard-shipping-tanker-sale.txt",
+            "The Business Ledger",
+            "bizledger-halvard",
+            1,
+        ),
+        load(
+            "texts/wire-east-halvard-dismisses-sale-report.txt",
+            "Wire East",
+            "wire-east-halvard",
+            1,
+        ),
+    ];
+    vec![
+        ("russia", russia),
+        ("ferry", ferry),
+        ("norvale", norvale),
+        ("aldmark", aldmark),
+        ("velmora", velmora),
+        ("castellan", castellan),
+        ("halvard", halvard),
+    ]
 }
 
 fn show(f: &Finding) -> String {
@@ -188,7 +240,7 @@ fn issue_6_sample_corpus_expected_findings() {
         all.extend(f1.into_iter().map(|f| (name, f)));
     }
     let listing: Vec<String> = all.iter().map(|(n, f)| format!("{n}: {}", show(f))).collect();
-    assert_eq!(all.len(), 5, "exactly the expected findings:\n{}", listing.join("\n"));
+    assert_eq!(all.len(), 8, "exactly the expected findings:\n{}", listing.join("\n"));
     let get = |story: &str, kind: FindingKind| {
         let hits: Vec<&Finding> =
             all.iter().filter(|(n, f)| *n == story && f.kind == kind).map(|(_, f)| f).collect();
@@ -254,6 +306,41 @@ fn issue_6_sample_corpus_expected_findings() {
     assert_eq!(k.second.1.quantity.as_ref().map(|q| q.value), Some(430e6));
     assert!(k.explanation.contains("correction notice"));
     assert!(!k.second.1.text.contains("Correction"), "the note itself is not a claim");
+
+    // 7-9 (issue 13): walk-backs and a denial with no negation word, found from meaning.
+    let no_negation = |f: &Finding| {
+        let words: Vec<String> =
+            f.second.1.text.split_whitespace().map(str::to_lowercase).collect();
+        !words.iter().any(|w| {
+            ["not", "no", "never", "none", "nothing"].contains(&w.as_str())
+                || w.contains("n't")
+                || w.contains("n’t")
+        })
+    };
+    let v = get("velmora", FindingKind::Reversal);
+    assert_eq!(
+        (v.first.0.as_str(), v.second.0.as_str()),
+        ("northline-velmora", "wire-east-velmora")
+    );
+    assert!(v.first.1.text.contains("will impose sanctions"), "{}", show(v));
+    assert!(v.second.1.text.contains("merely under consideration"), "{}", show(v));
+    assert!(no_negation(v), "{}", show(v));
+    let c = get("castellan", FindingKind::Reversal);
+    assert_eq!(
+        (c.first.0.as_str(), c.second.0.as_str()),
+        ("harbourtimes-castellan", "continental-castellan")
+    );
+    assert!(c.first.1.text.contains("will close its maintenance base"), "{}", show(c));
+    assert!(c.second.1.text.contains("has shelved its plan"), "{}", show(c));
+    assert!(no_negation(c), "{}", show(c));
+    let h = get("halvard", FindingKind::Contradiction);
+    assert_eq!(
+        (h.first.0.as_str(), h.second.0.as_str()),
+        ("bizledger-halvard", "wire-east-halvard")
+    );
+    assert!(h.second.1.text.contains("pure speculation"), "{}", show(h));
+    assert!(h.explanation.contains("denial"), "{}", show(h));
+    assert!(no_negation(h), "{}", show(h));
 }
 
 #[test]
@@ -357,10 +444,11 @@ proptest::proptest! {
     fn never_panics(s in "[ a-zA-Z0-9.,;:’'\"“”€$£\\n-]{0,300}") {
         let a = analyze_text(&s);
         let claims = extract_claims(&s, &a);
+        let statements = extract_statements(&s, &a);
         let _ = parse_quantity(&s);
         let art = ArticleClaims {
             article: "x".into(), outlet: None, time: None, version: 1,
-            correction_notice: analyze::claims::correction_notice(&s), claims,
+            correction_notice: analyze::claims::correction_notice(&s), claims, statements,
         };
         let _ = find_changes(&[art.clone(), ArticleClaims { version: 2, ..art }]);
     }
@@ -559,4 +647,22 @@ fn widely_carried_entries_list_the_first_reports_and_count_the_rest() {
     assert_eq!(e.copied_by.len(), model::TIMELINE_REPORTS);
     // The earliest are the ones listed.
     assert!(e.repeated_by.iter().all(|r| r.article != "z1"));
+}
+
+/// A denial dated the same day as the report it answers, from outlets nobody named, is found in
+/// either input order (plain-text reports carry only the day).
+#[test]
+fn same_day_denial_from_unnamed_outlets_in_either_order() {
+    let mut story = stories().into_iter().find(|(n, _)| *n == "halvard").unwrap().1;
+    for a in &mut story {
+        a.outlet = None;
+    }
+    for round in 0..2 {
+        let found = find_changes(&story);
+        let listing: Vec<String> = found.iter().map(show).collect();
+        assert_eq!(found.len(), 1, "round {round}:\n{}", listing.join("\n"));
+        assert_eq!(found[0].kind, FindingKind::Contradiction);
+        assert_eq!(found[0].second.0, "wire-east-halvard");
+        story.reverse();
+    }
 }

@@ -636,7 +636,7 @@ proptest! {
 fn demo_corpus_assignments() -> Vec<(String, &'static str, Assignment)> {
     use analyze::extract::{ExtractOptions, extract_html, extract_text};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
-    let files: [(&str, &str); 15] = [
+    let files: [(&str, &str); 21] = [
         ("seed-article.txt", "russia"),
         ("pages/northline-us-expels-35-russian-diplomats.html", "russia"),
         ("pages/wire-east-lavrov-proposes-expelling-35.html", "russia"),
@@ -652,6 +652,12 @@ fn demo_corpus_assignments() -> Vec<(String, &'static str, Assignment)> {
         ("pages/continental-review-norvale-shares-recover.html", "norvale"),
         ("pages/northern-courier-keller-resigns.html", "keller"),
         ("pages/wire-east-aldmark-premier-confirms-keller-resignation.html", "keller"),
+        ("texts/northline-velmora-steel-sanctions.txt", "velmora"),
+        ("texts/wire-east-velmora-sanctions-under-consideration.txt", "velmora"),
+        ("texts/harbourtimes-castellan-air-to-close-pellow-base.txt", "castellan"),
+        ("texts/continental-review-castellan-air-shelves-pellow-closure.txt", "castellan"),
+        ("texts/business-ledger-halvard-shipping-tanker-sale.txt", "halvard"),
+        ("texts/wire-east-halvard-dismisses-sale-report.txt", "halvard"),
     ];
     let time = |s: Option<&str>| {
         s.and_then(|p| DateTime::parse_from_rfc3339(p).ok()).map(|t| t.with_timezone(&Utc))
@@ -712,7 +718,7 @@ fn demo_corpus_assignments() -> Vec<(String, &'static str, Assignment)> {
 #[test]
 fn issue_6_demo_corpus_one_story_per_event() {
     let out = demo_corpus_assignments();
-    assert_eq!(out.len(), 19);
+    assert_eq!(out.len(), 25);
     let mut story_of: std::collections::HashMap<&str, &str> = Default::default();
     let mut event_of: std::collections::HashMap<&str, &str> = Default::default();
     for (file, event, a) in &out {
@@ -721,7 +727,7 @@ fn issue_6_demo_corpus_one_story_per_event() {
         let e = *event_of.entry(a.cluster.as_str()).or_insert(event);
         assert_eq!(*event, e, "{file} ({event}) joined the {e} story");
     }
-    assert_eq!(story_of.len(), 4);
+    assert_eq!(story_of.len(), 7);
     // The two syndicated copies are recognised as copies of the Wire East original.
     let copies: Vec<&str> =
         out.iter().filter(|(_, _, a)| a.duplicate_of.is_some()).map(|(f, ..)| f.as_str()).collect();
