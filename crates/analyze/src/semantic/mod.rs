@@ -166,6 +166,9 @@ mod tests {
 
     #[test]
     fn deterministic() {
-        assert_eq!(embed("Putin said: we will not expel anyone."), embed("Putin said: we will not expel anyone."));
+        assert_eq!(
+            embed("Putin said: we will not expel anyone."),
+            embed("Putin said: we will not expel anyone.")
+        );
     }
 }

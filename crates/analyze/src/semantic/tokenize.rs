@@ -6,6 +6,7 @@
 //! checks this tokenizer against it on every dev sentence and records the agreement.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use unicode_categories::UnicodeCategories;
 use unicode_normalization::UnicodeNormalization;
@@ -15,7 +16,7 @@ const MAX_WORD_CHARS: usize = 100;
 
 /// A WordPiece vocabulary: token string → id, in `vocab.txt` line order.
 pub struct Vocab {
-    ids: HashMap<&'static str, u32>,
+    ids: HashMap<&'static str, u32, BuildHasherDefault<Fnv>>,
     /// `[UNK]`'s id.
     pub unk: u32,
     /// Number of tokens.
@@ -25,7 +26,7 @@ pub struct Vocab {
 impl Vocab {
     /// Parses `vocab.txt` (one token a line; the line number is the id).
     pub fn parse(text: &'static str) -> Vocab {
-        let ids: HashMap<&'static str, u32> =
+        let ids: HashMap<&'static str, u32, BuildHasherDefault<Fnv>> =
             text.lines().enumerate().map(|(i, t)| (t, i as u32)).collect();
         let len = text.lines().count();
         let unk = ids.get("[UNK]").copied().unwrap_or(0);
@@ -35,6 +36,25 @@ impl Vocab {
     /// The id of a token string, if in the vocabulary.
     pub fn id(&self, token: &str) -> Option<u32> {
         self.ids.get(token).copied()
+    }
+}
+
+/// FNV-1a: the vocabulary's keys are short strings, where SipHash's set-up dominates.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
@@ -48,7 +68,21 @@ pub fn token_ids_into(vocab: &Vocab, text: &str, out: &mut Vec<u32>) {
         }
     };
     for c in text.chars() {
-        if c == '\0' || c == '\u{fffd}' || is_control(c) {
+        // ASCII, nearly all of English news: no accents to strip, one-byte case mapping.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+            } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                flush(&mut word, out);
+            } else if c.is_ascii_punctuation() {
+                flush(&mut word, out);
+                word.push(c);
+                flush(&mut word, out);
+            }
+            // Other ASCII controls (and NUL) are dropped, as by the reference normaliser.
+            continue;
+        }
+        if c == '\u{fffd}' || is_control(c) {
             continue;
         }
         if is_whitespace(c) {
