@@ -6,7 +6,9 @@
 //! feature is emitted twice, once general and once tagged with the kind of text (headline,
 //! statement, body), so one model can weigh a cue differently in a headline and in a long article.
 
-use std::collections::HashSet;
+use std::borrow::Borrow;
+
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use super::text::{Token, is_content, is_negation, numbers, sentences, stem, tokenize};
@@ -89,15 +91,15 @@ struct Lexicons {
     refute: HashSet<String>,
     strong: HashSet<String>,
     hedge: HashSet<String>,
-    confirm: HashSet<String>,
     reverse: HashSet<String>,
-    reaffirm: HashSet<String>,
-    change: HashSet<String>,
-    attrib: HashSet<String>,
-    contrast: HashSet<String>,
     /// Words whose identity may be a feature: cue words and function words, never topic words.
     vocab: HashSet<String>,
     antonyms: Vec<(String, String)>,
+    /// Per stem, which of the cue lexicons hold it (one bit each, in [`Cues`] order): one
+    /// lookup per token instead of eight.
+    cue_bits: FxHashMap<String, u8>,
+    /// First words of [`REFUTE_PHRASES`].
+    phrase_starts: HashSet<&'static str>,
 }
 
 #[rustfmt::skip]
@@ -244,12 +246,7 @@ fn lexicons() -> &'static Lexicons {
         refute: stems(REFUTE),
         strong: stems(STRONG_REFUTE),
         hedge: stems(HEDGE),
-        confirm: stems(CONFIRM),
         reverse: stems(REVERSE),
-        reaffirm: stems(REAFFIRM),
-        change: stems(CHANGE),
-        attrib: stems(ATTRIB),
-        contrast: stems(CONTRAST),
         vocab: {
             let mut v = stems(EXTRA_VOCAB);
             for list in [REFUTE, HEDGE, CONFIRM, REVERSE, REAFFIRM, CHANGE, ATTRIB, CONTRAST] {
@@ -259,6 +256,17 @@ fn lexicons() -> &'static Lexicons {
             v
         },
         antonyms: ANTONYMS.iter().map(|(a, b)| (stem(a), stem(b))).collect(),
+        cue_bits: {
+            let mut m = FxHashMap::default();
+            let lists = [REFUTE, HEDGE, CONFIRM, REVERSE, REAFFIRM, CHANGE, ATTRIB, CONTRAST];
+            for (bit, list) in lists.iter().enumerate() {
+                for w in *list {
+                    *m.entry(stem(w)).or_insert(0u8) |= 1 << bit;
+                }
+            }
+            m
+        },
+        phrase_starts: REFUTE_PHRASES.iter().filter_map(|p| p.first().copied()).collect(),
     })
 }
 
@@ -279,7 +287,7 @@ fn bucket(v: f32, step: f32, max: u32) -> u32 {
     ((v / step).floor().max(0.0) as u32).min(max)
 }
 
-fn years(tokens: &[Token]) -> Vec<i32> {
+fn years<T: Borrow<Token>>(tokens: &[T]) -> Vec<i32> {
     numbers(tokens).iter().filter(|n| n.year).map(|n| n.value as i32).collect()
 }
 
@@ -298,27 +306,34 @@ struct Cues {
     neg: f32,
 }
 
-fn cues(tokens: &[Token]) -> Cues {
+fn cues<T: Borrow<Token>>(tokens: &[T]) -> Cues {
     let l = lexicons();
     let mut c = Cues::default();
     for w in 0..tokens.len() {
+        // Most words start no phrase: one set lookup rejects them.
+        if !l.phrase_starts.contains(tokens[w].borrow().lower.as_str()) {
+            continue;
+        }
         for p in REFUTE_PHRASES {
-            if tokens.len() - w >= p.len() && p.iter().zip(&tokens[w..]).all(|(a, t)| *a == t.lower)
+            if tokens.len() - w >= p.len()
+                && p.iter().zip(&tokens[w..]).all(|(a, t)| *a == t.borrow().lower)
             {
                 c.phrase += 1.0;
             }
         }
     }
     for t in tokens {
-        let s = &t.stem;
-        c.refute += f32::from(u8::from(l.refute.contains(s)));
-        c.hedge += f32::from(u8::from(l.hedge.contains(s)));
-        c.confirm += f32::from(u8::from(l.confirm.contains(s)));
-        c.reverse += f32::from(u8::from(l.reverse.contains(s)));
-        c.reaffirm += f32::from(u8::from(l.reaffirm.contains(s)));
-        c.change += f32::from(u8::from(l.change.contains(s)));
-        c.attrib += f32::from(u8::from(l.attrib.contains(s)));
-        c.contrast += f32::from(u8::from(l.contrast.contains(s)));
+        let t = t.borrow();
+        let bits = l.cue_bits.get(t.stem.as_str()).copied().unwrap_or(0);
+        let has = |bit: u8| f32::from((bits >> bit) & 1);
+        c.refute += has(0);
+        c.hedge += has(1);
+        c.confirm += has(2);
+        c.reverse += has(3);
+        c.reaffirm += has(4);
+        c.change += has(5);
+        c.attrib += has(6);
+        c.contrast += has(7);
         c.neg += f32::from(u8::from(is_negation(&t.lower)));
     }
     c
@@ -359,7 +374,7 @@ fn clip_sentence(s: &str) -> String {
 }
 
 /// Content stems next to the number at `i` (two tokens either side), which say what it counts.
-fn number_context(tokens: &[Token], i: usize) -> Vec<String> {
+fn number_context(tokens: &[&Token], i: usize) -> Vec<String> {
     let lo = i.saturating_sub(2);
     let hi = (i + 3).min(tokens.len());
     tokens[lo..hi]
@@ -377,6 +392,8 @@ struct Sent<'a> {
     text: &'a str,
     tokens: Vec<Token>,
     overlap: f32,
+    /// [`cues`] of `tokens`.
+    cues: Cues,
 }
 
 /// Extracts both feature vectors for a (claim, text) pair, hashed into `bits` bits.
@@ -419,7 +436,8 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
                 .map(|t| t.stem.as_str())
                 .collect();
             let overlap = hit.len() as f32 / (cstems.len().max(1) as f32);
-            Sent { text: s, tokens, overlap }
+            let cues = cues(&tokens);
+            Sent { text: s, tokens, overlap, cues }
         })
         .collect();
     let all: Vec<&Token> = sents.iter().flat_map(|s| s.tokens.iter()).collect();
@@ -464,7 +482,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         / (n_words.max(1) as f32).sqrt();
     rb.add("dens", dens.min(5.0));
     let cy = years(&ctoks);
-    let ty: Vec<i32> = years(&all.iter().map(|t| (*t).clone()).collect::<Vec<_>>());
+    let ty: Vec<i32> = years(&all);
     if let (Some(c0), Some(t0)) = (cy.iter().min(), ty.iter().min()) {
         let gap = (t0 - c0).abs();
         let g = match gap {
@@ -496,12 +514,13 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     sb.add("ov", ov);
 
     let nsent = (sents.len().max(1) as f32).sqrt();
-    let whole: Vec<Token> = all.iter().map(|t| (*t).clone()).collect();
-    emit_cues(&mut sb, "all", &cues(&whole), nsent);
-    let ftoks: Vec<Token> = focus.iter().flat_map(|&i| sents[i].tokens.iter().cloned()).collect();
-    emit_cues(&mut sb, "foc", &cues(&ftoks), 1.0);
-    let lead_toks: Vec<Token> =
-        sents.iter().take(2).flat_map(|s| s.tokens.iter().cloned()).collect();
+    let whole: &[&Token] = &all;
+    let wc = cues(whole);
+    emit_cues(&mut sb, "all", &wc, nsent);
+    let ftoks: Vec<&Token> = focus.iter().flat_map(|&i| sents[i].tokens.iter()).collect();
+    let fc = cues(&ftoks);
+    emit_cues(&mut sb, "foc", &fc, 1.0);
+    let lead_toks: Vec<&Token> = sents.iter().take(2).flat_map(|s| s.tokens.iter()).collect();
     emit_cues(&mut sb, "lead", &cues(&lead_toks), 1.0);
     let cc = cues(&ctoks);
     emit_cues(&mut sb, "claim", &cc, 1.0);
@@ -548,7 +567,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
         }
         let end = (t + 5).min(whole.len());
         let next: Vec<&Token> =
-            whole[t + 1..end].iter().filter(|u| is_content(u)).take(2).collect();
+            whole[t + 1..end].iter().copied().filter(|u| is_content(u)).take(2).collect();
         if next.is_empty() {
             continue;
         }
@@ -584,8 +603,6 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     }
     // Polarity crosses: a claim that itself denies something, met by a text that does or does
     // not deny, flips the meaning of the text's cues.
-    let fc = cues(&ftoks);
-    let wc = cues(&whole);
     let claim_den = cc.refute + cc.neg + cc.phrase > 0.0;
     let foc_den = fc.refute + fc.neg + fc.reverse + fc.phrase > 0.0;
     let all_den = wc.refute + wc.phrase > 0.0;
@@ -599,7 +616,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     // The single most refuting sentence among those about the claim.
     let mut max_ref = 0.0f32;
     for s in sents.iter().filter(|s| s.overlap >= 0.25) {
-        let c = cues(&s.tokens);
+        let c = s.cues;
         max_ref = max_ref.max((c.refute + c.neg + c.phrase) * s.overlap);
     }
     if max_ref > 0.0 {
@@ -621,7 +638,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     let cn: Vec<f64> =
         numbers(&ctoks).iter().filter(|n| !n.year && !n.day).map(|n| n.value).take(50).collect();
     let tn: Vec<f64> =
-        numbers(&whole).iter().filter(|n| !n.year && !n.day).map(|n| n.value).take(500).collect();
+        numbers(whole).iter().filter(|n| !n.year && !n.day).map(|n| n.value).take(500).collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 0.02 * a.abs().max(b.abs()).max(1e-9);
     if !cn.is_empty() && !tn.is_empty() {
         let t_new = tn.iter().any(|&t| !cn.iter().any(|&c| close(c, t)));
@@ -631,7 +648,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     }
     // The same quantity with a different figure ("level 5" then "level 7"): a revision.
     // Bounded: a text made of figures must not cost quadratic time.
-    let ctx_of = |toks: &[Token]| -> Vec<(f64, Vec<String>)> {
+    let ctx_of = |toks: &[&Token]| -> Vec<(f64, Vec<String>)> {
         numbers(toks)
             .iter()
             .filter(|n| !n.year && !n.day)
@@ -639,8 +656,8 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
             .map(|n| (n.value, number_context(toks, n.index)))
             .collect()
     };
-    let cctx = ctx_of(&ctoks);
-    let tctx = ctx_of(&whole);
+    let cctx = ctx_of(&ctoks.iter().collect::<Vec<_>>());
+    let tctx = ctx_of(whole);
     let mut ctx_conflict = false;
     let mut ctx_match = false;
     for (cv, cc) in cctx.iter().take(20) {
@@ -670,7 +687,7 @@ fn extract_inner(claim: &str, text: &str, bits: u32, lexical: bool, debug: bool)
     // Which cue or function words a headline uses, word by word. Headlines only: a body's set
     // of function words fingerprints the body, which FNC-1 repeats across pairs.
     if lexical && dom == "h" {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let toks: Vec<&Token> = all.to_vec();
         for (i, t) in toks.iter().enumerate() {
             if t.num || !l.vocab.contains(&t.stem) || !seen.insert(t.stem.as_str()) {
@@ -716,7 +733,7 @@ fn refutation_features(
         (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut strong_all, mut hedge_all) = (0.0f32, 0.0f32);
     for s in sents {
-        let c = cues(&s.tokens);
+        let c = s.cues;
         let strong = s.tokens.iter().filter(|t| l.strong.contains(&t.stem)).count() as f32;
         strong_all += strong;
         hedge_all += c.hedge;
@@ -777,7 +794,7 @@ fn refutation_features(
     sb.add(&format!("refbal:{bal}"), 1.0);
     // The claim's own cue words against whether the text refutes: "X is a hoax" met by a
     // refuting text is support, "X happened" met by one is deny.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for t in ctoks.iter().filter(|_| lexical) {
         let cue = l.refute.contains(&t.stem) || l.hedge.contains(&t.stem) || is_negation(&t.lower);
         if cue && seen.insert(t.stem.as_str()) {

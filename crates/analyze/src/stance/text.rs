@@ -1,5 +1,7 @@
 //! Text handling for stance: tokens, a light stemmer, stop words, sentences and numbers.
 
+use std::borrow::Borrow;
+
 /// One word of a text, with the forms the stance features compare.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -167,9 +169,10 @@ pub struct Number {
 }
 
 /// Pulls the numbers out of a token stream.
-pub fn numbers(tokens: &[Token]) -> Vec<Number> {
+pub fn numbers<T: Borrow<Token>>(tokens: &[T]) -> Vec<Number> {
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
+        let t = t.borrow();
         if !t.num {
             continue;
         }
@@ -179,8 +182,8 @@ pub fn numbers(tokens: &[Token]) -> Vec<Number> {
         }
         let year =
             t.lower.len() == 4 && !t.lower.contains([',', '.']) && (1900.0..=2100.0).contains(&v);
-        let day = i > 0 && MONTHS.contains(&tokens[i - 1].lower.as_str()) && v <= 31.0;
-        match tokens.get(i + 1).map(|n| n.lower.as_str()) {
+        let day = i > 0 && MONTHS.contains(&tokens[i - 1].borrow().lower.as_str()) && v <= 31.0;
+        match tokens.get(i + 1).map(|n| n.borrow().lower.as_str()) {
             Some("thousand") => v *= 1e3,
             Some("million") | Some("m") => v *= 1e6,
             Some("billion") | Some("bn") => v *= 1e9,
