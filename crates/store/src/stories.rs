@@ -1,6 +1,8 @@
 //! Stories in the store: saving the clustering's output, listing stories, reading one with its
 //! articles, and the states to revive into memory after a restart.
 
+use std::collections::HashMap;
+
 use model::event::{STORY_BREAKING, STORY_MERGED, STORY_NEW};
 use model::{StoryArticle, StoryAssignment, StoryRecord};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -78,7 +80,8 @@ fn drop_merged(tx: &rusqlite::Transaction<'_>, story: &str, into: &str) -> Resul
 
 impl SqliteStore {
     /// Saves updated stories and new assignments in one transaction (stories first, so every
-    /// assignment points at a stored story). An assignment of a document already in another
+    /// assignment points at a stored story; of several assignments of one document, the last
+    /// wins). An assignment of a document already in another
     /// story moves it (a retroactive split or reassignment), and both stories get their changes
     /// redone; a story left with no article is deleted and remembered as merged into the story
     /// its last article went to ([`SqliteStore::merged_into`]). A story
@@ -138,7 +141,15 @@ impl SqliteStore {
             )?;
             // Stories that lost an article, with where the last one went.
             let mut left: Vec<(String, String)> = Vec::new();
-            for a in assignments {
+            // A document assigned twice in one call (placed, then moved by a later arrival of the
+            // same batch) keeps only its last assignment: the story it was first placed in may
+            // have been merged away before it was ever stored.
+            let last: HashMap<&str, usize> =
+                assignments.iter().enumerate().map(|(i, a)| (a.document.as_str(), i)).collect();
+            for (i, a) in assignments.iter().enumerate() {
+                if last[a.document.as_str()] != i {
+                    continue;
+                }
                 let was: Option<String> =
                     current.query_row([&a.document], |r| r.get(0)).optional()?;
                 if let Some(was) = was.filter(|w| *w != a.story) {
