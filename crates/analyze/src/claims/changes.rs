@@ -241,13 +241,13 @@ pub fn find_changes(story: &[ArticleClaims]) -> Vec<Finding> {
     let arts: Vec<&ArticleClaims> = order.iter().map(|&i| &story[i]).collect();
     let ctx = Ctx { arts };
     let n = ctx.arts.len();
-    let latest: Vec<bool> = (0..n)
-        .map(|i| {
-            !ctx.arts
-                .iter()
-                .any(|o| o.article == ctx.arts[i].article && o.version > ctx.arts[i].version)
-        })
-        .collect();
+    let mut newest: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for a in &ctx.arts {
+        let v = newest.entry(a.article.as_str()).or_insert(a.version);
+        *v = (*v).max(a.version);
+    }
+    let latest: Vec<bool> =
+        ctx.arts.iter().map(|a| newest[a.article.as_str()] <= a.version).collect();
     let mut out = Vec::new();
     let mut groups_done: Vec<(FindingKind, String, Option<String>)> = Vec::new();
 

@@ -19,7 +19,8 @@
 //! not consulted: on such pairs it was no better than chance (docs/BENCHMARKS.md, issue 13).
 //! Deterministic: candidates are ranked in a fixed order and ties broken by position.
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use super::changes::{Ctx, Finding, FindingKind, norm_side, same_side};
 use super::{Claim, Modality, Polarity};
@@ -82,6 +83,23 @@ fn same_utterance(u1: &Claim, u2: &Claim) -> bool {
         || quotes(&u2.text).iter().any(|q| t1.contains(&format!(" {q} ")))
 }
 
+/// All that [`answerable`], [`matter`] and [`relation`] read of a statement: two statements with
+/// the same key (a syndicated copy's) relate to any other alike.
+type ClaimKey<'c> =
+    (&'c str, Option<&'c str>, Option<&'c str>, Option<&'c str>, bool, Modality, Polarity);
+
+fn claim_key(c: &Claim) -> ClaimKey<'_> {
+    (
+        c.text.as_str(),
+        c.actor.as_deref(),
+        c.side.as_deref(),
+        c.speaker.as_deref(),
+        c.anonymous,
+        c.modality,
+        c.polarity,
+    )
+}
+
 /// Content-word stems of a statement, less the words of its parties' names.
 fn matter(c: &Claim) -> HashSet<String> {
     let names: HashSet<String> = [c.actor.as_deref(), c.side.as_deref(), c.speaker.as_deref()]
@@ -96,10 +114,17 @@ fn matter(c: &Claim) -> HashSet<String> {
         .collect()
 }
 
-/// How the later statement `u2` relates to the earlier `u1`, if it takes it back.
-/// `outlets` are the story's outlets: a report about what a newspaper reported is no one
-/// answering anything.
-fn relation(u1: &Claim, u2: &Claim, outlets: &[String]) -> Option<FindingKind> {
+/// A name as compared with the story's outlets: normalised, without a leading "the".
+fn outlet_key(name: &str) -> String {
+    let n = norm(name);
+    n.strip_prefix("the ").map(str::to_string).unwrap_or(n)
+}
+
+/// The party a statement speaks for when it takes something back (a possibility, a retreat or
+/// a dismissal, by a named party that is not one of the story's `outlets`, as [`outlet_key`]s): what makes it a
+/// possible answer to an earlier statement. `None` for nearly every statement, so the pairwise
+/// work below runs only for the few that are.
+fn answering_party<'c>(u2: &'c Claim, outlets: &HashSet<String>) -> Option<&'c str> {
     let side2 = u2.side.as_deref().or(u2.actor.as_deref())?;
     // Only a named party answers for itself: it says so, or the sentence opens with its name
     // and takes something back ("Castellan Air has shelved its plan").
@@ -112,28 +137,36 @@ fn relation(u1: &Claim, u2: &Claim, outlets: &[String]) -> Option<FindingKind> {
     if !actor2.starts_with(char::is_uppercase) {
         return None;
     }
-    let is_outlet = |p: &str| {
-        let p = norm(p);
-        let p = p.strip_prefix("the ").unwrap_or(&p);
-        outlets.iter().any(|o| {
-            let o = norm(o);
-            o.strip_prefix("the ").unwrap_or(&o) == p
-        })
-    };
-    if is_outlet(side2) || u2.actor.as_deref().is_some_and(is_outlet) {
+    let is_outlet = |p: &str| outlets.contains(&outlet_key(p));
+    if is_outlet(side2) || is_outlet(actor2) {
         return None;
     }
-    if u1.polarity != Polarity::Affirmed || same_utterance(u1, u2) {
-        return None;
-    }
+    Some(side2)
+}
+
+/// Whether an earlier statement can be taken back at all: an affirmed commitment (will, plans,
+/// did).
+fn answerable(u1: &Claim) -> bool {
+    u1.polarity == Polarity::Affirmed
+        && matches!(u1.modality, Modality::Will | Modality::Proposed | Modality::Done)
+}
+
+/// How the later statement `u2` (speaking for `side2`, see [`answering_party`]) relates to the
+/// [`answerable`] earlier `u1`, given both statements' [`matter`].
+fn relation(
+    u1: &Claim,
+    u2: &Claim,
+    side2: &str,
+    matter1: &HashSet<String>,
+    matter2: &HashSet<String>,
+) -> Option<FindingKind> {
     // Both must be about the same matter: two content words in common beyond the names.
-    if matter(u1).intersection(&matter(u2)).count() < 2 {
+    if matter1.intersection(matter2).take(2).count() < 2 || same_utterance(u1, u2) {
         return None;
     }
-    let committed = matches!(u1.modality, Modality::Will | Modality::Proposed | Modality::Done);
+    let actor2 = u2.actor.as_deref()?;
     // A denial: the party named in an unnamed source's (or the narrative's) report dismisses it.
     if (u1.anonymous || u1.speaker.is_none())
-        && committed
         && u2.modality == Modality::Denied
         && mentions(&u1.text, side2)
     {
@@ -145,7 +178,7 @@ fn relation(u1: &Claim, u2: &Claim, outlets: &[String]) -> Option<FindingKind> {
     let same_party = u1.actor.as_deref().is_some_and(|a1| {
         norm(a1) == norm(actor2) || (mentions(&u1.text, actor2) && mentions(&u2.text, a1))
     });
-    if !u1.anonymous && u1.speaker.is_some() && same_party && committed {
+    if !u1.anonymous && u1.speaker.is_some() && same_party {
         return Some(FindingKind::Reversal);
     }
     None
@@ -153,6 +186,9 @@ fn relation(u1: &Claim, u2: &Claim, outlets: &[String]) -> Option<FindingKind> {
 
 /// Meaning-based findings of one story, skipping kinds and sides the lexical rules already
 /// reported (`done`) and article pairs they already link (`lexical`).
+///
+/// Vectors, normalised texts and matter are computed on first use: a story's refresh embeds
+/// only the statements a possible answer is compared with, not every sentence of every report.
 pub(super) fn findings(
     ctx: &Ctx<'_>,
     latest: &[bool],
@@ -161,47 +197,95 @@ pub(super) fn findings(
 ) -> Vec<Finding> {
     let arts = &ctx.arts;
     let n = arts.len();
-    let vecs: Vec<Vec<Vec<f32>>> = arts
-        .iter()
-        .enumerate()
-        .map(|(k, a)| {
-            if latest[k] {
-                a.statements.iter().map(|s| semantic::embed(&s.text)).collect()
-            } else {
-                Vec::new()
-            }
+    let outlets: HashSet<String> =
+        arts.iter().filter_map(|a| a.outlet.as_deref()).map(outlet_key).collect();
+    let answers: Vec<(usize, usize, &str)> = (0..n)
+        .filter(|&b| latest[b])
+        .flat_map(|b| {
+            let outlets = &outlets;
+            arts[b]
+                .statements
+                .iter()
+                .enumerate()
+                .filter_map(move |(j, u2)| Some((b, j, answering_party(u2, outlets)?)))
         })
         .collect();
-    let texts: Vec<Vec<String>> =
-        arts.iter().map(|a| a.statements.iter().map(|s| norm(&s.text)).collect()).collect();
-    let outlets: Vec<String> = arts.iter().filter_map(|a| a.outlet.clone()).collect();
+    if answers.is_empty() {
+        return Vec::new();
+    }
+    // Syndicated copies repeat the same statements: vectors and normalised texts are cached by
+    // text, matter and the relation of two statements by their keys, so a story of many copies
+    // embeds each distinct sentence once and compares each distinct pair once.
+    let mut text_ids: HashMap<&str, usize> = HashMap::new();
+    let mut claim_ids: HashMap<ClaimKey<'_>, usize> = HashMap::new();
+    let ids: Vec<Vec<(usize, usize)>> = arts
+        .iter()
+        .map(|a| {
+            a.statements
+                .iter()
+                .map(|c| {
+                    let next = text_ids.len();
+                    let t = *text_ids.entry(c.text.as_str()).or_insert(next);
+                    let next = claim_ids.len();
+                    let k = *claim_ids.entry(claim_key(c)).or_insert(next);
+                    (t, k)
+                })
+                .collect()
+        })
+        .collect();
+    fn cells<T>(n: usize) -> Vec<OnceCell<T>> {
+        std::iter::repeat_with(OnceCell::new).take(n).collect()
+    }
+    let vec_cells: Vec<OnceCell<Vec<f32>>> = cells(text_ids.len());
+    let norm_cells: Vec<OnceCell<String>> = cells(text_ids.len());
+    let matter_cells: Vec<OnceCell<HashSet<String>>> = cells(claim_ids.len());
+    let vec = |a: usize, i: usize| {
+        vec_cells[ids[a][i].0].get_or_init(|| semantic::embed(&arts[a].statements[i].text))
+    };
+    let normed = |a: usize, i: usize| {
+        norm_cells[ids[a][i].0].get_or_init(|| norm(&arts[a].statements[i].text))
+    };
+    let matter_of = |a: usize, i: usize| {
+        matter_cells[ids[a][i].1].get_or_init(|| matter(&arts[a].statements[i]))
+    };
+    let mut pairs: HashMap<(usize, usize), Option<(f32, FindingKind)>> = HashMap::new();
     let mut cands = Vec::new();
-    for b in (0..n).filter(|&b| latest[b]) {
-        for (j, u2) in arts[b].statements.iter().enumerate() {
-            for a in (0..n).filter(|&a| a != b && latest[a] && arts[a].article != arts[b].article) {
-                // A walk-back needs a before and an after; a denial answers a report dated the
-                // same (pages often carry only the day), whichever of the two came in first.
-                let simultaneous = arts[a].time.is_some() && arts[a].time == arts[b].time;
-                if a > b && !simultaneous {
+    for &(b, j, side2) in &answers {
+        let u2 = &arts[b].statements[j];
+        for a in (0..n).filter(|&a| a != b && latest[a] && arts[a].article != arts[b].article) {
+            // A walk-back needs a before and an after; a denial answers a report dated the
+            // same (pages often carry only the day), whichever of the two came in first.
+            let simultaneous = arts[a].time.is_some() && arts[a].time == arts[b].time;
+            if a > b && !simultaneous {
+                continue;
+            }
+            // The first report must not already carry the answer (a copy, or a later version
+            // of the same report); asked only once a pair qualifies.
+            let mut carries = None;
+            for (i, u1) in arts[a].statements.iter().enumerate() {
+                if !answerable(u1) {
                     continue;
                 }
-                // The first report must not already carry the answer (a copy, or a later
-                // version of the same report).
-                if texts[a].contains(&texts[b][j])
-                    || vecs[a].iter().any(|v| semantic::cosine(v, &vecs[b][j]) > 0.9)
-                {
+                let related = *pairs.entry((ids[a][i].1, ids[b][j].1)).or_insert_with(|| {
+                    let cos = semantic::cosine(vec(a, i), vec(b, j));
+                    if cos < TOPIC_MIN {
+                        return None;
+                    }
+                    relation(u1, u2, side2, matter_of(a, i), matter_of(b, j)).map(|k| (cos, k))
+                });
+                let Some((cos, kind)) = related else { continue };
+                if simultaneous && kind == FindingKind::Reversal {
                     continue;
                 }
-                for (i, u1) in arts[a].statements.iter().enumerate() {
-                    let Some(kind) = relation(u1, u2, &outlets) else { continue };
-                    if simultaneous && kind == FindingKind::Reversal {
-                        continue;
-                    }
-                    let cos = semantic::cosine(&vecs[a][i], &vecs[b][j]);
-                    if cos >= TOPIC_MIN {
-                        cands.push(Candidate { cos, a, i, b, j, kind });
-                    }
+                let carries = *carries.get_or_insert_with(|| {
+                    (0..arts[a].statements.len()).any(|k| {
+                        normed(a, k) == normed(b, j) || semantic::cosine(vec(a, k), vec(b, j)) > 0.9
+                    })
+                });
+                if carries {
+                    break;
                 }
+                cands.push(Candidate { cos, a, i, b, j, kind });
             }
         }
     }

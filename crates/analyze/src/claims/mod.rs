@@ -35,7 +35,7 @@ pub use quantity::{Quantity, parse_quantity};
 pub use report::{MAX_TIMELINE, StoryChanges, StoryVersion, story_changes};
 
 /// Whether the claim is asserted or negated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Polarity {
     /// "expelled", "will expel".
@@ -45,7 +45,7 @@ pub enum Polarity {
 }
 
 /// How far the action has gone, as the text presents it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Modality {
     /// Happened ("expelled", "has resigned", "expels").
@@ -441,16 +441,30 @@ fn segment(body: &str, analysis: &TextAnalysis) -> Segmented {
 /// statements give their speaker and relay; sentences outside statements are the narrative.
 /// Correction notices are skipped (see [`correction_notice`]). Claims come in text order.
 pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
-    let Segmented { chars, toks, ent_at, sentences } = segment(body, analysis);
+    claims_of(&segment(body, analysis), analysis)
+}
+
+/// [`extract_claims`] and [`extract_statements`] of one body from a single segmentation (what
+/// a story's refresh needs for each of its reports).
+pub fn extract_claims_and_statements(
+    body: &str,
+    analysis: &TextAnalysis,
+) -> (Vec<Claim>, Vec<Claim>) {
+    let seg = segment(body, analysis);
+    (claims_of(&seg, analysis), statements_of(&seg, analysis))
+}
+
+fn claims_of(seg: &Segmented, analysis: &TextAnalysis) -> Vec<Claim> {
+    let Segmented { chars, toks, ent_at, sentences } = seg;
     let segments: Vec<&Segment> = sentences.iter().flat_map(|(_, segs)| segs).collect();
     let mut out = Vec::new();
     for seg in segments {
         lexicon::claims_in(
-            &chars,
-            &toks,
+            chars,
+            toks,
             seg.toks,
             seg.frame,
-            &ent_at,
+            ent_at,
             &analysis.entities,
             &mut |mut c: Claim| {
                 c.narrative = seg.narrative;
@@ -493,9 +507,13 @@ pub fn extract_claims(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
 /// attributed segment; `actor` and `side` name who the sentence is about (the speaker, else the
 /// opening entity); polarity and modality are read from the sentence's own cue words.
 pub fn extract_statements(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
-    let Segmented { chars, toks, ent_at, sentences } = segment(body, analysis);
+    statements_of(&segment(body, analysis), analysis)
+}
+
+fn statements_of(seg: &Segmented, analysis: &TextAnalysis) -> Vec<Claim> {
+    let Segmented { chars, toks, ent_at, sentences } = seg;
     let mut out = Vec::new();
-    for ((s, e), segs) in &sentences {
+    for ((s, e), segs) in sentences {
         let (s, e) = (*s, *e);
         if e - s < 5 {
             continue;
@@ -556,7 +574,7 @@ pub fn extract_statements(body: &str, analysis: &TextAnalysis) -> Vec<Claim> {
             quoted: said.is_some_and(|g| g.quoted),
             start,
             end,
-            text: slice(&chars, start, end),
+            text: slice(chars, start, end),
         });
     }
     out

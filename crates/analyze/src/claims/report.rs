@@ -12,8 +12,7 @@ use chrono::{DateTime, Utc};
 use model::{ClaimEvidence, StoryFinding, TimelineEntry, TimelineReport};
 
 use super::{
-    ArticleClaims, Claim, Finding, correction_notice, extract_claims, extract_statements,
-    find_changes,
+    ArticleClaims, Claim, Finding, correction_notice, extract_claims_and_statements, find_changes,
 };
 use crate::quotes::{TextAnalysis, analyze_text};
 
@@ -52,13 +51,14 @@ pub fn story_changes(versions: &[StoryVersion]) -> StoryChanges {
         .iter()
         .map(|v| {
             let said = analyze_text(&v.body);
+            let (claims, statements) = extract_claims_and_statements(&v.body, &said);
             let claims = ArticleClaims {
                 article: v.article.clone(),
                 outlet: v.outlet.clone(),
                 time: v.time,
                 version: v.version,
-                claims: extract_claims(&v.body, &said),
-                statements: extract_statements(&v.body, &said),
+                claims,
+                statements,
                 correction_notice: correction_notice(&v.body),
             };
             (said, claims)
