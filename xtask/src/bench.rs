@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 /// Runs one named benchmark.
 pub fn run(what: &str, rest: &[&str]) -> Result<()> {
     match what {
-        "ingest" => ingest(),
+        "ingest" => ingest(rest),
         "extract" => crate::bench_extract::run(),
         "quotes" => crate::bench_analysis::quotes(),
         "stories" => crate::bench_analysis::stories(),
@@ -39,7 +39,10 @@ pub fn build_release() -> Result<PathBuf> {
     if !status.success() {
         bail!("cargo build --release failed");
     }
-    Ok(root.join("target/release/wirewatch"))
+    // Where cargo put it: CARGO_TARGET_DIR when set (relative to the project root), else target/.
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |t| root.join(t));
+    Ok(target.join("release/wirewatch"))
 }
 
 /// Runs the binary with its stage timings logged, returning wall seconds and stdout; prints the
@@ -73,16 +76,64 @@ fn timed(bin: &Path, args: &[&str]) -> Result<(f64, String)> {
     Ok((secs, String::from_utf8_lossy(&out.stdout).trim().to_string()))
 }
 
-/// `cargo xtask bench ingest`: 10,000 JSONL text documents and the 90 HTML pages, each into a
-/// fresh data directory.
-fn ingest() -> Result<()> {
+/// `cargo xtask bench ingest [--against OLD_BINARY] [--runs N]`: 10,000 JSONL text documents and
+/// the 90 HTML pages, each into a fresh data directory. With `--against`, paired runs instead: the
+/// release binary and the other one ingest the same two workloads in alternating order, `N` times
+/// each (default 5), and the CPU seconds of each run (user + system, of the child) are compared as
+/// a ratio of medians, so that a change's cost is measured on a shared machine.
+fn ingest(rest: &[&str]) -> Result<()> {
+    let mut against = None;
+    let mut runs = 5usize;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "--against" => {
+                against = Some(PathBuf::from(it.next().context("--against needs a path")?))
+            }
+            "--runs" => runs = it.next().context("--runs needs a number")?.parse()?,
+            other => bail!("unknown option {other:?} for bench ingest (--against PATH, --runs N)"),
+        }
+    }
     let eval = shared_eval()?;
     let bin = build_release()?;
     let tmp = std::env::temp_dir().join(format!("wirewatch-bench-ingest-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
+    let (jsonl, n, bytes) = ingest_corpus(&eval, &tmp)?;
+    if let Some(old) = against {
+        let r = paired_ingest(&bin, &old, &jsonl, &eval.join("extraction/html"), &tmp, runs);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return r;
+    }
+    let data = tmp.join("data-text");
+    let d = data.to_string_lossy().to_string();
+    let j = jsonl.to_string_lossy().to_string();
+    let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &j])?;
+    println!(
+        "ingest text: {n} JSONL documents ({:.1} MB) in {secs:.2} s = {:.0} docs/s  [{out}]",
+        bytes as f64 / 1e6,
+        n as f64 / secs
+    );
+    let (secs2, out2) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &j])?;
+    println!("re-ingest (all unchanged): {secs2:.2} s = {:.0} docs/s  [{out2}]", n as f64 / secs2);
 
-    // 10,000 distinct text documents built from the ECB+ dev articles.
+    let html_dir = eval.join("extraction/html");
+    let pages = std::fs::read_dir(&html_dir)?.count();
+    let data = tmp.join("data-html");
+    let d = data.to_string_lossy().to_string();
+    let h = html_dir.to_string_lossy().to_string();
+    let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &h])?;
+    println!(
+        "ingest html: {pages} pages in {secs:.2} s = {:.0} pages/s  [{out}]",
+        pages as f64 / secs
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+/// Writes the 10,000 distinct text documents built from the ECB+ dev articles; returns the file,
+/// the count and the bytes.
+fn ingest_corpus(eval: &Path, tmp: &Path) -> Result<(PathBuf, usize, usize)> {
     let src = std::fs::File::open(eval.join("stories/ecbplus-dev.jsonl"))?;
     let texts: Vec<serde_json::Value> = std::io::BufReader::new(src)
         .lines()
@@ -110,30 +161,90 @@ fn ingest() -> Result<()> {
         writeln!(w, "{line}")?;
     }
     w.flush()?;
-    drop(w);
+    Ok((jsonl, n, bytes))
+}
 
-    let data = tmp.join("data-text");
-    let d = data.to_string_lossy().to_string();
-    let j = jsonl.to_string_lossy().to_string();
-    let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &j])?;
-    println!(
-        "ingest text: {n} JSONL documents ({:.1} MB) in {secs:.2} s = {:.0} docs/s  [{out}]",
-        bytes as f64 / 1e6,
-        n as f64 / secs
-    );
-    let (secs2, out2) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &j])?;
-    println!("re-ingest (all unchanged): {secs2:.2} s = {:.0} docs/s  [{out2}]", n as f64 / secs2);
+/// CPU seconds (user + system) used so far by this process's waited-for children: `cutime` and
+/// `cstime` of `/proc/self/stat`, in clock ticks of 1/100 s (Linux's USER_HZ on every common
+/// architecture).
+fn children_cpu() -> Result<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").context("reading /proc/self/stat")?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).context("malformed /proc/self/stat")?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state); cutime and cstime are fields 16 and 17.
+    let tick = |i: usize| -> Result<f64> {
+        Ok(f.get(i - 3).context("short /proc/self/stat")?.parse::<f64>()? / 100.0)
+    };
+    Ok(tick(16)? + tick(17)?)
+}
 
-    let html_dir = eval.join("extraction/html");
-    let pages = std::fs::read_dir(&html_dir)?.count();
-    let data = tmp.join("data-html");
-    let d = data.to_string_lossy().to_string();
-    let h = html_dir.to_string_lossy().to_string();
-    let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &h])?;
-    println!(
-        "ingest html: {pages} pages in {secs:.2} s = {:.0} pages/s  [{out}]",
-        pages as f64 / secs
-    );
-    let _ = std::fs::remove_dir_all(&tmp);
+/// One ingest into a fresh data directory: (wall seconds, child CPU seconds).
+fn ingest_once(bin: &Path, input: &Path, data: &Path) -> Result<(f64, f64)> {
+    let _ = std::fs::remove_dir_all(data);
+    let cpu0 = children_cpu()?;
+    let start = Instant::now();
+    let out = Command::new(bin)
+        .args(["-q", "--data-dir"])
+        .arg(data)
+        .args(["ingest", "--json"])
+        .arg(input)
+        .output()
+        .with_context(|| format!("running {bin:?}"))?;
+    let wall = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        bail!(
+            "{bin:?} ingest {input:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok((wall, children_cpu()? - cpu0))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
+}
+
+/// Paired runs of two binaries on the text and HTML workloads, alternating which goes first.
+fn paired_ingest(
+    new: &Path,
+    old: &Path,
+    jsonl: &Path,
+    html: &Path,
+    tmp: &Path,
+    runs: usize,
+) -> Result<()> {
+    if !old.is_file() {
+        bail!("{}: no such binary to compare against", old.display());
+    }
+    println!("paired runs, {runs} each: new = {}, old = {}", new.display(), old.display());
+    for (name, input) in [("10,000 JSONL text docs", jsonl), ("90 HTML pages", html)] {
+        let (mut cn, mut co, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for r in 0..runs.max(1) {
+            let order: [(&Path, bool); 2] =
+                if r % 2 == 0 { [(new, true), (old, false)] } else { [(old, false), (new, true)] };
+            let (mut a, mut b) = (0.0, 0.0);
+            for (bin, is_new) in order {
+                let (wall, cpu) = ingest_once(bin, input, &tmp.join("data-paired"))?;
+                println!(
+                    "  {name}: {} run {}: {cpu:.2} CPU-s, {wall:.2} s wall",
+                    if is_new { "new" } else { "old" },
+                    r + 1
+                );
+                if is_new { a = cpu } else { b = cpu }
+            }
+            cn.push(a);
+            co.push(b);
+            ratios.push(a / b);
+        }
+        let (mn, mo, mr) = (median(&mut cn), median(&mut co), median(&mut ratios));
+        println!(
+            "{name}: new {mn:.2} CPU-s, old {mo:.2} CPU-s (medians); new/old = {:.3}, median of pair ratios {mr:.3}",
+            mn / mo
+        );
+    }
     Ok(())
 }
