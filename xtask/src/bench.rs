@@ -101,28 +101,28 @@ fn ingest(rest: &[&str]) -> Result<()> {
     std::fs::create_dir_all(&tmp)?;
     let (jsonl, n, bytes) = ingest_corpus(&eval, &tmp)?;
     if let Some(old) = against {
-        let r = paired_ingest(&bin, &old, &jsonl, &eval.join("extraction/html"), &tmp, runs);
+        let r = paired_ingest(&bin, &old, (&jsonl, n), &eval.join("extraction/html"), &tmp, runs);
         let _ = std::fs::remove_dir_all(&tmp);
         return r;
     }
-    let data = tmp.join("data-text");
-    let d = data.to_string_lossy().to_string();
-    let j = jsonl.to_string_lossy().to_string();
-    let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &j])?;
+    let text = |data: &str| {
+        let d = tmp.join(data).to_string_lossy().to_string();
+        timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &jsonl.to_string_lossy()])
+    };
+    let (secs, out) = text("data-text")?;
     println!(
         "ingest text: {n} JSONL documents ({:.1} MB) in {secs:.2} s = {:.0} docs/s  [{out}]",
         bytes as f64 / 1e6,
         n as f64 / secs
     );
-    let (secs2, out2) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &j])?;
+    let (secs2, out2) = text("data-text")?;
     println!("re-ingest (all unchanged): {secs2:.2} s = {:.0} docs/s  [{out2}]", n as f64 / secs2);
 
     let html_dir = eval.join("extraction/html");
     let pages = std::fs::read_dir(&html_dir)?.count();
-    let data = tmp.join("data-html");
-    let d = data.to_string_lossy().to_string();
-    let h = html_dir.to_string_lossy().to_string();
-    let (secs, out) = timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &h])?;
+    let d = tmp.join("data-html").to_string_lossy().to_string();
+    let (secs, out) =
+        timed(&bin, &["-q", "--data-dir", &d, "ingest", "--json", &html_dir.to_string_lossy()])?;
     println!(
         "ingest html: {pages} pages in {secs:.2} s = {:.0} pages/s  [{out}]",
         pages as f64 / secs
@@ -212,7 +212,7 @@ fn median(v: &mut [f64]) -> f64 {
 fn paired_ingest(
     new: &Path,
     old: &Path,
-    jsonl: &Path,
+    (jsonl, n): (&Path, usize),
     html: &Path,
     tmp: &Path,
     runs: usize,
@@ -221,7 +221,10 @@ fn paired_ingest(
         bail!("{}: no such binary to compare against", old.display());
     }
     println!("paired runs, {runs} each: new = {}, old = {}", new.display(), old.display());
-    for (name, input) in [("10,000 JSONL text docs", jsonl), ("90 HTML pages", html)] {
+    let pages = std::fs::read_dir(html)?.count();
+    let workloads =
+        [(format!("{n} JSONL text docs"), jsonl), (format!("{pages} HTML pages"), html)];
+    for (name, input) in workloads {
         let (mut cn, mut co, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for r in 0..runs.max(1) {
             let order: [(&Path, bool); 2] =

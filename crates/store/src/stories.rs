@@ -81,13 +81,12 @@ fn drop_merged(tx: &rusqlite::Transaction<'_>, story: &str, into: &str) -> Resul
 impl SqliteStore {
     /// Saves updated stories and new assignments in one transaction (stories first, so every
     /// assignment points at a stored story; of several assignments of one document, the last
-    /// wins). An assignment of a document already in another
-    /// story moves it (a retroactive split or reassignment), and both stories get their changes
-    /// redone; a story left with no article is deleted and remembered as merged into the story
-    /// its last article went to ([`SqliteStore::merged_into`]). A story
-    /// saved for the first time appends a
-    /// `story.new` event to the outbox, and one whose `breaking_since` is first set a
-    /// `story.breaking` event, in the same transaction.
+    /// wins). An assignment of a document already in another story moves it (a retroactive split
+    /// or reassignment), and both stories get their changes redone; a story left with no article
+    /// is deleted and remembered as merged into the story its last article went to
+    /// ([`SqliteStore::merged_into`]). A story saved for the first time appends a `story.new`
+    /// event to the outbox, and one whose `breaking_since` is first set a `story.breaking` event,
+    /// in the same transaction.
     pub fn save_stories(
         &mut self,
         stories: &[StoryRecord],

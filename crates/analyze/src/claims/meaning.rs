@@ -121,9 +121,9 @@ fn outlet_key(name: &str) -> String {
 }
 
 /// The party a statement speaks for when it takes something back (a possibility, a retreat or
-/// a dismissal, by a named party that is not one of the story's `outlets`, as [`outlet_key`]s): what makes it a
-/// possible answer to an earlier statement. `None` for nearly every statement, so the pairwise
-/// work below runs only for the few that are.
+/// a dismissal, by a named party that is not one of the story's `outlets`, given as
+/// [`outlet_key`]s): what makes it a possible answer to an earlier statement. `None` for nearly
+/// every statement, so the pairwise work below runs only for the few that are.
 fn answering_party<'c>(u2: &'c Claim, outlets: &HashSet<String>) -> Option<&'c str> {
     let side2 = u2.side.as_deref().or(u2.actor.as_deref())?;
     // Only a named party answers for itself: it says so, or the sentence opens with its name
