@@ -2,9 +2,11 @@
 //! another analyser) and writing their analyses back, a batch per transaction.
 
 use model::{DocKey, RawDocument, SourceKind};
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::TransactionBehavior;
 
-use crate::sqlite::{RawVersion, VERSION_COLUMNS, write_analysis};
+use crate::docs::{VERSION_COLUMNS, decode_version};
+use crate::sql::{Sql, params};
+use crate::sqlite::write_analysis;
 use crate::{Error, Result, SqliteStore};
 
 /// A stored version waiting for analysis: its row id and the document as ingest made it.
@@ -32,20 +34,12 @@ impl SqliteStore {
               WHERE v.id > ?1 AND (a.analyzer IS NULL OR a.analyzer != ?2)
               ORDER BY v.id LIMIT ?3"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![after, analyzer, limit as i64], |r| {
-            Ok((
-                RawVersion::read(r)?,
-                r.get::<_, i64>(11)?,
-                r.get::<_, Option<String>>(12)?,
-                r.get::<_, String>(13)?,
-                r.get::<_, String>(14)?,
-            ))
-        })?;
+        let rows = self.sql().query(&sql, params![after, analyzer, limit as i64])?;
         let mut out = Vec::new();
-        for row in rows {
-            let (raw, version_id, canonical_url, kind, origin) = row?;
-            let v = raw.decode()?;
+        for mut row in rows {
+            let v = decode_version(&mut row)?;
+            let (version_id, canonical_url, kind, origin): (i64, Option<String>, String, String) =
+                (row.get(11)?, row.take(12)?, row.take(13)?, row.take(14)?);
             let source_kind = SourceKind::parse(&kind)
                 .ok_or_else(|| Error::Corrupt(format!("source kind {kind:?}")))?;
             out.push(PendingVersion {
@@ -86,7 +80,7 @@ impl SqliteStore {
                   WHERE v.id = ?1",
             )?;
             for (version_id, _) in items {
-                mark.execute(params![version_id])?;
+                mark.execute([version_id])?;
             }
         }
         tx.commit()?;

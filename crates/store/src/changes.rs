@@ -7,8 +7,8 @@ use model::event::FINDING_NEW;
 use model::{StoryFinding, TimelineEntry};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use crate::docs::ts;
 use crate::events::append_event;
-use crate::sqlite::ts;
 use crate::{Result, SqliteStore};
 
 const COLUMNS: &str =

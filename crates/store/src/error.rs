@@ -62,6 +62,53 @@ pub enum Error {
         /// Why.
         source: rusqlite::Error,
     },
+    /// The PostgreSQL database could not be reached, or its URL is malformed.
+    #[cfg(feature = "postgres")]
+    #[error("cannot connect to PostgreSQL database {database}: {source}")]
+    Connect {
+        /// The database URL, password redacted.
+        database: String,
+        /// Why.
+        source: postgres::Error,
+    },
+    /// The PostgreSQL database was set up by a newer wirewatch whose schema this build does not
+    /// know.
+    #[error(
+        "PostgreSQL database {database} has schema version {found}, but this wirewatch only \
+         knows versions up to {known}; upgrade wirewatch to use it"
+    )]
+    DatabaseTooNew {
+        /// The database URL, password redacted.
+        database: String,
+        /// The version found in the database.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// The PostgreSQL database holds tables wirewatch did not make.
+    #[error("PostgreSQL database {database} is not a wirewatch database: {reason}")]
+    NotOurDatabase {
+        /// The database URL, password redacted.
+        database: String,
+        /// What was found.
+        reason: String,
+    },
+    /// A PostgreSQL migration step failed; the database was left at the version before it.
+    #[cfg(feature = "postgres")]
+    #[error(
+        "migrating PostgreSQL database {database} to schema version {version} failed: {source}"
+    )]
+    PgMigration {
+        /// The database URL, password redacted.
+        database: String,
+        /// The version that could not be applied.
+        version: i64,
+        /// Why.
+        source: postgres::Error,
+    },
+    /// The operation is not available on this backend yet.
+    #[error("{0} is not supported yet")]
+    Unsupported(String),
     /// A feed to update is not subscribed.
     #[error("feed not subscribed: {0}")]
     FeedNotFound(String),
@@ -120,6 +167,10 @@ pub enum Error {
     /// An SQLite call failed.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A PostgreSQL call failed.
+    #[cfg(feature = "postgres")]
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
     /// Diagnostics could not be encoded or decoded as JSON.
     #[error("diagnostics JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -138,6 +189,9 @@ impl Error {
                 | Error::FeedNotFound(_)
                 | Error::NotADatabase { .. }
                 | Error::SchemaTooNew { .. }
+                | Error::DatabaseTooNew { .. }
+                | Error::NotOurDatabase { .. }
+                | Error::Unsupported(_)
         )
     }
 }
@@ -147,6 +201,8 @@ impl From<Error> for StoreError {
         match e {
             Error::NotADatabase { .. }
             | Error::SchemaTooNew { .. }
+            | Error::DatabaseTooNew { .. }
+            | Error::NotOurDatabase { .. }
             | Error::Migration { .. }
             | Error::Corrupt(_)
             | Error::IndexStale { .. } => StoreError::Schema(e.to_string()),
@@ -155,11 +211,16 @@ impl From<Error> for StoreError {
             Error::CreateDir { .. }
             | Error::Open { .. }
             | Error::Sqlite(_)
+            | Error::Unsupported(_)
             | Error::Json(_)
             | Error::InvalidQuery { .. }
             | Error::IndexBusy { .. }
             | Error::IndexIo { .. }
             | Error::Search { .. } => StoreError::Backend(e.to_string()),
+            #[cfg(feature = "postgres")]
+            Error::PgMigration { .. } => StoreError::Schema(e.to_string()),
+            #[cfg(feature = "postgres")]
+            Error::Connect { .. } | Error::Postgres(_) => StoreError::Backend(e.to_string()),
         }
     }
 }

@@ -17,18 +17,25 @@
 mod analysis;
 mod changes;
 mod digest;
+mod docs;
 mod entities;
 mod error;
 pub mod events;
 pub mod migrations;
+#[cfg(feature = "postgres")]
+pub mod pg;
 pub mod search;
+pub mod sql;
 mod sqlite;
 mod stories;
 
 pub use analysis::PendingVersion;
 pub use changes::StoryText;
+pub use docs::DocumentInfo;
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
 pub use events::{DeliveryRecord, NewWebhook, Webhook, append_event};
-pub use sqlite::{DB_FILE, DocumentInfo, SqliteStore};
+#[cfg(feature = "postgres")]
+pub use pg::PgStore;
+pub use sqlite::{DB_FILE, SqliteStore};
 pub use stories::StoryStatement;

@@ -4,6 +4,8 @@ mod changes;
 mod conformance;
 mod events;
 mod fixture;
+#[cfg(feature = "postgres")]
+mod pg;
 mod props;
 mod search;
 mod sqlite;

@@ -1,0 +1,216 @@
+//! The PostgreSQL backend: [`PgStore`], one connection to a database that several wirewatch
+//! processes (workers, servers) may share.
+//!
+//! Queries are the shared ones of [`crate::docs`], run through [`sql::PgSql`]. Every write is
+//! one transaction, so a batch is committed whole or not at all; a batch that collides with
+//! another process's concurrent write of the same document (a unique-key violation, a
+//! serialisation failure or a deadlock) is rolled back and retried, so racing writers never
+//! store a document twice or skip a version number.
+
+mod migrations;
+mod sql;
+
+use std::cell::RefCell;
+use std::str::FromStr;
+use std::time::Duration;
+
+use model::{
+    DocKey, FeedRecord, IngestOutcome, RawDocument, Stats, Store, StoreResult, StoredVersion,
+};
+use postgres::error::SqlState;
+use postgres::{Client, IsolationLevel, NoTls};
+
+pub use migrations::{PG_LATEST_VERSION, PG_MIGRATIONS};
+
+use crate::docs::{self, DocumentInfo};
+use crate::{Error, Result};
+use sql::{PgSql, StatementCache};
+
+/// How long connecting may take before it is an error.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often a write transaction that collided with another process's is retried.
+const WRITE_ATTEMPTS: usize = 8;
+
+/// A wirewatch store in a PostgreSQL database.
+pub struct PgStore {
+    inner: RefCell<Inner>,
+    shown: String,
+}
+
+struct Inner {
+    client: Client,
+    cache: StatementCache,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("database", &self.shown).finish_non_exhaustive()
+    }
+}
+
+/// `url` as it may be shown: the password, if any, replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
+    let rest = &url[scheme_end..];
+    let Some(at) = rest.find('@') else { return url.to_owned() };
+    match rest[..at].find(':') {
+        Some(colon) => format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Whether `s` names a PostgreSQL database (a `postgres://` or `postgresql://` URL) rather
+/// than a data directory.
+pub fn is_postgres_url(s: &str) -> bool {
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/db`, with
+    /// libpq-style query options) and migrates its schema to the newest version.
+    ///
+    /// Fails with a clear error when the URL is malformed, the server cannot be reached, or the
+    /// database was set up by a newer wirewatch or holds tables wirewatch did not make.
+    pub fn connect(url: &str) -> Result<PgStore> {
+        let shown = redact_url(url);
+        let mut config = postgres::Config::from_str(url)
+            .map_err(|source| Error::Connect { database: shown.clone(), source })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("wirewatch");
+        }
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|source| Error::Connect { database: shown.clone(), source })?;
+        migrations::migrate_to(&mut client, PG_LATEST_VERSION, &shown)?;
+        Ok(PgStore {
+            inner: RefCell::new(Inner { client, cache: StatementCache::default() }),
+            shown,
+        })
+    }
+
+    /// The database URL, password redacted.
+    pub fn database(&self) -> &str {
+        &self.shown
+    }
+
+    /// The schema version of the database (after connecting, the newest this build knows).
+    pub fn schema_version(&self) -> Result<i64> {
+        migrations::current_version(&mut self.inner.borrow_mut().client)
+    }
+
+    /// Runs `f` on the connection outside any explicit transaction (each statement commits on
+    /// its own).
+    fn read<T>(&self, f: impl FnOnce(&mut PgSql<'_, Client>) -> Result<T>) -> Result<T> {
+        let mut inner = self.inner.borrow_mut();
+        let Inner { client, cache } = &mut *inner;
+        f(&mut PgSql { client, cache })
+    }
+
+    /// Runs `f` in one transaction at `level`, committing if it succeeds; a transaction that
+    /// collided with another's is retried from the start.
+    fn write<T>(
+        &self,
+        level: IsolationLevel,
+        mut f: impl FnMut(&mut PgSql<'_, postgres::Transaction<'_>>) -> Result<T>,
+    ) -> Result<T> {
+        let mut inner = self.inner.borrow_mut();
+        let Inner { client, cache } = &mut *inner;
+        let mut attempt = 1;
+        loop {
+            let mut tx = client.build_transaction().isolation_level(level).start()?;
+            let out = f(&mut PgSql { client: &mut tx, cache }).and_then(|v| {
+                tx.commit()?;
+                Ok(v)
+            });
+            match out {
+                Err(e) if attempt < WRITE_ATTEMPTS && is_collision(&e) => {
+                    tracing::debug!(attempt, error = %e, "write collided with another; retrying");
+                    std::thread::sleep(Duration::from_millis(5 << attempt.min(6)));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Stores a batch in one transaction; see [`Store::put_documents`].
+    ///
+    /// Analyses cannot be stored on PostgreSQL yet (their tables are the next schema step): a
+    /// batch that brings one is refused whole, with [`Error::Unsupported`].
+    pub fn put(&mut self, batch: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
+        self.write(IsolationLevel::ReadCommitted, |db| {
+            docs::put(db, batch, &mut |_, _, _| {
+                Err(Error::Unsupported("storing analyses on PostgreSQL".into()))
+            })
+        })
+    }
+
+    /// The document stored under `key`, if any.
+    pub fn document(&self, key: &DocKey) -> Result<Option<DocumentInfo>> {
+        self.read(|db| docs::document(db, key))
+    }
+
+    /// The document with numeric id `id`, if any.
+    pub fn document_by_id(&self, id: i64) -> Result<Option<DocumentInfo>> {
+        self.read(|db| docs::document_by_id(db, id))
+    }
+
+    /// Up to `limit` documents with ids above `after_id`, by id.
+    pub fn list_documents(&self, after_id: i64, limit: usize) -> Result<Vec<DocumentInfo>> {
+        self.read(|db| docs::list_documents(db, after_id, limit))
+    }
+
+    /// The latest version of the document stored under `key`, if any.
+    pub fn latest_version(&self, key: &DocKey) -> Result<Option<StoredVersion>> {
+        self.read(|db| docs::latest_version(db, key))
+    }
+
+    /// Counts over the whole store, from one snapshot; see [`Store::stats`].
+    pub fn stats(&self) -> Result<Stats> {
+        self.write(IsolationLevel::RepeatableRead, |db| docs::stats(db))
+    }
+}
+
+/// Whether a failed write lost a race with another process's and may succeed if retried.
+fn is_collision(e: &Error) -> bool {
+    let Error::Postgres(e) = e else { return false };
+    e.code().is_some_and(|c| {
+        [
+            SqlState::UNIQUE_VIOLATION,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+        ]
+        .contains(c)
+    })
+}
+
+impl Store for PgStore {
+    fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>> {
+        Ok(self.put(docs)?)
+    }
+    fn versions(&self, key: &DocKey) -> StoreResult<Vec<StoredVersion>> {
+        Ok(self.read(|db| docs::all_versions(db, key))?)
+    }
+    fn has_document(&self, key: &DocKey) -> StoreResult<bool> {
+        Ok(self.read(|db| docs::contains(db, key))?)
+    }
+    fn stats(&self) -> StoreResult<Stats> {
+        Ok(PgStore::stats(self)?)
+    }
+    fn add_feed(&mut self, feed: &FeedRecord) -> StoreResult<bool> {
+        Ok(self.read(|db| docs::insert_feed(db, feed))?)
+    }
+    fn remove_feed(&mut self, url: &str) -> StoreResult<bool> {
+        Ok(self.read(|db| docs::delete_feed(db, url))?)
+    }
+    fn feeds(&self) -> StoreResult<Vec<FeedRecord>> {
+        Ok(self.read(|db| docs::list_feeds(db))?)
+    }
+    fn update_feed(&mut self, feed: &FeedRecord) -> StoreResult<()> {
+        Ok(self.read(|db| docs::save_feed(db, feed))?)
+    }
+}

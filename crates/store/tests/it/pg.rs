@@ -1,0 +1,264 @@
+//! Tests of the PostgreSQL backend against a real server: conformance, migrations, refusals,
+//! racing writers. They need `WIREWATCH_TEST_DATABASE_URL` (CI starts a server and sets it;
+//! see `.ci/run`) and skip with a printed reason without it. Each test works in a schema of its
+//! own, dropped afterwards, so tests run in parallel on one database.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use model::{DocKey, IngestOutcome, RawDocument, Store, StoreResult};
+use store::pg::{PG_LATEST_VERSION, redact_url};
+use store::{Error, PgStore};
+
+use crate::conformance::{self, at, doc};
+
+/// The test database's URL, or `None` (after saying why the test is skipped).
+fn base_url() -> Option<String> {
+    match std::env::var("WIREWATCH_TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            eprintln!(
+                "skipped: WIREWATCH_TEST_DATABASE_URL is not set (CI sets it; see .ci/run for \
+                 starting a throwaway PostgreSQL)"
+            );
+            None
+        }
+    }
+}
+
+/// A schema of its own in the test database, dropped with this value.
+struct Schema {
+    base: String,
+    name: String,
+}
+
+impl Schema {
+    fn new(base: &str) -> Schema {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "ww_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            chrono::Utc::now().timestamp_micros()
+        );
+        admin(base).batch_execute(&format!("CREATE SCHEMA {name}")).expect("create schema");
+        Schema { base: base.to_owned(), name }
+    }
+
+    /// A URL whose connections work in this schema.
+    fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-csearch_path%3D{}", self.base, self.name)
+    }
+
+    fn client(&self) -> postgres::Client {
+        admin(&self.url())
+    }
+
+    fn connect(&self) -> PgStore {
+        PgStore::connect(&self.url()).expect("connect to the test database")
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        let dropped =
+            admin(&self.base).batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        if let Err(e) = dropped {
+            eprintln!("could not drop test schema {}: {e}", self.name);
+        }
+    }
+}
+
+fn admin(url: &str) -> postgres::Client {
+    postgres::Client::connect(url, postgres::NoTls).expect("connect to the test database")
+}
+
+/// A store in a schema of its own, dropped with it (the store first).
+struct TempPg {
+    store: Option<PgStore>,
+    _schema: Schema,
+}
+
+impl TempPg {
+    fn new(base: &str) -> TempPg {
+        let schema = Schema::new(base);
+        TempPg { store: Some(schema.connect()), _schema: schema }
+    }
+    fn store(&self) -> &PgStore {
+        self.store.as_ref().expect("open")
+    }
+    fn store_mut(&mut self) -> &mut PgStore {
+        self.store.as_mut().expect("open")
+    }
+}
+
+impl Drop for TempPg {
+    fn drop(&mut self) {
+        self.store.take();
+    }
+}
+
+impl Store for TempPg {
+    fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>> {
+        self.store_mut().put_documents(docs)
+    }
+    fn versions(&self, key: &DocKey) -> StoreResult<Vec<model::StoredVersion>> {
+        self.store().versions(key)
+    }
+    fn has_document(&self, key: &DocKey) -> StoreResult<bool> {
+        self.store().has_document(key)
+    }
+    fn stats(&self) -> StoreResult<model::Stats> {
+        Store::stats(self.store())
+    }
+    fn add_feed(&mut self, feed: &model::FeedRecord) -> StoreResult<bool> {
+        self.store_mut().add_feed(feed)
+    }
+    fn remove_feed(&mut self, url: &str) -> StoreResult<bool> {
+        self.store_mut().remove_feed(url)
+    }
+    fn feeds(&self) -> StoreResult<Vec<model::FeedRecord>> {
+        self.store().feeds()
+    }
+    fn update_feed(&mut self, feed: &model::FeedRecord) -> StoreResult<()> {
+        self.store_mut().update_feed(feed)
+    }
+}
+
+#[test]
+fn conformance_on_postgres() {
+    let Some(base) = base_url() else { return };
+    conformance::run_all(|| Box::new(TempPg::new(&base)));
+}
+
+#[test]
+fn connecting_migrates_once_and_reconnecting_keeps_the_data() {
+    let Some(base) = base_url() else { return };
+    let schema = Schema::new(&base);
+    let mut store = schema.connect();
+    assert_eq!(store.schema_version().unwrap(), PG_LATEST_VERSION);
+    store.put_documents(&[doc("a", "text")]).unwrap();
+    drop(store);
+    let again = schema.connect();
+    assert_eq!(again.schema_version().unwrap(), PG_LATEST_VERSION);
+    assert_eq!(again.versions(&DocKey("a".into())).unwrap().len(), 1);
+    let steps: i64 =
+        schema.client().query_one("SELECT count(*) FROM wirewatch_schema", &[]).unwrap().get(0);
+    assert_eq!(steps, PG_LATEST_VERSION, "one row per step, none applied twice");
+}
+
+#[test]
+fn a_database_from_a_newer_wirewatch_is_refused() {
+    let Some(base) = base_url() else { return };
+    let schema = Schema::new(&base);
+    drop(schema.connect());
+    let newer = PG_LATEST_VERSION + 1;
+    schema
+        .client()
+        .execute(
+            "INSERT INTO wirewatch_schema (version, description, applied_at)
+             VALUES ($1, 'from the future', '2030-01-01T00:00:00.000000000Z')",
+            &[&newer],
+        )
+        .unwrap();
+    let err = PgStore::connect(&schema.url()).unwrap_err();
+    assert!(matches!(err, Error::DatabaseTooNew { found, known, .. }
+        if found == newer && known == PG_LATEST_VERSION));
+    let msg = err.to_string();
+    assert!(msg.contains(&format!("schema version {newer}")) && msg.contains("upgrade"), "{msg}");
+}
+
+#[test]
+fn a_database_with_someone_elses_tables_is_refused() {
+    let Some(base) = base_url() else { return };
+    let schema = Schema::new(&base);
+    schema.client().batch_execute("CREATE TABLE documents (title TEXT)").unwrap();
+    let err = PgStore::connect(&schema.url()).unwrap_err();
+    assert!(matches!(err, Error::NotOurDatabase { .. }), "{err}");
+    assert!(err.to_string().contains("not a wirewatch database"), "{err}");
+}
+
+#[test]
+fn an_unreachable_server_is_a_clear_error_without_the_password() {
+    // Port 9 (discard) on loopback: nothing listens there on these machines.
+    let err = PgStore::connect("postgres://ww:sekrit@127.0.0.1:9/ww").unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("cannot connect to PostgreSQL database"), "{msg}");
+    assert!(msg.contains("127.0.0.1:9") && !msg.contains("sekrit"), "{msg}");
+    let err = PgStore::connect("postgres://ww@127.0.0.1:notaport/ww").unwrap_err();
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+    assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://u:***@h/db");
+    assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+}
+
+#[test]
+fn text_with_nul_is_stored_with_a_replacement_character() {
+    let Some(base) = base_url() else { return };
+    let mut pg = TempPg::new(&base);
+    pg.put_documents(&[doc("a", "before\0after")]).unwrap();
+    let v = pg.versions(&DocKey("a".into())).unwrap();
+    assert_eq!(v[0].content, "before\u{FFFD}after");
+    // The hash is of the text as ingested, so the same input again is unchanged.
+    assert_eq!(pg.put_documents(&[doc("a", "before\0after")]).unwrap(), [IngestOutcome::Unchanged]);
+}
+
+#[test]
+fn analyses_are_refused_whole_until_their_tables_exist() {
+    let Some(base) = base_url() else { return };
+    let mut pg = TempPg::new(&base);
+    let plain = doc("a", "text");
+    let mut analysed = doc("b", "text");
+    analysed.analysis = Some(model::Analysis {
+        analyzer: "test".into(),
+        ok: true,
+        title: None,
+        published: None,
+        language: None,
+        site_name: None,
+        body: "text".into(),
+        article_json: "{}".into(),
+        diagnostics: Vec::new(),
+        statements: Vec::new(),
+        entities: Vec::new(),
+    });
+    let err = pg.store_mut().put(&[plain, analysed]).unwrap_err();
+    assert!(matches!(err, Error::Unsupported(_)), "{err}");
+    assert_eq!(Store::stats(pg.store()).unwrap().documents, 0, "the batch is rolled back whole");
+}
+
+#[test]
+fn racing_writers_store_each_document_once_with_gapless_versions() {
+    let Some(base) = base_url() else { return };
+    let schema = Schema::new(&base);
+    drop(schema.connect());
+    let writers = 4;
+    let rounds = 5;
+    std::thread::scope(|s| {
+        for w in 0..writers {
+            let url = schema.url();
+            s.spawn(move || {
+                let mut store = PgStore::connect(&url).unwrap();
+                for round in 0..rounds {
+                    // Every writer writes every key each round, with content of its own.
+                    let batch: Vec<RawDocument> = (0..20)
+                        .map(|k| {
+                            let mut d = doc(&format!("k{k}"), &format!("w{w} r{round} k{k}"));
+                            d.fetched_at = at(round * 10 + w);
+                            d
+                        })
+                        .collect();
+                    store.put(&batch).unwrap();
+                }
+            });
+        }
+    });
+    let store = schema.connect();
+    let stats = Store::stats(&store).unwrap();
+    assert_eq!(stats.documents, 20);
+    assert_eq!(stats.versions, 20 * (writers * rounds) as u64);
+    for k in 0..20 {
+        let versions = store.versions(&DocKey(format!("k{k}"))).unwrap();
+        let numbers: Vec<i64> = versions.iter().map(|v| v.version).collect();
+        assert_eq!(numbers, (1..=(writers * rounds)).collect::<Vec<i64>>(), "k{k}");
+    }
+}
