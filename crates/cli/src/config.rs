@@ -38,11 +38,14 @@ pub struct StoreConfig {
     /// Documents committed per transaction. Larger batches are faster; a crash loses at most
     /// the batch in flight, which was never reported as stored.
     pub batch_size: usize,
+    /// A shared PostgreSQL database (`postgres://user@host:port/db`) to use instead of the
+    /// data directory's SQLite store. `--database` and `WIREWATCH_DATABASE_URL` override it.
+    pub database_url: Option<String>,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { batch_size: 500 }
+        StoreConfig { batch_size: 500, database_url: None }
     }
 }
 
@@ -101,6 +104,9 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         anyhow::ensure!(self.store.batch_size > 0, "store.batch_size must be at least 1");
+        if let Some(url) = &self.store.database_url {
+            check_database_url(url).context("store.database_url")?;
+        }
         anyhow::ensure!(
             !self.http.user_agent.trim().is_empty(),
             "http.user_agent must not be empty"
@@ -114,6 +120,16 @@ impl Config {
         self.live_config().validate()?;
         Ok(())
     }
+}
+
+/// A database URL must name PostgreSQL: the embedded store is chosen with `--data-dir`.
+pub fn check_database_url(url: &str) -> Result<()> {
+    anyhow::ensure!(
+        store::pg::is_postgres_url(url),
+        "{}: not a postgres:// URL (the embedded SQLite store is a data directory: --data-dir)",
+        store::pg::redact_url(url)
+    );
+    Ok(())
 }
 
 fn parse_bool(v: &str) -> Result<bool> {
@@ -166,6 +182,16 @@ mod tests {
                 .unwrap_err();
         assert!(format!("{err:#}").contains("secret"), "{err:#}");
         assert!(Config::from_toml("[live]\nwebhooks = []\n").is_err());
+    }
+
+    #[test]
+    fn database_url_must_be_postgres() {
+        let cfg =
+            Config::from_toml("[store]\ndatabase_url = \"postgres://ww@db:5432/ww\"\n").unwrap();
+        assert_eq!(cfg.store.database_url.as_deref(), Some("postgres://ww@db:5432/ww"));
+        let err = Config::from_toml("[store]\ndatabase_url = \"mysql://u:pw@h/db\"\n").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("store.database_url") && !msg.contains(":pw@"), "{msg}");
     }
 
     #[test]

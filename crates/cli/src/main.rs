@@ -23,6 +23,10 @@ pub struct Cli {
     /// The data directory (the SQLite store).
     #[arg(long, global = true, env = "WIREWATCH_DATA_DIR", default_value = "./wirewatch-data")]
     pub data_dir: PathBuf,
+    /// A shared PostgreSQL database (`postgres://user@host:port/db`) instead of the data
+    /// directory's SQLite store; also `store.database_url` in the config.
+    #[arg(long, global = true, env = "WIREWATCH_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
     /// A TOML config file (see config.example.toml). Default: `<data-dir>/wirewatch.toml` if present.
     #[arg(long, global = true, env = "WIREWATCH_CONFIG")]
     pub config: Option<PathBuf>,

@@ -78,12 +78,25 @@ impl Plan {
     }
 }
 
-/// Runs the plan into the store. Errors of single items are reported through `on_error` and
-/// counted in the summary; only a store failure is returned as `Err`.
+/// Runs the plan into the store and analyses what is new. Errors of single items are reported
+/// through `on_error` and counted in the summary; only a store failure is returned as `Err`.
 pub fn run(
     plan: Plan,
     cfg: &Config,
     store: &mut SqliteStore,
+    progress: &ProgressBar,
+    on_error: &mut dyn FnMut(&ItemError),
+) -> Result<IngestSummary> {
+    let mut summary = store_all(plan, cfg, store, progress, on_error)?;
+    summary.analysed = crate::analysis::analyze_pending(store, cfg, false, progress)?;
+    Ok(summary)
+}
+
+/// Runs the plan into any store, leaving the documents' analysis for later; see [`run`].
+pub fn store_all(
+    plan: Plan,
+    cfg: &Config,
+    store: &mut dyn Store,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
@@ -108,7 +121,6 @@ pub fn run(
         summary.new + summary.unchanged + summary.new_versions,
         started.elapsed().as_secs_f64()
     );
-    summary.analysed = crate::analysis::analyze_pending(store, cfg, false, progress)?;
     Ok(summary)
 }
 
@@ -182,14 +194,14 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
 fn write_all(
     rx: Receiver<Msg>,
     batch_size: usize,
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
     summary: &mut IngestSummary,
 ) -> Result<()> {
     let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
     let flush = |batch: &mut Vec<RawDocument>,
-                 store: &mut SqliteStore,
+                 store: &mut dyn Store,
                  summary: &mut IngestSummary|
      -> Result<()> {
         if batch.is_empty() {

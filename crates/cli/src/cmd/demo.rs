@@ -32,6 +32,7 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
+    ctx.embedded()?;
     let tmp = tempfile::Builder::new().prefix("wirewatch-demo-").tempdir()?;
     let corpus = tmp.path().join("samples");
     write_samples(&corpus)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use model::{FeedRecord, Store};
+use model::FeedRecord;
 
 use super::{Ctx, exit_code};
 use crate::output::table;
@@ -47,7 +47,7 @@ pub enum FeedsCommand {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, cmd: FeedsCommand) -> Result<ExitCode> {
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.open_any_store()?;
     match cmd {
         FeedsCommand::Add { urls, opml } => {
             let mut entries: Vec<(String, Option<String>, Option<String>)> =

@@ -3,11 +3,13 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use model::IngestSummary;
+use indicatif::ProgressBar;
+use ingest::files::ItemError;
+use model::{IngestSummary, Store};
 
 use super::{Ctx, exit_code};
 use crate::output::progress;
-use crate::pipeline::{Input, Plan, run as run_pipeline};
+use crate::pipeline::{Input, Plan, run as run_pipeline, store_all};
 
 /// Arguments of `wirewatch ingest`.
 #[derive(Debug, clap::Args)]
@@ -19,29 +21,61 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Only store the documents, leaving their analysis for later (on the embedded store, the
+    /// next `ingest` or `poll` analyses them). The way to ingest into PostgreSQL for now.
+    #[arg(long)]
+    pub queue: bool,
 }
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
     let inputs: Vec<Input> = args.inputs.iter().map(|a| Input::parse(a)).collect();
-    let mut store = ctx.open_store()?;
-    let summary = ingest_inputs(ctx, &inputs, &mut store)?;
+    let summary = if args.queue {
+        let mut store = ctx.open_any_store()?;
+        queue_inputs(ctx, &inputs, store.as_mut())?
+    } else {
+        if ctx.database.is_some() {
+            anyhow::bail!(
+                "`wirewatch ingest` analyses on the embedded store only for now; on PostgreSQL, \
+                 `ingest --queue` stores the documents and leaves their analysis for later"
+            );
+        }
+        let mut store = ctx.open_store()?;
+        ingest_inputs(ctx, &inputs, &mut store)?
+    };
     print_summary(&summary, args.json)?;
     Ok(exit_code(summary.failed))
 }
 
-/// Ingests inputs into an open store, reporting bad items on stderr.
+/// Ingests inputs into an open store and analyses them, reporting bad items on stderr.
 pub fn ingest_inputs(
     ctx: &Ctx,
     inputs: &[Input],
     store: &mut store::SqliteStore,
 ) -> Result<IngestSummary> {
+    with_progress(ctx, inputs, |plan, pb, on_error| {
+        run_pipeline(plan, &ctx.config, store, pb, on_error)
+    })
+}
+
+/// Stores inputs without analysing them, reporting bad items on stderr.
+pub fn queue_inputs(ctx: &Ctx, inputs: &[Input], store: &mut dyn Store) -> Result<IngestSummary> {
+    with_progress(ctx, inputs, |plan, pb, on_error| {
+        store_all(plan, &ctx.config, store, pb, on_error)
+    })
+}
+
+fn with_progress(
+    ctx: &Ctx,
+    inputs: &[Input],
+    run: impl FnOnce(Plan, &ProgressBar, &mut dyn FnMut(&ItemError)) -> Result<IngestSummary>,
+) -> Result<IngestSummary> {
     let plan = Plan::new(inputs);
     let pb = progress(plan.steps(), ctx.quiet, "ingest");
-    let mut on_error = |e: &ingest::files::ItemError| {
+    let mut on_error = |e: &ItemError| {
         pb.suspend(|| eprintln!("error: {e}"));
     };
-    let summary = run_pipeline(plan, &ctx.config, store, &pb, &mut on_error)?;
+    let summary = run(plan, &pb, &mut on_error)?;
     pb.finish_and_clear();
     Ok(summary)
 }

@@ -28,14 +28,42 @@ pub struct Ctx {
     pub config: Config,
     /// The data directory.
     pub data_dir: std::path::PathBuf,
+    /// The shared PostgreSQL database, when one is chosen instead of the data directory.
+    pub database: Option<String>,
+    /// The command's name, for errors.
+    pub command: &'static str,
     /// `-q` was given.
     pub quiet: bool,
 }
 
 impl Ctx {
-    /// Opens (creating if needed, migrating if older) the embedded store.
+    /// Opens (creating if needed, migrating if older) the embedded store. With a PostgreSQL
+    /// database chosen, this is an error for the commands that do not work on it yet.
     pub fn open_store(&self) -> Result<store::SqliteStore> {
-        open_store(&self.data_dir)
+        open_store(self.embedded()?)
+    }
+
+    /// The data directory, for the commands that work on the embedded store only: an error
+    /// naming the command when a PostgreSQL database is chosen.
+    pub fn embedded(&self) -> Result<&Path> {
+        if let Some(url) = &self.database {
+            anyhow::bail!(
+                "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, `ingest \
+                 --queue`, `stats` and `feeds` work, the rest needs the embedded store \
+                 (--data-dir, without --database)",
+                self.command,
+                store::pg::redact_url(url)
+            );
+        }
+        Ok(&self.data_dir)
+    }
+
+    /// Opens the chosen store, PostgreSQL or the embedded one, behind the storage interface.
+    pub fn open_any_store(&self) -> Result<Box<dyn model::Store>> {
+        match &self.database {
+            Some(url) => Ok(Box::new(store::PgStore::connect(url)?)),
+            None => Ok(Box::new(open_store(&self.data_dir)?)),
+        }
     }
 }
 
@@ -48,7 +76,12 @@ pub fn open_store(dir: &Path) -> Result<store::SqliteStore> {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref(), &cli.data_dir)?;
-    let ctx = Ctx { config, data_dir: cli.data_dir, quiet: cli.quiet };
+    let database = cli.database.or_else(|| config.store.database_url.clone());
+    if let Some(url) = &database {
+        crate::config::check_database_url(url).context("--database")?;
+    }
+    let command = name(&cli.command);
+    let ctx = Ctx { config, data_dir: cli.data_dir, database, command, quiet: cli.quiet };
     match cli.command {
         Command::Ingest(args) => ingest::run(&ctx, args),
         Command::Feeds(cmd) => feeds::run(&ctx, cmd),
@@ -67,6 +100,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Alias(cmd) => entities::alias(&ctx, cmd),
         Command::Search(args) => search::search(&ctx, args),
         Command::Reindex(args) => search::reindex(&ctx, args),
+    }
+}
+
+/// The command's name as typed.
+fn name(command: &Command) -> &'static str {
+    match command {
+        Command::Ingest(_) => "ingest",
+        Command::Feeds(_) => "feeds",
+        Command::Poll(_) => "poll",
+        Command::Stats(_) => "stats",
+        Command::Demo(_) => "demo",
+        Command::Serve(_) => "serve",
+        Command::Extract(_) => "extract",
+        Command::Cluster(_) => "cluster",
+        Command::Quotes(_) => "quotes",
+        Command::Stance(_) => "stance",
+        Command::Stories(_) => "stories",
+        Command::Story(_) => "story",
+        Command::Entities(_) => "entities",
+        Command::Entity(_) => "entity",
+        Command::Alias(_) => "alias",
+        Command::Search(_) => "search",
+        Command::Reindex(_) => "reindex",
     }
 }
 

@@ -59,7 +59,7 @@ pub struct ReindexArgs {
 
 /// Runs `wirewatch search`.
 pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<ExitCode> {
-    let index = SearchIndex::open(&ctx.data_dir)
+    let index = SearchIndex::open(ctx.embedded()?)
         .with_context(|| format!("cannot open the search index of {}", ctx.data_dir.display()))?;
     let query = SearchQuery {
         q: args.query.join(" "),

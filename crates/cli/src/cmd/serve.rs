@@ -22,7 +22,7 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
-    serve(ctx, &ctx.data_dir, args.listen, args.poll, None)
+    serve(ctx, ctx.embedded()?, args.listen, args.poll, None)
 }
 
 /// Serves `data_dir` until interrupted. `banner` is printed (with the URL) once listening.

@@ -18,7 +18,7 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_any_store()?;
     let stats = store.stats()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);

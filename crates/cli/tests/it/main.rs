@@ -3,6 +3,7 @@
 
 mod e2e;
 mod kill;
+mod pg;
 mod search;
 mod serve;
 mod support;

@@ -15,7 +15,11 @@ pub fn repo() -> PathBuf {
 /// A `wirewatch` command on the given data directory, isolated from the user's environment.
 pub fn ww(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wirewatch"));
-    c.arg("--data-dir").arg(data).env_remove("WIREWATCH_CONFIG").env_remove("WIREWATCH_LOG");
+    c.arg("--data-dir")
+        .arg(data)
+        .env_remove("WIREWATCH_CONFIG")
+        .env_remove("WIREWATCH_LOG")
+        .env_remove("WIREWATCH_DATABASE_URL");
     c
 }
 
