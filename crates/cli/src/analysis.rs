@@ -8,6 +8,7 @@
 //! batch.
 
 use std::time::Instant;
+use store::prelude::*;
 
 use analyze::document::{ANALYZER, analyze_document};
 use anyhow::Result;

@@ -7,6 +7,7 @@
 use model::{DocKey, StoryRecord};
 use serde::Serialize;
 use store::SqliteStore;
+use store::prelude::*;
 
 pub use model::digest::{
     ArticleRef, CARRIERS_SHOWN, Carried, CarriedBy, CoveragePoint, OutletCoverage, SPEAKERS_SHOWN,

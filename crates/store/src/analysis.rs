@@ -1,13 +1,16 @@
 //! The analysis stage's view of the store: versions still to analyse (never analysed, or by
-//! another analyser) and writing their analyses back, a batch per transaction.
+//! another analyser), and writing analyses back — the article, its statements and its entities,
+//! each entity resolved to a store-wide one — a batch per transaction. Shared by both backends.
 
-use model::{DocKey, RawDocument, SourceKind};
-use rusqlite::TransactionBehavior;
+use std::collections::HashMap;
 
-use crate::docs::{VERSION_COLUMNS, decode_version};
+use chrono::Utc;
+use model::{Analysis, DocKey, RawDocument, SourceKind};
+
+use crate::db::{self, Database};
+use crate::docs::{VERSION_COLUMNS, decode_version, ts};
 use crate::sql::{Sql, params};
-use crate::sqlite::write_analysis;
-use crate::{Error, Result, SqliteStore};
+use crate::{Error, Result};
 
 /// A stored version waiting for analysis: its row id and the document as ingest made it.
 #[derive(Debug, Clone)]
@@ -18,10 +21,11 @@ pub struct PendingVersion {
     pub document: RawDocument,
 }
 
-impl SqliteStore {
+/// Reading versions to analyse and storing their analyses, on either backend.
+pub trait AnalysisStore: Database {
     /// Up to `limit` versions with row id above `after` that have no analysis by `analyzer`,
     /// oldest first.
-    pub fn versions_to_analyze(
+    fn versions_to_analyze(
         &self,
         analyzer: &str,
         after: i64,
@@ -34,8 +38,9 @@ impl SqliteStore {
               WHERE v.id > ?1 AND (a.analyzer IS NULL OR a.analyzer != ?2)
               ORDER BY v.id LIMIT ?3"
         );
-        let rows = self.sql().query(&sql, params![after, analyzer, limit as i64])?;
-        let mut out = Vec::new();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = db::read(self, |db| db.query(&sql, params![after, analyzer, limit]))?;
+        let mut out = Vec::with_capacity(rows.len());
         for mut row in rows {
             let v = decode_version(&mut row)?;
             let (version_id, canonical_url, kind, origin): (i64, Option<String>, String, String) =
@@ -65,25 +70,207 @@ impl SqliteStore {
     }
 
     /// Writes analyses of stored versions in one transaction.
-    pub fn put_analyses(&mut self, items: &[(i64, model::Analysis)]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (version_id, a) in items {
-            write_analysis(&tx, *version_id, a)?;
-        }
-        // A new analysis of an article already in a story (a corrected page's new version, or a
-        // newer analyser) changes what the story's findings are made of.
-        {
-            let mut mark = tx.prepare_cached(
-                "INSERT OR IGNORE INTO story_changes_pending (story_id)
-                 SELECT sa.story_id FROM versions v
-                   JOIN story_articles sa ON sa.document_id = v.document_id
-                  WHERE v.id = ?1",
-            )?;
+    fn put_analyses(&mut self, items: &[(i64, Analysis)]) -> Result<()> {
+        db::write(self, |db| {
+            for (version_id, a) in items {
+                write_analysis(db, *version_id, a)?;
+            }
+            // A new analysis of an article already in a story (a corrected page's new version,
+            // or a newer analyser) changes what the story's findings are made of.
             for (version_id, _) in items {
-                mark.execute([version_id])?;
+                db.execute(
+                    "INSERT INTO story_changes_pending (story_id)
+                     SELECT sa.story_id FROM versions v
+                       JOIN story_articles sa ON sa.document_id = v.document_id
+                      WHERE v.id = ?1
+                     ON CONFLICT DO NOTHING",
+                    params![*version_id],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl<T: Database + ?Sized> AnalysisStore for T {}
+
+/// Stores (or replaces) the analysis of one version and sets the version's state to match.
+pub(crate) fn write_analysis(db: &mut dyn Sql, version_id: i64, a: &Analysis) -> Result<()> {
+    let diagnostics = serde_json::to_string(&a.diagnostics)?;
+    db.execute(
+        "INSERT INTO articles (version_id, analyzer, ok, title, published, language, site_name,
+                               body, article_json, diagnostics)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (version_id) DO UPDATE SET
+             analyzer = excluded.analyzer, ok = excluded.ok, title = excluded.title,
+             published = excluded.published, language = excluded.language,
+             site_name = excluded.site_name, body = excluded.body,
+             article_json = excluded.article_json, diagnostics = excluded.diagnostics",
+        params![
+            version_id,
+            &a.analyzer,
+            a.ok,
+            &a.title,
+            &a.published,
+            &a.language,
+            &a.site_name,
+            &a.body,
+            &a.article_json,
+            &diagnostics,
+        ],
+    )?;
+    db.execute(
+        "UPDATE versions SET state = ?2 WHERE id = ?1",
+        params![version_id, if a.ok { "extracted" } else { "failed" }],
+    )?;
+    db.execute("DELETE FROM statements WHERE version_id = ?1", params![version_id])?;
+    db.execute("DELETE FROM version_entities WHERE version_id = ?1", params![version_id])?;
+    let now = ts(&Utc::now());
+    // Each statement records its speaker's store-wide entity, so an entity's statements are one
+    // index range (the entity page) and its count is kept by a trigger.
+    let mut entity_of: HashMap<&str, i64> = HashMap::new();
+    for e in &a.entities {
+        if e.key.is_empty() {
+            continue;
+        }
+        let entity_id = resolve_entity(db, e, &now)?;
+        entity_of.insert(e.id.as_str(), entity_id);
+        // Other multi-word spellings the article itself uses for it ("Barrack Obama" beside
+        // "Barack Obama") become aliases too, unless that spelling already names something.
+        for alias in &e.aliases {
+            let key = alias_key(alias);
+            // Only spellings of the same name: role phrases ("U.S President") are not names.
+            let same_name = model::names::variant_evidence_keys(&key, &e.key).is_some();
+            if key != e.key && key.contains(' ') && same_name {
+                let evidence = format!("the same article also calls {} so", e.name);
+                db.execute(
+                    "INSERT INTO entity_aliases (kind, alias_key, alias, entity_id, evidence, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'auto')
+                     ON CONFLICT DO NOTHING",
+                    params![&e.kind, &key, alias, entity_id, &evidence],
+                )?;
             }
         }
-        tx.commit()?;
-        Ok(())
+        db.execute(
+            "INSERT INTO version_entities (version_id, local_id, kind, alias_key, entity_id, name,
+                                           role, affiliation, mentions)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT DO NOTHING",
+            params![
+                version_id,
+                &e.id,
+                &e.kind,
+                &e.key,
+                entity_id,
+                &e.name,
+                &e.role,
+                &e.affiliation,
+                i64::try_from(e.mentions).unwrap_or(i64::MAX),
+            ],
+        )?;
     }
+    let as_i64 = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    for st in &a.statements {
+        let entity = st.speaker_entity.as_deref().and_then(|l| entity_of.get(l)).copied();
+        db.execute(
+            "INSERT INTO statements (version_id, start, \"end\", text, kind, speaker,
+                                     speaker_start, speaker_end, speaker_local, cue, via,
+                                     confidence, entity_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                version_id,
+                as_i64(st.start),
+                as_i64(st.end),
+                &st.text,
+                &st.kind,
+                &st.speaker,
+                st.speaker_start.map(as_i64),
+                st.speaker_end.map(as_i64),
+                &st.speaker_entity,
+                &st.cue,
+                &st.via,
+                f64::from(st.confidence),
+                entity,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The store-wide entity an article's entity is: the one its name key is an alias of (a user's
+/// override first, as every override is an alias row), else a person whose alias is a spelling
+/// variant of it (recorded with the evidence), else a new entity.
+fn resolve_entity(db: &mut dyn Sql, e: &model::DocEntity, now: &str) -> Result<i64> {
+    let found = db.query_opt(
+        "SELECT entity_id FROM entity_aliases WHERE kind = ?1 AND alias_key = ?2",
+        params![&e.kind, &e.key],
+    )?;
+    if let Some(row) = found {
+        return row.get(0);
+    }
+    let surname = if e.kind == "person" { model::names::surname_key(&e.key) } else { None };
+    if let Some(surname) = surname {
+        let candidates = db.query(
+            "SELECT a.alias_key, a.entity_id FROM entity_aliases a
+               JOIN entities n ON n.id = a.entity_id
+              WHERE n.kind = ?1 AND n.surname = ?2
+              ORDER BY a.entity_id, a.alias_key",
+            params![&e.kind, surname],
+        )?;
+        for mut row in candidates {
+            let (alias_key, id): (String, i64) = (row.take(0)?, row.get(1)?);
+            if let Some(evidence) = model::names::variant_evidence_keys(&alias_key, &e.key) {
+                add_alias(db, &e.kind, &e.key, &e.name, id, &evidence, "auto")?;
+                // "V. Putin" first, "Vladimir Putin" later: show the fuller spelling.
+                db.execute(
+                    "UPDATE entities SET name = CAST(?2 AS TEXT)
+                      WHERE id = ?1 AND length(CAST(?2 AS TEXT)) > length(name)",
+                    params![id, &e.name],
+                )?;
+                return Ok(id);
+            }
+        }
+    }
+    let id = db.query_i64(
+        "INSERT INTO entities (kind, name, surname, created_at) VALUES (?1, ?2, ?3, ?4)
+         RETURNING id",
+        params![&e.kind, &e.name, surname, now],
+    )?;
+    add_alias(db, &e.kind, &e.key, &e.name, id, "first seen under this name", "auto")?;
+    Ok(id)
+}
+
+/// A name key for an alias spelling of an article's entity. The analysis gives the key of the
+/// entity's main name only; its other spellings are keyed the same simple way (lower case,
+/// punctuation dropped), which matches the analysis' key for plain names.
+fn alias_key(alias: &str) -> String {
+    alias
+        .chars()
+        .filter(|c| *c != '.' && *c != '\'' && *c != '’')
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Makes `key` (spelled `alias`) name `entity_id`, replacing what it named before.
+pub(crate) fn add_alias(
+    db: &mut dyn Sql,
+    kind: &str,
+    key: &str,
+    alias: &str,
+    entity_id: i64,
+    evidence: &str,
+    source: &str,
+) -> Result<()> {
+    db.execute(
+        "INSERT INTO entity_aliases (kind, alias_key, alias, entity_id, evidence, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (kind, alias_key) DO UPDATE SET
+             alias = excluded.alias, entity_id = excluded.entity_id,
+             evidence = excluded.evidence, source = excluded.source",
+        params![kind, key, alias, entity_id, evidence, source],
+    )?;
+    Ok(())
 }

@@ -8,6 +8,8 @@ use model::{
     SourceKind, Stats, StoredVersion,
 };
 
+use crate::analysis::write_analysis;
+use crate::db::{self, Database};
 use crate::sql::{Param, Row, Sql, params};
 use crate::{Error, Result};
 
@@ -36,6 +38,100 @@ pub struct DocumentInfo {
     pub latest_version: i64,
 }
 
+/// Reading stored documents and versions, on either backend.
+pub trait DocumentStore: Database {
+    /// The document stored under `key`, if any.
+    fn document(&self, key: &DocKey) -> Result<Option<DocumentInfo>> {
+        let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE key = ?1");
+        db::read(self, |db| db.query_opt(&sql, params![key.as_str()]))?.map(decode_doc).transpose()
+    }
+
+    /// The document with numeric id `id`, if any.
+    fn document_by_id(&self, id: i64) -> Result<Option<DocumentInfo>> {
+        let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1");
+        db::read(self, |db| db.query_opt(&sql, params![id]))?.map(decode_doc).transpose()
+    }
+
+    /// Up to `limit` documents with ids above `after_id`, by id: a page of a listing. Start
+    /// with `after_id = 0`, then pass the last id of each page.
+    fn list_documents(&self, after_id: i64, limit: usize) -> Result<Vec<DocumentInfo>> {
+        let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2");
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = db::read(self, |db| db.query(&sql, params![after_id, limit]))?;
+        rows.into_iter().map(decode_doc).collect()
+    }
+
+    /// Whether a document is stored under `key`: one index lookup.
+    fn contains(&self, key: &DocKey) -> Result<bool> {
+        db::read(self, |db| contains(db, key))
+    }
+
+    /// How many documents are stored.
+    fn document_count(&self) -> Result<u64> {
+        db::read(self, |db| count(db, "SELECT count(*) FROM documents"))
+    }
+
+    /// The latest version of the document stored under `key`, if any.
+    fn latest_version(&self, key: &DocKey) -> Result<Option<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM documents d
+               JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
+              WHERE d.key = ?1"
+        );
+        let row = db::read(self, |db| db.query_opt(&sql, params![key.as_str()]))?;
+        row.map(|mut r| decode_version(&mut r)).transpose()
+    }
+
+    /// Version `version` of document `document_id`, if stored.
+    fn version(&self, document_id: i64, version: i64) -> Result<Option<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM documents d JOIN versions v ON v.document_id = d.id
+              WHERE d.id = ?1 AND v.version = ?2"
+        );
+        let row = db::read(self, |db| db.query_opt(&sql, params![document_id, version]))?;
+        row.map(|mut r| decode_version(&mut r)).transpose()
+    }
+
+    /// All versions of a document, oldest first; see [`model::Store::versions`].
+    fn all_versions(&self, key: &DocKey) -> Result<Vec<StoredVersion>> {
+        db::read(self, |db| all_versions(db, key))
+    }
+
+    /// The diagnostics stored with version `version` of document `document_id` (empty if
+    /// none, or no such version).
+    fn diagnostics(&self, document_id: i64, version: i64) -> Result<Vec<Diagnostic>> {
+        let row = db::read(self, |db| {
+            db.query_opt(
+                "SELECT diagnostics FROM versions WHERE document_id = ?1 AND version = ?2",
+                params![document_id, version],
+            )
+        })?;
+        Ok(match row {
+            Some(r) => serde_json::from_str(&r.get::<String>(0)?)?,
+            None => Vec::new(),
+        })
+    }
+
+    /// The stored analysis of one version, if it has been analysed.
+    fn analysis(&self, document_id: i64, version: i64) -> Result<Option<Analysis>> {
+        db::read(self, |db| analysis(db, document_id, version))
+    }
+
+    /// Sets the processing state (`pending`, `extracted`, `failed`...) of one version; false
+    /// if there is no such version.
+    fn set_state(&mut self, document_id: i64, version: i64, state: &str) -> Result<bool> {
+        let n = db::write(self, |db| {
+            db.execute(
+                "UPDATE versions SET state = ?3 WHERE document_id = ?1 AND version = ?2",
+                params![document_id, version, state],
+            )
+        })?;
+        Ok(n > 0)
+    }
+}
+
+impl<T: Database + ?Sized> DocumentStore for T {}
+
 /// Timestamps are stored as fixed-width RFC 3339 UTC text with nanoseconds, so they sort as text,
 /// their first ten characters are the UTC day, and they read back exactly.
 pub(crate) fn ts(t: &DateTime<Utc>) -> String {
@@ -52,15 +148,10 @@ fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(parse_ts).transpose()
 }
 
-/// Stores a batch and says what happened to each document, in order; the caller commits.
-///
-/// `write_analysis(db, version_id, analysis)` stores a document's analysis when it brings one
-/// that the stored version lacks (or has from another analyser).
-pub(crate) fn put(
-    db: &mut dyn Sql,
-    docs: &[RawDocument],
-    write_analysis: &mut dyn FnMut(&mut dyn Sql, i64, &Analysis) -> Result<()>,
-) -> Result<Vec<IngestOutcome>> {
+/// Stores a batch and says what happened to each document, in order; the caller commits. A
+/// document's analysis is stored with it when the stored version lacks one (or has one from
+/// another analyser).
+pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
     let mut outcomes = Vec::with_capacity(docs.len());
     for doc in docs {
         let hash = doc.content_hash();
@@ -173,31 +264,7 @@ fn decode_doc(mut r: Row) -> Result<DocumentInfo> {
     })
 }
 
-/// The document stored under `key`, if any.
-pub(crate) fn document(db: &mut dyn Sql, key: &DocKey) -> Result<Option<DocumentInfo>> {
-    let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE key = ?1");
-    db.query_opt(&sql, params![key.as_str()])?.map(decode_doc).transpose()
-}
-
-/// The document with numeric id `id`, if any.
-pub(crate) fn document_by_id(db: &mut dyn Sql, id: i64) -> Result<Option<DocumentInfo>> {
-    let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1");
-    db.query_opt(&sql, params![id])?.map(decode_doc).transpose()
-}
-
-/// Up to `limit` documents with ids above `after_id`, by id.
-pub(crate) fn list_documents(
-    db: &mut dyn Sql,
-    after_id: i64,
-    limit: usize,
-) -> Result<Vec<DocumentInfo>> {
-    let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2");
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    db.query(&sql, params![after_id, limit])?.into_iter().map(decode_doc).collect()
-}
-
-/// Whether a document is stored under `key`: one index lookup.
-pub(crate) fn contains(db: &mut dyn Sql, key: &DocKey) -> Result<bool> {
+fn contains(db: &mut dyn Sql, key: &DocKey) -> Result<bool> {
     Ok(db.query_opt("SELECT 1 FROM documents WHERE key = ?1", params![key.as_str()])?.is_some())
 }
 
@@ -231,32 +298,6 @@ pub(crate) fn decode_version(r: &mut Row) -> Result<StoredVersion> {
     })
 }
 
-/// The latest version of the document stored under `key`, if any.
-pub(crate) fn latest_version(db: &mut dyn Sql, key: &DocKey) -> Result<Option<StoredVersion>> {
-    let sql = format!(
-        "SELECT {VERSION_COLUMNS} FROM documents d
-           JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
-          WHERE d.key = ?1"
-    );
-    db.query_opt(&sql, params![key.as_str()])?.map(|mut r| decode_version(&mut r)).transpose()
-}
-
-/// Version `version` of document `document_id`, if stored.
-pub(crate) fn version(
-    db: &mut dyn Sql,
-    document_id: i64,
-    version: i64,
-) -> Result<Option<StoredVersion>> {
-    let sql = format!(
-        "SELECT {VERSION_COLUMNS} FROM documents d JOIN versions v ON v.document_id = d.id
-          WHERE d.id = ?1 AND v.version = ?2"
-    );
-    db.query_opt(&sql, params![document_id, version])?
-        .map(|mut r| decode_version(&mut r))
-        .transpose()
-}
-
-/// All versions of a document, oldest first.
 pub(crate) fn all_versions(db: &mut dyn Sql, key: &DocKey) -> Result<Vec<StoredVersion>> {
     let sql = format!(
         "SELECT {VERSION_COLUMNS} FROM documents d JOIN versions v ON v.document_id = d.id
@@ -265,28 +306,8 @@ pub(crate) fn all_versions(db: &mut dyn Sql, key: &DocKey) -> Result<Vec<StoredV
     db.query(&sql, params![key.as_str()])?.into_iter().map(|mut r| decode_version(&mut r)).collect()
 }
 
-/// The diagnostics stored with a version (empty if none, or no such version).
-pub(crate) fn diagnostics(
-    db: &mut dyn Sql,
-    document_id: i64,
-    version: i64,
-) -> Result<Vec<Diagnostic>> {
-    let row = db.query_opt(
-        "SELECT diagnostics FROM versions WHERE document_id = ?1 AND version = ?2",
-        params![document_id, version],
-    )?;
-    Ok(match row {
-        Some(r) => serde_json::from_str(&r.get::<String>(0)?)?,
-        None => Vec::new(),
-    })
-}
-
 /// The stored analysis of one version, if it has been analysed.
-pub(crate) fn analysis(
-    db: &mut dyn Sql,
-    document_id: i64,
-    version: i64,
-) -> Result<Option<Analysis>> {
+fn analysis(db: &mut dyn Sql, document_id: i64, version: i64) -> Result<Option<Analysis>> {
     let row = db.query_opt(
         "SELECT a.analyzer, a.ok, a.title, a.published, a.language, a.site_name, a.body,
                 a.article_json, a.diagnostics, v.id
@@ -347,20 +368,6 @@ pub(crate) fn analysis(
         });
     }
     Ok(Some(a))
-}
-
-/// Sets the processing state of one version; false if there is no such version.
-pub(crate) fn set_state(
-    db: &mut dyn Sql,
-    document_id: i64,
-    version: i64,
-    state: &str,
-) -> Result<bool> {
-    let n = db.execute(
-        "UPDATE versions SET state = ?3 WHERE document_id = ?1 AND version = ?2",
-        params![document_id, version, state],
-    )?;
-    Ok(n > 0)
 }
 
 fn groups(db: &mut dyn Sql, sql: &str) -> Result<Vec<(String, u64)>> {

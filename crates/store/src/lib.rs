@@ -16,6 +16,7 @@
 
 mod analysis;
 mod changes;
+mod db;
 mod digest;
 mod docs;
 mod entities;
@@ -29,9 +30,10 @@ pub mod sql;
 mod sqlite;
 mod stories;
 
-pub use analysis::PendingVersion;
+pub use analysis::{AnalysisStore, PendingVersion};
 pub use changes::StoryText;
-pub use docs::DocumentInfo;
+pub use db::Database;
+pub use docs::{DocumentInfo, DocumentStore};
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
 pub use error::{Error, Result};
 pub use events::{DeliveryRecord, NewWebhook, Webhook, append_event};
@@ -39,3 +41,9 @@ pub use events::{DeliveryRecord, NewWebhook, Webhook, append_event};
 pub use pg::PgStore;
 pub use sqlite::{DB_FILE, SqliteStore};
 pub use stories::StoryStatement;
+
+/// The storage traits, for `use store::prelude::*`: the operations every backend has.
+pub mod prelude {
+    pub use crate::{AnalysisStore, Database, DocumentStore};
+    pub use model::Store;
+}

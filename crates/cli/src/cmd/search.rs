@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use store::prelude::*;
 
 use anyhow::{Context, Result};
 use store::search::{SearchIndex, SearchQuery, SearchWriter};

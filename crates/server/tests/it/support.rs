@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use store::prelude::*;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;

@@ -22,7 +22,9 @@ use postgres::{Client, IsolationLevel, NoTls};
 
 pub use migrations::{PG_LATEST_VERSION, PG_MIGRATIONS};
 
-use crate::docs::{self, DocumentInfo};
+use crate::db::{self, Database};
+use crate::docs::{self, DocumentStore};
+use crate::sql::Sql;
 use crate::{Error, Result};
 use sql::{PgSql, StatementCache};
 
@@ -138,35 +140,8 @@ impl PgStore {
     }
 
     /// Stores a batch in one transaction; see [`Store::put_documents`].
-    ///
-    /// Analyses cannot be stored on PostgreSQL yet (their tables are the next schema step): a
-    /// batch that brings one is refused whole, with [`Error::Unsupported`].
     pub fn put(&mut self, batch: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
-        self.write(IsolationLevel::ReadCommitted, |db| {
-            docs::put(db, batch, &mut |_, _, _| {
-                Err(Error::Unsupported("storing analyses on PostgreSQL".into()))
-            })
-        })
-    }
-
-    /// The document stored under `key`, if any.
-    pub fn document(&self, key: &DocKey) -> Result<Option<DocumentInfo>> {
-        self.read(|db| docs::document(db, key))
-    }
-
-    /// The document with numeric id `id`, if any.
-    pub fn document_by_id(&self, id: i64) -> Result<Option<DocumentInfo>> {
-        self.read(|db| docs::document_by_id(db, id))
-    }
-
-    /// Up to `limit` documents with ids above `after_id`, by id.
-    pub fn list_documents(&self, after_id: i64, limit: usize) -> Result<Vec<DocumentInfo>> {
-        self.read(|db| docs::list_documents(db, after_id, limit))
-    }
-
-    /// The latest version of the document stored under `key`, if any.
-    pub fn latest_version(&self, key: &DocKey) -> Result<Option<StoredVersion>> {
-        self.read(|db| docs::latest_version(db, key))
+        db::write(self, |db| docs::put(db, batch))
     }
 
     /// Counts over the whole store, from one snapshot; see [`Store::stats`].
@@ -188,15 +163,25 @@ fn is_collision(e: &Error) -> bool {
     })
 }
 
+impl Database for PgStore {
+    fn read_with(&self, f: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        self.read(|db| f(db))
+    }
+
+    fn write_with(&mut self, f: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        self.write(IsolationLevel::ReadCommitted, |db| f(db))
+    }
+}
+
 impl Store for PgStore {
     fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>> {
         Ok(self.put(docs)?)
     }
     fn versions(&self, key: &DocKey) -> StoreResult<Vec<StoredVersion>> {
-        Ok(self.read(|db| docs::all_versions(db, key))?)
+        Ok(self.all_versions(key)?)
     }
     fn has_document(&self, key: &DocKey) -> StoreResult<bool> {
-        Ok(self.read(|db| docs::contains(db, key))?)
+        Ok(self.contains(key)?)
     }
     fn stats(&self) -> StoreResult<Stats> {
         Ok(PgStore::stats(self)?)

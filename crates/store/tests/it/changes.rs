@@ -3,6 +3,7 @@
 
 use model::{ClaimEvidence, StoryAssignment, StoryFinding, StoryRecord, TimelineEntry};
 use store::SqliteStore;
+use store::prelude::*;
 
 use crate::conformance::doc;
 

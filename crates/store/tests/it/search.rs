@@ -2,6 +2,7 @@
 //! version, syncing after changes, rebuilding a lost or damaged index, and bad queries.
 
 use std::path::Path;
+use store::prelude::*;
 
 use model::{Analysis, DocEntity, RawDocument, Statement, StoryAssignment, StoryRecord};
 use proptest::prelude::*;

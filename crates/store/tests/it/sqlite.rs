@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use store::prelude::*;
 
 use model::{DocKey, IngestOutcome, Store, StoreError, StoreResult};
 use store::migrations::{self, LATEST_VERSION};
