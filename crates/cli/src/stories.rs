@@ -3,6 +3,7 @@
 //! when the next run starts.
 
 use std::collections::BTreeSet;
+use store::prelude::*;
 
 use analyze::stories::{ClusterDoc, Clusterer, StoryConfig, StoryState, StoryStatus};
 use anyhow::Result;

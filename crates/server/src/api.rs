@@ -11,6 +11,7 @@ use model::FeedRecord;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use store::SqliteStore;
+use store::prelude::*;
 
 use crate::data::{self, DEFAULT_LIMIT, MAX_LIMIT, Paged};
 use crate::security::require_bearer;

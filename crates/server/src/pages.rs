@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use store::prelude::*;
 
 use crate::api::{P, Paging, Q, enc};
 use crate::data::{self, Paged};

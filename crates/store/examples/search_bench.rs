@@ -4,6 +4,7 @@
 //! query (p50, p99, max) for word, phrase, filtered and empty queries.
 
 use std::time::{Duration, Instant};
+use store::prelude::*;
 
 use chrono::{TimeZone, Utc};
 use model::{

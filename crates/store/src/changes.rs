@@ -2,73 +2,56 @@
 //! corrections) and the story's timeline, redone whenever a story gains an article or one of
 //! its articles a new analysis (the `story_changes_pending` mark, set in the same transaction).
 
+use crate::Result;
+use crate::db::{self, Database};
+use crate::docs::ts;
+use crate::events::append_event;
+use crate::sql::{Backend, Row, Sql, params};
 use chrono::Utc;
 use model::event::FINDING_NEW;
 use model::{StoryFinding, TimelineEntry};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
-use crate::docs::ts;
-use crate::events::append_event;
-use crate::{Result, SqliteStore};
 
 const COLUMNS: &str =
     "id, story_id, kind, confidence, explanation, outlets, first, second, found_at";
 
-/// A row as stored: the JSON columns still text.
-type Row = (i64, String, String, f64, String, String, String, String, String);
-
-fn read(
-    stmt: &mut rusqlite::CachedStatement<'_>,
-    p: impl rusqlite::Params,
-) -> Result<Vec<StoryFinding>> {
-    let rows: Vec<Row> = stmt
-        .query_map(p, |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
-        .map(|(id, story, kind, confidence, explanation, outlets, first, second, found_at)| {
-            Ok(StoryFinding {
-                id,
-                story,
-                kind,
-                confidence: confidence as f32,
-                explanation,
-                outlets: serde_json::from_str(&outlets)?,
-                first: serde_json::from_str(&first)?,
-                second: serde_json::from_str(&second)?,
-                found_at,
-            })
-        })
-        .collect()
+fn decode_finding(mut r: Row) -> Result<StoryFinding> {
+    let (outlets, first, second): (String, String, String) = (r.take(5)?, r.take(6)?, r.take(7)?);
+    Ok(StoryFinding {
+        id: r.get(0)?,
+        story: r.take(1)?,
+        kind: r.take(2)?,
+        confidence: r.get::<f64>(3)? as f32,
+        explanation: r.take(4)?,
+        outlets: serde_json::from_str(&outlets)?,
+        first: serde_json::from_str(&first)?,
+        second: serde_json::from_str(&second)?,
+        found_at: r.take(8)?,
+    })
 }
 
-impl SqliteStore {
+/// Findings and timelines of stories, on either backend.
+pub trait ChangeStore: Database {
     /// Stories whose findings and timeline wait to be redone, oldest mark first.
-    pub fn pending_story_changes(&self, limit: usize) -> Result<Vec<String>> {
-        let ids = self
-            .conn
-            .prepare_cached("SELECT story_id FROM story_changes_pending ORDER BY rowid LIMIT ?1")?
-            .query_map(params![limit as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(ids)
+    fn pending_story_changes(&self, limit: usize) -> Result<Vec<String>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        db::read(self, |db| {
+            let sql = match db.backend() {
+                Backend::Sqlite => {
+                    "SELECT story_id FROM story_changes_pending ORDER BY rowid LIMIT ?1"
+                }
+                Backend::Postgres => {
+                    "SELECT story_id FROM story_changes_pending ORDER BY seq LIMIT ?1"
+                }
+            };
+            db.query(sql, params![limit])?.into_iter().map(|mut r| r.take(0)).collect()
+        })
     }
 
     /// Replaces a story's findings and timeline and clears its pending mark, in one
     /// transaction. A finding found again (same [`StoryFinding::fingerprint`]) keeps its id and
     /// `found_at`; the ones found for the first time are returned with theirs, and each appends
     /// a `finding.new` event (payload: the finding) to the outbox in the same transaction.
-    pub fn save_story_changes(
+    fn save_story_changes(
         &mut self,
         story: &str,
         findings: &[StoryFinding],
@@ -77,118 +60,156 @@ impl SqliteStore {
         self.save_many_story_changes(&[(story, findings, timeline)])
     }
 
-    /// [`SqliteStore::save_story_changes`] for several stories in one transaction (one commit,
+    /// [`ChangeStore::save_story_changes`] for several stories in one transaction (one commit,
     /// so one sync to disk, for a whole round of stories).
-    pub fn save_many_story_changes(
+    fn save_many_story_changes(
         &mut self,
         stories: &[(&str, &[StoryFinding], &[TimelineEntry])],
     ) -> Result<Vec<StoryFinding>> {
         let now = ts(&Utc::now());
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut new = Vec::new();
-        for (story, findings, timeline) in stories {
-            new.extend(save_one(&tx, story, findings, timeline, &now)?);
-        }
-        tx.commit()?;
-        Ok(new)
+        db::write(self, |db| {
+            let mut new = Vec::new();
+            for (story, findings, timeline) in stories {
+                new.extend(save_one(db, story, findings, timeline, &now)?);
+            }
+            Ok(new)
+        })
     }
 
     /// A story's findings, by kind then id.
-    pub fn findings(&self, story: &str) -> Result<Vec<StoryFinding>> {
+    fn findings(&self, story: &str) -> Result<Vec<StoryFinding>> {
         let sql = format!("SELECT {COLUMNS} FROM findings WHERE story_id = ?1 ORDER BY kind, id");
-        read(&mut self.conn.prepare_cached(&sql)?, params![story])
+        let rows = db::read(self, |db| db.query(&sql, params![story]))?;
+        rows.into_iter().map(decode_finding).collect()
     }
 
     /// The latest findings over all stories, newest first.
-    pub fn recent_findings(&self, limit: usize) -> Result<Vec<StoryFinding>> {
+    fn recent_findings(&self, limit: usize) -> Result<Vec<StoryFinding>> {
         let sql =
             format!("SELECT {COLUMNS} FROM findings ORDER BY found_at DESC, id DESC LIMIT ?1");
-        read(&mut self.conn.prepare_cached(&sql)?, params![limit as i64])
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = db::read(self, |db| db.query(&sql, params![limit]))?;
+        rows.into_iter().map(decode_finding).collect()
     }
 
     /// A story's timeline, earliest first (empty until its changes were first computed).
-    pub fn timeline(&self, story: &str) -> Result<Vec<TimelineEntry>> {
-        let json: Option<String> = self
-            .conn
-            .prepare_cached("SELECT entries FROM story_timelines WHERE story_id = ?1")?
-            .query_row(params![story], |r| r.get(0))
-            .optional()?;
-        Ok(match json {
-            Some(j) => serde_json::from_str(&j)?,
+    fn timeline(&self, story: &str) -> Result<Vec<TimelineEntry>> {
+        let row = db::read(self, |db| {
+            db.query_opt("SELECT entries FROM story_timelines WHERE story_id = ?1", params![story])
+        })?;
+        Ok(match row {
+            Some(r) => serde_json::from_str(&r.get::<String>(0)?)?,
             None => Vec::new(),
         })
     }
+
+    /// Every analysed version of every article of a story, in one query (in storage order).
+    fn story_texts(&self, story: &str) -> Result<Vec<StoryText>> {
+        let rows = db::read(self, |db| {
+            db.query(
+                "SELECT d.key, v.version, d.outlet, a.site_name, a.published, v.published,
+                        sa.duplicate_of, a.body
+                   FROM story_articles sa
+                   JOIN documents d ON d.id = sa.document_id
+                   JOIN versions v ON v.document_id = d.id
+                   JOIN articles a ON a.version_id = v.id
+                  WHERE sa.story_id = ?1
+                  ORDER BY d.id, v.version",
+                params![story],
+            )
+        })?;
+        rows.into_iter()
+            .map(|mut r| {
+                Ok(StoryText {
+                    document: r.take(0)?,
+                    version: r.get(1)?,
+                    outlet: r.take(2)?,
+                    site_name: r.take(3)?,
+                    published: r.take(4)?,
+                    version_published: r.take(5)?,
+                    duplicate_of: r.take(6)?,
+                    body: r.take(7)?,
+                })
+            })
+            .collect()
+    }
 }
 
-/// Replaces one story's findings and timeline inside `tx`; returns the first-found findings.
+impl<T: Database + ?Sized> ChangeStore for T {}
+
+/// Replaces one story's findings and timeline in `db`'s transaction; returns the first-found
+/// findings.
 fn save_one(
-    tx: &rusqlite::Transaction<'_>,
+    db: &mut dyn Sql,
     story: &str,
     findings: &[StoryFinding],
     timeline: &[TimelineEntry],
     now: &str,
 ) -> Result<Vec<StoryFinding>> {
     let mut new = Vec::new();
+    let prints: Vec<String> = findings.iter().map(StoryFinding::fingerprint).collect();
+    let mut old: Vec<(i64, String)> = Vec::new();
+    for mut r in
+        db.query("SELECT id, fingerprint FROM findings WHERE story_id = ?1", params![story])?
     {
-        let prints: Vec<String> = findings.iter().map(StoryFinding::fingerprint).collect();
-        let old: Vec<(i64, String)> = tx
-            .prepare_cached("SELECT id, fingerprint FROM findings WHERE story_id = ?1")?
-            .query_map(params![story], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut delete = tx.prepare_cached("DELETE FROM findings WHERE id = ?1")?;
-        for (id, print) in &old {
-            if !prints.contains(print) {
-                delete.execute(params![id])?;
-            }
+        old.push((r.get(0)?, r.take(1)?));
+    }
+    for (id, print) in &old {
+        if !prints.contains(print) {
+            db.execute("DELETE FROM findings WHERE id = ?1", params![*id])?;
         }
-        // Found again: the same row, its id and `found_at` kept; found first: a new row.
-        let mut upsert = tx.prepare_cached(
+    }
+    // Found again: the same row, its id and `found_at` kept; found first: a new row.
+    for (f, print) in findings.iter().zip(&prints) {
+        let (outlets, first, second) = (
+            serde_json::to_string(&f.outlets)?,
+            serde_json::to_string(&f.first)?,
+            serde_json::to_string(&f.second)?,
+        );
+        let id = db.query_i64(
             "INSERT INTO findings (story_id, fingerprint, kind, confidence, explanation,
                                    outlets, first, second, found_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (story_id, fingerprint) DO UPDATE SET
                 kind = excluded.kind, confidence = excluded.confidence,
                 explanation = excluded.explanation, outlets = excluded.outlets,
-                first = excluded.first, second = excluded.second",
-        )?;
-        for (f, print) in findings.iter().zip(&prints) {
-            upsert.execute(params![
+                first = excluded.first, second = excluded.second
+             RETURNING id",
+            params![
                 story,
                 print,
-                f.kind,
-                f.confidence as f64,
-                f.explanation,
-                serde_json::to_string(&f.outlets)?,
-                serde_json::to_string(&f.first)?,
-                serde_json::to_string(&f.second)?,
+                &f.kind,
+                f64::from(f.confidence),
+                &f.explanation,
+                &outlets,
+                &first,
+                &second,
                 now
-            ])?;
-            let known = old.iter().any(|(_, p)| p == print)
-                || new
-                    .iter()
-                    .any(|n: &StoryFinding| n.story == *story && n.fingerprint() == *print);
-            if !known {
-                let found = StoryFinding {
-                    id: tx.last_insert_rowid(),
-                    story: story.to_string(),
-                    found_at: now.to_string(),
-                    ..f.clone()
-                };
-                // The live outbox learns of a first-found finding in this transaction.
-                append_event(tx, FINDING_NEW, Some(story), None, &serde_json::to_value(&found)?)?;
-                new.push(found);
-            }
+            ],
+        )?;
+        let known = old.iter().any(|(_, p)| p == print)
+            || new.iter().any(|n: &StoryFinding| n.story == *story && n.fingerprint() == *print);
+        if !known {
+            let found = StoryFinding {
+                id,
+                story: story.to_string(),
+                found_at: now.to_string(),
+                ..f.clone()
+            };
+            // The live outbox learns of a first-found finding in this transaction.
+            append_event(db, FINDING_NEW, Some(story), None, &serde_json::to_value(&found)?)?;
+            new.push(found);
         }
-        tx.prepare_cached(
-            "INSERT OR REPLACE INTO story_timelines (story_id, entries, updated)
-             VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![story, serde_json::to_string(timeline)?, now])?;
-        tx.prepare_cached("DELETE FROM story_changes_pending WHERE story_id = ?1")?
-            .execute(params![story])?;
-        // The page's digest, from the same state (a later change deletes it again).
-        crate::digest::save(tx, story, now)?;
     }
+    db.execute(
+        "INSERT INTO story_timelines (story_id, entries, updated) VALUES (?1, ?2, ?3)
+         ON CONFLICT (story_id) DO UPDATE SET entries = excluded.entries,
+                                              updated = excluded.updated",
+        params![story, &serde_json::to_string(timeline)?, now],
+    )?;
+    db.execute("DELETE FROM story_changes_pending WHERE story_id = ?1", params![story])?;
+    // The page's digest, from the same state (a later change deletes it again).
+    crate::digest::save(db, story, now)?;
     Ok(new)
 }
 
@@ -211,36 +232,4 @@ pub struct StoryText {
     pub duplicate_of: Option<String>,
     /// The extracted body.
     pub body: String,
-}
-
-impl SqliteStore {
-    /// Every analysed version of every article of a story, in one query (in storage order).
-    pub fn story_texts(&self, story: &str) -> Result<Vec<StoryText>> {
-        let rows = self
-            .conn
-            .prepare_cached(
-                "SELECT d.key, v.version, d.outlet, a.site_name, a.published, v.published,
-                        sa.duplicate_of, a.body
-                   FROM story_articles sa
-                   JOIN documents d ON d.id = sa.document_id
-                   JOIN versions v ON v.document_id = d.id
-                   JOIN articles a ON a.version_id = v.id
-                  WHERE sa.story_id = ?1
-                  ORDER BY d.id, v.version",
-            )?
-            .query_map(params![story], |r| {
-                Ok(StoryText {
-                    document: r.get(0)?,
-                    version: r.get(1)?,
-                    outlet: r.get(2)?,
-                    site_name: r.get(3)?,
-                    published: r.get(4)?,
-                    version_published: r.get(5)?,
-                    duplicate_of: r.get(6)?,
-                    body: r.get(7)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
 }

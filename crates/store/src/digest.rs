@@ -8,114 +8,117 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::Result;
+use crate::db::{self, Database};
+use crate::sql::{Sql, params};
+use crate::stories::{story_documents_in, story_in, story_statements_in};
 use model::digest::{
     ArticleRef, CARRIERS_SHOWN, COVERAGE_OUTLETS, COVERAGE_STEPS, Carried, CarriedBy,
     CoveragePoint, OutletCoverage, SPEAKERS_SHOWN, STATEMENTS_SHOWN, SpeakerGroup, StoryDigest,
 };
-use rusqlite::{Connection, OptionalExtension, params};
-
-use crate::stories::{story_documents_in, story_in, story_statements_in};
-use crate::{Result, SqliteStore};
 
 /// Seconds since the epoch of an RFC 3339 time (`i64::MAX` when unreadable, so it sorts last).
 fn instant(t: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp()).unwrap_or(i64::MAX)
 }
 
-impl SqliteStore {
+/// Story digests, on either backend.
+pub trait DigestStore: Database {
     /// The stored digest of a story, if it is current (see the module docs).
-    pub fn story_digest(&self, id: &str) -> Result<Option<StoryDigest>> {
-        let json: Option<String> = self
-            .conn
-            .prepare_cached("SELECT digest FROM story_digests WHERE story_id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?;
-        Ok(match json {
-            Some(j) => Some(serde_json::from_str(&j)?),
+    fn story_digest(&self, id: &str) -> Result<Option<StoryDigest>> {
+        let row = db::read(self, |db| {
+            db.query_opt("SELECT digest FROM story_digests WHERE story_id = ?1", params![id])
+        })?;
+        Ok(match row {
+            Some(r) => Some(serde_json::from_str(&r.get::<String>(0)?)?),
             None => None,
         })
     }
 
     /// Computes a story's digest from the store, with every article of it in time order; `None`
     /// when there is no such story.
-    pub fn compute_story_digest(&self, id: &str) -> Result<Option<(StoryDigest, Vec<ArticleRef>)>> {
-        compute(&self.conn, id)
+    fn compute_story_digest(&self, id: &str) -> Result<Option<(StoryDigest, Vec<ArticleRef>)>> {
+        db::read(self, |db| compute(db, id))
     }
 
     /// The listed facts of the articles with these document ids, in the order given (ids not
     /// stored are skipped).
-    pub fn article_refs(&self, ids: &[i64]) -> Result<Vec<ArticleRef>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.key, coalesce(a.title, v.title), d.outlet,
-                    coalesce(a.published, v.published), d.first_seen, sa.duplicate_of,
-                    (SELECT c.id FROM documents c WHERE c.key = sa.duplicate_of),
-                    sa.wire_agency, d.latest_version
-               FROM documents d
-               JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
-               LEFT JOIN articles a ON a.version_id = v.id
-               LEFT JOIN story_articles sa ON sa.document_id = d.id
-              WHERE d.id = ?1",
-        )?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row = stmt
-                .query_row([id], |r| {
-                    Ok(ArticleRef {
+    fn article_refs(&self, ids: &[i64]) -> Result<Vec<ArticleRef>> {
+        db::read(self, |db| {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let row = db.query_opt(
+                    "SELECT d.id, d.key, coalesce(a.title, v.title), d.outlet,
+                            coalesce(a.published, v.published), d.first_seen, sa.duplicate_of,
+                            (SELECT c.id FROM documents c WHERE c.key = sa.duplicate_of),
+                            sa.wire_agency, d.latest_version
+                       FROM documents d
+                       JOIN versions v ON v.document_id = d.id AND v.version = d.latest_version
+                       LEFT JOIN articles a ON a.version_id = v.id
+                       LEFT JOIN story_articles sa ON sa.document_id = d.id
+                      WHERE d.id = ?1",
+                    params![*id],
+                )?;
+                if let Some(mut r) = row {
+                    out.push(ArticleRef {
                         id: r.get(0)?,
-                        key: r.get(1)?,
-                        title: r.get(2)?,
-                        outlet: r.get(3)?,
-                        published: r.get(4)?,
-                        first_seen: r.get(5)?,
-                        copy_of: r.get(6)?,
+                        key: r.take(1)?,
+                        title: r.take(2)?,
+                        outlet: r.take(3)?,
+                        published: r.take(4)?,
+                        first_seen: r.take(5)?,
+                        copy_of: r.take(6)?,
                         copy_of_id: r.get(7)?,
-                        wire_agency: r.get(8)?,
+                        wire_agency: r.take(8)?,
                         versions: r.get(9)?,
-                    })
-                })
-                .optional()?;
-            out.extend(row);
-        }
-        Ok(out)
+                    });
+                }
+            }
+            Ok(out)
+        })
     }
 
     /// Document ids by key, for the keys that are stored.
-    pub fn document_ids(&self, keys: &[&str]) -> Result<HashMap<String, i64>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM documents WHERE key = ?1")?;
-        let mut out = HashMap::new();
-        for k in keys {
-            if out.contains_key(*k) {
-                continue;
+    fn document_ids(&self, keys: &[&str]) -> Result<HashMap<String, i64>> {
+        db::read(self, |db| {
+            let mut out = HashMap::new();
+            for k in keys {
+                if out.contains_key(*k) {
+                    continue;
+                }
+                if let Some(r) =
+                    db.query_opt("SELECT id FROM documents WHERE key = ?1", params![*k])?
+                {
+                    out.insert(k.to_string(), r.get(0)?);
+                }
             }
-            if let Some(id) = stmt.query_row([k], |r| r.get::<_, i64>(0)).optional()? {
-                out.insert(k.to_string(), id);
-            }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 }
 
-/// Computes and stores the digest of `story` (inside the transaction that saves its findings).
-pub(crate) fn save(conn: &Connection, story: &str, now: &str) -> Result<()> {
-    match compute(conn, story)? {
+impl<T: Database + ?Sized> DigestStore for T {}
+
+pub(crate) fn save(db: &mut dyn Sql, story: &str, now: &str) -> Result<()> {
+    match compute(db, story)? {
         Some((digest, _)) => {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO story_digests (story_id, digest, updated)
-                 VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![story, serde_json::to_string(&digest)?, now])?;
+            db.execute(
+                "INSERT INTO story_digests (story_id, digest, updated) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (story_id) DO UPDATE SET
+                     digest = excluded.digest, updated = excluded.updated",
+                params![story, &serde_json::to_string(&digest)?, now],
+            )?;
         }
         None => {
-            conn.prepare_cached("DELETE FROM story_digests WHERE story_id = ?1")?
-                .execute([story])?;
+            db.execute("DELETE FROM story_digests WHERE story_id = ?1", params![story])?;
         }
     }
     Ok(())
 }
 
-fn compute(conn: &Connection, id: &str) -> Result<Option<(StoryDigest, Vec<ArticleRef>)>> {
-    let Some((_, raw)) = story_in(conn, id)? else { return Ok(None) };
-    let ids = story_documents_in(conn, id)?;
+fn compute(db: &mut dyn Sql, id: &str) -> Result<Option<(StoryDigest, Vec<ArticleRef>)>> {
+    let Some((_, raw)) = story_in(db, id)? else { return Ok(None) };
+    let ids = story_documents_in(db, id)?;
     let all: Vec<ArticleRef> = raw
         .iter()
         .filter_map(|a| {
@@ -160,7 +163,7 @@ fn compute(conn: &Connection, id: &str) -> Result<Option<(StoryDigest, Vec<Artic
     outlets
         .sort_by_key(|o| (o.first.as_deref().map(instant).unwrap_or(i64::MAX), o.outlet.clone()));
     let coverage = coverage(&outlets, &all);
-    let (speakers, speakers_total) = speakers(conn, id, &all)?;
+    let (speakers, speakers_total) = speakers(db, id, &all)?;
     let digest = StoryDigest {
         first_report,
         order: all.iter().map(|a| a.id).collect(),
@@ -210,7 +213,7 @@ fn coverage(outlets: &[OutletCoverage], all: &[ArticleRef]) -> Vec<CoveragePoint
 /// Who said what, by speaker: the most prolific [`SPEAKERS_SHOWN`] speakers, each with their
 /// [`STATEMENTS_SHOWN`] most carried statements; and how many speakers there are.
 fn speakers(
-    conn: &Connection,
+    db: &mut dyn Sql,
     story: &str,
     articles: &[ArticleRef],
 ) -> Result<(Vec<SpeakerGroup>, usize)> {
@@ -218,7 +221,7 @@ fn speakers(
     type Group = (String, Option<i64>, BTreeMap<String, Carried>);
     let by_id: HashMap<i64, &ArticleRef> = articles.iter().map(|a| (a.id, a)).collect();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for s in story_statements_in(conn, story)? {
+    for s in story_statements_in(db, story)? {
         let Some(a) = by_id.get(&s.document_id) else { continue };
         let name = s
             .speaker_name

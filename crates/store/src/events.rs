@@ -8,10 +8,11 @@
 
 use chrono::{SecondsFormat, Utc};
 use model::Event;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result, SqliteStore};
+use crate::db::{self, Database};
+use crate::sql::{Backend, Row, Sql, params};
+use crate::{Error, Result};
 
 /// The current time as stored in `created` columns: RFC 3339, UTC, milliseconds, so text order
 /// is time order.
@@ -19,47 +20,49 @@ pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Appends one event to the outbox on `conn` (a connection or an open transaction: pass the
-/// transaction of the change the event describes, so both commit or neither does). Returns the
-/// event's id.
+/// Any fixed number: the key of the PostgreSQL advisory lock that orders event appends.
+const EVENTS_LOCK: i64 = 0x7777_6576_656e_7473; // "wwevents"
+
+/// Appends one event to the outbox in `db`'s transaction (pass the transaction of the change the
+/// event describes, so both commit or neither does). Returns the event's id.
+///
+/// Readers follow the outbox by id (`events_after`), so ids must become visible in order. In
+/// SQLite one writer at a time guarantees it; on PostgreSQL concurrent transactions could commit
+/// a higher id before a lower one, and a reader that saw the higher one would skip the lower for
+/// good. So on PostgreSQL an append first takes a transaction-level advisory lock: appending
+/// transactions commit one at a time, in id order.
 pub fn append_event(
-    conn: &Connection,
+    db: &mut dyn Sql,
     kind: &str,
     story: Option<&str>,
     entity: Option<i64>,
     payload: &serde_json::Value,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO events (kind, story, entity, payload, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![kind, story, entity, serde_json::to_string(payload)?, now()])?;
-    Ok(conn.last_insert_rowid())
+    if db.backend() == Backend::Postgres {
+        db.query("SELECT pg_advisory_xact_lock(?1)", params![EVENTS_LOCK])?;
+    }
+    let payload = serde_json::to_string(payload)?;
+    db.query_i64(
+        "INSERT INTO events (kind, story, entity, payload, created) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id",
+        params![kind, story, entity, &payload, &now()],
+    )
 }
 
 const EVENT_COLUMNS: &str = "id, kind, story, entity, payload, created";
 
-fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Event, String)> {
-    Ok((
-        Event {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            story: r.get(2)?,
-            entity: r.get(3)?,
-            payload: serde_json::Value::Null,
-            created: r.get(5)?,
-        },
-        r.get(4)?,
-    ))
-}
-
-fn finish_events(rows: Vec<(Event, String)>) -> Result<Vec<Event>> {
-    rows.into_iter()
-        .map(|(mut e, payload)| {
-            e.payload = serde_json::from_str(&payload)
-                .map_err(|err| Error::Corrupt(format!("payload of event {}: {err}", e.id)))?;
-            Ok(e)
-        })
-        .collect()
+fn decode_event(mut r: Row) -> Result<Event> {
+    let id: i64 = r.get(0)?;
+    let payload: String = r.take(4)?;
+    Ok(Event {
+        id,
+        kind: r.take(1)?,
+        story: r.take(2)?,
+        entity: r.get(3)?,
+        payload: serde_json::from_str(&payload)
+            .map_err(|err| Error::Corrupt(format!("payload of event {id}: {err}")))?,
+        created: r.take(5)?,
+    })
 }
 
 /// A webhook subscription to create (from the API or the config file).
@@ -132,238 +135,222 @@ pub struct DeliveryRecord {
 const HOOK_COLUMNS: &str = "id, source, url, secret, kinds, story, entity, query, created, cursor, \
                             delivered, failed, last_status, last_error, last_attempt";
 
-fn hook_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Webhook, String)> {
-    Ok((
-        Webhook {
-            id: r.get(0)?,
-            source: r.get(1)?,
-            url: r.get(2)?,
-            secret: r.get(3)?,
-            kinds: Vec::new(),
-            story: r.get(5)?,
-            entity: r.get(6)?,
-            query: r.get(7)?,
-            created: r.get(8)?,
-            cursor: r.get(9)?,
-            delivered: r.get::<_, i64>(10)? as u64,
-            failed: r.get::<_, i64>(11)? as u64,
-            last_status: r.get::<_, Option<i64>>(12)?.map(|s| s as u16),
-            last_error: r.get(13)?,
-            last_attempt: r.get(14)?,
-        },
-        r.get(4)?,
-    ))
+fn decode_hook(mut r: Row) -> Result<Webhook> {
+    let id: i64 = r.get(0)?;
+    let kinds: String = r.take(4)?;
+    Ok(Webhook {
+        id,
+        source: r.take(1)?,
+        url: r.take(2)?,
+        secret: r.take(3)?,
+        kinds: serde_json::from_str(&kinds)
+            .map_err(|e| Error::Corrupt(format!("kinds of webhook {id}: {e}")))?,
+        story: r.take(5)?,
+        entity: r.get(6)?,
+        query: r.take(7)?,
+        created: r.take(8)?,
+        cursor: r.get(9)?,
+        delivered: u64::try_from(r.get::<i64>(10)?).unwrap_or(0),
+        failed: u64::try_from(r.get::<i64>(11)?).unwrap_or(0),
+        last_status: r.get::<Option<i64>>(12)?.and_then(|s| u16::try_from(s).ok()),
+        last_error: r.take(13)?,
+        last_attempt: r.take(14)?,
+    })
 }
 
-fn finish_hooks(rows: Vec<(Webhook, String)>) -> Result<Vec<Webhook>> {
-    rows.into_iter()
-        .map(|(mut h, kinds)| {
-            h.kinds = serde_json::from_str(&kinds)
-                .map_err(|e| Error::Corrupt(format!("kinds of webhook {}: {e}", h.id)))?;
-            Ok(h)
-        })
-        .collect()
+/// The highest event id ever given, even after every event was pruned (0 when none was).
+fn latest_id(db: &mut dyn Sql) -> Result<i64> {
+    let sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)"
+        }
+        Backend::Postgres => {
+            "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'id')), 0)"
+        }
+    };
+    db.query_i64(sql, &[])
 }
 
-fn latest_id(conn: &Connection) -> Result<i64> {
-    // `sqlite_sequence` remembers the highest id ever given, even after every event was pruned.
-    Ok(conn
-        .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'events'", [], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
-impl SqliteStore {
+/// The live outbox and webhook subscriptions, on either backend.
+pub trait EventStore: Database {
     /// Appends one event in its own transaction; see [`append_event`] to append inside the
     /// transaction of a change.
-    pub fn append_event(
+    fn append_event(
         &mut self,
         kind: &str,
         story: Option<&str>,
         entity: Option<i64>,
         payload: &serde_json::Value,
     ) -> Result<i64> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = append_event(&tx, kind, story, entity, payload)?;
-        tx.commit()?;
-        Ok(id)
+        db::write(self, |db| append_event(db, kind, story, entity, payload))
     }
 
     /// Events with an id above `after_id`, oldest first, at most `limit`.
-    pub fn events_after(&self, after_id: i64, limit: usize) -> Result<Vec<Event>> {
-        let rows = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events WHERE id > ?1 ORDER BY id LIMIT ?2"
-            ))?
-            .query_map(params![after_id, limit as i64], event_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        finish_events(rows)
+    fn events_after(&self, after_id: i64, limit: usize) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = db::read(self, |db| db.query(&sql, params![after_id, limit]))?;
+        rows.into_iter().map(decode_event).collect()
     }
 
     /// The highest event id ever appended (0 when none was), pruned events included.
-    pub fn latest_event_id(&self) -> Result<i64> {
-        latest_id(&self.conn)
+    fn latest_event_id(&self) -> Result<i64> {
+        db::read(self, latest_id)
     }
 
     /// Events of one story, of one kind if given, newest first, at most `limit`.
-    pub fn story_events(
-        &self,
-        story: &str,
-        kind: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Event>> {
-        let rows = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events WHERE story = ?1 AND (?2 IS NULL OR kind = ?2)
-                  ORDER BY id DESC LIMIT ?3"
-            ))?
-            .query_map(params![story, kind, limit as i64], event_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        finish_events(rows)
+    fn story_events(&self, story: &str, kind: Option<&str>, limit: usize) -> Result<Vec<Event>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events
+              WHERE story = ?1 AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2)
+              ORDER BY id DESC LIMIT ?3"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = db::read(self, |db| db.query(&sql, params![story, kind, limit]))?;
+        rows.into_iter().map(decode_event).collect()
     }
 
     /// Deletes events created before `older_than` (RFC 3339, UTC) and all but the newest
     /// `keep_at_most`, so the outbox stays bounded. Returns how many were deleted.
-    pub fn prune_events(&mut self, older_than: &str, keep_at_most: u64) -> Result<usize> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let latest = latest_id(&tx)?;
-        let floor = latest.saturating_sub(keep_at_most.min(i64::MAX as u64) as i64);
-        let n = tx.execute(
-            "DELETE FROM events WHERE created < ?1 OR id <= ?2",
-            params![older_than, floor],
-        )?;
-        tx.commit()?;
-        Ok(n)
+    fn prune_events(&mut self, older_than: &str, keep_at_most: u64) -> Result<usize> {
+        let n = db::write(self, |db| {
+            let latest = latest_id(db)?;
+            let floor = latest.saturating_sub(i64::try_from(keep_at_most).unwrap_or(i64::MAX));
+            db.execute(
+                "DELETE FROM events WHERE created < ?1 OR id <= ?2",
+                params![older_than, floor],
+            )
+        })?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     /// Creates a webhook from the API. Its cursor starts at the latest event, so it receives
     /// what happens from now on, not the history.
-    pub fn add_webhook(&mut self, hook: &NewWebhook) -> Result<Webhook> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_hook(&tx, "api", hook)?;
-        tx.commit()?;
+    fn add_webhook(&mut self, hook: &NewWebhook) -> Result<Webhook> {
+        let id = db::write(self, |db| insert_hook(db, "api", hook))?;
         self.webhook(id)?.ok_or_else(|| Error::NotFound(format!("webhook {id}")))
     }
 
     /// Every webhook, oldest first.
-    pub fn webhooks(&self) -> Result<Vec<Webhook>> {
-        let rows = self
-            .conn
-            .prepare_cached(&format!("SELECT {HOOK_COLUMNS} FROM webhooks ORDER BY id"))?
-            .query_map([], hook_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        finish_hooks(rows)
+    fn webhooks(&self) -> Result<Vec<Webhook>> {
+        let sql = format!("SELECT {HOOK_COLUMNS} FROM webhooks ORDER BY id");
+        db::read(self, |db| db.query(&sql, &[]))?.into_iter().map(decode_hook).collect()
     }
 
     /// One webhook, if it exists.
-    pub fn webhook(&self, id: i64) -> Result<Option<Webhook>> {
-        let row = self
-            .conn
-            .prepare_cached(&format!("SELECT {HOOK_COLUMNS} FROM webhooks WHERE id = ?1"))?
-            .query_row([id], hook_row)
-            .optional()?;
-        Ok(finish_hooks(row.into_iter().collect())?.pop())
+    fn webhook(&self, id: i64) -> Result<Option<Webhook>> {
+        let sql = format!("SELECT {HOOK_COLUMNS} FROM webhooks WHERE id = ?1");
+        db::read(self, |db| db.query_opt(&sql, params![id]))?.map(decode_hook).transpose()
     }
 
     /// Deletes a webhook created through the API; one from the config file is left alone (it
     /// would come back at the next start). Returns whether a webhook was deleted.
-    pub fn delete_webhook(&mut self, id: i64) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM webhooks WHERE id = ?1 AND source = 'api'", [id])? > 0)
+    fn delete_webhook(&mut self, id: i64) -> Result<bool> {
+        let n = db::write(self, |db| {
+            db.execute("DELETE FROM webhooks WHERE id = ?1 AND source = 'api'", params![id])
+        })?;
+        Ok(n > 0)
     }
 
     /// Makes the stored config webhooks match `hooks` (known by URL): new ones are added with
     /// their cursor at the latest event, changed ones keep their cursor and delivery counts,
     /// ones no longer configured are deleted.
-    pub fn sync_config_webhooks(&mut self, hooks: &[NewWebhook]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let stored: Vec<(i64, String)> = tx
-            .prepare("SELECT id, url FROM webhooks WHERE source = 'config'")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, url) in &stored {
-            if !hooks.iter().any(|h| &h.url == url) {
-                tx.execute("DELETE FROM webhooks WHERE id = ?1", [id])?;
+    fn sync_config_webhooks(&mut self, hooks: &[NewWebhook]) -> Result<()> {
+        db::write(self, |db| {
+            let mut stored: Vec<(i64, String)> = Vec::new();
+            for mut r in db.query("SELECT id, url FROM webhooks WHERE source = 'config'", &[])? {
+                stored.push((r.get(0)?, r.take(1)?));
             }
-        }
-        for hook in hooks {
-            match stored.iter().find(|(_, url)| url == &hook.url) {
-                Some((id, _)) => {
-                    tx.execute(
-                        "UPDATE webhooks SET secret = ?2, kinds = ?3, story = ?4, entity = ?5,
-                                query = ?6 WHERE id = ?1",
-                        params![
-                            id,
-                            hook.secret,
-                            serde_json::to_string(&hook.kinds)?,
-                            hook.story,
-                            hook.entity,
-                            hook.query
-                        ],
-                    )?;
-                }
-                None => {
-                    insert_hook(&tx, "config", hook)?;
+            for (id, url) in &stored {
+                if !hooks.iter().any(|h| &h.url == url) {
+                    db.execute("DELETE FROM webhooks WHERE id = ?1", params![*id])?;
                 }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            for hook in hooks {
+                match stored.iter().find(|(_, url)| url == &hook.url) {
+                    Some((id, _)) => {
+                        let kinds = serde_json::to_string(&hook.kinds)?;
+                        db.execute(
+                            "UPDATE webhooks SET secret = ?2, kinds = ?3, story = ?4, entity = ?5,
+                                    query = ?6 WHERE id = ?1",
+                            params![
+                                *id,
+                                &hook.secret,
+                                &kinds,
+                                &hook.story,
+                                hook.entity,
+                                &hook.query
+                            ],
+                        )?;
+                    }
+                    None => {
+                        insert_hook(db, "config", hook)?;
+                    }
+                }
+            }
+            Ok(())
+        })
     }
 
-    /// Records how one delivery ended and moves the webhook's cursor to its event. Returns false
-    /// when the webhook no longer exists (deleted meanwhile), so its worker can stop.
-    pub fn record_delivery(&mut self, webhook: i64, rec: &DeliveryRecord) -> Result<bool> {
-        let n = self.conn.execute(
-            "UPDATE webhooks
-                SET cursor = max(cursor, ?2),
-                    delivered = delivered + ?3,
-                    failed = failed + ?4,
-                    last_status = coalesce(?5, last_status),
-                    last_error = CASE WHEN ?3 = 1 THEN last_error ELSE ?6 END,
-                    last_attempt = ?7
-              WHERE id = ?1",
-            params![
-                webhook,
-                rec.event,
-                rec.ok as i64,
-                !rec.ok as i64,
-                rec.status.map(i64::from),
-                rec.error,
-                now()
-            ],
-        )?;
+    /// Records how one delivery ended and moves the webhook's cursor to its event. Returns
+    /// false when the webhook no longer exists (deleted meanwhile), so its worker can stop.
+    fn record_delivery(&mut self, webhook: i64, rec: &DeliveryRecord) -> Result<bool> {
+        let n = db::write(self, |db| {
+            db.execute(
+                "UPDATE webhooks
+                    SET cursor = CASE WHEN cursor < ?2 THEN ?2 ELSE cursor END,
+                        delivered = delivered + ?3,
+                        failed = failed + ?4,
+                        last_status = coalesce(?5, last_status),
+                        last_error = CASE WHEN ?3 = 1 THEN last_error ELSE ?6 END,
+                        last_attempt = ?7
+                  WHERE id = ?1",
+                params![
+                    webhook,
+                    rec.event,
+                    i64::from(rec.ok),
+                    i64::from(!rec.ok),
+                    rec.status,
+                    &rec.error,
+                    &now()
+                ],
+            )
+        })?;
         Ok(n > 0)
     }
 
     /// Moves a webhook's cursor past events it does not subscribe to. Returns false when the
     /// webhook no longer exists.
-    pub fn advance_webhook_cursor(&mut self, webhook: i64, to: i64) -> Result<bool> {
-        let n = self.conn.execute(
-            "UPDATE webhooks SET cursor = max(cursor, ?2) WHERE id = ?1",
-            params![webhook, to],
-        )?;
+    fn advance_webhook_cursor(&mut self, webhook: i64, to: i64) -> Result<bool> {
+        let n = db::write(self, |db| {
+            db.execute(
+                "UPDATE webhooks SET cursor = CASE WHEN cursor < ?2 THEN ?2 ELSE cursor END
+                  WHERE id = ?1",
+                params![webhook, to],
+            )
+        })?;
         Ok(n > 0)
     }
 }
 
-fn insert_hook(conn: &Connection, source: &str, hook: &NewWebhook) -> Result<i64> {
-    let cursor = latest_id(conn)?;
-    conn.execute(
+impl<T: Database + ?Sized> EventStore for T {}
+
+fn insert_hook(db: &mut dyn Sql, source: &str, hook: &NewWebhook) -> Result<i64> {
+    let cursor = latest_id(db)?;
+    let kinds = serde_json::to_string(&hook.kinds)?;
+    db.query_i64(
         "INSERT INTO webhooks (source, url, secret, kinds, story, entity, query, created, cursor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
         params![
             source,
-            hook.url,
-            hook.secret,
-            serde_json::to_string(&hook.kinds)?,
-            hook.story,
+            &hook.url,
+            &hook.secret,
+            &kinds,
+            &hook.story,
             hook.entity,
-            hook.query,
-            now(),
+            &hook.query,
+            &now(),
             cursor
         ],
-    )?;
-    Ok(conn.last_insert_rowid())
+    )
 }

@@ -31,19 +31,23 @@ mod sqlite;
 mod stories;
 
 pub use analysis::{AnalysisStore, PendingVersion};
-pub use changes::StoryText;
+pub use changes::{ChangeStore, StoryText};
 pub use db::Database;
+pub use digest::DigestStore;
 pub use docs::{DocumentInfo, DocumentStore};
-pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntitySummary};
+pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntityStore, EntitySummary};
 pub use error::{Error, Result};
-pub use events::{DeliveryRecord, NewWebhook, Webhook, append_event};
+pub use events::{DeliveryRecord, EventStore, NewWebhook, Webhook, append_event};
 #[cfg(feature = "postgres")]
 pub use pg::PgStore;
 pub use sqlite::{DB_FILE, SqliteStore};
-pub use stories::StoryStatement;
+pub use stories::{StoryStatement, StoryStore};
 
 /// The storage traits, for `use store::prelude::*`: the operations every backend has.
 pub mod prelude {
-    pub use crate::{AnalysisStore, Database, DocumentStore};
+    pub use crate::{
+        AnalysisStore, ChangeStore, Database, DigestStore, DocumentStore, EntityStore, EventStore,
+        StoryStore,
+    };
     pub use model::Store;
 }

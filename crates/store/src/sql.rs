@@ -190,11 +190,22 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
+/// Which engine a [`Sql`] talks to, for the few queries that must differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite store.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
 /// A connection or an open transaction on either backend.
 ///
 /// Every method takes the query in the common dialect (see the module documentation);
 /// backends cache prepared statements by query text.
 pub trait Sql {
+    /// The engine behind this connection.
+    fn backend(&self) -> Backend;
     /// Runs a statement; returns the number of rows it changed.
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
     /// Runs a query; returns every row.
@@ -251,6 +262,9 @@ fn lite_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 }
 
 impl Sql for Lite<'_> {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         let n = self.0.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params))?;
         Ok(n as u64)

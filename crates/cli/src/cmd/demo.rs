@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use store::prelude::*;
 
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};

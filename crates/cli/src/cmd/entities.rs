@@ -2,6 +2,7 @@
 //! what across articles, and the user's overrides of entity merges and splits.
 
 use std::process::ExitCode;
+use store::prelude::*;
 
 use analyze::entities::canonical_key;
 use anyhow::{Context, Result, bail};

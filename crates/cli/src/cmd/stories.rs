@@ -2,6 +2,7 @@
 //! report and copies.
 
 use std::process::ExitCode;
+use store::prelude::*;
 
 use anyhow::{Result, bail};
 

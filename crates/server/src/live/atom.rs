@@ -7,6 +7,7 @@
 //! Times are normalised to RFC 3339 UTC, as Atom requires.
 
 use std::collections::HashMap;
+use store::prelude::*;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};

@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use store::prelude::*;
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
+use store::prelude::*;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;

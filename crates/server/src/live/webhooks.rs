@@ -4,6 +4,7 @@
 //! every event, so a restart neither loses deliveries nor repeats more than the one in flight.
 
 use std::time::Duration;
+use store::prelude::*;
 
 use axum::Json;
 use axum::extract::{Path, State};

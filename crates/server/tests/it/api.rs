@@ -3,6 +3,7 @@
 
 use axum::http::{StatusCode, header};
 use http_body_util::BodyExt;
+use store::prelude::*;
 use tower::ServiceExt;
 
 use crate::support::*;

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use store::prelude::*;
 
 use futures_util::StreamExt;
 use model::{ContentKind, DocKey, RawDocument, SourceKind, StoryAssignment, StoryRecord};

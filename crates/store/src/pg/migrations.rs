@@ -185,8 +185,10 @@ CREATE TABLE story_timelines (
     entries  TEXT COLLATE "C" NOT NULL,
     updated  TEXT COLLATE "C" NOT NULL
 );
+-- `seq` orders the marks oldest first, as SQLite's rowid does.
 CREATE TABLE story_changes_pending (
-    story_id TEXT COLLATE "C" PRIMARY KEY
+    story_id TEXT COLLATE "C" PRIMARY KEY,
+    seq      BIGINT GENERATED ALWAYS AS IDENTITY
 );
 CREATE TABLE story_digests (
     story_id TEXT COLLATE "C" PRIMARY KEY,

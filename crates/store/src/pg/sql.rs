@@ -10,7 +10,7 @@ use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{GenericClient, Statement};
 
 use crate::Result;
-use crate::sql::{Param, Row, Sql, Value, to_postgres};
+use crate::sql::{Backend, Param, Row, Sql, Value, to_postgres};
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
@@ -40,6 +40,10 @@ fn refs<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
 }
 
 impl<C: GenericClient> Sql for PgSql<'_, C> {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         let stmt = self.statement(sql)?;
         Ok(self.client.execute(&stmt, &refs(params))?)

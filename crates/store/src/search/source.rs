@@ -1,9 +1,9 @@
 //! What the search index is built from: the latest analysed version of each document, read from
-//! SQLite with its story, the entities it mentions and its statements.
+//! the store with its story, the entities it mentions and its statements.
 
-use rusqlite::{OptionalExtension, params};
-
-use crate::{Result, SqliteStore};
+use crate::Result;
+use crate::db::{self, Database};
+use crate::sql::{Backend, params};
 
 /// The version of a document that the index holds: its latest version that has an analysis.
 const LATEST_ANALYSED: &str = "v.id = (SELECT v2.id FROM versions v2
@@ -46,9 +46,11 @@ pub(crate) struct RowSig {
     pub sig: u64,
 }
 
-impl SqliteStore {
-    /// The index row of the document stored under `key`, or `None` if it has no analysed version.
-    pub(crate) fn search_row(&self, key: &str) -> Result<Option<IndexRow>> {
+/// Reading what the index is built from, on either backend.
+pub(crate) trait SearchSource: Database {
+    /// The index row of the document stored under `key`, or `None` if it has no analysed
+    /// version.
+    fn search_row(&self, key: &str) -> Result<Option<IndexRow>> {
         let sql = format!(
             "SELECT d.key, v.id, v.version, coalesce(a.title, v.title), a.body,
                     coalesce(d.outlet, a.site_name), coalesce(a.published, v.published),
@@ -59,85 +61,86 @@ impl SqliteStore {
                LEFT JOIN story_articles sa ON sa.document_id = d.id
               WHERE d.key = ?1"
         );
-        let row = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([key], |r| {
-                Ok(IndexRow {
-                    key: r.get(0)?,
-                    version_id: r.get(1)?,
-                    version: r.get(2)?,
-                    title: r.get(3)?,
-                    body: r.get(4)?,
-                    outlet: r.get(5)?,
-                    published: r.get(6)?,
-                    language: r.get(7)?,
-                    story: r.get(8)?,
-                    analyzer: r.get(9)?,
-                    entities: Vec::new(),
-                    statements: Vec::new(),
-                })
-            })
-            .optional()?;
-        let Some(mut row) = row else { return Ok(None) };
-        row.entities = self
-            .conn
-            .prepare_cached(
+        db::read(self, |db| {
+            let Some(mut r) = db.query_opt(&sql, params![key])? else { return Ok(None) };
+            let mut row = IndexRow {
+                key: r.take(0)?,
+                version_id: r.get(1)?,
+                version: r.get(2)?,
+                title: r.take(3)?,
+                body: r.take(4)?,
+                outlet: r.take(5)?,
+                published: r.take(6)?,
+                language: r.take(7)?,
+                story: r.take(8)?,
+                analyzer: r.take(9)?,
+                entities: Vec::new(),
+                statements: Vec::new(),
+            };
+            for r in db.query(
                 "SELECT DISTINCT entity_id FROM version_entities WHERE version_id = ?1
                   ORDER BY entity_id",
-            )?
-            .query_map([row.version_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        row.statements = self
-            .conn
-            .prepare_cached(
+                params![row.version_id],
+            )? {
+                row.entities.push(r.get(0)?);
+            }
+            for mut r in db.query(
                 "SELECT s.text, s.speaker, s.via, ve.entity_id
                    FROM statements s
                    LEFT JOIN version_entities ve
                           ON ve.version_id = s.version_id AND ve.local_id = s.speaker_local
                   WHERE s.version_id = ?1
                   ORDER BY s.id",
-            )?
-            .query_map(params![row.version_id], |r| {
-                Ok(StatementRow {
-                    text: r.get(0)?,
-                    speaker: r.get(1)?,
-                    via: r.get(2)?,
+                params![row.version_id],
+            )? {
+                row.statements.push(StatementRow {
+                    text: r.take(0)?,
+                    speaker: r.take(1)?,
+                    via: r.take(2)?,
                     speaker_entity: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Some(row))
+                });
+            }
+            Ok(Some(row))
+        })
     }
 
     /// Every indexable document with the fingerprint its index entry should have, by key.
-    pub(crate) fn search_signatures(&self) -> Result<Vec<RowSig>> {
-        let sql = format!(
-            "SELECT d.key, v.id, a.analyzer, sa.story_id,
-                    (SELECT group_concat(entity_id, ',' ORDER BY entity_id)
-                       FROM version_entities WHERE version_id = v.id)
-               FROM documents d
-               JOIN versions v ON {LATEST_ANALYSED}
-               JOIN articles a ON a.version_id = v.id
-               LEFT JOIN story_articles sa ON sa.document_id = d.id
-              ORDER BY d.id"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
-            let key: String = r.get(0)?;
-            let version_id: i64 = r.get(1)?;
-            let analyzer: String = r.get(2)?;
-            let story: Option<String> = r.get(3)?;
-            let entities: Option<String> = r.get(4)?;
-            let sig = signature(version_id, &analyzer, story.as_deref(), entities.as_deref());
-            Ok(RowSig { key, sig })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    fn search_signatures(&self) -> Result<Vec<RowSig>> {
+        db::read(self, |db| {
+            let entity_list = match db.backend() {
+                Backend::Sqlite => "group_concat(entity_id, ',' ORDER BY entity_id)",
+                Backend::Postgres => "string_agg(CAST(entity_id AS TEXT), ',' ORDER BY entity_id)",
+            };
+            let sql = format!(
+                "SELECT d.key, v.id, a.analyzer, sa.story_id,
+                        (SELECT {entity_list} FROM version_entities WHERE version_id = v.id)
+                   FROM documents d
+                   JOIN versions v ON {LATEST_ANALYSED}
+                   JOIN articles a ON a.version_id = v.id
+                   LEFT JOIN story_articles sa ON sa.document_id = d.id
+                  ORDER BY d.id"
+            );
+            db.query(&sql, &[])?
+                .into_iter()
+                .map(|mut r| {
+                    let key: String = r.take(0)?;
+                    let version_id: i64 = r.get(1)?;
+                    let analyzer: String = r.take(2)?;
+                    let story: Option<String> = r.take(3)?;
+                    let entities: Option<String> = r.take(4)?;
+                    let sig =
+                        signature(version_id, &analyzer, story.as_deref(), entities.as_deref());
+                    Ok(RowSig { key, sig })
+                })
+                .collect()
+        })
     }
 }
 
+impl<T: Database + ?Sized> SearchSource for T {}
+
 impl IndexRow {
-    /// The fingerprint of this row, equal to what [`SqliteStore::search_signatures`] computes.
+    /// The fingerprint of this row, equal to what [`SearchSource::search_signatures`] computes.
     pub(crate) fn sig(&self) -> u64 {
         let entities = self.entities.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let entities = (!entities.is_empty()).then_some(entities);

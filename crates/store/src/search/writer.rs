@@ -12,7 +12,9 @@ use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 use super::schema::{self, Fields};
 use super::source::IndexRow;
 use super::{OnDisk, SEARCH_DIR, SearchIndex, create, index_err, inspect};
-use crate::{Error, Result, SqliteStore};
+use crate::db::Database;
+use crate::search::source::SearchSource;
+use crate::{Error, Result};
 
 /// The writer's memory budget: segments are flushed to disk when it fills, so indexing any
 /// number of documents stays within it (tantivy's minimum per thread is 15 MB).
@@ -81,7 +83,7 @@ impl SearchWriter {
     /// visible until [`SearchWriter::commit`]. Returns how many documents were indexed.
     pub fn index_documents<K: AsRef<str>>(
         &mut self,
-        store: &SqliteStore,
+        store: &dyn Database,
         keys: &[K],
     ) -> Result<u64> {
         let f = self.index.fields;
@@ -119,7 +121,7 @@ impl SearchWriter {
     /// `progress(done, todo)` is called as documents are indexed.
     pub fn sync(
         &mut self,
-        store: &SqliteStore,
+        store: &dyn Database,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<SyncReport> {
         let started = std::time::Instant::now();
@@ -155,7 +157,7 @@ impl SearchWriter {
     /// end (searches see the old index until then).
     pub fn rebuild(
         &mut self,
-        store: &SqliteStore,
+        store: &dyn Database,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<SyncReport> {
         let before = self.index.article_count()?;
@@ -176,7 +178,7 @@ impl SearchWriter {
 
     fn index_in_chunks(
         &mut self,
-        store: &SqliteStore,
+        store: &dyn Database,
         keys: &[&str],
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {

@@ -2,6 +2,7 @@
 //! pruning, and webhooks with durable cursors and secrets kept out of their serialisation.
 
 use model::StoryRecord;
+use store::prelude::*;
 use store::{DeliveryRecord, NewWebhook, SqliteStore};
 
 fn story(id: &str, breaking_since: Option<&str>) -> StoryRecord {
