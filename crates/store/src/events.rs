@@ -39,7 +39,7 @@ pub fn append_event(
     payload: &serde_json::Value,
 ) -> Result<i64> {
     if db.backend() == Backend::Postgres {
-        db.query("SELECT pg_advisory_xact_lock(?1)", params![EVENTS_LOCK])?;
+        db.execute("SELECT pg_advisory_xact_lock(?1)", params![EVENTS_LOCK])?;
     }
     let payload = serde_json::to_string(payload)?;
     db.query_i64(

@@ -43,11 +43,17 @@ pub use pg::PgStore;
 pub use sqlite::{DB_FILE, SqliteStore};
 pub use stories::{StoryStatement, StoryStore};
 
+/// Every operation of the store, on either backend: what commands and servers hold (as
+/// `Box<dyn AnyStore>`) when they work with whichever backend was chosen.
+pub trait AnyStore: Database + model::Store + Send {}
+
+impl<T: Database + model::Store + Send + ?Sized> AnyStore for T {}
+
 /// The storage traits, for `use store::prelude::*`: the operations every backend has.
 pub mod prelude {
     pub use crate::{
-        AnalysisStore, ChangeStore, Database, DigestStore, DocumentStore, EntityStore, EventStore,
-        StoryStore,
+        AnalysisStore, AnyStore, ChangeStore, Database, DigestStore, DocumentStore, EntityStore,
+        EventStore, StoryStore,
     };
     pub use model::Store;
 }

@@ -105,6 +105,8 @@ impl<'a> FromSql<'a> for Value {
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
                 Value::Text(String::from_sql(ty, raw)?)
             }
+            // What `SELECT pg_advisory_xact_lock(..)` and other procedures return.
+            Type::VOID => Value::Null,
             _ => return Err(format!("unsupported column type {ty} (cast it in the query)").into()),
         })
     }

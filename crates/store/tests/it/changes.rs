@@ -2,6 +2,7 @@
 //! dropped.
 
 use model::{ClaimEvidence, StoryAssignment, StoryFinding, StoryRecord, TimelineEntry};
+use store::AnyStore;
 use store::SqliteStore;
 use store::prelude::*;
 
@@ -69,10 +70,8 @@ pub fn finding(kind: &str, a: &str, b: &str) -> StoryFinding {
     }
 }
 
-#[test]
-fn story_changes_are_marked_saved_and_kept_stable() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    store.put(&[doc("a", "one"), doc("b", "two")]).unwrap();
+fn story_changes_are_marked_saved_and_kept_stable(store: &mut dyn AnyStore) {
+    store.put_documents(&[doc("a", "one"), doc("b", "two")]).unwrap();
     let assign = |d: &str| assign(d, "s1");
     store.save_stories(&[story("s1")], &[assign("a")]).unwrap();
     assert_eq!(store.pending_story_changes(10).unwrap(), ["s1"]);
@@ -137,10 +136,8 @@ fn story_changes_are_marked_saved_and_kept_stable() {
 /// A story's digest is stored with its changes and exists only while current: an article
 /// joining, an analysis redone, or an article moving to another story deletes it (schema
 /// triggers), and it then equals what is computed live.
-#[test]
-fn story_digests_are_stored_current_and_dropped_on_change() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    store.put(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
+fn story_digests_are_stored_current_and_dropped_on_change(store: &mut dyn AnyStore) {
+    store.put_documents(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
     store.save_stories(&[story("s1")], &[assign("a", "s1"), assign("b", "s1")]).unwrap();
     assert!(store.story_digest("s1").unwrap().is_none(), "no digest before the refresh");
     store.save_story_changes("s1", &[], &[]).unwrap();
@@ -189,10 +186,8 @@ fn story_digests_are_stored_current_and_dropped_on_change() {
 
 /// A retroactive split (issue 5) moves an article to a new story: its assignment follows, and
 /// both the story it left and the one it joined have their changes redone.
-#[test]
-fn issue_5_moved_article_marks_both_stories() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    store.put(&[doc("a", "one"), doc("b", "two")]).unwrap();
+fn issue_5_moved_article_marks_both_stories(store: &mut dyn AnyStore) {
+    store.put_documents(&[doc("a", "one"), doc("b", "two")]).unwrap();
     store.save_stories(&[story("s1")], &[assign("a", "s1"), assign("b", "s1")]).unwrap();
     store.save_story_changes("s1", &[], &[]).unwrap();
     assert!(store.pending_story_changes(10).unwrap().is_empty());
@@ -212,10 +207,8 @@ fn issue_5_moved_article_marks_both_stories() {
 /// Reassignment (issue 5) can move every article of a young story into another: the emptied
 /// story is deleted with what was stored for it, remembered as merged (links follow it, chains
 /// of merges too), and its id is never handed out again.
-#[test]
-fn issue_5_a_story_emptied_by_moves_is_merged_away() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    store.put(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
+fn issue_5_a_story_emptied_by_moves_is_merged_away(store: &mut dyn AnyStore) {
+    store.put_documents(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
     store
         .save_stories(
             &[story("s1"), story("s2"), story("s3")],
@@ -241,7 +234,7 @@ fn issue_5_a_story_emptied_by_moves_is_merged_away() {
     assert_eq!(store.story_of("a").unwrap().as_deref(), Some("s3"));
     assert_eq!(store.stories(false, None, 10).unwrap().len(), 1);
     // A story that still has articles is never dropped, and merged ids stay taken.
-    store.put(&[doc("d", "four")]).unwrap();
+    store.put_documents(&[doc("d", "four")]).unwrap();
     store.save_stories(&[story("s3"), story("s4")], &[assign("d", "s4")]).unwrap();
     store.save_stories(&[story("s3")], &[assign("d", "s3")]).unwrap();
     assert_eq!(store.merged_into("s4").unwrap().as_deref(), Some("s3"));
@@ -252,10 +245,8 @@ fn issue_5_a_story_emptied_by_moves_is_merged_away() {
 /// another that absorbs the young one before it was ever stored: only the last assignment of a
 /// document counts, so the story that never existed in the store is never referenced (this
 /// failed with a foreign-key error on the 30th document of the ingest bench).
-#[test]
-fn a_document_assigned_twice_in_one_save_keeps_its_last_story() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    store.put(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
+fn a_document_assigned_twice_in_one_save_keeps_its_last_story(store: &mut dyn AnyStore) {
+    store.put_documents(&[doc("a", "one"), doc("b", "two"), doc("c", "three")]).unwrap();
     store.save_stories(&[story("s1")], &[assign("a", "s1")]).unwrap();
     // b goes to s2 (never saved: it was merged away within the batch), then moves to s1; c goes
     // to s1 and then to s3, a story saved with it.
@@ -271,4 +262,33 @@ fn a_document_assigned_twice_in_one_save_keeps_its_last_story() {
     assert_eq!(store.merged_into("s2").unwrap(), None, "s2 was never stored, so never merged");
     let (_, articles) = store.story("s1").unwrap().unwrap();
     assert_eq!(articles.len(), 2);
+}
+
+/// Every case above, each to run on a fresh store of every backend.
+pub const CASES: &[(&str, fn(&mut dyn AnyStore))] = &[
+    (
+        "story_changes_are_marked_saved_and_kept_stable",
+        story_changes_are_marked_saved_and_kept_stable,
+    ),
+    (
+        "story_digests_are_stored_current_and_dropped_on_change",
+        story_digests_are_stored_current_and_dropped_on_change,
+    ),
+    ("issue_5_moved_article_marks_both_stories", issue_5_moved_article_marks_both_stories),
+    (
+        "issue_5_a_story_emptied_by_moves_is_merged_away",
+        issue_5_a_story_emptied_by_moves_is_merged_away,
+    ),
+    (
+        "a_document_assigned_twice_in_one_save_keeps_its_last_story",
+        a_document_assigned_twice_in_one_save_keeps_its_last_story,
+    ),
+];
+
+#[test]
+fn on_sqlite() {
+    for (name, case) in CASES {
+        eprintln!("changes: {name}");
+        case(&mut SqliteStore::open_in_memory().unwrap());
+    }
 }

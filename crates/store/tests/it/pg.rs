@@ -98,6 +98,21 @@ impl Drop for TempPg {
     }
 }
 
+impl store::Database for TempPg {
+    fn read_with(
+        &self,
+        f: &mut dyn FnMut(&mut dyn store::sql::Sql) -> store::Result<()>,
+    ) -> store::Result<()> {
+        self.store().read_with(f)
+    }
+    fn write_with(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn store::sql::Sql) -> store::Result<()>,
+    ) -> store::Result<()> {
+        self.store_mut().write_with(f)
+    }
+}
+
 impl Store for TempPg {
     fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>> {
         self.store_mut().put_documents(docs)
@@ -129,6 +144,18 @@ impl Store for TempPg {
 fn conformance_on_postgres() {
     let Some(base) = base_url() else { return };
     conformance::run_all(|| Box::new(TempPg::new(&base)));
+}
+
+/// The story, findings, digest, entity and outbox suites of the SQLite tests, on PostgreSQL.
+#[test]
+fn stories_changes_and_events_on_postgres() {
+    let Some(base) = base_url() else { return };
+    for (suite, cases) in [("changes", crate::changes::CASES), ("events", crate::events::CASES)] {
+        for (name, case) in cases {
+            eprintln!("{suite} on postgres: {name}");
+            case(&mut TempPg::new(&base));
+        }
+    }
 }
 
 #[test]
