@@ -265,7 +265,7 @@ fn a_document_assigned_twice_in_one_save_keeps_its_last_story(store: &mut dyn An
 }
 
 /// Every case above, each to run on a fresh store of every backend.
-pub const CASES: &[(&str, fn(&mut dyn AnyStore))] = &[
+pub const CASES: &[crate::conformance::Case] = &[
     (
         "story_changes_are_marked_saved_and_kept_stable",
         story_changes_are_marked_saved_and_kept_stable,

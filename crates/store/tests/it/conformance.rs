@@ -11,6 +11,10 @@ use model::{
 
 use IngestOutcome::{New, NewVersion, Unchanged};
 
+/// A named check of a suite on the full storage interface, run on a fresh store of each
+/// backend.
+pub type Case = (&'static str, fn(&mut dyn store::AnyStore));
+
 /// One check of the suite, run on an empty store.
 type Check = fn(&mut dyn Store);
 

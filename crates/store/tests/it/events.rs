@@ -209,7 +209,7 @@ fn a_failed_save_leaves_no_event(store: &mut dyn AnyStore) {
 }
 
 /// Every case above, each to run on a fresh store of every backend.
-pub const CASES: &[(&str, fn(&mut dyn AnyStore))] = &[
+pub const CASES: &[crate::conformance::Case] = &[
     ("saving_stories_appends_new_and_breaking_once", saving_stories_appends_new_and_breaking_once),
     ("events_after_pages_and_story_events_filter", events_after_pages_and_story_events_filter),
     (
