@@ -14,7 +14,9 @@ use analyze::document::{ANALYZER, analyze_document};
 use anyhow::Result;
 use indicatif::ProgressBar;
 use model::{Analysis, IngestOutcome, RawDocument};
-use store::SqliteStore;
+use std::path::Path;
+
+use store::AnyStore;
 
 use crate::config::Config;
 use crate::index::Indexer;
@@ -26,16 +28,18 @@ const BATCH: usize = 256;
 /// Stories whose findings are redone per round (and per transaction).
 const STORIES_PER_ROUND: usize = 128;
 
-/// Analyses every version still waiting; returns how many were analysed.
+/// Analyses every version still waiting; returns how many were analysed. `index_dir` is the
+/// data directory whose search index follows (none on PostgreSQL, which has no local index).
 pub fn analyze_pending(
-    store: &mut SqliteStore,
+    store: &mut dyn AnyStore,
+    index_dir: Option<&Path>,
     cfg: &Config,
     live: bool,
     progress: &ProgressBar,
 ) -> Result<u64> {
     let started = Instant::now();
     let mut stories = StoryAssigner::open(store, &cfg.stories, live)?;
-    let mut search = Indexer::start(store, progress);
+    let mut search = Indexer::start(index_dir, store, progress);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let mut after = 0;
     let mut done = 0u64;
@@ -75,7 +79,7 @@ pub fn analyze_pending(
 /// an article a new version), a round of stories per transaction, on every core. Returns the
 /// findings found for the first time.
 pub fn refresh_story_changes(
-    store: &mut SqliteStore,
+    store: &mut dyn AnyStore,
     threads: usize,
 ) -> Result<Vec<model::StoryFinding>> {
     let started = Instant::now();
@@ -108,7 +112,7 @@ pub fn refresh_story_changes(
 }
 
 /// Every stored version of every article of a story, with its extracted body.
-fn story_versions(store: &SqliteStore, id: &str) -> Result<Vec<analyze::claims::StoryVersion>> {
+fn story_versions(store: &dyn AnyStore, id: &str) -> Result<Vec<analyze::claims::StoryVersion>> {
     // A full timestamp from the page or the feed first; failing both, a bare day (plain-text
     // reports often give only the date) as its midnight UTC: either orders the story's reports,
     // which the findings need.

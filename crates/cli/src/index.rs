@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use indicatif::ProgressBar;
-use store::SqliteStore;
 use store::search::SearchWriter;
+use store::{Database, SqliteStore};
 
 /// The search index writer of one ingest or poll run, if the index could be opened.
 pub struct Indexer {
@@ -16,11 +16,11 @@ pub struct Indexer {
 }
 
 impl Indexer {
-    /// Opens the index of the store's data directory for writing and syncs it with the store
-    /// (rebuilding it if it was missing, damaged or of an older schema). An in-memory store has
-    /// no index.
-    pub fn start(store: &SqliteStore, progress: &ProgressBar) -> Indexer {
-        let Some(data_dir) = store.path().and_then(Path::parent) else {
+    /// Opens the index of the data directory `data_dir` for writing and syncs it with the store
+    /// (rebuilding it if it was missing, damaged or of an older schema). Without a directory (an
+    /// in-memory store, or PostgreSQL) there is no index.
+    pub fn start(data_dir: Option<&Path>, store: &dyn Database, progress: &ProgressBar) -> Indexer {
+        let Some(data_dir) = data_dir else {
             return Indexer { writer: None };
         };
         let say = |msg: String| progress.suspend(|| eprintln!("{msg}"));
@@ -63,7 +63,7 @@ impl Indexer {
     }
 
     /// Indexes the documents of a batch whose analysis and story are committed, and commits.
-    pub fn add_batch(&mut self, store: &SqliteStore, keys: &[&str], progress: &ProgressBar) {
+    pub fn add_batch(&mut self, store: &dyn Database, keys: &[&str], progress: &ProgressBar) {
         let Some(w) = &mut self.writer else { return };
         let done = w.index_documents(store, keys).and_then(|_| w.commit());
         if let Err(e) = done {
@@ -91,5 +91,5 @@ impl Indexer {
 /// moves mentions to another entity), if no other process is writing it.
 pub fn refresh(store: &SqliteStore) {
     let hidden = ProgressBar::hidden();
-    Indexer::start(store, &hidden).finish();
+    Indexer::start(store.path().and_then(Path::parent), store, &hidden).finish();
 }

@@ -2,7 +2,7 @@
 //! commits documents in batches. A document is counted (and so reported as stored) only after the
 //! transaction holding it has committed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use anyhow::Result;
@@ -10,7 +10,7 @@ use chrono::Utc;
 use indicatif::ProgressBar;
 use ingest::files::{FileKind, ItemError};
 use model::{IngestSummary, RawDocument, Store};
-use store::SqliteStore;
+use store::AnyStore;
 
 use crate::config::Config;
 
@@ -83,12 +83,13 @@ impl Plan {
 pub fn run(
     plan: Plan,
     cfg: &Config,
-    store: &mut SqliteStore,
+    store: &mut dyn AnyStore,
+    index_dir: Option<&Path>,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
     let mut summary = store_all(plan, cfg, store, progress, on_error)?;
-    summary.analysed = crate::analysis::analyze_pending(store, cfg, false, progress)?;
+    summary.analysed = crate::analysis::analyze_pending(store, index_dir, cfg, false, progress)?;
     Ok(summary)
 }
 

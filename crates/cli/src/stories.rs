@@ -9,7 +9,7 @@ use analyze::stories::{ClusterDoc, Clusterer, StoryConfig, StoryState, StoryStat
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use model::{IngestOutcome, RawDocument, StoryAssignment, StoryRecord};
-use store::SqliteStore;
+use store::AnyStore;
 
 /// The clustering state of one ingest or poll run.
 pub struct StoryAssigner {
@@ -21,7 +21,7 @@ pub struct StoryAssigner {
 
 impl StoryAssigner {
     /// Starts from the stories the store holds that are not quiet.
-    pub fn open(store: &SqliteStore, cfg: &StoryConfig, live: bool) -> Result<StoryAssigner> {
+    pub fn open(store: &dyn AnyStore, cfg: &StoryConfig, live: bool) -> Result<StoryAssigner> {
         let mut clusterer = Clusterer::new(cfg.clone());
         clusterer.resume_ids(store.max_story_number()? + 1);
         for record in store.live_stories()? {
@@ -38,7 +38,7 @@ impl StoryAssigner {
     /// the stories they touched.
     pub fn assign(
         &mut self,
-        store: &mut SqliteStore,
+        store: &mut dyn AnyStore,
         docs: &[RawDocument],
         outcomes: &[IngestOutcome],
     ) -> Result<()> {

@@ -4,9 +4,11 @@
 //! Queries shared by the backends are written once, in the common dialect of SQLite and
 //! PostgreSQL: numbered placeholders `?1, ?2...` (rewritten to `$1, $2...` for PostgreSQL),
 //! `INSERT ... ON CONFLICT ... DO NOTHING / DO UPDATE`, `RETURNING id`, and no engine-specific
-//! functions (`max(a, b)` as a scalar is SQLite-only; write `CASE`). Both schemas keep the same
-//! column types as seen from Rust: 64-bit integers, doubles, text; timestamps are fixed-width
-//! RFC 3339 UTC text, so they sort as text and round-trip exactly between the backends.
+//! functions (`max(a, b)` as a scalar is SQLite-only; write `CASE`); an `ORDER BY` of a nullable
+//! column says where NULLs go (`NULLS LAST`: SQLite sorts them first, PostgreSQL last). Both
+//! schemas keep the same column types as seen from Rust: 64-bit integers, doubles, text;
+//! timestamps are fixed-width RFC 3339 UTC text, so they sort as text and round-trip exactly
+//! between the backends.
 
 use rusqlite::OptionalExtension;
 

@@ -211,7 +211,7 @@ pub trait StoryStore: Database {
             "SELECT {READ_COLUMNS} FROM stories
               WHERE (?1 = 0 OR breaking_since IS NOT NULL)
                 AND (CAST(?2 AS TEXT) IS NULL OR last_updated >= ?2)
-              ORDER BY last_updated DESC, id LIMIT ?3 OFFSET ?4"
+              ORDER BY last_updated DESC NULLS LAST, id LIMIT ?3 OFFSET ?4"
         );
         let (limit, offset) =
             (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));

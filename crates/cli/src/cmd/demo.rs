@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
     };
     let mut store = open_store(&data_dir)?;
     println!("wirewatch demo: ingesting the bundled sample corpus into {}", data_dir.display());
-    let summary = ingest_inputs(ctx, &[Input::Path(corpus.clone())], &mut store)?;
+    let summary = ingest_inputs(ctx, &[Input::Path(corpus.clone())], &mut store, Some(&data_dir))?;
     print_summary(&summary, false)?;
     println!("\n{}", super::stats::render(&store.stats()?));
     println!("stories:");
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         println!("  [{}] {what}: {}", h.kind, super::search::plain(&h.snippet_html, false));
     }
     println!();
-    let again = ingest_inputs(ctx, &[Input::Path(corpus)], &mut store)?;
+    let again = ingest_inputs(ctx, &[Input::Path(corpus)], &mut store, Some(&data_dir))?;
     print!("re-ingesting the same corpus: ");
     print_summary(&again, false)?;
     if args.keep.is_some() {

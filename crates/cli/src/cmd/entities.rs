@@ -56,7 +56,7 @@ pub enum AliasCommand {
 
 /// Runs `wirewatch entities`.
 pub fn list(ctx: &Ctx, args: ListArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_any_store()?;
     let list = store.entities(args.query.as_deref(), args.limit)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&list)?);
@@ -86,7 +86,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<ExitCode> {
 
 /// Runs `wirewatch entity ID`.
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_any_store()?;
     let Some(e) = store.entity(args.id)? else { bail!("no entity {}", args.id) };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&e)?);
@@ -124,7 +124,7 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
 
 /// Runs `wirewatch alias ...`.
 pub fn alias(ctx: &Ctx, cmd: AliasCommand) -> Result<ExitCode> {
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.open_any_store()?;
     match cmd {
         AliasCommand::Merge { alias, into } => {
             let key = canonical_key(&alias);
@@ -142,7 +142,11 @@ pub fn alias(ctx: &Ctx, cmd: AliasCommand) -> Result<ExitCode> {
             println!("{alias:?} is now entity {id} of its own");
         }
     }
-    // Mentions moved to another entity: the search index's entity filter follows.
-    crate::index::refresh(&store);
+    // Mentions moved to another entity: the search index's entity filter follows (the
+    // embedded store's index; PostgreSQL has no local one yet).
+    drop(store);
+    if ctx.database.is_none() {
+        crate::index::refresh(&ctx.open_store()?);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,13 @@
 //! `wirewatch ingest`: files, directories, URLs and stdin into the store, with a summary.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use indicatif::ProgressBar;
 use ingest::files::ItemError;
 use model::{IngestSummary, Store};
+use store::AnyStore;
 
 use super::{Ctx, exit_code};
 use crate::output::progress;
@@ -34,27 +36,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         let mut store = ctx.open_any_store()?;
         queue_inputs(ctx, &inputs, store.as_mut())?
     } else {
-        if ctx.database.is_some() {
-            anyhow::bail!(
-                "`wirewatch ingest` analyses on the embedded store only for now; on PostgreSQL, \
-                 `ingest --queue` stores the documents and leaves their analysis for later"
-            );
-        }
-        let mut store = ctx.open_store()?;
-        ingest_inputs(ctx, &inputs, &mut store)?
+        let mut store = ctx.open_any_store()?;
+        ingest_inputs(ctx, &inputs, store.as_mut(), ctx.index_dir())?
     };
     print_summary(&summary, args.json)?;
     Ok(exit_code(summary.failed))
 }
 
-/// Ingests inputs into an open store and analyses them, reporting bad items on stderr.
+/// Ingests inputs into an open store and analyses them, keeping the search index of
+/// `index_dir` current, reporting bad items on stderr.
 pub fn ingest_inputs(
     ctx: &Ctx,
     inputs: &[Input],
-    store: &mut store::SqliteStore,
+    store: &mut dyn AnyStore,
+    index_dir: Option<&Path>,
 ) -> Result<IngestSummary> {
     with_progress(ctx, inputs, |plan, pb, on_error| {
-        run_pipeline(plan, &ctx.config, store, pb, on_error)
+        run_pipeline(plan, &ctx.config, store, index_dir, pb, on_error)
     })
 }
 

@@ -48,9 +48,10 @@ impl Ctx {
     pub fn embedded(&self) -> Result<&Path> {
         if let Some(url) = &self.database {
             anyhow::bail!(
-                "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, `ingest \
-                 --queue`, `stats` and `feeds` work, the rest needs the embedded store \
-                 (--data-dir, without --database)",
+                "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, `ingest`, \
+                 `stats`, `feeds`, `stories`, `story`, `entities`, `entity` and \
+                 `alias` work; the rest needs the embedded store (--data-dir, without \
+                 --database)",
                 self.command,
                 store::pg::redact_url(url)
             );
@@ -58,8 +59,14 @@ impl Ctx {
         Ok(&self.data_dir)
     }
 
+    /// The data directory whose search index follows the store: none on PostgreSQL, which
+    /// has no local index yet.
+    pub fn index_dir(&self) -> Option<&Path> {
+        self.database.is_none().then_some(self.data_dir.as_path())
+    }
+
     /// Opens the chosen store, PostgreSQL or the embedded one, behind the storage interface.
-    pub fn open_any_store(&self) -> Result<Box<dyn model::Store>> {
+    pub fn open_any_store(&self) -> Result<Box<dyn store::AnyStore>> {
         match &self.database {
             Some(url) => Ok(Box::new(store::PgStore::connect(url)?)),
             None => Ok(Box::new(open_store(&self.data_dir)?)),

@@ -116,8 +116,13 @@ async fn poll_round(
         st.update_feed(&feed)?;
     }
     let hidden = indicatif::ProgressBar::hidden();
-    summary.analysed =
-        crate::analysis::analyze_pending(&mut store.borrow_mut(), &ctx.config, true, &hidden)?;
+    summary.analysed = crate::analysis::analyze_pending(
+        &mut *store.borrow_mut(),
+        Some(&ctx.data_dir),
+        &ctx.config,
+        true,
+        &hidden,
+    )?;
     Ok(summary)
 }
 

@@ -46,7 +46,7 @@ pub struct ShowArgs {
 
 /// Runs `wirewatch stories`.
 pub fn list(ctx: &Ctx, args: ListArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_any_store()?;
     if let Some(s) = &args.since {
         let ok = chrono::DateTime::parse_from_rfc3339(s).is_ok()
             || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
@@ -85,7 +85,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<ExitCode> {
 
 /// Runs `wirewatch story ID`.
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_any_store()?;
     let mut found = store.story(&args.id)?;
     // A story clustering merged into another: follow it, as the web pages redirect.
     if found.is_none()
