@@ -75,6 +75,8 @@ pub enum Command {
     Search(cmd::search::SearchArgs),
     /// Rebuild the search index from the store.
     Reindex(cmd::search::ReindexArgs),
+    /// Copy the store into an empty PostgreSQL database (--to postgres://...) or data directory.
+    Migrate(cmd::migrate::Args),
     /// Ingest the bundled sample corpus into a fresh temporary data directory and serve it.
     Demo(cmd::demo::Args),
     /// Serve the web UI and JSON API of the data directory (--poll also polls feeds).

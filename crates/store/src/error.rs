@@ -106,6 +106,9 @@ pub enum Error {
         /// Why.
         source: postgres::Error,
     },
+    /// The target of a copy already holds data.
+    #[error("the target store is not empty: {0}")]
+    NotEmpty(String),
     /// The operation is not available on this backend yet.
     #[error("{0} is not supported yet")]
     Unsupported(String),
@@ -192,6 +195,7 @@ impl Error {
                 | Error::DatabaseTooNew { .. }
                 | Error::NotOurDatabase { .. }
                 | Error::Unsupported(_)
+                | Error::NotEmpty(_)
         )
     }
 }
@@ -212,6 +216,7 @@ impl From<Error> for StoreError {
             | Error::Open { .. }
             | Error::Sqlite(_)
             | Error::Unsupported(_)
+            | Error::NotEmpty(_)
             | Error::Json(_)
             | Error::InvalidQuery { .. }
             | Error::IndexBusy { .. }

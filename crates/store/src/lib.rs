@@ -16,6 +16,7 @@
 
 mod analysis;
 mod changes;
+mod copy;
 mod db;
 mod digest;
 mod docs;
@@ -32,6 +33,7 @@ mod stories;
 
 pub use analysis::{AnalysisStore, PendingVersion};
 pub use changes::{ChangeStore, StoryText};
+pub use copy::{TableCopy, copy_store};
 pub use db::Database;
 pub use digest::DigestStore;
 pub use docs::{DocumentInfo, DocumentStore};

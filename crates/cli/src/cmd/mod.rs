@@ -6,6 +6,7 @@ pub mod entities;
 pub mod extract;
 pub mod feeds;
 pub mod ingest;
+pub mod migrate;
 pub mod poll;
 pub mod quotes;
 pub mod search;
@@ -49,8 +50,8 @@ impl Ctx {
         if let Some(url) = &self.database {
             anyhow::bail!(
                 "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, `ingest`, \
-                 `stats`, `feeds`, `stories`, `story`, `entities`, `entity` and \
-                 `alias` work; the rest needs the embedded store (--data-dir, without \
+                 `stats`, `feeds`, `stories`, `story`, `entities`, `entity`, \
+                 `alias` and `migrate` work; the rest needs the embedded store (--data-dir, without \
                  --database)",
                 self.command,
                 store::pg::redact_url(url)
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Alias(cmd) => entities::alias(&ctx, cmd),
         Command::Search(args) => search::search(&ctx, args),
         Command::Reindex(args) => search::reindex(&ctx, args),
+        Command::Migrate(args) => migrate::run(&ctx, args),
     }
 }
 
@@ -130,6 +132,7 @@ fn name(command: &Command) -> &'static str {
         Command::Alias(_) => "alias",
         Command::Search(_) => "search",
         Command::Reindex(_) => "reindex",
+        Command::Migrate(_) => "migrate",
     }
 }
 

@@ -111,6 +111,20 @@ fn the_sample_corpus_reads_the_same_on_postgres_and_sqlite() {
         let (on_pg, on_lite) = (without_run_times(&on_pg), without_run_times(&on_lite));
         assert!(on_pg == on_lite, "{cmd:?} differs between the backends:\n{on_pg}\n{on_lite}");
     }
+
+    // The data directory migrated into an empty database reads exactly as it does.
+    let Some(copy) = Schema::new() else { return };
+    let (out, so, se) = run(ww(&lite).args(["migrate", "--json", "--to", &copy.url()]));
+    assert!(out.status.success(), "{se}");
+    let summary = json(&so);
+    assert!(summary["rows"].as_u64().unwrap() > 100, "{summary}");
+    for cmd in [&["stories", "--json"][..], &["story", "s1", "--changes", "--json"]] {
+        let (_, on_copy, _) = run(ww(&lite).args(["--database", &copy.url()]).args(cmd));
+        let (_, on_lite, _) = run(ww(&lite).args(cmd));
+        assert_eq!(on_copy, on_lite, "{cmd:?} differs after migrate");
+    }
+    let (out, _, se) = run(ww(&lite).args(["migrate", "--to", &copy.url()]));
+    assert!(!out.status.success() && se.contains("not empty"), "{se}");
 }
 
 /// JSON output with the times of these runs (fetch times of undated files, when findings were

@@ -376,3 +376,74 @@ fn racing_writers_store_each_document_once_with_gapless_versions() {
         assert_eq!(numbers, (1..=(writers * rounds)).collect::<Vec<i64>>(), "k{k}");
     }
 }
+
+#[test]
+fn a_store_copies_to_postgres_and_back_unchanged() {
+    use store::prelude::*;
+    let Some(base) = base_url() else { return };
+    // A SQLite store with something in every table.
+    let mut lite = store::SqliteStore::open_in_memory().unwrap();
+    lite.put(&[analysed("a", "Barrack Obama"), analysed("b", "Barack H Obama"), doc("c", "x")])
+        .unwrap();
+    let mut moved = doc("c", "x, corrected");
+    moved.fetched_at = at(60);
+    lite.put(&[moved]).unwrap();
+    let record = |id: &str| model::StoryRecord {
+        id: id.into(),
+        label: format!("story {id}"),
+        first_seen: Some("2016-12-30T10:00:00Z".into()),
+        last_updated: None,
+        state: "developing".into(),
+        breaking_since: None,
+        articles: 1,
+        copies: 0,
+        outlets: vec!["example.org".into()],
+        entities: vec![],
+        state_json: "{}".into(),
+    };
+    let assign = |d: &str, s: &str| model::StoryAssignment {
+        document: d.into(),
+        story: s.into(),
+        duplicate_of: None,
+        wire_agency: None,
+    };
+    lite.save_stories(&[record("s1"), record("s2")], &[assign("a", "s1"), assign("b", "s2")])
+        .unwrap();
+    lite.save_stories(&[record("s1")], &[assign("b", "s1")]).unwrap(); // s2 merged away
+    lite.save_story_changes("s1", &[crate::changes::finding("reversal", "a", "b")], &[]).unwrap();
+    lite.add_feed(&model::FeedRecord::new("https://example.org/rss".into(), None, None, at(0)))
+        .unwrap();
+    lite.add_webhook(&store::NewWebhook {
+        url: "https://hooks.example/in".into(),
+        secret: "k".into(),
+        kinds: vec!["story.new".into()],
+        story: None,
+        entity: None,
+        query: None,
+    })
+    .unwrap();
+
+    let mut pg = TempPg::new(&base);
+    let copied = store::copy_store(&lite, &mut pg, &mut |_, _| {}).unwrap();
+    let rows = |t: &str| copied.iter().find(|c| c.table == t).unwrap().rows;
+    assert_eq!((rows("documents"), rows("versions"), rows("story_merges")), (3, 4, 1));
+    assert!(copied.iter().all(|c| c.source_hash == c.target_hash));
+    assert!(rows("events") >= 3 && rows("findings") == 1 && rows("webhooks") == 1);
+    assert_eq!(analysis_tables(pg.store()), analysis_tables(&lite));
+
+    // Into a non-empty store: refused, nothing written.
+    let err = store::copy_store(&lite, &mut pg, &mut |_, _| {}).unwrap_err();
+    assert!(matches!(err, Error::NotEmpty(_)), "{err}");
+
+    // The copy goes on like the original: new ids do not collide, and back to SQLite it is the
+    // same store again.
+    let next_event =
+        pg.append_event("story.new", Some("s9"), None, &serde_json::json!({})).unwrap();
+    assert!(next_event > lite.latest_event_id().unwrap());
+    let mut back = store::SqliteStore::open_in_memory().unwrap();
+    let again = store::copy_store(pg.store(), &mut back, &mut |_, _| {}).unwrap();
+    assert_eq!(analysis_tables(&back), analysis_tables(&lite));
+    assert_eq!(back.story("s1").unwrap(), lite.story("s1").unwrap());
+    assert_eq!(back.merged_into("s2").unwrap().as_deref(), Some("s1"));
+    assert_eq!(again.iter().find(|c| c.table == "events").unwrap().rows, rows("events") + 1);
+}
