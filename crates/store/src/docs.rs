@@ -117,6 +117,11 @@ pub trait DocumentStore: Database {
         db::read(self, |db| analysis(db, document_id, version))
     }
 
+    /// Stores a batch in one transaction; see [`model::Store::put_documents`].
+    fn put(&mut self, docs: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
+        db::write(self, |db| put(db, docs))
+    }
+
     /// Sets the processing state (`pending`, `extracted`, `failed`...) of one version; false
     /// if there is no such version.
     fn set_state(&mut self, document_id: i64, version: i64, state: &str) -> Result<bool> {
@@ -131,6 +136,73 @@ pub trait DocumentStore: Database {
 }
 
 impl<T: Database + ?Sized> DocumentStore for T {}
+
+/// Feed subscriptions, on either backend.
+pub trait FeedStore: Database {
+    /// Subscribes a feed; false if already subscribed. See [`model::Store::add_feed`].
+    fn insert_feed(&mut self, feed: &FeedRecord) -> Result<bool> {
+        db::write(self, |db| insert_feed(db, feed))
+    }
+
+    /// Unsubscribes a feed; false if it was not subscribed.
+    fn delete_feed(&mut self, url: &str) -> Result<bool> {
+        db::write(self, |db| delete_feed(db, url))
+    }
+
+    /// Every subscribed feed, in the order added.
+    fn list_feeds(&self) -> Result<Vec<FeedRecord>> {
+        db::read(self, list_feeds)
+    }
+
+    /// Saves every field of a subscribed feed (matched by URL); [`Error::FeedNotFound`] if it
+    /// is not subscribed.
+    fn save_feed(&mut self, feed: &FeedRecord) -> Result<()> {
+        db::write(self, |db| save_feed(db, feed))
+    }
+}
+
+impl<T: Database + ?Sized> FeedStore for T {}
+
+/// `model::Store` for a backend, from the shared queries and the backend's own `stats` (each
+/// reads its counts from one snapshot its own way). A macro, not a blanket implementation:
+/// `model::Store` is another crate's trait.
+macro_rules! impl_model_store {
+    ($backend:ty) => {
+        impl model::Store for $backend {
+            fn put_documents(
+                &mut self,
+                docs: &[model::RawDocument],
+            ) -> model::StoreResult<Vec<model::IngestOutcome>> {
+                Ok($crate::DocumentStore::put(self, docs)?)
+            }
+            fn versions(
+                &self,
+                key: &model::DocKey,
+            ) -> model::StoreResult<Vec<model::StoredVersion>> {
+                Ok($crate::DocumentStore::all_versions(self, key)?)
+            }
+            fn has_document(&self, key: &model::DocKey) -> model::StoreResult<bool> {
+                Ok($crate::DocumentStore::contains(self, key)?)
+            }
+            fn stats(&self) -> model::StoreResult<model::Stats> {
+                Ok(<$backend>::stats(self)?)
+            }
+            fn add_feed(&mut self, feed: &model::FeedRecord) -> model::StoreResult<bool> {
+                Ok($crate::docs::FeedStore::insert_feed(self, feed)?)
+            }
+            fn remove_feed(&mut self, url: &str) -> model::StoreResult<bool> {
+                Ok($crate::docs::FeedStore::delete_feed(self, url)?)
+            }
+            fn feeds(&self) -> model::StoreResult<Vec<model::FeedRecord>> {
+                Ok($crate::docs::FeedStore::list_feeds(self)?)
+            }
+            fn update_feed(&mut self, feed: &model::FeedRecord) -> model::StoreResult<()> {
+                Ok($crate::docs::FeedStore::save_feed(self, feed)?)
+            }
+        }
+    };
+}
+pub(crate) use impl_model_store;
 
 /// Timestamps are stored as fixed-width RFC 3339 UTC text with nanoseconds, so they sort as text,
 /// their first ten characters are the UTC day, and they read back exactly.

@@ -36,7 +36,7 @@ pub use changes::{ChangeStore, StoryText};
 pub use copy::{TableCopy, copy_store};
 pub use db::Database;
 pub use digest::DigestStore;
-pub use docs::{DocumentInfo, DocumentStore};
+pub use docs::{DocumentInfo, DocumentStore, FeedStore};
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntityStore, EntitySummary};
 pub use error::{Error, Result};
 pub use events::{DeliveryRecord, EventStore, NewWebhook, Webhook, append_event};
@@ -55,7 +55,7 @@ impl<T: Database + model::Store + Send + ?Sized> AnyStore for T {}
 pub mod prelude {
     pub use crate::{
         AnalysisStore, AnyStore, ChangeStore, Database, DigestStore, DocumentStore, EntityStore,
-        EventStore, StoryStore,
+        EventStore, FeedStore, StoryStore,
     };
     pub use model::Store;
 }

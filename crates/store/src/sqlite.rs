@@ -16,13 +16,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use model::{
-    DocKey, FeedRecord, IngestOutcome, RawDocument, Stats, Store, StoreResult, StoredVersion,
-};
+use model::Stats;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::db::{self, Database};
-use crate::docs::{self, DocumentStore};
+use crate::db::Database;
+use crate::docs;
 use crate::migrations::{self, LATEST_VERSION, classify_open_error};
 use crate::sql::{Lite, Sql};
 use crate::{Error, Result};
@@ -107,17 +105,7 @@ impl SqliteStore {
         self.path.as_deref()
     }
 
-    /// The connection as the shared query layer sees it.
-    pub(crate) fn sql(&self) -> Lite<'_> {
-        Lite(&self.conn)
-    }
-
-    /// Stores a batch in one transaction; see [`Store::put_documents`].
-    pub fn put(&mut self, docs: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
-        db::write(self, |db| docs::put(db, docs))
-    }
-
-    /// Counts over the whole store; see [`Store::stats`]. `by_source`, `by_state` and `by_kind`
+    /// Counts over the whole store; see [`model::Store::stats`]. `by_source`, `by_state` and `by_kind`
     /// are ordered most first, then by name; `by_day` oldest first. Empty outlets count as
     /// `(unknown)`.
     pub fn stats(&self) -> Result<Stats> {
@@ -126,27 +114,6 @@ impl SqliteStore {
         let stats = docs::stats(&mut Lite(&tx))?;
         tx.finish()?;
         Ok(stats)
-    }
-
-    /// Subscribes a feed; false if already subscribed. See [`Store::add_feed`].
-    pub fn insert_feed(&mut self, feed: &FeedRecord) -> Result<bool> {
-        docs::insert_feed(&mut self.sql(), feed)
-    }
-
-    /// Unsubscribes a feed; false if it was not subscribed.
-    pub fn delete_feed(&mut self, url: &str) -> Result<bool> {
-        docs::delete_feed(&mut self.sql(), url)
-    }
-
-    /// Every subscribed feed, in the order added.
-    pub fn list_feeds(&self) -> Result<Vec<FeedRecord>> {
-        docs::list_feeds(&mut self.sql())
-    }
-
-    /// Saves every field of a subscribed feed (matched by URL); [`Error::FeedNotFound`] if it is
-    /// not subscribed.
-    pub fn save_feed(&mut self, feed: &FeedRecord) -> Result<()> {
-        docs::save_feed(&mut self.sql(), feed)
     }
 }
 
@@ -165,29 +132,4 @@ impl Database for SqliteStore {
     }
 }
 
-impl Store for SqliteStore {
-    fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>> {
-        Ok(self.put(docs)?)
-    }
-    fn versions(&self, key: &DocKey) -> StoreResult<Vec<StoredVersion>> {
-        Ok(self.all_versions(key)?)
-    }
-    fn has_document(&self, key: &DocKey) -> StoreResult<bool> {
-        Ok(self.contains(key)?)
-    }
-    fn stats(&self) -> StoreResult<Stats> {
-        Ok(SqliteStore::stats(self)?)
-    }
-    fn add_feed(&mut self, feed: &FeedRecord) -> StoreResult<bool> {
-        Ok(self.insert_feed(feed)?)
-    }
-    fn remove_feed(&mut self, url: &str) -> StoreResult<bool> {
-        Ok(self.delete_feed(url)?)
-    }
-    fn feeds(&self) -> StoreResult<Vec<FeedRecord>> {
-        Ok(self.list_feeds()?)
-    }
-    fn update_feed(&mut self, feed: &FeedRecord) -> StoreResult<()> {
-        Ok(self.save_feed(feed)?)
-    }
-}
+crate::docs::impl_model_store!(SqliteStore);

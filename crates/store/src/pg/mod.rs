@@ -14,16 +14,14 @@ use std::cell::RefCell;
 use std::str::FromStr;
 use std::time::Duration;
 
-use model::{
-    DocKey, FeedRecord, IngestOutcome, RawDocument, Stats, Store, StoreResult, StoredVersion,
-};
+use model::Stats;
 use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, NoTls};
 
 pub use migrations::{PG_LATEST_VERSION, PG_MIGRATIONS};
 
-use crate::db::{self, Database};
-use crate::docs::{self, DocumentStore};
+use crate::db::Database;
+use crate::docs;
 use crate::sql::Sql;
 use crate::{Error, Result};
 use sql::{PgSql, StatementCache};
@@ -139,12 +137,7 @@ impl PgStore {
         }
     }
 
-    /// Stores a batch in one transaction; see [`Store::put_documents`].
-    pub fn put(&mut self, batch: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
-        db::write(self, |db| docs::put(db, batch))
-    }
-
-    /// Counts over the whole store, from one snapshot; see [`Store::stats`].
+    /// Counts over the whole store, from one snapshot; see [`model::Store::stats`].
     pub fn stats(&self) -> Result<Stats> {
         self.write(IsolationLevel::RepeatableRead, |db| docs::stats(db))
     }
@@ -173,29 +166,4 @@ impl Database for PgStore {
     }
 }
 
-impl Store for PgStore {
-    fn put_documents(&mut self, docs: &[RawDocument]) -> StoreResult<Vec<IngestOutcome>> {
-        Ok(self.put(docs)?)
-    }
-    fn versions(&self, key: &DocKey) -> StoreResult<Vec<StoredVersion>> {
-        Ok(self.all_versions(key)?)
-    }
-    fn has_document(&self, key: &DocKey) -> StoreResult<bool> {
-        Ok(self.contains(key)?)
-    }
-    fn stats(&self) -> StoreResult<Stats> {
-        Ok(PgStore::stats(self)?)
-    }
-    fn add_feed(&mut self, feed: &FeedRecord) -> StoreResult<bool> {
-        Ok(self.read(|db| docs::insert_feed(db, feed))?)
-    }
-    fn remove_feed(&mut self, url: &str) -> StoreResult<bool> {
-        Ok(self.read(|db| docs::delete_feed(db, url))?)
-    }
-    fn feeds(&self) -> StoreResult<Vec<FeedRecord>> {
-        Ok(self.read(|db| docs::list_feeds(db))?)
-    }
-    fn update_feed(&mut self, feed: &FeedRecord) -> StoreResult<()> {
-        Ok(self.read(|db| docs::save_feed(db, feed))?)
-    }
-}
+crate::docs::impl_model_store!(PgStore);

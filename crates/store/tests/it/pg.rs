@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use model::{DocKey, IngestOutcome, RawDocument, Store, StoreResult};
+use store::DocumentStore;
 use store::pg::{PG_LATEST_VERSION, redact_url};
 use store::{Error, PgStore};
 
