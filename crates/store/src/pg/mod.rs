@@ -1,7 +1,7 @@
 //! The PostgreSQL backend: [`PgStore`], one connection to a database that several wirewatch
 //! processes (workers, servers) may share.
 //!
-//! Queries are the shared ones of [`crate::docs`], run through [`sql::PgSql`]. Every write is
+//! Queries are the shared ones of the store crate, run through `sql::PgSql`. Every write is
 //! one transaction, so a batch is committed whole or not at all; a batch that collides with
 //! another process's concurrent write of the same document (a unique-key violation, a
 //! serialisation failure or a deadlock) is rolled back and retried, so racing writers never
