@@ -50,7 +50,7 @@ impl Ctx {
         if let Some(url) = &self.database {
             anyhow::bail!(
                 "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, `ingest`, \
-                 `stats`, `feeds`, `stories`, `story`, `entities`, `entity`, \
+                 `poll`, `stats`, `feeds`, `stories`, `story`, `entities`, `entity`, \
                  `alias` and `migrate` work; the rest needs the embedded store (--data-dir, without \
                  --database)",
                 self.command,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use futures_util::StreamExt;
-use model::{IngestSummary, Store};
+use model::IngestSummary;
 
 use super::{Ctx, exit_code};
 use crate::cmd::ingest::print_summary;
@@ -39,10 +39,14 @@ pub fn poll_until(
     args: Args,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<ExitCode> {
-    let store = RefCell::new(ctx.open_store()?);
+    let store = RefCell::new(ctx.open_any_store()?);
     let client = ingest::http::Client::new(ctx.config.http.clone())
         .context("cannot build the HTTP client")?;
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // Multi-threaded (one worker) only so that store calls can leave the runtime context with
+    // `block_in_place`: the PostgreSQL client blocks on a runtime of its own, which tokio
+    // forbids inside another's.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
@@ -71,18 +75,18 @@ pub fn poll_until(
 async fn poll_round(
     ctx: &Ctx,
     client: &ingest::http::Client,
-    store: &RefCell<store::SqliteStore>,
+    store: &RefCell<Box<dyn store::AnyStore>>,
 ) -> Result<IngestSummary> {
     let now = Utc::now();
     let due: Vec<model::FeedRecord> =
-        store.borrow().feeds()?.into_iter().filter(|f| f.is_due(now)).collect();
+        blocking(|| store.borrow().feeds())?.into_iter().filter(|f| f.is_due(now)).collect();
     let mut summary = IngestSummary::default();
     let cfg = &ctx.config.poll;
     // Borrows of the store are never held across an await: the runtime is single-threaded, so
     // the skip check and the writes below interleave but never overlap.
     let skip = |url: &str| {
         let key = model::DocKey(model::url::canonicalize(url).unwrap_or_else(|| url.to_string()));
-        store.borrow().has_document(&key).unwrap_or(false)
+        blocking(|| store.borrow().has_document(&key)).unwrap_or(false)
     };
     let mut rounds = futures_util::stream::iter(due.into_iter().map(|mut feed| {
         let skip = &skip;
@@ -107,31 +111,36 @@ async fn poll_round(
                 }
             }
         }
-        let mut st = store.borrow_mut();
-        for chunk in docs.chunks(ctx.config.store.batch_size) {
-            for o in st.put_documents(chunk)? {
-                summary.record(o);
+        blocking(|| -> Result<()> {
+            let mut st = store.borrow_mut();
+            for chunk in docs.chunks(ctx.config.store.batch_size) {
+                for o in st.put_documents(chunk)? {
+                    summary.record(o);
+                }
             }
-        }
-        st.update_feed(&feed)?;
+            st.update_feed(&feed)?;
+            Ok(())
+        })?;
     }
     let hidden = indicatif::ProgressBar::hidden();
-    summary.analysed = crate::analysis::analyze_pending(
-        &mut *store.borrow_mut(),
-        Some(&ctx.data_dir),
-        &ctx.config,
-        true,
-        &hidden,
-    )?;
+    summary.analysed = blocking(|| {
+        crate::analysis::analyze_pending(
+            store.borrow_mut().as_mut(),
+            ctx.index_dir(),
+            &ctx.config,
+            true,
+            &hidden,
+        )
+    })?;
     Ok(summary)
 }
 
 /// How long to sleep before the next round: until the earliest feed is due, at least a second,
 /// at most the poll interval.
-fn next_wait(ctx: &Ctx, store: &RefCell<store::SqliteStore>) -> Result<Duration> {
+fn next_wait(ctx: &Ctx, store: &RefCell<Box<dyn store::AnyStore>>) -> Result<Duration> {
     let now = Utc::now();
     let interval = Duration::from_secs(ctx.config.poll.interval_secs.max(1));
-    let earliest = store.borrow().feeds()?.iter().filter_map(|f| f.next_due).min();
+    let earliest = blocking(|| store.borrow().feeds())?.iter().filter_map(|f| f.next_due).min();
     Ok(match earliest {
         Some(t) if t > now => {
             (t - now).to_std().unwrap_or(interval).clamp(Duration::from_secs(1), interval)
@@ -139,4 +148,10 @@ fn next_wait(ctx: &Ctx, store: &RefCell<store::SqliteStore>) -> Result<Duration>
         Some(_) => Duration::from_secs(1),
         None => interval,
     })
+}
+
+/// Runs store work (synchronous, and on PostgreSQL blocking on the client's own runtime) outside
+/// the async runtime's context.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
 }

@@ -155,3 +155,51 @@ fn a_database_url_that_is_not_postgres_is_refused() {
     assert!(!out.status.success());
     assert!(se.contains("not a postgres:// URL") && !se.contains("pw@"), "{se}");
 }
+
+#[test]
+fn a_local_feed_is_polled_into_postgres() {
+    use std::collections::HashMap;
+
+    use crate::support::Server;
+    let Some(schema) = Schema::new() else { return };
+    let page = |t: &str| {
+        format!("<html><head><title>{t}</title></head><body><article><h1>{t}</h1><p>{t} said the ferry overturned off Port Aurel.</p></article></body></html>")
+            .into_bytes()
+    };
+    let mut routes = HashMap::new();
+    routes.insert("/a.html".to_string(), ("text/html".to_string(), page("Alpha")));
+    routes.insert(
+        "/robots.txt".to_string(),
+        ("text/plain".to_string(), b"User-agent: *\nAllow: /\n".to_vec()),
+    );
+    // The feed links to the server itself: serve once to learn the address, then with the feed.
+    let server = Server::start(routes.clone());
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Local</title>\
+         <link>{b}/</link><item><title>Alpha</title><link>{b}/a.html</link></item>\
+         </channel></rss>",
+        b = server.base
+    );
+    drop(server);
+    routes.insert("/feed.xml".to_string(), ("application/rss+xml".to_string(), feed.into_bytes()));
+    let server = Server::start(routes);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("unused");
+    let url = schema.url();
+    let db = ["--database", url.as_str()];
+    let feed_url = format!("{}/feed.xml", server.base);
+    let (out, _, se) = run(ww(&data).args(db).args(["feeds", "add", &feed_url]));
+    assert!(out.status.success(), "{se}");
+    let (out, so, se) = run(ww(&data)
+        .args(db)
+        .env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1")
+        .args(["-q", "poll", "--once", "--json"]));
+    assert!(out.status.success(), "{so}\n{se}");
+    let polled = json(&so);
+    assert_eq!(polled["analysed"].as_u64(), Some(1), "{polled} {se}");
+    let (_, so, _) = run(ww(&data).args(db).args(["feeds", "list", "--json"]));
+    assert!(so.contains("\"state\": \"ok\""), "{so}");
+    let (_, so, _) = run(ww(&data).args(db).args(["stories", "--json"]));
+    assert!(so.contains("Alpha"), "{so}");
+    assert!(!data.exists());
+}
