@@ -32,9 +32,19 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a write transaction that collided with another process's is retried.
 const WRITE_ATTEMPTS: usize = 8;
 
+/// How long a lost connection is tried again (a database restart) before it is an error.
+const RECONNECT_FOR: Duration = Duration::from_secs(30);
+
 /// A wirewatch store in a PostgreSQL database.
+///
+/// A lost connection (the server restarted, the backend was terminated) is reopened on the next
+/// call, trying for up to 30 s; a read that failed on it is run again, and so is a write whose
+/// transaction had not reached its commit. A write whose commit itself was cut off is reported
+/// as an error, since whether it committed is unknown (re-running a batch of documents is
+/// harmless: the same content is `Unchanged`).
 pub struct PgStore {
     inner: RefCell<Inner>,
+    config: postgres::Config,
     shown: String,
 }
 
@@ -88,8 +98,36 @@ impl PgStore {
         migrations::migrate_to(&mut client, PG_LATEST_VERSION, &shown)?;
         Ok(PgStore {
             inner: RefCell::new(Inner { client, cache: StatementCache::default() }),
+            config,
             shown,
         })
+    }
+
+    /// Reopens the connection if it was lost, trying for [`RECONNECT_FOR`].
+    fn ensure_open(&self, inner: &mut Inner) -> Result<()> {
+        if !inner.client.is_closed() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        let mut wait = Duration::from_millis(100);
+        loop {
+            match self.config.connect(NoTls) {
+                Ok(client) => {
+                    tracing::warn!(database = %self.shown, "the database connection was lost; reconnected");
+                    inner.client = client;
+                    inner.cache = StatementCache::default();
+                    return Ok(());
+                }
+                Err(source) if started.elapsed() >= RECONNECT_FOR => {
+                    return Err(Error::Connect { database: self.shown.clone(), source });
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "reconnecting");
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
     }
 
     /// The database URL, password redacted.
@@ -104,10 +142,21 @@ impl PgStore {
 
     /// Runs `f` on the connection outside any explicit transaction (each statement commits on
     /// its own).
-    fn read<T>(&self, f: impl FnOnce(&mut PgSql<'_, Client>) -> Result<T>) -> Result<T> {
+    fn read<T>(&self, mut f: impl FnMut(&mut PgSql<'_, Client>) -> Result<T>) -> Result<T> {
         let mut inner = self.inner.borrow_mut();
-        let Inner { client, cache } = &mut *inner;
-        f(&mut PgSql { client, cache })
+        self.ensure_open(&mut inner)?;
+        let out = {
+            let Inner { client, cache } = &mut *inner;
+            f(&mut PgSql { client, cache })
+        };
+        match out {
+            Err(_) if inner.client.is_closed() => {
+                self.ensure_open(&mut inner)?;
+                let Inner { client, cache } = &mut *inner;
+                f(&mut PgSql { client, cache })
+            }
+            other => other,
+        }
     }
 
     /// Runs `f` in one transaction at `level`, committing if it succeeds; a transaction that
@@ -118,22 +167,29 @@ impl PgStore {
         mut f: impl FnMut(&mut PgSql<'_, postgres::Transaction<'_>>) -> Result<T>,
     ) -> Result<T> {
         let mut inner = self.inner.borrow_mut();
-        let Inner { client, cache } = &mut *inner;
         let mut attempt = 1;
         loop {
-            let mut tx = client.build_transaction().isolation_level(level).start()?;
-            let out = f(&mut PgSql { client: &mut tx, cache }).and_then(|v| {
-                tx.commit()?;
-                Ok(v)
-            });
-            match out {
-                Err(e) if attempt < WRITE_ATTEMPTS && is_collision(&e) => {
-                    tracing::debug!(attempt, error = %e, "write collided with another; retrying");
-                    std::thread::sleep(Duration::from_millis(5 << attempt.min(6)));
-                    attempt += 1;
+            self.ensure_open(&mut inner)?;
+            // `Ok(Err)`: failed before the commit was sent (safe to redo); `Err`: at the commit.
+            let out: std::result::Result<Result<T>, Error> = {
+                let Inner { client, cache } = &mut *inner;
+                match client.build_transaction().isolation_level(level).start() {
+                    Err(e) => Ok(Err(e.into())),
+                    Ok(mut tx) => match f(&mut PgSql { client: &mut tx, cache }) {
+                        Err(e) => Ok(Err(e)),
+                        Ok(v) => tx.commit().map(|()| Ok(v)).map_err(Error::from),
+                    },
                 }
-                other => return other,
-            }
+            };
+            let e = match out {
+                Ok(Ok(v)) => return Ok(v),
+                Ok(Err(e)) if inner.client.is_closed() && attempt < WRITE_ATTEMPTS => e,
+                Ok(Err(e)) | Err(e) if is_collision(&e) && attempt < WRITE_ATTEMPTS => e,
+                Ok(Err(e)) | Err(e) => return Err(e),
+            };
+            tracing::debug!(attempt, error = %e, "write failed on a lost connection or a collision; retrying");
+            std::thread::sleep(Duration::from_millis(5 << attempt.min(6)));
+            attempt += 1;
         }
     }
 

@@ -448,3 +448,35 @@ fn a_store_copies_to_postgres_and_back_unchanged() {
     assert_eq!(back.merged_into("s2").unwrap().as_deref(), Some("s1"));
     assert_eq!(again.iter().find(|c| c.table == "events").unwrap().rows, rows("events") + 1);
 }
+
+#[test]
+fn a_lost_connection_is_reopened_and_the_work_goes_on() {
+    let Some(base) = base_url() else { return };
+    let schema = Schema::new(&base);
+    let mut store = schema.connect();
+    store.put(&[doc("a", "one")]).unwrap();
+    let backend_pid = |store: &PgStore| {
+        let mut pid = 0;
+        store::Database::read_with(store, &mut |sql| {
+            pid = sql.query_i64("SELECT CAST(pg_backend_pid() AS BIGINT)", &[])?;
+            Ok(())
+        })
+        .unwrap();
+        pid
+    };
+    // The server ends our session (as a restart would) between two writes, then between a
+    // write and a read: each call reconnects and goes on; nothing committed is lost.
+    for round in 0..2 {
+        let pid = backend_pid(&store);
+        let pid32 = i32::try_from(pid).unwrap();
+        schema.client().execute("SELECT pg_terminate_backend($1)", &[&pid32]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if round == 0 {
+            assert_eq!(store.put(&[doc("b", "two")]).unwrap(), [IngestOutcome::New]);
+        } else {
+            assert_eq!(Store::stats(&store).unwrap().documents, 2);
+        }
+        assert_ne!(backend_pid(&store), pid, "a new session");
+    }
+    assert_eq!(store.versions(&DocKey("a".into())).unwrap().len(), 1);
+}
