@@ -101,24 +101,18 @@ pub fn copy_store(
         let placeholders: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
         let insert =
             format!("INSERT INTO {table} ({columns}) VALUES ({})", placeholders.join(", "));
-        let mut done = 0i64;
-        loop {
-            let rows =
-                db::read(from, |db| db.query(&select, &[Param::Int(PAGE), Param::Int(done)]))?;
-            if rows.is_empty() {
-                break;
-            }
+        let done = pages(from, &select, &mut |rows, done| {
             db::write(to, |db| {
-                for r in &rows {
+                for r in rows {
                     let params: Vec<Param<'_>> = r.0.iter().map(param).collect();
                     db.execute(&insert, &params)?;
                 }
                 Ok(())
             })?;
-            done += rows.len() as i64;
-            progress(table, done as u64);
-        }
-        out.push(TableCopy { table, rows: done as u64, source_hash: 0, target_hash: 0 });
+            progress(table, done);
+            Ok(())
+        })?;
+        out.push(TableCopy { table, rows: done, source_hash: 0, target_hash: 0 });
     }
     db::write(to, finish_copy)?;
     for (copy, &(table, columns, key)) in out.iter_mut().zip(TABLES) {
@@ -191,14 +185,8 @@ fn fingerprint(db: &dyn Database, table: &str, columns: &str, key: &str) -> Resu
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    let mut done = 0i64;
-    loop {
-        let rows: Vec<Row> =
-            db::read(db, |sql| sql.query(&select, &[Param::Int(PAGE), Param::Int(done)]))?;
-        if rows.is_empty() {
-            break;
-        }
-        for r in &rows {
+    pages(db, &select, &mut |rows, _| {
+        for r in rows {
             for v in &r.0 {
                 match v {
                     Value::Null => eat(b"N"),
@@ -218,7 +206,26 @@ fn fingerprint(db: &dyn Database, table: &str, columns: &str, key: &str) -> Resu
                 }
             }
         }
-        done += rows.len() as i64;
-    }
+        Ok(())
+    })?;
     Ok(h)
+}
+
+/// Runs `select` (with `LIMIT ?1 OFFSET ?2`) page by page, handing each page and the rows read so
+/// far to `f`; returns how many rows there were.
+fn pages(
+    db: &dyn Database,
+    select: &str,
+    f: &mut dyn FnMut(&[Row], u64) -> Result<()>,
+) -> Result<u64> {
+    let mut done = 0u64;
+    loop {
+        let offset = i64::try_from(done).unwrap_or(i64::MAX);
+        let rows = db::read(db, |sql| sql.query(select, &[Param::Int(PAGE), Param::Int(offset)]))?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        done += rows.len() as u64;
+        f(&rows, done)?;
+    }
 }
