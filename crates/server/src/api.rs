@@ -10,7 +10,6 @@ use chrono::Utc;
 use model::FeedRecord;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use store::SqliteStore;
 use store::prelude::*;
 
 use crate::data::{self, DEFAULT_LIMIT, MAX_LIMIT, Paged};
@@ -266,7 +265,7 @@ pub struct AddedFeeds {
 }
 
 /// Subscribes feeds; each bad input is reported and the rest go on.
-pub fn add_feeds(store: &mut SqliteStore, req: AddFeeds) -> Result<AddedFeeds> {
+pub fn add_feeds(store: &mut dyn AnyStore, req: AddFeeds) -> Result<AddedFeeds> {
     let mut entries: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     if let Some(u) = req.url {
         entries.push((u, req.title, None));
@@ -298,7 +297,7 @@ pub fn add_feeds(store: &mut SqliteStore, req: AddFeeds) -> Result<AddedFeeds> {
 }
 
 /// Unsubscribes a feed (`not_found` if it was not subscribed). Returns its canonical URL.
-pub fn remove_feed(store: &mut SqliteStore, raw: &str) -> Result<String> {
+pub fn remove_feed(store: &mut dyn AnyStore, raw: &str) -> Result<String> {
     let url = model::url::canonicalize(raw.trim()).unwrap_or_else(|| raw.trim().to_string());
     if store.delete_feed(&url)? {
         Ok(url)
@@ -373,14 +372,14 @@ fn alias_key(alias: &str) -> Result<String> {
 }
 
 /// Makes `alias` name entity `into`.
-pub fn merge_alias(store: &mut SqliteStore, alias: &str, into: i64) -> Result<AliasResult> {
+pub fn merge_alias(store: &mut dyn AnyStore, alias: &str, into: i64) -> Result<AliasResult> {
     let key = alias_key(alias)?;
     store.merge_alias(alias, &key, into)?;
     Ok(AliasResult { alias: alias.to_string(), entity: into })
 }
 
 /// Makes `alias` an entity of its own.
-pub fn split_alias(store: &mut SqliteStore, alias: &str, kind: &str) -> Result<AliasResult> {
+pub fn split_alias(store: &mut dyn AnyStore, alias: &str, kind: &str) -> Result<AliasResult> {
     if !["person", "organization", "place"].contains(&kind) {
         return Err(Error::BadRequest(format!(
             "kind={kind:?}: expected person, organization or place"

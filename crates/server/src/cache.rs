@@ -2,9 +2,10 @@
 //! the home page) is assembled once per change of the data rather than once per reader.
 //!
 //! Entries are keyed by path and query and stamped with what they were built from: the store's
-//! `PRAGMA data_version` (read on a connection of its own, it changes whenever any connection of
-//! any process commits: a `poll` beside the server, or the server's own writes) and the search
-//! index's reader generation. A request whose stamp differs from the cache's empties it first,
+//! data version (`store::Database::data_version`, read on a connection of its own: SQLite's
+//! `PRAGMA data_version`, or a hash of PostgreSQL's current snapshot; either changes whenever any
+//! connection of any process commits a write: a `poll` or a worker beside the server, another
+//! server, or this one) and the search index's reader generation. A request whose stamp differs from the cache's empties it first,
 //! so a reader never sees a page older than the last commit, and nothing has to announce writes.
 //!
 //! Only what is the same for every reader is cached: GETs of visitors who are not logged in
@@ -17,7 +18,6 @@
 //! unchanged page costs a `304` and no body.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
 use std::sync::Mutex;
 
 use axum::body::{Body, Bytes};
@@ -25,7 +25,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use store::SqliteStore;
+use store::{AnyStore, Location};
 
 use crate::AppState;
 use crate::security::RequestCtx;
@@ -53,21 +53,28 @@ struct Inner {
 }
 
 /// The cache (see the module docs).
-#[derive(Debug)]
 pub struct ResponseCache {
     budget: usize,
     /// A connection used only to read `data_version`; `None` when the cache is off.
-    watcher: Option<Mutex<SqliteStore>>,
+    watcher: Option<Mutex<Box<dyn AnyStore>>>,
     /// Per-process salt in ETags: data versions restart with the process.
     salt: u64,
     inner: Mutex<Inner>,
 }
 
+impl std::fmt::Debug for ResponseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseCache")
+            .field("budget", &self.budget)
+            .field("enabled", &self.enabled())
+            .finish_non_exhaustive()
+    }
+}
+
 impl ResponseCache {
-    /// A cache of at most `budget_bytes` over the store in `data_dir` (0: no cache).
-    pub fn open(data_dir: &Path, budget_bytes: usize) -> crate::Result<ResponseCache> {
-        let watcher =
-            if budget_bytes > 0 { Some(Mutex::new(SqliteStore::open(data_dir)?)) } else { None };
+    /// A cache of at most `budget_bytes` over the store at `location` (0: no cache).
+    pub fn open(location: &Location, budget_bytes: usize) -> crate::Result<ResponseCache> {
+        let watcher = if budget_bytes > 0 { Some(Mutex::new(location.open()?)) } else { None };
         let salt = u64::from_str_radix(&crate::security::random_hex(8), 16).unwrap_or(0);
         Ok(ResponseCache { budget: budget_bytes, watcher, salt, inner: Mutex::default() })
     }
@@ -207,7 +214,7 @@ mod tests {
 
     fn cache(budget: usize) -> (tempfile::TempDir, ResponseCache) {
         let dir = tempfile::tempdir().unwrap();
-        let c = ResponseCache::open(dir.path(), budget).unwrap();
+        let c = ResponseCache::open(&Location::Dir(dir.path().to_owned()), budget).unwrap();
         (dir, c)
     }
 
@@ -251,7 +258,7 @@ mod tests {
         let search = Err("no index".to_string());
         let before = c.stamp(&search).unwrap();
         assert_eq!(c.stamp(&search).unwrap(), before);
-        let mut other = SqliteStore::open(dir.path()).unwrap();
+        let mut other = store::SqliteStore::open(dir.path()).unwrap();
         let doc = model::RawDocument {
             key: model::DocKey("k".into()),
             url: None,
@@ -269,6 +276,6 @@ mod tests {
         };
         model::Store::put_documents(&mut other, &[doc]).unwrap();
         assert_ne!(c.stamp(&search).unwrap(), before);
-        assert!(!ResponseCache::open(dir.path(), 0).unwrap().enabled());
+        assert!(!ResponseCache::open(&Location::Dir(dir.path().to_owned()), 0).unwrap().enabled());
     }
 }

@@ -6,7 +6,6 @@
 
 use model::{DocKey, StoryRecord};
 use serde::Serialize;
-use store::SqliteStore;
 use store::prelude::*;
 
 pub use model::digest::{
@@ -124,7 +123,7 @@ fn not_found(what: impl std::fmt::Display) -> Error {
 /// Stories `offset..offset + limit + 1`, latest development first (breaking first on the home
 /// page is the page's choice); the extra one tells [`page_from`] whether more exist.
 pub fn stories(
-    store: &SqliteStore,
+    store: &dyn AnyStore,
     breaking: bool,
     since: Option<&str>,
     limit: usize,
@@ -153,7 +152,7 @@ pub enum Found<T> {
 /// Like [`story`], but a story that no longer exists because clustering merged it into
 /// another says which one (pages and the API answer with a permanent redirect).
 pub fn story_or_merged(
-    store: &SqliteStore,
+    store: &dyn AnyStore,
     id: &str,
     limit: usize,
     offset: usize,
@@ -174,7 +173,7 @@ pub fn story_or_merged(
 /// (`store::digest`), so a story of thousands of articles answers in milliseconds; a story
 /// changed since its digest was stored is summarised live.
 pub fn story(
-    store: &SqliteStore,
+    store: &dyn AnyStore,
     id: &str,
     limit: usize,
     offset: usize,
@@ -240,7 +239,7 @@ pub fn story(
 
 /// The latest findings across stories, newest first (`limit + 1` after `offset`, for paging).
 pub fn recent_findings(
-    store: &SqliteStore,
+    store: &dyn AnyStore,
     limit: usize,
     offset: usize,
 ) -> Result<Vec<FindingView>> {
@@ -266,7 +265,7 @@ pub fn recent_findings(
 }
 
 /// The latest findings across stories, reversals and contradictions first, for the home page.
-pub fn latest_findings(store: &SqliteStore, limit: usize) -> Result<Vec<FindingView>> {
+pub fn latest_findings(store: &dyn AnyStore, limit: usize) -> Result<Vec<FindingView>> {
     let mut all = store.recent_findings(50)?;
     // Stable sort: newest first within each group.
     all.sort_by_key(|f| !matches!(f.kind.as_str(), "reversal" | "contradiction"));
@@ -365,7 +364,7 @@ pub struct ArticleView {
 }
 
 /// One article at one version (its latest when `version` is `None`).
-pub fn article(store: &SqliteStore, id: i64, version: Option<i64>) -> Result<ArticleView> {
+pub fn article(store: &dyn AnyStore, id: i64, version: Option<i64>) -> Result<ArticleView> {
     let doc = store.document_by_id(id)?.ok_or_else(|| not_found(format!("article {id}")))?;
     let all = store.all_versions(&doc.key)?;
     let version = version.unwrap_or(doc.latest_version);
@@ -483,7 +482,7 @@ pub struct EntityView {
 
 /// One entity, with statements `offset..offset + limit`; `base` is the path for `next`.
 pub fn entity(
-    store: &SqliteStore,
+    store: &dyn AnyStore,
     id: i64,
     limit: usize,
     offset: usize,
@@ -507,7 +506,7 @@ pub fn entity(
 }
 
 /// Finds a document's id by key (for links from stored keys).
-pub fn article_id(store: &SqliteStore, key: &str) -> Result<Option<i64>> {
+pub fn article_id(store: &dyn AnyStore, key: &str) -> Result<Option<i64>> {
     Ok(store.document(&DocKey(key.to_string()))?.map(|d| d.id))
 }
 

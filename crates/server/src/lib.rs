@@ -13,6 +13,7 @@ pub mod config;
 pub mod data;
 pub mod db;
 pub mod error;
+pub mod follow;
 mod highlight;
 pub mod live;
 pub mod pages;
@@ -32,7 +33,7 @@ pub use config::{ServerConfig, TokenSource, resolve_token};
 pub use error::{Error, ErrorCode, Result};
 
 /// What every handler shares.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppState {
     /// The store.
     pub db: db::Db,
@@ -48,17 +49,53 @@ pub struct AppState {
     pub search: std::result::Result<store::search::SearchIndex, String>,
     /// Rendered answers kept until the data changes.
     pub cache: Arc<cache::ResponseCache>,
+    /// On a shared PostgreSQL database, the writer of this server's own search index, which
+    /// [`follow::run`] keeps current from the database.
+    pub follower: Option<follow::Follower>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("db", &self.db)
+            .field("following", &self.follower.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    /// Opens the store in `data_dir` and resolves the settings; `token` is the write token
-    /// (see [`resolve_token`]).
-    pub fn new(data_dir: &Path, config: ServerConfig, token: &str) -> Result<AppState> {
+    /// Opens the store at `location` and resolves the settings; `token` is the write token
+    /// (see [`resolve_token`]). `local_dir` holds what is this server's own: the search index
+    /// (on the embedded store, the data directory itself, whose index ingest and poll keep
+    /// current; on PostgreSQL, a directory of this machine whose index the server brings up to
+    /// date from the database now, and keeps current once [`follow::run`] runs).
+    pub fn new(
+        location: &store::Location,
+        local_dir: &Path,
+        config: ServerConfig,
+        token: &str,
+    ) -> Result<AppState> {
         config.validate()?;
-        let cache = Arc::new(cache::ResponseCache::open(data_dir, config.cache_mb << 20)?);
+        let cache = Arc::new(cache::ResponseCache::open(location, config.cache_mb << 20)?);
+        let db = db::Db::open(location)?;
+        let (search, follower) = if location.is_postgres() {
+            match follow::Follower::open(location, local_dir) {
+                Ok((f, index)) => (Ok(index), f),
+                Err(e) => {
+                    tracing::warn!("search is unavailable: {e}");
+                    (Err(e.to_string()), None)
+                }
+            }
+        } else {
+            let index = store::search::SearchIndex::open(local_dir).map_err(|e| {
+                tracing::warn!("search is unavailable: {e}");
+                e.to_string()
+            });
+            (index, None)
+        };
         Ok(AppState {
             cache,
-            db: db::Db::open(data_dir)?,
+            db,
             limiter: Arc::new(security::RateLimiter::new(
                 config.rate_limit_per_sec,
                 config.rate_limit_burst,
@@ -66,10 +103,8 @@ impl AppState {
             secrets: Arc::new(security::Secrets::new(token)),
             config: Arc::new(config),
             live: None,
-            search: store::search::SearchIndex::open(data_dir).map_err(|e| {
-                tracing::warn!("search is unavailable: {e}");
-                e.to_string()
-            }),
+            search,
+            follower,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Copying a whole store into an empty one of either backend (`wirewatch migrate --to`): every
 //! table, row for row with the same ids, in pages of one transaction each, then a count and a
-//! content fingerprint of every table on both sides.
+//! content fingerprint of every table on both sides. Leases are left behind: they are who does
+//! what right now among the processes on the old store, meaningless on the new one.
 
 use crate::db::{self, Database};
 use crate::sql::{Backend, Param, Row, Sql, Value};

@@ -17,6 +17,12 @@ pub trait Database {
     /// On PostgreSQL a transaction that collided with another process's is retried, so `f`
     /// must not have effects outside the transaction.
     fn write_with(&mut self, f: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
+    /// A number that changes whenever any connection of any process commits a write to the
+    /// database, and that reads never change: what caches of derived views (the server's
+    /// response cache) compare to know they are stale. Only equality means anything. It must
+    /// be read on a connection that does not write itself (SQLite counts only other
+    /// connections' commits).
+    fn data_version(&self) -> Result<i64>;
 }
 
 /// Runs `f` with [`Database::read_with`] and returns its value.

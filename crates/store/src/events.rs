@@ -11,6 +11,7 @@ use model::Event;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Database};
+use crate::leases::{self, LeaseStore};
 use crate::sql::{Backend, Row, Sql, params};
 use crate::{Error, Result};
 
@@ -292,10 +293,32 @@ pub trait EventStore: Database {
         })
     }
 
-    /// Records how one delivery ended and moves the webhook's cursor to its event. Returns
-    /// false when the webhook no longer exists (deleted meanwhile), so its worker can stop.
-    fn record_delivery(&mut self, webhook: i64, rec: &DeliveryRecord) -> Result<bool> {
+    /// Takes (or renews) the lease on delivering webhook `webhook`'s events for `owner` for
+    /// `ttl`: servers sharing a database deliver each webhook from one of them at a time, and
+    /// another takes over once a dead holder's lease expires. Returns whether `owner` holds it.
+    fn claim_webhook(
+        &mut self,
+        webhook: i64,
+        owner: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool> {
+        self.try_lease(&webhook_lease(webhook), owner, ttl)
+    }
+
+    /// Gives up `owner`'s lease on webhook `webhook` (at shutdown, or when it has caught up).
+    fn release_webhook(&mut self, webhook: i64, owner: &str) -> Result<bool> {
+        self.release_lease(&webhook_lease(webhook), owner)
+    }
+
+    /// Records how one delivery by `owner` ended and moves the webhook's cursor to its event, if
+    /// `owner` still holds the webhook's lease ([`EventStore::claim_webhook`]). Returns false
+    /// when the webhook no longer exists (deleted meanwhile) or its lease went to another
+    /// server, so the worker stops.
+    fn record_delivery(&mut self, webhook: i64, owner: &str, rec: &DeliveryRecord) -> Result<bool> {
         let n = db::write(self, |db| {
+            if !leases::holds(db, &webhook_lease(webhook), owner)? {
+                return Ok(0);
+            }
             db.execute(
                 "UPDATE webhooks
                     SET cursor = CASE WHEN cursor < ?2 THEN ?2 ELSE cursor END,
@@ -319,10 +342,13 @@ pub trait EventStore: Database {
         Ok(n > 0)
     }
 
-    /// Moves a webhook's cursor past events it does not subscribe to. Returns false when the
-    /// webhook no longer exists.
-    fn advance_webhook_cursor(&mut self, webhook: i64, to: i64) -> Result<bool> {
+    /// Moves a webhook's cursor past events it does not subscribe to, if `owner` holds its
+    /// lease. Returns false when the webhook no longer exists or the lease is another's.
+    fn advance_webhook_cursor(&mut self, webhook: i64, owner: &str, to: i64) -> Result<bool> {
         let n = db::write(self, |db| {
+            if !leases::holds(db, &webhook_lease(webhook), owner)? {
+                return Ok(0);
+            }
             db.execute(
                 "UPDATE webhooks SET cursor = CASE WHEN cursor < ?2 THEN ?2 ELSE cursor END
                   WHERE id = ?1",
@@ -334,6 +360,11 @@ pub trait EventStore: Database {
 }
 
 impl<T: Database + ?Sized> EventStore for T {}
+
+/// The name of the lease on delivering a webhook's events.
+fn webhook_lease(webhook: i64) -> String {
+    format!("webhook:{webhook}")
+}
 
 fn insert_hook(db: &mut dyn Sql, source: &str, hook: &NewWebhook) -> Result<i64> {
     let cursor = latest_id(db)?;

@@ -23,6 +23,7 @@ mod docs;
 mod entities;
 mod error;
 pub mod events;
+mod leases;
 pub mod migrations;
 #[cfg(feature = "postgres")]
 pub mod pg;
@@ -40,6 +41,7 @@ pub use docs::{DocumentInfo, DocumentStore, FeedStore};
 pub use entities::{AliasInfo, EntityDetail, EntityStatement, EntityStore, EntitySummary};
 pub use error::{Error, Result};
 pub use events::{DeliveryRecord, EventStore, NewWebhook, Webhook, append_event};
+pub use leases::LeaseStore;
 #[cfg(feature = "postgres")]
 pub use pg::PgStore;
 pub use sqlite::{DB_FILE, SqliteStore};
@@ -51,11 +53,55 @@ pub trait AnyStore: Database + model::Store + Send {}
 
 impl<T: Database + model::Store + Send + ?Sized> AnyStore for T {}
 
+/// Where a store lives: the embedded one in a data directory, or a PostgreSQL database. What a
+/// process keeps to open more connections to the same store (a server's pool).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The SQLite store in this data directory.
+    Dir(std::path::PathBuf),
+    /// The PostgreSQL database at this URL.
+    #[cfg(feature = "postgres")]
+    Postgres(String),
+}
+
+impl Location {
+    /// Opens a connection to the store (migrating its schema if needed).
+    pub fn open(&self) -> Result<Box<dyn AnyStore>> {
+        Ok(match self {
+            Location::Dir(dir) => Box::new(SqliteStore::open(dir)?),
+            #[cfg(feature = "postgres")]
+            Location::Postgres(url) => Box::new(PgStore::connect(url)?),
+        })
+    }
+
+    /// Whether this is a PostgreSQL database (shared with other processes and machines).
+    pub fn is_postgres(&self) -> bool {
+        !matches!(self, Location::Dir(_))
+    }
+}
+
+/// The directory, or the URL without its password.
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Dir(dir) => write!(f, "{}", dir.display()),
+            #[cfg(feature = "postgres")]
+            Location::Postgres(url) => f.write_str(&pg::redact_url(url)),
+        }
+    }
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Location({self})")
+    }
+}
+
 /// The storage traits, for `use store::prelude::*`: the operations every backend has.
 pub mod prelude {
     pub use crate::{
         AnalysisStore, AnyStore, ChangeStore, Database, DigestStore, DocumentStore, EntityStore,
-        EventStore, FeedStore, StoryStore,
+        EventStore, FeedStore, LeaseStore, StoryStore,
     };
     pub use model::Store;
 }

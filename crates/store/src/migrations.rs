@@ -357,6 +357,19 @@ CREATE TABLE story_merges (
 );
 "#,
     },
+    Migration {
+        version: 11,
+        description: "leases: named claims with an expiry, for processes sharing the store",
+        sql: r#"
+-- Who does which piece of shared work (a webhook's deliveries, a feed's poll) until when, in
+-- milliseconds since the epoch by the database's clock. See `leases.rs`.
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL
+);
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

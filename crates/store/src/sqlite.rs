@@ -57,13 +57,6 @@ impl SqliteStore {
         Self::init(conn, Some(path))
     }
 
-    /// A number that changes whenever another connection (this process's or another's) commits
-    /// to the database: SQLite's `PRAGMA data_version`, read from the WAL index without touching
-    /// the tables. What caches of derived views compare to know they are stale.
-    pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
-    }
-
     /// A fresh store in memory, gone when dropped.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
@@ -129,6 +122,12 @@ impl Database for SqliteStore {
         f(&mut Lite(&tx))?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// SQLite's `PRAGMA data_version`, read from the WAL index without touching the tables: it
+    /// changes whenever another connection (this process's or another's) commits.
+    fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 }
 

@@ -1,4 +1,6 @@
-//! `wirewatch demo`: the bundled sample corpus ingested into a fresh temporary data directory.
+//! `wirewatch demo`: the bundled sample corpus ingested into a fresh temporary data directory,
+//! or, with `--database`, into an empty PostgreSQL database (the temporary directory then holds
+//! only the local search index).
 //!
 //! The corpus (`samples/` in the repository) is compiled into the binary, so the demo works from
 //! any directory. After the summary it serves the web UI over the demo data until Ctrl-C
@@ -11,7 +13,7 @@ use store::prelude::*;
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
 
-use super::{Ctx, exit_code, open_store};
+use super::{Ctx, exit_code};
 use crate::cmd::ingest::{ingest_inputs, print_summary};
 use crate::pipeline::Input;
 
@@ -33,7 +35,6 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
-    ctx.embedded()?;
     let tmp = tempfile::Builder::new().prefix("wirewatch-demo-").tempdir()?;
     let corpus = tmp.path().join("samples");
     write_samples(&corpus)?;
@@ -44,9 +45,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         }
         None => tmp.path().join("data"),
     };
-    let mut store = open_store(&data_dir)?;
-    println!("wirewatch demo: ingesting the bundled sample corpus into {}", data_dir.display());
-    let summary = ingest_inputs(ctx, &[Input::Path(corpus.clone())], &mut store, Some(&data_dir))?;
+    let location = match &ctx.database {
+        Some(url) => store::Location::Postgres(url.clone()),
+        None => store::Location::Dir(data_dir.clone()),
+    };
+    let mut store = location.open().with_context(|| format!("cannot open {location}"))?;
+    if location.is_postgres() {
+        let held = store.document_count()?;
+        anyhow::ensure!(
+            held == 0,
+            "the demo fills a database with the sample corpus, and {location} already holds \
+             {held} documents; point --database at an empty database"
+        );
+    }
+    // On PostgreSQL the index is the server's own, synced from the database below.
+    let index_dir = (!location.is_postgres()).then_some(data_dir.as_path());
+    println!("wirewatch demo: ingesting the bundled sample corpus into {location}");
+    let summary = ingest_inputs(ctx, &[Input::Path(corpus.clone())], store.as_mut(), index_dir)?;
     print_summary(&summary, false)?;
     println!("\n{}", super::stats::render(&store.stats()?));
     println!("stories:");
@@ -61,7 +76,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
             st.label
         );
     }
-    let index = store::search::SearchIndex::open(&data_dir)?;
+    let index = match index_dir {
+        Some(dir) => store::search::SearchIndex::open(dir)?,
+        None => super::search::sync_local_index(&data_dir, store.as_ref(), true)?,
+    };
     let query = store::search::SearchQuery { q: "expel".into(), limit: 3, ..Default::default() };
     let found = index.search(&query)?;
     println!("\nsearch \"expel\": {} matches; the best three:", found.total);
@@ -70,32 +88,32 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         println!("  [{}] {what}: {}", h.kind, super::search::plain(&h.snippet_html, false));
     }
     println!();
-    let again = ingest_inputs(ctx, &[Input::Path(corpus)], &mut store, Some(&data_dir))?;
+    let again = ingest_inputs(ctx, &[Input::Path(corpus)], store.as_mut(), index_dir)?;
     print!("re-ingesting the same corpus: ");
     print_summary(&again, false)?;
     if args.keep.is_some() {
-        println!(
-            "\nkept; look around with: wirewatch --data-dir {d} stories | story ID | entities | search",
-            d = data_dir.display()
-        );
+        let at = match &ctx.database {
+            Some(_) => format!("--database {location} --data-dir {}", data_dir.display()),
+            None => format!("--data-dir {}", data_dir.display()),
+        };
+        println!("\nkept; look around with: wirewatch {at} stories | story ID | entities | search");
     }
     let code = exit_code(summary.failed + again.failed);
     if args.no_serve {
         return Ok(code);
     }
-    drop(store);
-    println!();
-    let banner = match store_first_story(&data_dir)? {
+    let banner = match store_first_story(store.as_ref())? {
         Some(id) => format!("open the seed story: /stories/{id}"),
         None => String::new(),
     };
-    super::serve::serve(ctx, &data_dir, args.listen, false, Some(&banner))?;
+    drop((store, index));
+    println!();
+    super::serve::serve(ctx, &location, &data_dir, args.listen, false, Some(&banner))?;
     Ok(code)
 }
 
 /// The story with the most independent outlets, which in the sample corpus is the seed story.
-fn store_first_story(data_dir: &Path) -> Result<Option<String>> {
-    let store = open_store(data_dir)?;
+fn store_first_story(store: &dyn AnyStore) -> Result<Option<String>> {
     let stories = store.stories(false, None, 1000)?;
     Ok(stories.into_iter().max_by_key(|s| (s.outlets.len(), s.articles)).map(|s| s.id))
 }

@@ -143,7 +143,8 @@ pub fn alias(ctx: &Ctx, cmd: AliasCommand) -> Result<ExitCode> {
         }
     }
     // Mentions moved to another entity: the search index's entity filter follows (the
-    // embedded store's index; PostgreSQL has no local one yet).
+    // embedded store's index; on PostgreSQL each server's and `search`'s index follows the
+    // database by itself).
     drop(store);
     if ctx.database.is_none() {
         crate::index::refresh(&ctx.open_store()?);

@@ -49,9 +49,8 @@ impl Ctx {
     pub fn embedded(&self) -> Result<&Path> {
         if let Some(url) = &self.database {
             anyhow::bail!(
-                "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, `ingest`, \
-                 `poll`, `stats`, `feeds`, `stories`, `story`, `entities`, `entity`, \
-                 `alias` and `migrate` work; the rest needs the embedded store (--data-dir, without \
+                "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, every \
+                 command but `demo` works; it needs the embedded store (--data-dir, without \
                  --database)",
                 self.command,
                 store::pg::redact_url(url)
@@ -64,6 +63,14 @@ impl Ctx {
     /// has no local index yet.
     pub fn index_dir(&self) -> Option<&Path> {
         self.database.is_none().then_some(self.data_dir.as_path())
+    }
+
+    /// Where the chosen store is: the PostgreSQL database, or the data directory.
+    pub fn location(&self) -> store::Location {
+        match &self.database {
+            Some(url) => store::Location::Postgres(url.clone()),
+            None => store::Location::Dir(self.data_dir.clone()),
+        }
     }
 
     /// Opens the chosen store, PostgreSQL or the embedded one, behind the storage interface.

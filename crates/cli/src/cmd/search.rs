@@ -1,7 +1,12 @@
 //! `wirewatch search QUERY` (full-text search with filters) and `wirewatch reindex` (rebuild the
 //! search index from the store).
+//!
+//! On PostgreSQL the index is this machine's own, in the data directory: `search` first brings it
+//! up to date from the database (unless a server on this machine keeps it, then it only reads
+//! it), and `reindex` rebuilds it from the database.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 use store::prelude::*;
 
@@ -60,8 +65,13 @@ pub struct ReindexArgs {
 
 /// Runs `wirewatch search`.
 pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<ExitCode> {
-    let index = SearchIndex::open(ctx.embedded()?)
-        .with_context(|| format!("cannot open the search index of {}", ctx.data_dir.display()))?;
+    let index = if ctx.database.is_some() {
+        follow_database(ctx)?
+    } else {
+        SearchIndex::open(&ctx.data_dir).with_context(|| {
+            format!("cannot open the search index of {}", ctx.data_dir.display())
+        })?
+    };
     let query = SearchQuery {
         q: args.query.join(" "),
         from: args.from,
@@ -75,7 +85,7 @@ pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<ExitCode> {
     };
     let results = index.search(&query)?;
     if results.total == 0 && index.article_count()? == 0 {
-        let stored = ctx.open_store()?.document_count()?;
+        let stored = ctx.open_any_store()?.document_count()?;
         if stored > 0 {
             eprintln!(
                 "note: the search index is empty but the store holds {stored} documents; run \
@@ -111,16 +121,48 @@ pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// On PostgreSQL: the local index, brought up to date from the database unless another process
+/// (a server on this machine) writes it.
+fn follow_database(ctx: &Ctx) -> Result<SearchIndex> {
+    let store = ctx.open_any_store()?;
+    sync_local_index(&ctx.data_dir, store.as_ref(), ctx.quiet)
+}
+
+/// The index in `dir` brought up to date from `store`, or as it is when another process writes
+/// it (and so keeps it current).
+pub fn sync_local_index(dir: &Path, store: &dyn Database, quiet: bool) -> Result<SearchIndex> {
+    let shown = || format!("the search index of {}", dir.display());
+    let (mut writer, _) = match SearchWriter::open(dir) {
+        Ok(w) => w,
+        Err(store::Error::IndexBusy { .. }) => {
+            return SearchIndex::open(dir).with_context(|| format!("cannot open {}", shown()));
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot open {}", shown())),
+    };
+    let pb = progress(0, quiet, "syncing search index");
+    writer
+        .sync(store, &mut |done, todo| {
+            pb.set_length(todo);
+            pb.set_position(done);
+        })
+        .with_context(|| format!("cannot bring {} up to date", shown()))?;
+    pb.finish_and_clear();
+    let index = writer.index().clone();
+    writer.finish()?;
+    index.reload()?;
+    Ok(index)
+}
+
 /// Runs `wirewatch reindex`.
 pub fn reindex(ctx: &Ctx, args: ReindexArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_any_store()?;
     let (mut writer, replaced) = SearchWriter::open(&ctx.data_dir)
         .with_context(|| format!("cannot open the search index of {}", ctx.data_dir.display()))?;
     if let Some(reason) = replaced {
         eprintln!("note: the search index {reason}; it was replaced by an empty one");
     }
     let pb = progress(0, ctx.quiet, "reindex");
-    let report = writer.rebuild(&store, &mut |done, todo| {
+    let report = writer.rebuild(store.as_ref(), &mut |done, todo| {
         pb.set_length(todo);
         pb.set_position(done);
     })?;

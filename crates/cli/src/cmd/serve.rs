@@ -1,5 +1,7 @@
-//! `wirewatch serve`: the web UI and JSON API over a data directory, optionally with the feed
-//! poller beside it, until Ctrl-C or SIGTERM (then in-flight requests finish).
+//! `wirewatch serve`: the web UI and JSON API over a data directory or a PostgreSQL database,
+//! optionally with the feed poller beside it, until Ctrl-C or SIGTERM (then in-flight requests
+//! finish). On PostgreSQL the data directory is this server's local directory: its search index
+//! (kept current from the database by `server::follow`) and its write token.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -22,12 +24,14 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
-    serve(ctx, ctx.embedded()?, args.listen, args.poll, None)
+    serve(ctx, &ctx.location(), &ctx.data_dir, args.listen, args.poll, None)
 }
 
-/// Serves `data_dir` until interrupted. `banner` is printed (with the URL) once listening.
+/// Serves the store at `location` until interrupted, with `data_dir` as the local directory.
+/// `banner` is printed (with the URL) once listening.
 pub fn serve(
     ctx: &Ctx,
+    location: &store::Location,
     data_dir: &Path,
     listen: Option<SocketAddr>,
     poll: bool,
@@ -49,8 +53,11 @@ pub fn serve(
         }
         server::TokenSource::Configured => eprintln!("write token: as configured"),
     }
-    let state = server::AppState::new(data_dir, cfg.clone(), &token)
-        .map_err(|e| anyhow::anyhow!("cannot serve {}: {e}", data_dir.display()))?;
+    if location.is_postgres() {
+        eprintln!("bringing the search index in {} up to date from {location}", data_dir.display());
+    }
+    let state = server::AppState::new(location, data_dir, cfg.clone(), &token)
+        .map_err(|e| anyhow::anyhow!("cannot serve {location}: {e}"))?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
@@ -63,8 +70,14 @@ pub fn serve(
     let live_stop = tokio_util::sync::CancellationToken::new();
     let live = {
         let _rt = rt.enter();
-        server::live::LiveState::start(data_dir, ctx.config.live_config(), live_stop.clone())
-            .map_err(|e| anyhow::anyhow!("cannot start the live alerts: {e}"))?
+        rt.spawn(server::follow::run(state.clone(), live_stop.clone()));
+        server::live::LiveState::start(
+            location,
+            data_dir,
+            ctx.config.live_config(),
+            live_stop.clone(),
+        )
+        .map_err(|e| anyhow::anyhow!("cannot start the live alerts: {e}"))?
     };
     let state = state.with_live(live);
     let listener = rt
@@ -74,7 +87,7 @@ pub fn serve(
     if let Some(b) = banner {
         println!("{b}");
     }
-    println!("serving {} at http://{addr}/  (Ctrl-C stops)", data_dir.display());
+    println!("serving {location} at http://{addr}/  (Ctrl-C stops)");
     let app = server::app(state).into_make_service_with_connect_info::<SocketAddr>();
     std::thread::scope(|s| {
         let poller = poll.then(|| {

@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use model::Event;
 use serde::{Deserialize, Serialize};
-use store::SqliteStore;
+use store::{AnyStore, Location};
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
@@ -251,7 +251,7 @@ const PAGE: usize = 500;
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
 struct Inner {
-    store: Mutex<SqliteStore>,
+    store: Mutex<Box<dyn AnyStore>>,
     tx: broadcast::Sender<Arc<Event>>,
     /// The id of the last event broadcast (the tailer's watermark).
     published: AtomicI64,
@@ -262,8 +262,10 @@ struct Inner {
     wake: Notify,
     /// Webhooks with a delivery worker running.
     running: Mutex<std::collections::HashSet<i64>>,
-    /// The data directory, where the search index of saved-search feeds lives.
-    data_dir: std::path::PathBuf,
+    /// Who this server is when it takes webhook leases (unique per process).
+    owner: String,
+    /// The local directory, where the search index of saved-search feeds lives.
+    local_dir: std::path::PathBuf,
     /// The search index, opened at the first saved-search feed request (its reader follows the
     /// writer's commits).
     search: std::sync::OnceLock<Arc<store::search::SearchIndex>>,
@@ -290,7 +292,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl LiveState {
-    /// Opens the store in `data_dir`, syncs the configured webhooks into it, and spawns the
+    /// Opens the store at `location`, syncs the configured webhooks into it, and spawns the
     /// outbox tailer and the webhook dispatcher on the current tokio runtime. Both stop when
     /// `shutdown` is cancelled, as do open SSE streams (so a graceful shutdown is not held up
     /// by them).
@@ -299,12 +301,13 @@ impl LiveState {
     ///
     /// Outside a tokio runtime (it spawns its tasks on the current one).
     pub fn start(
-        data_dir: &Path,
+        location: &Location,
+        local_dir: &Path,
         config: LiveConfig,
         shutdown: CancellationToken,
     ) -> Result<LiveState> {
         config.validate()?;
-        let mut store = SqliteStore::open(data_dir)?;
+        let mut store = location.open()?;
         let hooks: Vec<store::NewWebhook> = config.webhooks.iter().map(|h| h.to_new()).collect();
         store.sync_config_webhooks(&hooks)?;
         // New SSE clients start from here: what happened before `serve` started is history
@@ -329,7 +332,8 @@ impl LiveState {
                 shutdown,
                 wake: Notify::new(),
                 running: Mutex::default(),
-                data_dir: data_dir.to_path_buf(),
+                owner: format!("serve:{}:{}", std::process::id(), crate::security::random_hex(6)),
+                local_dir: local_dir.to_path_buf(),
                 search: std::sync::OnceLock::new(),
             }),
         };
@@ -354,7 +358,7 @@ impl LiveState {
             let index = match inner.search.get() {
                 Some(i) => i.clone(),
                 None => {
-                    let opened = Arc::new(store::search::SearchIndex::open(&inner.data_dir)?);
+                    let opened = Arc::new(store::search::SearchIndex::open(&inner.local_dir)?);
                     inner.search.get_or_init(|| opened).clone()
                 }
             };
@@ -368,10 +372,10 @@ impl LiveState {
     /// Runs `f` on the store off the async runtime.
     async fn with_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut SqliteStore) -> store::Result<T> + Send + 'static,
+        f: impl FnOnce(&mut dyn AnyStore) -> store::Result<T> + Send + 'static,
     ) -> Result<T> {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || f(&mut lock(&inner.store)))
+        tokio::task::spawn_blocking(move || f(lock(&inner.store).as_mut()))
             .await
             .map_err(|e| Error::Task(e.to_string()))?
             .map_err(Error::from)

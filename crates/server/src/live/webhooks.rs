@@ -2,6 +2,13 @@
 //! POSTed as JSON, signed with HMAC-SHA256, retried with exponential backoff and jitter, and
 //! given up (and recorded) after the configured attempts. Each webhook's cursor is stored after
 //! every event, so a restart neither loses deliveries nor repeats more than the one in flight.
+//!
+//! Servers sharing a database deliver each webhook from one of them at a time: a worker first
+//! takes the webhook's lease in the store (`EventStore::claim_webhook`), renews it before every
+//! attempt and wait, and records each delivery only while it holds it (the store checks, in the
+//! transaction that moves the cursor). A server that dies stops renewing; once its lease expires
+//! another server's dispatcher takes over from the stored cursor, repeating at most the event
+//! that was in flight (receivers drop repeats by `X-Wirewatch-Delivery`).
 
 use std::time::Duration;
 use store::prelude::*;
@@ -25,6 +32,9 @@ const EVENT_HEADER: &str = "X-Wirewatch-Event";
 const DELIVERY_HEADER: &str = "X-Wirewatch-Delivery";
 /// Events read from the outbox at once by one worker.
 const BATCH: usize = 100;
+/// How long a webhook's lease lasts beyond the attempt or wait it is renewed for: how soon
+/// another server takes over from one that died.
+const LEASE_MARGIN: Duration = Duration::from_secs(30);
 
 /// The value of the signature header for `body` signed with `secret`: `sha256=` and the hex
 /// HMAC-SHA256. Receivers compute the same over the raw body and compare in constant time.
@@ -170,10 +180,43 @@ pub(crate) async fn dispatch(state: LiveState) {
     }
 }
 
-/// Delivers one webhook's events after its cursor, in order, until it has caught up with what
-/// was broadcast; stops at shutdown (the event in flight is delivered again after a restart)
-/// or when the webhook was deleted.
+/// Takes or renews `hook`'s lease for `ttl` plus the margin; false when another server holds
+/// it or the store cannot be reached (the caller stops; the dispatcher tries again later).
+async fn lease(state: &LiveState, hook: i64, ttl: Duration) -> bool {
+    let owner = state.inner.owner.clone();
+    let ttl = ttl + LEASE_MARGIN;
+    match state.with_store(move |s| s.claim_webhook(hook, &owner, ttl)).await {
+        Ok(held) => held,
+        Err(e) => {
+            tracing::warn!(webhook = hook, error = %e, "renewing a webhook lease failed");
+            false
+        }
+    }
+}
+
+/// Delivers one webhook's events after its cursor, in order, while this server holds its lease
+/// and until it has caught up with what was broadcast; stops at shutdown (the event in flight
+/// is delivered again after a restart), when the webhook was deleted, or when its lease went to
+/// another server. The lease is given up when the worker stops.
 async fn work(state: &LiveState, hook: Webhook) {
+    let id = hook.id;
+    let timeout = Duration::from_secs(state.config().webhook_timeout_secs);
+    if !lease(state, id, timeout).await {
+        return;
+    }
+    // The cursor as it is now that this server holds the lease (another may have moved it).
+    match state.with_store(move |s| s.webhook(id)).await {
+        Ok(Some(fresh)) => deliver_all(state, fresh).await,
+        Ok(None) => {}
+        Err(e) => tracing::warn!(webhook = id, error = %e, "reading a webhook failed"),
+    }
+    let owner = state.inner.owner.clone();
+    if let Err(e) = state.with_store(move |s| s.release_webhook(id, &owner)).await {
+        tracing::debug!(webhook = id, error = %e, "releasing a webhook lease failed; it expires");
+    }
+}
+
+async fn deliver_all(state: &LiveState, hook: Webhook) {
     let wanted = filter(&hook);
     let mut cursor = hook.cursor;
     loop {
@@ -194,8 +237,8 @@ async fn work(state: &LiveState, hook: Webhook) {
                 continue;
             }
             let Some(rec) = deliver(state, &hook, &event).await else { return };
-            let id = hook.id;
-            match state.with_store(move |s| s.record_delivery(id, &rec)).await {
+            let (id, owner) = (hook.id, state.inner.owner.clone());
+            match state.with_store(move |s| s.record_delivery(id, &owner, &rec)).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => {
@@ -207,8 +250,8 @@ async fn work(state: &LiveState, hook: Webhook) {
             skipped = false;
         }
         if skipped {
-            let (id, to) = (hook.id, cursor);
-            match state.with_store(move |s| s.advance_webhook_cursor(id, to)).await {
+            let (id, owner, to) = (hook.id, state.inner.owner.clone(), cursor);
+            match state.with_store(move |s| s.advance_webhook_cursor(id, &owner, to)).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => {
@@ -220,7 +263,8 @@ async fn work(state: &LiveState, hook: Webhook) {
     }
 }
 
-/// POSTs one event to one webhook, retrying as configured. `None` when shutdown interrupted it.
+/// POSTs one event to one webhook, retrying as configured. `None` when shutdown interrupted it
+/// or the lease was lost.
 async fn deliver(state: &LiveState, hook: &Webhook, event: &Event) -> Option<DeliveryRecord> {
     let policy = state.config().retry();
     let body = serde_json::to_vec(event).unwrap_or_default();
@@ -232,8 +276,12 @@ async fn deliver(state: &LiveState, hook: &Webhook, event: &Event) -> Option<Del
         (DELIVERY_HEADER, id.as_str()),
         (SIGNATURE_HEADER, signature.as_str()),
     ];
+    let timeout = Duration::from_secs(state.config().webhook_timeout_secs);
     let mut attempt = 1;
     loop {
+        if !lease(state, hook.id, timeout).await {
+            return None;
+        }
         let sent = tokio::select! {
             _ = state.inner.shutdown.cancelled() => return None,
             r = state.inner.client.post(&hook.url, &headers, body.clone()) => r,
@@ -268,6 +316,9 @@ async fn deliver(state: &LiveState, hook: &Webhook, event: &Event) -> Option<Del
         }
         tracing::debug!(webhook = hook.id, event = event.id, attempt, %error, "webhook retry");
         let wait = policy.backoff(attempt);
+        if !lease(state, hook.id, wait + timeout).await {
+            return None;
+        }
         tokio::select! {
             _ = state.inner.shutdown.cancelled() => return None,
             _ = tokio::time::sleep(wait) => {}

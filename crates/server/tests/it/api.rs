@@ -353,12 +353,19 @@ async fn cached_answers_follow_every_write() {
 async fn merged_story_redirects_to_where_its_articles_went() {
     let (dir, _) = fresh_app(config());
     let live = server::live::LiveState::start(
+        &store::Location::Dir(dir.path().to_owned()),
         dir.path(),
         server::live::LiveConfig::default(),
         tokio_util::sync::CancellationToken::new(),
     )
     .unwrap();
-    let state = server::AppState::new(dir.path(), config(), TOKEN).unwrap();
+    let state = server::AppState::new(
+        &store::Location::Dir(dir.path().to_owned()),
+        dir.path(),
+        config(),
+        TOKEN,
+    )
+    .unwrap();
     let app = server::app(state.with_live(live));
     let d = doc(
         "https://www.example.org/ferry",

@@ -59,7 +59,8 @@ fn fast_config() -> LiveConfig {
 
 async fn start(dir: &Path, config: LiveConfig) -> Live {
     let stop = CancellationToken::new();
-    let state = LiveState::start(dir, config, stop.clone()).expect("live state starts");
+    let state = LiveState::start(&store::Location::Dir(dir.to_owned()), dir, config, stop.clone())
+        .expect("live state starts");
     let app = server::live::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

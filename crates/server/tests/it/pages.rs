@@ -142,7 +142,15 @@ async fn big_story_pages_its_articles_and_bounds_its_lists() {
         })
         .collect();
     fill(dir.path(), &docs);
-    let app = server::app(server::AppState::new(dir.path(), config(), TOKEN).unwrap());
+    let app = server::app(
+        server::AppState::new(
+            &store::Location::Dir(dir.path().to_owned()),
+            dir.path(),
+            config(),
+            TOKEN,
+        )
+        .unwrap(),
+    );
     let (s, _, body) = send(&app, get("/stories/s9")).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert!(body.contains("Articles 1–50 of 60"), "{body}");

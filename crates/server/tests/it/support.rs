@@ -181,19 +181,37 @@ pub fn config() -> ServerConfig {
 
 /// The app over the shared data directory.
 pub fn shared_app() -> axum::Router {
-    server::app(AppState::new(shared_dir(), config(), TOKEN).unwrap())
+    server::app(
+        AppState::new(
+            &store::Location::Dir(shared_dir().to_owned()),
+            shared_dir(),
+            config(),
+            TOKEN,
+        )
+        .unwrap(),
+    )
 }
 
 /// The app over the shared data directory with the live alerts merged in (stopped with the
 /// test's runtime).
 pub fn shared_app_with_live() -> axum::Router {
     let live = server::live::LiveState::start(
+        &store::Location::Dir(shared_dir().to_owned()),
         shared_dir(),
         server::live::LiveConfig::default(),
         tokio_util::sync::CancellationToken::new(),
     )
     .unwrap();
-    server::app(AppState::new(shared_dir(), config(), TOKEN).unwrap().with_live(live))
+    server::app(
+        AppState::new(
+            &store::Location::Dir(shared_dir().to_owned()),
+            shared_dir(),
+            config(),
+            TOKEN,
+        )
+        .unwrap()
+        .with_live(live),
+    )
 }
 
 /// An app over a fresh data directory with one small story, for tests that write.
@@ -209,7 +227,10 @@ pub fn fresh_app(cfg: ServerConfig) -> (tempfile::TempDir, axum::Router) {
         1,
     );
     fill(dir.path(), &[("s1", d, None)]);
-    let app = server::app(AppState::new(dir.path(), cfg, TOKEN).unwrap());
+    let app = server::app(
+        AppState::new(&store::Location::Dir(dir.path().to_owned()), dir.path(), cfg, TOKEN)
+            .unwrap(),
+    );
     (dir, app)
 }
 

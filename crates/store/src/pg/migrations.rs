@@ -293,6 +293,17 @@ CREATE TRIGGER story_articles_changed_digest AFTER DELETE OR UPDATE ON story_art
     FOR EACH ROW EXECUTE FUNCTION wirewatch_story_changed();
 "#,
     },
+    Migration {
+        version: 3,
+        description: "leases: named claims with an expiry, for processes sharing the store",
+        sql: r#"
+CREATE TABLE leases (
+    name       TEXT COLLATE "C" PRIMARY KEY,
+    owner      TEXT COLLATE "C" NOT NULL,
+    expires_ms BIGINT NOT NULL
+);
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -220,6 +220,22 @@ impl Database for PgStore {
     fn write_with(&mut self, f: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
         self.write(IsolationLevel::ReadCommitted, |db| f(db))
     }
+
+    /// A hash of the current snapshot (`pg_current_snapshot()`: the oldest transaction still
+    /// running, one past the newest finished one, and those running in between). Only
+    /// transactions that write get a transaction id, so reads leave it alone, while every commit
+    /// (or rollback) of a writer, from any process, moves it: the writer leaves the running list
+    /// or pushes the upper bound.
+    fn data_version(&self) -> Result<i64> {
+        let snapshot = self.read(|db| {
+            let row = db.query_one("SELECT CAST(pg_current_snapshot() AS TEXT)", &[])?;
+            row.get::<String>(0)
+        })?;
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        snapshot.hash(&mut h);
+        Ok(h.finish() as i64)
+    }
 }
 
 crate::docs::impl_model_store!(PgStore);

@@ -1,6 +1,8 @@
 //! The live outbox: story events appended with the stories they describe, ids that survive
 //! pruning, and webhooks with durable cursors and secrets kept out of their serialisation.
 
+use std::time::Duration;
+
 use model::StoryRecord;
 use store::AnyStore;
 use store::prelude::*;
@@ -126,18 +128,25 @@ fn webhooks_start_at_the_latest_event_and_keep_their_cursor(store: &mut dyn AnyS
     assert!(json.contains("hooks.example"));
 
     let ok = DeliveryRecord { event: 5, ok: true, status: Some(200), error: None };
-    assert!(store.record_delivery(h.id, &ok).unwrap());
+    assert!(!store.record_delivery(h.id, "me", &ok).unwrap(), "recorded without the lease");
+    assert!(store.claim_webhook(h.id, "me", Duration::from_secs(60)).unwrap());
+    assert!(store.record_delivery(h.id, "me", &ok).unwrap());
     let bad =
         DeliveryRecord { event: 4, ok: false, status: Some(500), error: Some("HTTP 500".into()) };
-    assert!(store.record_delivery(h.id, &bad).unwrap());
+    assert!(store.record_delivery(h.id, "me", &bad).unwrap());
     let h2 = store.webhook(h.id).unwrap().unwrap();
     assert_eq!((h2.cursor, h2.delivered, h2.failed), (5, 1, 1), "the cursor never moves back");
     assert_eq!((h2.last_status, h2.last_error.as_deref()), (Some(500), Some("HTTP 500")));
-    assert!(store.advance_webhook_cursor(h.id, 9).unwrap());
+    assert!(store.advance_webhook_cursor(h.id, "me", 9).unwrap());
+    assert_eq!(store.webhook(h.id).unwrap().unwrap().cursor, 9);
+    assert!(!store.advance_webhook_cursor(h.id, "other", 12).unwrap(), "another holds the lease");
     assert_eq!(store.webhook(h.id).unwrap().unwrap().cursor, 9);
 
     assert!(store.delete_webhook(h.id).unwrap());
-    assert!(!store.record_delivery(h.id, &ok).unwrap(), "a deleted webhook reports it is gone");
+    assert!(
+        !store.record_delivery(h.id, "me", &ok).unwrap(),
+        "a deleted webhook reports it is gone"
+    );
     assert!(!store.delete_webhook(h.id).unwrap());
 }
 
@@ -149,7 +158,8 @@ fn config_webhooks_sync_by_url_and_cannot_be_deleted_through_the_api(store: &mut
     assert_eq!(hooks.len(), 2);
     assert!(hooks.iter().all(|h| h.source == "config"));
     let a = hooks[0].id;
-    store.advance_webhook_cursor(a, 42).unwrap();
+    assert!(store.claim_webhook(a, "me", Duration::from_secs(60)).unwrap());
+    assert!(store.advance_webhook_cursor(a, "me", 42).unwrap());
     assert!(!store.delete_webhook(a).unwrap());
 
     // A restart with a changed filter keeps the cursor; a removed hook goes.
@@ -208,6 +218,31 @@ fn a_failed_save_leaves_no_event(store: &mut dyn AnyStore) {
     assert_eq!(store.events_after(0, 10).unwrap().len(), 1);
 }
 
+fn leases_are_exclusive_renewable_and_free_once_expired(store: &mut dyn AnyStore) {
+    let long = Duration::from_secs(60);
+    assert!(store.try_lease("feed:1", "a", long).unwrap());
+    assert!(!store.try_lease("feed:1", "b", long).unwrap(), "held by a");
+    assert!(store.try_lease("feed:1", "a", long).unwrap(), "renewed by its holder");
+    assert!(store.try_lease("feed:2", "b", long).unwrap(), "another name is another lease");
+    let (owner, left) = store.lease_holder("feed:1").unwrap().unwrap();
+    assert_eq!(owner, "a");
+    assert!((1..=60_000).contains(&left), "{left}");
+    assert!(store.holds_lease("feed:1", "a").unwrap());
+    assert!(!store.holds_lease("feed:1", "b").unwrap());
+
+    // Not released by another; released by its holder.
+    assert!(!store.release_lease("feed:1", "b").unwrap());
+    assert!(store.release_lease("feed:1", "a").unwrap());
+    assert_eq!(store.lease_holder("feed:1").unwrap(), None);
+
+    // A lease that has run out (as a dead holder's does) goes to whoever asks next.
+    assert!(store.try_lease("feed:3", "dead", Duration::ZERO).unwrap());
+    assert!(!store.holds_lease("feed:3", "dead").unwrap());
+    assert_eq!(store.lease_holder("feed:3").unwrap(), None);
+    assert!(store.try_lease("feed:3", "b", long).unwrap());
+    assert_eq!(store.lease_holder("feed:3").unwrap().unwrap().0, "b");
+}
+
 /// Every case above, each to run on a fresh store of every backend.
 pub const CASES: &[crate::conformance::Case] = &[
     ("saving_stories_appends_new_and_breaking_once", saving_stories_appends_new_and_breaking_once),
@@ -228,6 +263,10 @@ pub const CASES: &[crate::conformance::Case] = &[
     (
         "first_found_findings_append_finding_new_in_the_same_transaction",
         first_found_findings_append_finding_new_in_the_same_transaction,
+    ),
+    (
+        "leases_are_exclusive_renewable_and_free_once_expired",
+        leases_are_exclusive_renewable_and_free_once_expired,
     ),
 ];
 

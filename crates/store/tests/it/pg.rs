@@ -112,6 +112,9 @@ impl store::Database for TempPg {
     ) -> store::Result<()> {
         self.store_mut().write_with(f)
     }
+    fn data_version(&self) -> store::Result<i64> {
+        self.store().data_version()
+    }
 }
 
 impl Store for TempPg {
