@@ -18,7 +18,7 @@
 //! unchanged page costs a `304` and no body.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -57,6 +57,9 @@ pub struct ResponseCache {
     budget: usize,
     /// A connection used only to read `data_version`; `None` when the cache is off.
     watcher: Option<Mutex<Box<dyn AnyStore>>>,
+    /// Whether reading the data version is a round trip to a server (PostgreSQL), which must
+    /// not block the async runtime; SQLite's is a read of shared memory.
+    remote: bool,
     /// Per-process salt in ETags: data versions restart with the process.
     salt: u64,
     inner: Mutex<Inner>,
@@ -76,7 +79,13 @@ impl ResponseCache {
     pub fn open(location: &Location, budget_bytes: usize) -> crate::Result<ResponseCache> {
         let watcher = if budget_bytes > 0 { Some(Mutex::new(location.open()?)) } else { None };
         let salt = u64::from_str_radix(&crate::security::random_hex(8), 16).unwrap_or(0);
-        Ok(ResponseCache { budget: budget_bytes, watcher, salt, inner: Mutex::default() })
+        Ok(ResponseCache {
+            budget: budget_bytes,
+            watcher,
+            remote: location.is_postgres(),
+            salt,
+            inner: Mutex::default(),
+        })
     }
 
     /// Whether responses are kept at all.
@@ -84,15 +93,27 @@ impl ResponseCache {
         self.watcher.is_some()
     }
 
-    /// The current stamp, or `None` when it cannot be read (then nothing is cached).
-    fn stamp(
-        &self,
+    /// The current stamp, or `None` when it cannot be read (then nothing is cached); on
+    /// PostgreSQL the data version is read on the blocking pool.
+    async fn current(
+        self: &Arc<Self>,
         search: &std::result::Result<store::search::SearchIndex, String>,
     ) -> Option<Stamp> {
-        let watcher = self.watcher.as_ref()?.lock().ok()?;
-        let data = watcher.data_version().ok()?;
+        let data = if self.remote {
+            let me = self.clone();
+            tokio::task::spawn_blocking(move || me.data_version()).await.ok()??
+        } else {
+            self.data_version()?
+        };
         let index = search.as_ref().map(|s| s.generation()).unwrap_or(0);
         Some((data, index))
+    }
+
+    /// The store's data version, read now (blocking on PostgreSQL).
+    fn data_version(&self) -> Option<i64> {
+        // The connection holds no state a panic elsewhere could have left half-changed.
+        let watcher = self.watcher.as_ref()?.lock().unwrap_or_else(|e| e.into_inner());
+        watcher.data_version().ok()
     }
 
     fn etag(&self, stamp: Stamp, key: &str) -> HeaderValue {
@@ -182,7 +203,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     {
         return next.run(req).await;
     }
-    let Some(stamp) = cache.stamp(&state.search) else { return next.run(req).await };
+    let Some(stamp) = cache.current(&state.search).await else { return next.run(req).await };
     let key = req.uri().to_string();
     if let Some(entry) = cache.get(&key, stamp) {
         return respond(&entry, not_modified(&req, &entry.etag));
@@ -255,9 +276,8 @@ mod tests {
     #[test]
     fn the_stamp_follows_commits_of_other_connections() {
         let (dir, c) = cache(1 << 20);
-        let search = Err("no index".to_string());
-        let before = c.stamp(&search).unwrap();
-        assert_eq!(c.stamp(&search).unwrap(), before);
+        let before = c.data_version().unwrap();
+        assert_eq!(c.data_version().unwrap(), before);
         let mut other = store::SqliteStore::open(dir.path()).unwrap();
         let doc = model::RawDocument {
             key: model::DocKey("k".into()),
@@ -275,7 +295,7 @@ mod tests {
             analysis: None,
         };
         model::Store::put_documents(&mut other, &[doc]).unwrap();
-        assert_ne!(c.stamp(&search).unwrap(), before);
+        assert_ne!(c.data_version().unwrap(), before);
         assert!(!ResponseCache::open(&Location::Dir(dir.path().to_owned()), 0).unwrap().enabled());
     }
 }

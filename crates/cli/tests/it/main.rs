@@ -6,4 +6,5 @@ mod kill;
 mod pg;
 mod search;
 mod serve;
+mod servers;
 mod support;

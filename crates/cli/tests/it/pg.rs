@@ -2,43 +2,7 @@
 //! from the commands that need the embedded store. Needs `WIREWATCH_TEST_DATABASE_URL` (CI sets
 //! it); skipped with a printed reason without it.
 
-use crate::support::{repo, run, ww};
-
-/// A schema of its own in the test database, dropped with this value.
-struct Schema {
-    base: String,
-    name: String,
-}
-
-impl Schema {
-    fn new() -> Option<Schema> {
-        let Ok(base) = std::env::var("WIREWATCH_TEST_DATABASE_URL") else {
-            eprintln!("skipped: WIREWATCH_TEST_DATABASE_URL is not set (CI sets it; see .ci/run)");
-            return None;
-        };
-        let name = format!(
-            "ww_cli_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-        );
-        let mut admin = postgres::Client::connect(&base, postgres::NoTls).unwrap();
-        admin.batch_execute(&format!("CREATE SCHEMA {name}")).unwrap();
-        Some(Schema { base, name })
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-csearch_path%3D{}", self.base, self.name)
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = postgres::Client::connect(&self.base, postgres::NoTls) {
-            let _ = admin.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
-        }
-    }
-}
+use crate::support::{PgSchema as Schema, repo, run, ww};
 
 fn json(so: &str) -> serde_json::Value {
     serde_json::from_str(so.lines().last().unwrap_or("{}")).unwrap_or_else(|e| panic!("{so}: {e}"))

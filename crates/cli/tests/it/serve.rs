@@ -8,7 +8,7 @@ use std::process::{Child, Stdio};
 use crate::support::{ingest_json, repo, run, ww};
 
 /// A raw HTTP/1.1 GET; returns the status line and the body.
-fn http_get(addr: &str, path: &str) -> (String, String) {
+pub(crate) fn http_get(addr: &str, path: &str) -> (String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = String::new();
@@ -19,7 +19,7 @@ fn http_get(addr: &str, path: &str) -> (String, String) {
 }
 
 /// Reads stdout until the `serving ... at http://ADDR/` line; returns ADDR.
-fn wait_listening(child: &mut Child) -> String {
+pub(crate) fn wait_listening(child: &mut Child) -> String {
     let out = child.stdout.take().unwrap();
     let mut lines = BufReader::new(out).lines();
     loop {
@@ -34,7 +34,7 @@ fn wait_listening(child: &mut Child) -> String {
 }
 
 #[cfg(unix)]
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
+pub(crate) fn terminate(child: &mut Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
     let ok = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(ok.success());

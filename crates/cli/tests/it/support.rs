@@ -99,3 +99,41 @@ impl Server {
         Server { base, hits }
     }
 }
+
+/// A schema of its own in the PostgreSQL test database (`WIREWATCH_TEST_DATABASE_URL`), dropped
+/// with this value; `None`, with the reason printed, when the variable is unset.
+pub struct PgSchema {
+    base: String,
+    name: String,
+}
+
+impl PgSchema {
+    pub fn new() -> Option<PgSchema> {
+        let Ok(base) = std::env::var("WIREWATCH_TEST_DATABASE_URL") else {
+            eprintln!("skipped: WIREWATCH_TEST_DATABASE_URL is not set (CI sets it; see .ci/run)");
+            return None;
+        };
+        let name = format!(
+            "ww_cli_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        );
+        let mut admin = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+        admin.batch_execute(&format!("CREATE SCHEMA {name}")).unwrap();
+        Some(PgSchema { base, name })
+    }
+
+    /// The URL of the database with this schema as the search path.
+    pub fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-csearch_path%3D{}", self.base, self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}

@@ -49,8 +49,35 @@ pub struct PgStore {
 }
 
 struct Inner {
-    client: Client,
+    client: Conn,
     cache: StatementCache,
+}
+
+/// The client, closed on a thread of its own when dropped inside an async runtime: the sync
+/// client closes by blocking on its own runtime, which tokio forbids on a thread that drives
+/// async tasks (a server's pool dropped as it shuts down).
+struct Conn(Option<Client>);
+
+impl std::ops::Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0.as_ref().unwrap_or_else(|| unreachable!("only Drop takes the client"))
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0.as_mut().unwrap_or_else(|| unreachable!("only Drop takes the client"))
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        let Some(client) = self.0.take() else { return };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
+    }
 }
 
 impl std::fmt::Debug for PgStore {
@@ -97,7 +124,10 @@ impl PgStore {
             .map_err(|source| Error::Connect { database: shown.clone(), source })?;
         migrations::migrate_to(&mut client, PG_LATEST_VERSION, &shown)?;
         Ok(PgStore {
-            inner: RefCell::new(Inner { client, cache: StatementCache::default() }),
+            inner: RefCell::new(Inner {
+                client: Conn(Some(client)),
+                cache: StatementCache::default(),
+            }),
             config,
             shown,
         })
@@ -114,7 +144,7 @@ impl PgStore {
             match self.config.connect(NoTls) {
                 Ok(client) => {
                     tracing::warn!(database = %self.shown, "the database connection was lost; reconnected");
-                    inner.client = client;
+                    inner.client = Conn(Some(client));
                     inner.cache = StatementCache::default();
                     return Ok(());
                 }
