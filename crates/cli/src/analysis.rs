@@ -76,12 +76,9 @@ pub fn analyze_pending(
 }
 
 /// Redoes the findings and timeline of every story marked as changed (it gained an article, or
-/// an article a new version), a round of stories per transaction, on every core. Returns the
-/// findings found for the first time.
-pub fn refresh_story_changes(
-    store: &mut dyn AnyStore,
-    threads: usize,
-) -> Result<Vec<model::StoryFinding>> {
+/// an article a new version), a round of stories per transaction, on every core. Returns how
+/// many stories were redone.
+pub fn refresh_story_changes(store: &mut dyn AnyStore, threads: usize) -> Result<usize> {
     let started = Instant::now();
     let mut new = Vec::new();
     let mut stories = 0;
@@ -108,7 +105,7 @@ pub fn refresh_story_changes(
             new.len()
         );
     }
-    Ok(new)
+    Ok(stories)
 }
 
 /// Every stored version of every article of a story, with its extracted body.
@@ -146,7 +143,7 @@ fn story_versions(store: &dyn AnyStore, id: &str) -> Result<Vec<analyze::claims:
 }
 
 /// Maps `f` over `items` on up to `threads` threads, keeping the order.
-fn parallel_map<T: Sync, R: Send>(
+pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
     f: impl Fn(&T) -> R + Sync,

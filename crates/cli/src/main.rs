@@ -50,6 +50,9 @@ pub enum Command {
     Feeds(cmd::feeds::FeedsCommand),
     /// Fetch every due feed and the articles it links to; keeps polling unless --once.
     Poll(cmd::poll::Args),
+    /// Do the pending work in the store (poll, analyse, assign stories, findings) beside other
+    /// workers; keeps working unless --once.
+    Worker(cmd::worker::Args),
     /// Counts of stored documents by source, day, state and kind.
     Stats(cmd::stats::Args),
     /// Extract articles (headline, byline, dates, body) from pages or text; no data directory.

@@ -42,6 +42,22 @@ impl StoryAssigner {
         docs: &[RawDocument],
         outcomes: &[IngestOutcome],
     ) -> Result<()> {
+        let (records, assignments) = self.plan(store, docs, outcomes)?;
+        if !records.is_empty() || !assignments.is_empty() {
+            store.save_stories(&records, &assignments)?;
+        }
+        Ok(())
+    }
+
+    /// Assigns the documents of a batch as [`StoryAssigner::assign`] does, and returns the
+    /// stories touched and the assignments for the caller to save (a worker saves them with its
+    /// progress mark, under its lease).
+    pub fn plan(
+        &mut self,
+        store: &dyn AnyStore,
+        docs: &[RawDocument],
+        outcomes: &[IngestOutcome],
+    ) -> Result<(Vec<StoryRecord>, Vec<StoryAssignment>)> {
         let mut assignments = Vec::new();
         let mut touched = BTreeSet::new();
         // Within a batch, earliest publication first (undated last, arrival order kept among
@@ -82,10 +98,7 @@ impl StoryAssigner {
             touched.iter().filter_map(|id| self.clusterer.story(id)).map(record).collect();
         let now = self.live.then(Utc::now);
         records.extend(self.clusterer.evict_quiet(now).iter().map(record));
-        if !records.is_empty() || !assignments.is_empty() {
-            store.save_stories(&records, &assignments)?;
-        }
-        Ok(())
+        Ok((records, assignments))
     }
 }
 

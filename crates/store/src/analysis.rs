@@ -31,68 +31,92 @@ pub trait AnalysisStore: Database {
         after: i64,
         limit: usize,
     ) -> Result<Vec<PendingVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS}, v.id, d.canonical_url, d.source_kind, d.origin
-               FROM versions v JOIN documents d ON d.id = v.document_id
-               LEFT JOIN articles a ON a.version_id = v.id
-              WHERE v.id > ?1 AND (a.analyzer IS NULL OR a.analyzer != ?2)
-              ORDER BY v.id LIMIT ?3"
-        );
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = db::read(self, |db| db.query(&sql, params![after, analyzer, limit]))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for mut row in rows {
-            let v = decode_version(&mut row)?;
-            let (version_id, canonical_url, kind, origin): (i64, Option<String>, String, String) =
-                (row.get(11)?, row.take(12)?, row.take(13)?, row.take(14)?);
-            let source_kind = SourceKind::parse(&kind)
-                .ok_or_else(|| Error::Corrupt(format!("source kind {kind:?}")))?;
-            out.push(PendingVersion {
-                version_id,
-                document: RawDocument {
-                    key: DocKey(v.key.0),
-                    url: v.url,
-                    canonical_url,
-                    outlet: v.outlet,
-                    title: v.title,
-                    published: v.published,
-                    fetched_at: v.fetched_at,
-                    source_kind,
-                    origin,
-                    content_kind: v.content_kind,
-                    content: v.content,
-                    diagnostics: Vec::new(),
-                    analysis: None,
-                },
-            });
-        }
-        Ok(out)
+        let rows = db::read(self, |db| {
+            select_versions(
+                db,
+                "v.id > ?1 AND (a.analyzer IS NULL OR a.analyzer != ?2)",
+                params![after, analyzer, limit],
+            )
+        })?;
+        Ok(rows.into_iter().map(|(p, _)| p).collect())
     }
 
     /// Writes analyses of stored versions in one transaction.
     fn put_analyses(&mut self, items: &[(i64, Analysis)]) -> Result<()> {
-        db::write(self, |db| {
-            for (version_id, a) in items {
-                write_analysis(db, *version_id, a)?;
-            }
-            // A new analysis of an article already in a story (a corrected page's new version,
-            // or a newer analyser) changes what the story's findings are made of.
-            for (version_id, _) in items {
-                db.execute(
-                    "INSERT INTO story_changes_pending (story_id)
-                     SELECT sa.story_id FROM versions v
-                       JOIN story_articles sa ON sa.document_id = v.document_id
-                      WHERE v.id = ?1
-                     ON CONFLICT DO NOTHING",
-                    params![*version_id],
-                )?;
-            }
-            Ok(())
-        })
+        db::write(self, |db| write_analyses(db, items))
     }
 }
 
 impl<T: Database + ?Sized> AnalysisStore for T {}
+
+/// Versions matching `filter` (over `v` versions, `d` documents and `a` their analysis, if
+/// any), oldest first, at most the last parameter's number, each with the analyser that
+/// analysed it.
+pub(crate) fn select_versions(
+    db: &mut dyn Sql,
+    filter: &str,
+    params: &[crate::sql::Param<'_>],
+) -> Result<Vec<(PendingVersion, Option<String>)>> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS}, v.id, d.canonical_url, d.source_kind, d.origin, a.analyzer
+           FROM versions v JOIN documents d ON d.id = v.document_id
+           LEFT JOIN articles a ON a.version_id = v.id
+          WHERE {filter}
+          ORDER BY v.id LIMIT ?{}",
+        params.len()
+    );
+    let rows = db.query(&sql, params)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        let v = decode_version(&mut row)?;
+        let (version_id, canonical_url, kind, origin): (i64, Option<String>, String, String) =
+            (row.get(11)?, row.take(12)?, row.take(13)?, row.take(14)?);
+        let analyzer: Option<String> = row.take(15)?;
+        let source_kind = SourceKind::parse(&kind)
+            .ok_or_else(|| Error::Corrupt(format!("source kind {kind:?}")))?;
+        let pending = PendingVersion {
+            version_id,
+            document: RawDocument {
+                key: DocKey(v.key.0),
+                url: v.url,
+                canonical_url,
+                outlet: v.outlet,
+                title: v.title,
+                published: v.published,
+                fetched_at: v.fetched_at,
+                source_kind,
+                origin,
+                content_kind: v.content_kind,
+                content: v.content,
+                diagnostics: Vec::new(),
+                analysis: None,
+            },
+        };
+        out.push((pending, analyzer));
+    }
+    Ok(out)
+}
+
+/// Stores analyses in the caller's transaction, marking the stories of articles already in one.
+pub(crate) fn write_analyses(db: &mut dyn Sql, items: &[(i64, Analysis)]) -> Result<()> {
+    for (version_id, a) in items {
+        write_analysis(db, *version_id, a)?;
+    }
+    // A new analysis of an article already in a story (a corrected page's new version, or a
+    // newer analyser) changes what the story's findings are made of.
+    for (version_id, _) in items {
+        db.execute(
+            "INSERT INTO story_changes_pending (story_id)
+             SELECT sa.story_id FROM versions v
+               JOIN story_articles sa ON sa.document_id = v.document_id
+              WHERE v.id = ?1
+             ON CONFLICT DO NOTHING",
+            params![*version_id],
+        )?;
+    }
+    Ok(())
+}
 
 /// Stores (or replaces) the analysis of one version and sets the version's state to match.
 pub(crate) fn write_analysis(db: &mut dyn Sql, version_id: i64, a: &Analysis) -> Result<()> {

@@ -379,7 +379,11 @@ pub(crate) fn all_versions(db: &mut dyn Sql, key: &DocKey) -> Result<Vec<StoredV
 }
 
 /// The stored analysis of one version, if it has been analysed.
-fn analysis(db: &mut dyn Sql, document_id: i64, version: i64) -> Result<Option<Analysis>> {
+pub(crate) fn analysis(
+    db: &mut dyn Sql,
+    document_id: i64,
+    version: i64,
+) -> Result<Option<Analysis>> {
     let row = db.query_opt(
         "SELECT a.analyzer, a.ok, a.title, a.published, a.language, a.site_name, a.body,
                 a.article_json, a.diagnostics, v.id

@@ -19,7 +19,7 @@ use crate::db::{self, Database};
 use crate::sql::{Backend, Sql, params};
 
 /// The database's clock in milliseconds since the epoch, as an SQL expression.
-fn now_ms(db: &dyn Sql) -> &'static str {
+pub(crate) fn now_ms(db: &dyn Sql) -> &'static str {
     match db.backend() {
         Backend::Sqlite => "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
         Backend::Postgres => "CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)",
@@ -35,17 +35,7 @@ pub trait LeaseStore: Database {
     /// Takes the lease `name` for `owner` for `ttl` from now, if it is free, expired, or already
     /// `owner`'s (then it is renewed). Returns whether `owner` holds it now.
     fn try_lease(&mut self, name: &str, owner: &str, ttl: Duration) -> Result<bool> {
-        let ttl = millis(ttl);
-        db::write(self, |db| {
-            let now = now_ms(db);
-            let sql = format!(
-                "INSERT INTO leases (name, owner, expires_ms) VALUES (?1, ?2, {now} + ?3)
-                 ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,
-                        expires_ms = excluded.expires_ms
-                  WHERE leases.owner = excluded.owner OR leases.expires_ms <= {now}"
-            );
-            Ok(db.execute(&sql, params![name, owner, ttl])? == 1)
-        })
+        db::write(self, |db| take(db, name, owner, ttl))
     }
 
     /// Gives the lease up if `owner` holds it; returns whether it did.
@@ -79,6 +69,17 @@ pub trait LeaseStore: Database {
 }
 
 impl<T: Database + ?Sized> LeaseStore for T {}
+
+/// [`LeaseStore::try_lease`] in the caller's transaction.
+pub(crate) fn take(db: &mut dyn Sql, name: &str, owner: &str, ttl: Duration) -> Result<bool> {
+    let now = now_ms(db);
+    let sql = format!(
+        "INSERT INTO leases (name, owner, expires_ms) VALUES (?1, ?2, {now} + ?3)
+         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_ms = excluded.expires_ms
+          WHERE leases.owner = excluded.owner OR leases.expires_ms <= {now}"
+    );
+    Ok(db.execute(&sql, params![name, owner, millis(ttl)])? == 1)
+}
 
 /// Whether `owner` holds the unexpired lease `name`, inside a transaction that records the work
 /// the lease guards (the fence: a holder whose lease expired records nothing).

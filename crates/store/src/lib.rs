@@ -31,6 +31,7 @@ pub mod search;
 pub mod sql;
 mod sqlite;
 mod stories;
+pub mod work;
 
 pub use analysis::{AnalysisStore, PendingVersion};
 pub use changes::{ChangeStore, StoryText};
@@ -46,6 +47,7 @@ pub use leases::LeaseStore;
 pub use pg::PgStore;
 pub use sqlite::{DB_FILE, SqliteStore};
 pub use stories::{StoryStatement, StoryStore};
+pub use work::{PendingWork, WorkStore};
 
 /// Every operation of the store, on either backend: what commands and servers hold (as
 /// `Box<dyn AnyStore>`) when they work with whichever backend was chosen.
@@ -101,7 +103,7 @@ impl std::fmt::Debug for Location {
 pub mod prelude {
     pub use crate::{
         AnalysisStore, AnyStore, ChangeStore, Database, DigestStore, DocumentStore, EntityStore,
-        EventStore, FeedStore, LeaseStore, StoryStore,
+        EventStore, FeedStore, LeaseStore, StoryStore, WorkStore,
     };
     pub use model::Store;
 }

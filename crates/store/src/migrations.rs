@@ -359,7 +359,7 @@ CREATE TABLE story_merges (
     },
     Migration {
         version: 11,
-        description: "leases: named claims with an expiry, for processes sharing the store",
+        description: "leases and progress marks, for workers sharing the store",
         sql: r#"
 -- Who does which piece of shared work (a webhook's deliveries, a feed's poll) until when, in
 -- milliseconds since the epoch by the database's clock. See `leases.rs`.
@@ -367,6 +367,11 @@ CREATE TABLE leases (
     name       TEXT PRIMARY KEY,
     owner      TEXT NOT NULL,
     expires_ms INTEGER NOT NULL
+);
+-- How far ordered shared work has got (the last version assigned to stories). See `work.rs`.
+CREATE TABLE progress (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
 );
 "#,
     },

@@ -67,7 +67,7 @@ fn drop_merged(db: &mut dyn Sql, story: &str, into: &str) -> Result<()> {
 }
 
 /// Saves stories and assignments in the caller's transaction; see [`StoryStore::save_stories`].
-fn save_stories_in(
+pub(crate) fn save_stories_in(
     db: &mut dyn Sql,
     stories: &[StoryRecord],
     assignments: &[StoryAssignment],

@@ -14,6 +14,7 @@ pub mod serve;
 pub mod stance;
 pub mod stats;
 pub mod stories;
+pub mod worker;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -101,6 +102,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(args) => ingest::run(&ctx, args),
         Command::Feeds(cmd) => feeds::run(&ctx, cmd),
         Command::Poll(args) => poll::run(&ctx, args),
+        Command::Worker(args) => worker::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
@@ -125,6 +127,7 @@ fn name(command: &Command) -> &'static str {
         Command::Ingest(_) => "ingest",
         Command::Feeds(_) => "feeds",
         Command::Poll(_) => "poll",
+        Command::Worker(_) => "worker",
         Command::Stats(_) => "stats",
         Command::Demo(_) => "demo",
         Command::Serve(_) => "serve",

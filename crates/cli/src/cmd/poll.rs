@@ -54,7 +54,7 @@ pub fn poll_until(
         tokio::pin!(stop);
         let mut total_failed = 0u64;
         loop {
-            let summary = poll_round(ctx, &client, &store).await?;
+            let summary = poll_round(ctx, &client, &store, None).await?;
             total_failed += summary.failed;
             if !ctx.quiet || args.json {
                 print_summary(&summary, args.json)?;
@@ -71,15 +71,55 @@ pub fn poll_until(
     })
 }
 
-/// Polls every due feed once, storing articles after each feed completes.
-async fn poll_round(
+/// How a worker shares feeds with other workers: it polls a feed only while it holds the feed's
+/// lease (`feed:<url>`, one poller per feed at a time) and its host's (`host:<host>`, one
+/// worker fetching from a host at a time, so the per-host rate limit of one process holds for
+/// all of them), and leaves the analysis to its own loop.
+pub struct Claims<'a> {
+    /// Who holds the leases.
+    pub owner: &'a str,
+    /// How long a lease lasts if its holder dies mid-poll.
+    pub ttl: Duration,
+}
+
+/// The due feeds whose leases (feed and host) `claims.owner` got; the others are left to the
+/// workers that hold them.
+fn claim_feeds(
+    store: &mut dyn store::AnyStore,
+    due: Vec<model::FeedRecord>,
+    claims: &Claims<'_>,
+) -> Result<Vec<model::FeedRecord>> {
+    use store::LeaseStore;
+    let mut mine = Vec::new();
+    for feed in due {
+        let feed_lease = format!("feed:{}", feed.url);
+        if !store.try_lease(&feed_lease, claims.owner, claims.ttl)? {
+            continue;
+        }
+        let host = model::url::host(&feed.url).unwrap_or_default();
+        if store.try_lease(&format!("host:{host}"), claims.owner, claims.ttl)? {
+            mine.push(feed);
+        } else {
+            store.release_lease(&feed_lease, claims.owner)?;
+        }
+    }
+    Ok(mine)
+}
+
+/// Polls every due feed once, storing articles after each feed completes; with `claims`, only
+/// the feeds this worker got the leases of, and without analysing.
+pub async fn poll_round(
     ctx: &Ctx,
     client: &ingest::http::Client,
     store: &RefCell<Box<dyn store::AnyStore>>,
+    claims: Option<&Claims<'_>>,
 ) -> Result<IngestSummary> {
     let now = Utc::now();
-    let due: Vec<model::FeedRecord> =
+    let mut due: Vec<model::FeedRecord> =
         blocking(|| store.borrow().feeds())?.into_iter().filter(|f| f.is_due(now)).collect();
+    if let Some(c) = claims {
+        due = blocking(|| claim_feeds(store.borrow_mut().as_mut(), due, c))?;
+    }
     let mut summary = IngestSummary::default();
     let cfg = &ctx.config.poll;
     // Borrows of the store are never held across an await: the runtime is single-threaded, so
@@ -119,8 +159,17 @@ async fn poll_round(
                 }
             }
             st.update_feed(&feed)?;
+            if let Some(c) = claims {
+                use store::LeaseStore;
+                st.release_lease(&format!("feed:{}", feed.url), c.owner)?;
+                let host = model::url::host(&feed.url).unwrap_or_default();
+                st.release_lease(&format!("host:{host}"), c.owner)?;
+            }
             Ok(())
         })?;
+    }
+    if claims.is_some() {
+        return Ok(summary);
     }
     let hidden = indicatif::ProgressBar::hidden();
     summary.analysed = blocking(|| {
@@ -152,6 +201,6 @@ fn next_wait(ctx: &Ctx, store: &RefCell<Box<dyn store::AnyStore>>) -> Result<Dur
 
 /// Runs store work (synchronous, and on PostgreSQL blocking on the client's own runtime) outside
 /// the async runtime's context.
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(f)
 }

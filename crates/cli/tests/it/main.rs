@@ -8,3 +8,4 @@ mod search;
 mod serve;
 mod servers;
 mod support;
+mod workers;

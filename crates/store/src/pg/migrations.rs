@@ -295,12 +295,16 @@ CREATE TRIGGER story_articles_changed_digest AFTER DELETE OR UPDATE ON story_art
     },
     Migration {
         version: 3,
-        description: "leases: named claims with an expiry, for processes sharing the store",
+        description: "leases and progress marks, for workers sharing the store",
         sql: r#"
 CREATE TABLE leases (
     name       TEXT COLLATE "C" PRIMARY KEY,
     owner      TEXT COLLATE "C" NOT NULL,
     expires_ms BIGINT NOT NULL
+);
+CREATE TABLE progress (
+    name  TEXT COLLATE "C" PRIMARY KEY,
+    value BIGINT NOT NULL
 );
 "#,
     },
