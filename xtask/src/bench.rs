@@ -16,8 +16,11 @@ pub fn run(what: &str, rest: &[&str]) -> Result<()> {
         "quotes" => crate::bench_analysis::quotes(),
         "stories" => crate::bench_analysis::stories(),
         "serve" => crate::bench_serve::run(rest),
+        "scale" => crate::bench_scale::run(rest),
         other => {
-            bail!("unknown benchmark {other:?}; known: ingest, extract, quotes, stories, serve")
+            bail!(
+                "unknown benchmark {other:?}; known: ingest, extract, quotes, stories, serve, scale"
+            )
         }
     }
 }
@@ -133,7 +136,7 @@ fn ingest(rest: &[&str]) -> Result<()> {
 
 /// Writes the 10,000 distinct text documents built from the ECB+ dev articles; returns the file,
 /// the count and the bytes.
-fn ingest_corpus(eval: &Path, tmp: &Path) -> Result<(PathBuf, usize, usize)> {
+pub fn ingest_corpus(eval: &Path, tmp: &Path) -> Result<(PathBuf, usize, usize)> {
     let src = std::fs::File::open(eval.join("stories/ecbplus-dev.jsonl"))?;
     let texts: Vec<serde_json::Value> = std::io::BufReader::new(src)
         .lines()

@@ -80,7 +80,7 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn get(url: &str) -> Result<serde_json::Value> {
+pub fn get(url: &str) -> Result<serde_json::Value> {
     let out = Command::new("curl").args(["-sf", "--max-time", "30", url]).output()?;
     if !out.status.success() {
         bail!("GET {url} failed ({})", out.status);
@@ -116,7 +116,14 @@ impl Drop for Server {
 }
 
 /// One wrk run over a list of paths (a Lua script picks them in turn); returns the summary.
-fn wrk(base: &str, name: &str, paths: &[String], dir: &Path, secs: u64) -> Result<String> {
+pub fn wrk(
+    base: &str,
+    name: &str,
+    paths: &[String],
+    dir: &Path,
+    secs: u64,
+    connections: usize,
+) -> Result<String> {
     let script = dir.join(format!("{name}.lua"));
     let list = paths.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(",\n  ");
     std::fs::write(
@@ -127,7 +134,7 @@ fn wrk(base: &str, name: &str, paths: &[String], dir: &Path, secs: u64) -> Resul
         ),
     )?;
     let out = Command::new("wrk")
-        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{secs}s"), "--latency", "-s"])
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{secs}s"), "--latency", "-s"])
         .arg(&script)
         .arg(base)
         .output()
@@ -315,7 +322,7 @@ pub fn run(rest: &[&str]) -> Result<()> {
         entity_ids.len()
     );
     for (name, paths) in &groups {
-        println!("{}", wrk(&base, name, paths, &dir, secs)?);
+        println!("{}", wrk(&base, name, paths, &dir, secs, CONNECTIONS)?);
     }
     drop(server);
     Ok(())
