@@ -51,6 +51,17 @@ fn count(db: &mut dyn Sql, sql: &str, params: &[crate::sql::Param<'_>]) -> Resul
     Ok(u64::try_from(db.query_i64(sql, params)?).unwrap_or(0))
 }
 
+/// On PostgreSQL, lets this transaction commit without waiting for its WAL to reach the disk.
+/// Only for claims and analyses: if the server crashed right after, the transaction is lost
+/// whole (never half), and losing it only means the work is claimed and done again; the
+/// transactions that move story state, which a worker keeps in memory, stay synchronous.
+fn relaxed_commit(db: &mut dyn Sql) -> Result<()> {
+    if db.backend() == crate::sql::Backend::Postgres {
+        db.execute("SET LOCAL synchronous_commit = off", &[])?;
+    }
+    Ok(())
+}
+
 fn assigned_through(db: &mut dyn Sql) -> Result<i64> {
     Ok(
         match db
@@ -64,26 +75,30 @@ fn assigned_through(db: &mut dyn Sql) -> Result<i64> {
 
 /// Claiming and recording shared work; every backend has it.
 pub trait WorkStore: Database {
-    /// Takes leases for `owner`, for `ttl`, on up to `limit` versions that have no analysis by
-    /// `analyzer` and that nobody else holds, oldest first; returns those it got (none when
-    /// every such version is held by others).
+    /// Takes leases for `owner`, for `ttl`, on up to `limit` versions with row id above `after`
+    /// that have no analysis by `analyzer` and that nobody else holds, oldest first; returns
+    /// those it got (none when every such version is held by others). A worker passes the last
+    /// id it claimed, so it does not rescan the analysed part of the table, and 0 again when it
+    /// finds nothing, to pick up versions a dead worker's expired leases left behind.
     fn claim_versions(
         &mut self,
         analyzer: &str,
         owner: &str,
         ttl: Duration,
+        after: i64,
         limit: usize,
     ) -> Result<Vec<PendingVersion>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         db::write(self, |db| {
+            relaxed_commit(db)?;
             let filter = format!(
-                "(a.analyzer IS NULL OR a.analyzer != ?1)
+                "v.id > ?2 AND (a.analyzer IS NULL OR a.analyzer != ?1)
                  AND NOT EXISTS (SELECT 1 FROM leases l
                                   WHERE l.name = 'version:' || CAST(v.id AS TEXT)
                                     AND l.expires_ms > {})",
                 leases::now_ms(db)
             );
-            let candidates = select_versions(db, &filter, params![analyzer, limit])?;
+            let candidates = select_versions(db, &filter, params![analyzer, after, limit])?;
             let mut won = Vec::with_capacity(candidates.len());
             for (p, _) in candidates {
                 // In row order, so two workers claiming at once never wait on each other in a
@@ -105,6 +120,7 @@ pub trait WorkStore: Database {
         owner: &str,
     ) -> Result<usize> {
         db::write(self, |db| {
+            relaxed_commit(db)?;
             let mut held = Vec::with_capacity(items.len());
             for item in items {
                 let name = format!("version:{}", item.0);
@@ -129,6 +145,17 @@ pub trait WorkStore: Database {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         db::read(self, |db| {
             let after = assigned_through(db)?;
+            // Whether the chunk is ready, from ids alone, before reading any content.
+            let unready = db.query_i64(
+                "SELECT count(*) FROM (SELECT a.analyzer FROM versions v
+                   LEFT JOIN articles a ON a.version_id = v.id
+                  WHERE v.id > ?1 ORDER BY v.id LIMIT ?2) c
+                  WHERE c.analyzer IS NULL OR c.analyzer != ?3",
+                params![after, limit, analyzer],
+            )?;
+            if unready > 0 {
+                return Ok(Vec::new());
+            }
             let rows = select_versions(db, "v.id > ?1", params![after, limit])?;
             if rows.iter().any(|(_, a)| a.as_deref() != Some(analyzer)) {
                 return Ok(Vec::new());

@@ -38,7 +38,9 @@ use crate::stories::StoryAssigner;
 const BATCH: usize = 256;
 /// Versions claimed per analysing thread: small batches spread a queue evenly over workers and
 /// keep what a dying worker leaves to expire small.
-const CLAIM_PER_THREAD: usize = 16;
+const CLAIM_PER_THREAD: usize = 32;
+/// Longest wait for findings while versions are still being analysed.
+const FINDINGS_EVERY: Duration = Duration::from_secs(10);
 /// Wait between two rounds that found nothing to do.
 const IDLE: Duration = Duration::from_millis(500);
 
@@ -112,6 +114,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         threads,
         live: !args.once,
         assigner: None,
+        after: 0,
+        renewed: None,
+        findings_at: Instant::now(),
+        timings: [0.0; 3],
         summary: WorkerSummary::default(),
     };
     let outcome = rt.block_on(async {
@@ -154,6 +160,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
     let _ = blocking(|| store.borrow_mut().release_lease(STORIES_LEASE, &owner));
     outcome?;
     work.summary.seconds = started.elapsed().as_secs_f64();
+    let [analysing, assigning, findings] = work.timings;
+    tracing::info!(
+        "worker: {analysing:.2} s claiming and analysing, {assigning:.2} s assigning stories, \
+         {findings:.2} s redoing findings"
+    );
     let s = &work.summary;
     if args.json {
         println!("{}", serde_json::to_string(s)?);
@@ -209,6 +220,14 @@ struct Work<'a> {
     live: bool,
     /// The clustering state, kept while this worker holds the `stories` lease.
     assigner: Option<StoryAssigner>,
+    /// The last version row claimed (where the next claim starts looking).
+    after: i64,
+    /// When this worker last took or renewed the stories lease, while it holds it.
+    renewed: Option<Instant>,
+    /// When findings were last redone.
+    findings_at: Instant,
+    /// Seconds spent analysing, assigning and redoing findings (logged at the end).
+    timings: [f64; 3],
     summary: WorkerSummary,
 }
 
@@ -216,30 +235,65 @@ impl Work<'_> {
     /// Analyses one claimed batch, then assigns and redoes findings if this worker holds (or
     /// gets) the stories lease; returns how many items it did.
     fn round(&mut self, store: &mut dyn AnyStore) -> Result<u64> {
-        let mut did = self.analyse(store)?;
-        if store.try_lease(STORIES_LEASE, self.owner, self.ttl)? {
+        let t = Instant::now();
+        let analysed = self.analyse(store)?;
+        let mut did = analysed;
+        self.timings[0] += t.elapsed().as_secs_f64();
+        if self.stories_lease(store)? {
+            let t = Instant::now();
             did += self.assign(store)?;
-            let redone = refresh_story_changes(store, self.threads)? as u64;
-            self.summary.story_changes += redone;
-            did += redone;
+            self.timings[1] += t.elapsed().as_secs_f64();
+            // As `ingest` does at its end: findings once the queue is drained, not after each
+            // chunk (a growing story would be redone at every chunk), and at least every
+            // `FINDINGS_EVERY` while it is not, so a live newsroom sees them.
+            if analysed == 0 || self.findings_at.elapsed() >= FINDINGS_EVERY {
+                let t = Instant::now();
+                let redone = refresh_story_changes(store, self.threads)? as u64;
+                self.findings_at = Instant::now();
+                self.summary.story_changes += redone;
+                did += redone;
+                self.timings[2] += t.elapsed().as_secs_f64();
+            }
         } else {
             // Another worker assigns; if this one gets the lease again later, it starts from
             // the store, which the other has moved on.
             self.assigner = None;
+            self.renewed = None;
         }
         Ok(did)
     }
 
-    fn analyse(&mut self, store: &mut dyn AnyStore) -> Result<u64> {
-        let batch = store.claim_versions(
-            ANALYZER,
-            self.owner,
-            self.ttl,
-            CLAIM_PER_THREAD * self.threads,
-        )?;
-        if batch.is_empty() {
-            return Ok(0);
+    /// Whether this worker holds the stories lease, taking or renewing it as needed: a holder
+    /// renews once a third of the lease has passed, and a worker that sees another's unexpired
+    /// lease does not ask (each ask is a commit; `save_assigned` checks the lease anyway).
+    fn stories_lease(&mut self, store: &mut dyn AnyStore) -> Result<bool> {
+        if let Some(at) = self.renewed
+            && at.elapsed() < self.ttl / 3
+        {
+            return Ok(true);
         }
+        if self.renewed.is_none()
+            && let Some((holder, _)) = store.lease_holder(STORIES_LEASE)?
+            && holder != self.owner
+        {
+            return Ok(false);
+        }
+        let asked = Instant::now();
+        let held = store.try_lease(STORIES_LEASE, self.owner, self.ttl)?;
+        self.renewed = held.then_some(asked);
+        Ok(held)
+    }
+
+    fn analyse(&mut self, store: &mut dyn AnyStore) -> Result<u64> {
+        let limit = CLAIM_PER_THREAD * self.threads;
+        let mut batch = store.claim_versions(ANALYZER, self.owner, self.ttl, self.after, limit)?;
+        if batch.is_empty() && self.after > 0 {
+            // From the start again: versions a dead worker's expired leases left behind.
+            self.after = 0;
+            batch = store.claim_versions(ANALYZER, self.owner, self.ttl, 0, limit)?;
+        }
+        let Some(last) = batch.last() else { return Ok(0) };
+        self.after = last.version_id;
         let analyses = parallel_map(&batch, self.threads, |p| analyze_document(&p.document));
         let items: Vec<(i64, Analysis)> =
             batch.iter().map(|p| p.version_id).zip(analyses).collect();
@@ -265,12 +319,14 @@ impl Work<'_> {
             if !store.save_assigned(&records, &assignments, through, self.owner)? {
                 // The lease ran out and another worker took over: this state is stale.
                 self.assigner = None;
+                self.renewed = None;
                 break;
             }
             did += docs.len() as u64;
             self.summary.assigned += docs.len() as u64;
-            if !store.try_lease(STORIES_LEASE, self.owner, self.ttl)? {
+            if !self.stories_lease(store)? {
                 self.assigner = None;
+                self.renewed = None;
                 break;
             }
         }
