@@ -9,7 +9,7 @@ use model::{Analysis, DocKey, RawDocument, SourceKind};
 
 use crate::db::{self, Database};
 use crate::docs::{VERSION_COLUMNS, decode_version, ts};
-use crate::sql::{Sql, params};
+use crate::sql::{Param, Sql, params};
 use crate::{Error, Result};
 
 /// A stored version waiting for analysis: its row id and the document as ingest made it.
@@ -98,8 +98,23 @@ pub(crate) fn select_versions(
     Ok(out)
 }
 
+/// The advisory lock that analysis writes on PostgreSQL take (`"wwanalys"`).
+const ANALYSIS_LOCK: i64 = 0x7777_616e_616c_7973;
+
 /// Stores analyses in the caller's transaction, marking the stories of articles already in one.
+///
+/// On PostgreSQL the transaction first takes an advisory lock, so writers of analyses (several
+/// workers) commit one at a time: each analysis resolves entities against the store-wide ones
+/// and bumps their counts, so two concurrent writers would lock the same popular entity rows in
+/// different orders (deadlocks) and race to create the same new entity (unique violations),
+/// and be rolled back and retried. The analysis itself, where the time goes, stays parallel.
 pub(crate) fn write_analyses(db: &mut dyn Sql, items: &[(i64, Analysis)]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    if db.backend() == crate::sql::Backend::Postgres {
+        db.execute("SELECT pg_advisory_xact_lock(?1)", params![ANALYSIS_LOCK])?;
+    }
     for (version_id, a) in items {
         write_analysis(db, *version_id, a)?;
     }
@@ -153,6 +168,7 @@ pub(crate) fn write_analysis(db: &mut dyn Sql, version_id: i64, a: &Analysis) ->
     // Each statement records its speaker's store-wide entity, so an entity's statements are one
     // index range (the entity page) and its count is kept by a trigger.
     let mut entity_of: HashMap<&str, i64> = HashMap::new();
+    let mut entity_rows: Vec<(&model::DocEntity, i64)> = Vec::with_capacity(a.entities.len());
     for e in &a.entities {
         if e.key.is_empty() {
             continue;
@@ -175,48 +191,89 @@ pub(crate) fn write_analysis(db: &mut dyn Sql, version_id: i64, a: &Analysis) ->
                 )?;
             }
         }
-        db.execute(
-            "INSERT INTO version_entities (version_id, local_id, kind, alias_key, entity_id, name,
-                                           role, affiliation, mentions)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT DO NOTHING",
-            params![
-                version_id,
-                &e.id,
-                &e.kind,
-                &e.key,
-                entity_id,
-                &e.name,
-                &e.role,
-                &e.affiliation,
-                i64::try_from(e.mentions).unwrap_or(i64::MAX),
-            ],
-        )?;
+        entity_rows.push((e, entity_id));
     }
+    let mentions: Vec<i64> =
+        entity_rows.iter().map(|(e, _)| i64::try_from(e.mentions).unwrap_or(i64::MAX)).collect();
+    let mut rows: Vec<Vec<Param<'_>>> = Vec::with_capacity(entity_rows.len());
+    for ((e, entity_id), m) in entity_rows.iter().zip(&mentions) {
+        rows.push(vec![
+            Param::from(version_id),
+            Param::from(&e.id),
+            Param::from(&e.kind),
+            Param::from(&e.key),
+            Param::from(*entity_id),
+            Param::from(&e.name),
+            Param::from(&e.role),
+            Param::from(&e.affiliation),
+            Param::from(*m),
+        ]);
+    }
+    insert_rows(
+        db,
+        "INSERT INTO version_entities (version_id, local_id, kind, alias_key, entity_id, name,
+                                       role, affiliation, mentions) VALUES",
+        " ON CONFLICT DO NOTHING",
+        &rows,
+    )?;
     let as_i64 = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    let mut rows: Vec<Vec<Param<'_>>> = Vec::with_capacity(a.statements.len());
     for st in &a.statements {
         let entity = st.speaker_entity.as_deref().and_then(|l| entity_of.get(l)).copied();
-        db.execute(
-            "INSERT INTO statements (version_id, start, \"end\", text, kind, speaker,
-                                     speaker_start, speaker_end, speaker_local, cue, via,
-                                     confidence, entity_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                version_id,
-                as_i64(st.start),
-                as_i64(st.end),
-                &st.text,
-                &st.kind,
-                &st.speaker,
-                st.speaker_start.map(as_i64),
-                st.speaker_end.map(as_i64),
-                &st.speaker_entity,
-                &st.cue,
-                &st.via,
-                f64::from(st.confidence),
-                entity,
-            ],
-        )?;
+        rows.push(vec![
+            Param::from(version_id),
+            Param::from(as_i64(st.start)),
+            Param::from(as_i64(st.end)),
+            Param::from(&st.text),
+            Param::from(&st.kind),
+            Param::from(&st.speaker),
+            st.speaker_start.map(as_i64).into(),
+            st.speaker_end.map(as_i64).into(),
+            Param::from(&st.speaker_entity),
+            Param::from(&st.cue),
+            Param::from(&st.via),
+            Param::from(f64::from(st.confidence)),
+            entity.into(),
+        ]);
+    }
+    insert_rows(
+        db,
+        "INSERT INTO statements (version_id, start, \"end\", text, kind, speaker, speaker_start,
+                                 speaker_end, speaker_local, cue, via, confidence, entity_id)
+         VALUES",
+        "",
+        &rows,
+    )?;
+    Ok(())
+}
+
+/// Rows inserted per statement: one round trip to PostgreSQL for up to this many, and a bounded
+/// number of statement texts for the prepared-statement caches (one per row count).
+const ROWS_PER_INSERT: usize = 32;
+
+/// Inserts `rows` (each the same number of values) with `head` (`INSERT INTO t (cols) VALUES`)
+/// and `tail` (an `ON CONFLICT` clause or nothing), several rows per statement.
+fn insert_rows(db: &mut dyn Sql, head: &str, tail: &str, rows: &[Vec<Param<'_>>]) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let width = chunk[0].len();
+        let mut sql = String::with_capacity(head.len() + chunk.len() * width * 5 + tail.len());
+        sql.push_str(head);
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { " (" } else { ", (" });
+            for j in 0..width {
+                n += 1;
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('?');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let params: Vec<Param<'_>> = chunk.iter().flatten().cloned().collect();
+        db.execute(&sql, &params)?;
     }
     Ok(())
 }
