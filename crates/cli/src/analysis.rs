@@ -29,7 +29,7 @@ const BATCH: usize = 256;
 const STORIES_PER_ROUND: usize = 128;
 
 /// Analyses every version still waiting; returns how many were analysed. `index_dir` is the
-/// data directory whose search index follows (none on PostgreSQL, which has no local index).
+/// data directory whose search index follows (none on PostgreSQL, where each server keeps its own index current from the database).
 pub fn analyze_pending(
     store: &mut dyn AnyStore,
     index_dir: Option<&Path>,

@@ -32,36 +32,19 @@ pub struct Ctx {
     pub data_dir: std::path::PathBuf,
     /// The shared PostgreSQL database, when one is chosen instead of the data directory.
     pub database: Option<String>,
-    /// The command's name, for errors.
-    pub command: &'static str,
     /// `-q` was given.
     pub quiet: bool,
 }
 
 impl Ctx {
-    /// Opens (creating if needed, migrating if older) the embedded store. With a PostgreSQL
-    /// database chosen, this is an error for the commands that do not work on it yet.
+    /// Opens (creating if needed, migrating if older) the embedded store in the data directory,
+    /// whatever `--database` says: for what only the embedded store has (its search index).
     pub fn open_store(&self) -> Result<store::SqliteStore> {
-        open_store(self.embedded()?)
+        open_store(&self.data_dir)
     }
 
-    /// The data directory, for the commands that work on the embedded store only: an error
-    /// naming the command when a PostgreSQL database is chosen.
-    pub fn embedded(&self) -> Result<&Path> {
-        if let Some(url) = &self.database {
-            anyhow::bail!(
-                "`wirewatch {}` does not work on PostgreSQL yet ({}); on PostgreSQL, every \
-                 command but `demo` works; it needs the embedded store (--data-dir, without \
-                 --database)",
-                self.command,
-                store::pg::redact_url(url)
-            );
-        }
-        Ok(&self.data_dir)
-    }
-
-    /// The data directory whose search index follows the store: none on PostgreSQL, which
-    /// has no local index yet.
+    /// The data directory whose search index writers of the store update as they go: none on
+    /// PostgreSQL, where each server (and `search`) brings its own local index up to date.
     pub fn index_dir(&self) -> Option<&Path> {
         self.database.is_none().then_some(self.data_dir.as_path())
     }
@@ -96,8 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(url) = &database {
         crate::config::check_database_url(url).context("--database")?;
     }
-    let command = name(&cli.command);
-    let ctx = Ctx { config, data_dir: cli.data_dir, database, command, quiet: cli.quiet };
+    let ctx = Ctx { config, data_dir: cli.data_dir, database, quiet: cli.quiet };
     match cli.command {
         Command::Ingest(args) => ingest::run(&ctx, args),
         Command::Feeds(cmd) => feeds::run(&ctx, cmd),
@@ -118,31 +100,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::search(&ctx, args),
         Command::Reindex(args) => search::reindex(&ctx, args),
         Command::Migrate(args) => migrate::run(&ctx, args),
-    }
-}
-
-/// The command's name as typed.
-fn name(command: &Command) -> &'static str {
-    match command {
-        Command::Ingest(_) => "ingest",
-        Command::Feeds(_) => "feeds",
-        Command::Poll(_) => "poll",
-        Command::Worker(_) => "worker",
-        Command::Stats(_) => "stats",
-        Command::Demo(_) => "demo",
-        Command::Serve(_) => "serve",
-        Command::Extract(_) => "extract",
-        Command::Cluster(_) => "cluster",
-        Command::Quotes(_) => "quotes",
-        Command::Stance(_) => "stance",
-        Command::Stories(_) => "stories",
-        Command::Story(_) => "story",
-        Command::Entities(_) => "entities",
-        Command::Entity(_) => "entity",
-        Command::Alias(_) => "alias",
-        Command::Search(_) => "search",
-        Command::Reindex(_) => "reindex",
-        Command::Migrate(_) => "migrate",
     }
 }
 

@@ -6,12 +6,12 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::serve::{http_get, terminate, wait_listening};
-use crate::support::{PgSchema, repo, run, ww};
+use crate::support::{PgSchema, Reaped, repo, run, ww};
 
 /// A webhook receiver: records the `X-Wirewatch-Delivery` header of every POST, answers 200.
 fn receiver() -> (String, Arc<Mutex<Vec<i64>>>) {
@@ -71,7 +71,7 @@ fn sse(addr: &str) -> Arc<Mutex<Vec<i64>>> {
     ids
 }
 
-fn start(local: &Path, url: &str, config: &Path) -> (Child, String) {
+fn start(local: &Path, url: &str, config: &Path) -> (Reaped, String) {
     let mut child = ww(local)
         .arg("--config")
         .arg(config)
@@ -82,7 +82,7 @@ fn start(local: &Path, url: &str, config: &Path) -> (Child, String) {
         .spawn()
         .unwrap();
     let addr = wait_listening(&mut child);
-    (child, addr)
+    (Reaped(child), addr)
 }
 
 /// Waits up to 30 s for `done`.
@@ -189,7 +189,7 @@ fn two_servers_answer_alike_stream_every_event_and_deliver_each_webhook_event_on
     assert_eq!(got, events, "each event delivered once across both servers");
 
     for (child, name) in [(&mut a, "a"), (&mut b, "b")] {
-        let exit = terminate(child);
+        let exit = terminate(&mut child.0);
         let log = std::fs::read_to_string(tmp.path().join(name).with_extension("log")).unwrap();
         assert!(exit.success(), "server {name}: {exit:?}\n{log}");
     }

@@ -137,3 +137,16 @@ impl Drop for PgSchema {
         }
     }
 }
+
+/// A child process killed when dropped (a failed assertion must not leave servers and workers
+/// running after the test).
+pub struct Reaped(pub std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{PgSchema, repo, run, ww};
+use crate::support::{PgSchema, Reaped, repo, run, ww};
 
 /// A corpus of `per` variants of every sample report (the wire JSONL and the plain texts), as
 /// one JSONL file: same stories, many near-copies, several outlets.
@@ -175,11 +175,13 @@ fn a_worker_killed_mid_batch_loses_nothing_and_another_finishes() {
     let (out, _, se) = run(&mut worker(&data, &clean.url(), &["--once"]));
     assert!(out.status.success(), "{se}");
 
-    let mut victim = worker(&data, &schema.url(), &["--lease-secs", "2"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut victim = Reaped(
+        worker(&data, &schema.url(), &["--lease-secs", "2"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let count = |sql: &str| -> i64 { db(&schema).query_one(sql, &[]).unwrap().get(0) };
     let total = count("SELECT count(*) FROM versions");
     let until = Instant::now() + Duration::from_secs(60);
@@ -188,9 +190,9 @@ fn a_worker_killed_mid_batch_loses_nothing_and_another_finishes() {
         std::thread::sleep(Duration::from_millis(20));
     }
     // Mid-way: it holds claims on versions it has not written yet.
-    let ok = Command::new("kill").args(["-KILL", &victim.id().to_string()]).status().unwrap();
+    let ok = Command::new("kill").args(["-KILL", &victim.0.id().to_string()]).status().unwrap();
     assert!(ok.success());
-    victim.wait().unwrap();
+    victim.0.wait().unwrap();
     let done = count("SELECT count(*) FROM articles");
     assert!(done < total, "killed too late to test anything ({done} of {total})");
 
@@ -287,19 +289,23 @@ fn a_worker_and_a_server_go_on_after_their_connections_are_cut() {
     let data = tmp.path().join("local");
     let url = schema.url();
     queue(&data, &url, &corpus);
-    let mut server = ww(&data)
-        .args(["--database", &url, "serve", "--listen", "127.0.0.1:0"])
-        .env_remove("WIREWATCH_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(tmp.path().join("serve.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let addr = crate::serve::wait_listening(&mut server);
-    let mut busy = worker(&tmp.path().join("w"), &url, &[])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut server = Reaped(
+        ww(&data)
+            .args(["--database", &url, "serve", "--listen", "127.0.0.1:0"])
+            .env_remove("WIREWATCH_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(tmp.path().join("serve.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let addr = crate::serve::wait_listening(&mut server.0);
+    let mut busy = Reaped(
+        worker(&tmp.path().join("w"), &url, &[])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let count = |sql: &str| -> i64 { db(&schema).query_one(sql, &[]).unwrap().get(0) };
     let total = count("SELECT count(*) FROM versions");
     let until = Instant::now() + Duration::from_secs(60);
@@ -327,11 +333,11 @@ fn a_worker_and_a_server_go_on_after_their_connections_are_cut() {
     let (status, _) = crate::serve::http_get(&addr, "/stories/s1");
     assert!(status.contains("200"), "{status}");
     for (child, name) in [(&mut busy, "worker"), (&mut server, "server")] {
-        let exit = crate::serve::terminate(child);
+        let exit = crate::serve::terminate(&mut child.0);
         let log = std::fs::read_to_string(tmp.path().join("serve.log")).unwrap_or_default();
         assert!(exit.success(), "{name}: {exit:?}\n{log}");
     }
     let mut line = String::new();
-    BufReader::new(busy.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(busy.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert_eq!(summary(&line)["analysed"].as_i64(), Some(total), "{line}");
 }
