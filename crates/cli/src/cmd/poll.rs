@@ -39,17 +39,7 @@ pub fn poll_until(
     args: Args,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<ExitCode> {
-    let store = RefCell::new(ctx.open_any_store()?);
-    let client = ingest::http::Client::new(ctx.config.http.clone())
-        .context("cannot build the HTTP client")?;
-    // Multi-threaded (one worker) only so that store calls can leave the runtime context with
-    // `block_in_place`: the PostgreSQL client blocks on a runtime of its own, which tokio
-    // forbids inside another's.
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let (store, client, rt) = setup(ctx)?;
     rt.block_on(async {
         tokio::pin!(stop);
         let mut total_failed = 0u64;
@@ -69,6 +59,25 @@ pub fn poll_until(
             }
         }
     })
+}
+
+/// The store, HTTP client and runtime of a polling loop (`poll`, `worker`). The runtime is
+/// multi-threaded (one worker) only so that store calls can leave the runtime context with
+/// [`blocking`]: the PostgreSQL client blocks on a runtime of its own, which tokio forbids inside
+/// another's.
+pub type Setup = (RefCell<Box<dyn store::AnyStore>>, ingest::http::Client, tokio::runtime::Runtime);
+
+/// Opens what a polling loop needs; see [`Setup`].
+pub fn setup(ctx: &Ctx) -> Result<Setup> {
+    let store = RefCell::new(ctx.open_any_store()?);
+    let client = ingest::http::Client::new(ctx.config.http.clone())
+        .context("cannot build the HTTP client")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok((store, client, rt))
 }
 
 /// How a worker shares feeds with other workers: it polls a feed only while it holds the feed's

@@ -123,7 +123,7 @@ pub fn serve(
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is one.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -17,12 +17,11 @@
 //! live feeds) and by later arrivals with `--once` (draining a queue of archives, whose
 //! publication times say nothing about now).
 
-use std::cell::RefCell;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use analyze::document::{ANALYZER, analyze_document};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use model::{Analysis, IngestOutcome, RawDocument};
 use serde::Serialize;
 use store::prelude::*;
@@ -98,15 +97,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let ttl = Duration::from_secs(args.lease_secs);
-    let store = RefCell::new(ctx.open_any_store()?);
-    let client = ingest::http::Client::new(ctx.config.http.clone())
-        .context("cannot build the HTTP client")?;
-    // As in `poll`: store calls leave the runtime context with `block_in_place`.
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let (store, client, rt) = super::poll::setup(ctx)?;
     let mut work = Work {
         ctx,
         owner: &owner,
@@ -126,7 +117,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
         let stop = tokio_util::sync::CancellationToken::new();
         let on_signal = stop.clone();
         tokio::spawn(async move {
-            shutdown().await;
+            super::serve::shutdown_signal().await;
             on_signal.cancel();
         });
         tokio::task::yield_now().await;
@@ -187,28 +178,6 @@ fn done(store: &dyn AnyStore, no_poll: bool) -> Result<bool> {
     }
     let now = chrono::Utc::now();
     Ok(no_poll || !store.feeds()?.iter().any(|f| f.is_due(now)))
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
 }
 
 /// One worker's state between rounds.

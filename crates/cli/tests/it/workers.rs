@@ -118,18 +118,31 @@ fn summary(so: &str) -> serde_json::Value {
     serde_json::from_str(so.lines().last().unwrap_or("{}")).unwrap_or_else(|e| panic!("{so}: {e}"))
 }
 
-#[test]
-fn four_workers_make_the_same_stories_and_findings_as_one() {
-    let (Some(one), Some(four)) = (PgSchema::new(), PgSchema::new()) else { return };
+/// Two schemas holding the same queued corpus (`per` variants of each report), the first
+/// drained by one worker (its summary returned), the second left for the test.
+struct Pair {
+    one: PgSchema,
+    other: PgSchema,
+    alone: serde_json::Value,
+    data: std::path::PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+fn pair(per: usize) -> Option<Pair> {
+    let (Some(one), Some(other)) = (PgSchema::new(), PgSchema::new()) else { return None };
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = corpus(tmp.path(), 10);
+    let corpus = corpus(tmp.path(), per);
     let data = tmp.path().join("unused");
     queue(&data, &one.url(), &corpus);
-    queue(&data, &four.url(), &corpus);
-
+    queue(&data, &other.url(), &corpus);
     let (out, so, se) = run(&mut worker(&data, &one.url(), &["--once"]));
     assert!(out.status.success(), "{se}");
-    let alone = summary(&so);
+    Some(Pair { one, other, alone: summary(&so), data, _tmp: tmp })
+}
+
+#[test]
+fn four_workers_make_the_same_stories_and_findings_as_one() {
+    let Some(Pair { one, other: four, alone, data, _tmp }) = pair(10) else { return };
     let children: Vec<Child> = (0..4)
         .map(|_| {
             worker(&data, &four.url(), &["--once"])
@@ -166,14 +179,7 @@ fn four_workers_make_the_same_stories_and_findings_as_one() {
 #[cfg(unix)]
 #[test]
 fn a_worker_killed_mid_batch_loses_nothing_and_another_finishes() {
-    let (Some(schema), Some(clean)) = (PgSchema::new(), PgSchema::new()) else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let corpus = corpus(tmp.path(), 12);
-    let data = tmp.path().join("unused");
-    queue(&data, &schema.url(), &corpus);
-    queue(&data, &clean.url(), &corpus);
-    let (out, _, se) = run(&mut worker(&data, &clean.url(), &["--once"]));
-    assert!(out.status.success(), "{se}");
+    let Some(Pair { one: clean, other: schema, data, _tmp, .. }) = pair(12) else { return };
 
     let mut victim = Reaped(
         worker(&data, &schema.url(), &["--lease-secs", "2"])
