@@ -40,6 +40,8 @@ const BATCH: usize = 256;
 const CLAIM_PER_THREAD: usize = 32;
 /// Longest wait for findings while versions are still being analysed.
 const FINDINGS_EVERY: Duration = Duration::from_secs(10);
+/// Rounds in a row that may fail (each followed by the idle wait) before the worker gives up.
+const MAX_FAILED_ROUNDS: u32 = 30;
 /// Wait between two rounds that found nothing to do.
 const IDLE: Duration = Duration::from_millis(500);
 
@@ -121,25 +123,44 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<ExitCode> {
             on_signal.cancel();
         });
         tokio::task::yield_now().await;
+        let mut failures = 0;
         loop {
             if stop.is_cancelled() {
                 eprintln!("interrupted; everything done so far is stored");
                 return Ok(());
             }
-            let mut did = 0;
-            if !args.no_poll {
-                let claims = Claims { owner: &owner, ttl };
-                let round = poll_round(ctx, &client, &store, Some(&claims)).await?;
-                work.summary.polled += round.new + round.new_versions;
-                work.summary.failed += round.failed;
-                did += round.new + round.new_versions;
-            }
-            did += blocking(|| work.round(store.borrow_mut().as_mut()))?;
-            if did > 0 {
-                continue;
-            }
-            if args.once && blocking(|| done(store.borrow().as_ref(), args.no_poll))? {
-                return Ok::<_, anyhow::Error>(());
+            let round = async {
+                let mut did = 0;
+                if !args.no_poll {
+                    let claims = Claims { owner: &owner, ttl };
+                    let round = poll_round(ctx, &client, &store, Some(&claims)).await?;
+                    work.summary.polled += round.new + round.new_versions;
+                    work.summary.failed += round.failed;
+                    did += round.new + round.new_versions;
+                }
+                did += blocking(|| work.round(store.borrow_mut().as_mut()))?;
+                let finished = did == 0
+                    && args.once
+                    && blocking(|| done(store.borrow().as_ref(), args.no_poll))?;
+                Ok::<_, anyhow::Error>((did, finished))
+            };
+            match round.await {
+                Ok((_, true)) => return Ok(()),
+                Ok((did, false)) if did > 0 => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(_) => failures = 0,
+                // The store went away (a database restart that outlasted the reconnection
+                // window, a commit cut off): what was committed stays, what was claimed expires
+                // and is redone, and the stories are revived from the store next time.
+                Err(e) if failures < MAX_FAILED_ROUNDS => {
+                    failures += 1;
+                    work.assigner = None;
+                    work.renewed = None;
+                    eprintln!("warning: {e:#}; retrying ({failures} of {MAX_FAILED_ROUNDS})");
+                }
+                Err(e) => return Err(e.context(format!("{failures} rounds in a row failed"))),
             }
             tokio::select! {
                 _ = tokio::time::sleep(IDLE) => {}
