@@ -101,6 +101,17 @@ fn bcubed(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> f64 {
     2.0 * p * r / (p + r)
 }
 
+/// Waits (up to 60 s) until a worker has written an analysis; returns how many versions there are.
+fn first_analysis_written(schema: &PgSchema) -> i64 {
+    let count = |sql: &str| -> i64 { db(schema).query_one(sql, &[]).unwrap().get(0) };
+    let until = Instant::now() + Duration::from_secs(60);
+    while count("SELECT count(*) FROM articles") == 0 {
+        assert!(Instant::now() < until, "the worker never wrote an analysis");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    count("SELECT count(*) FROM versions")
+}
+
 fn worker(data: &Path, url: &str, extra: &[&str]) -> Command {
     let mut c = ww(data);
     c.args(["--database", url, "-q", "worker", "--no-poll", "--threads", "1", "--json"])
@@ -188,13 +199,8 @@ fn a_worker_killed_mid_batch_loses_nothing_and_another_finishes() {
             .spawn()
             .unwrap(),
     );
+    let total = first_analysis_written(&schema);
     let count = |sql: &str| -> i64 { db(&schema).query_one(sql, &[]).unwrap().get(0) };
-    let total = count("SELECT count(*) FROM versions");
-    let until = Instant::now() + Duration::from_secs(60);
-    while count("SELECT count(*) FROM articles") == 0 {
-        assert!(Instant::now() < until, "the worker never wrote an analysis");
-        std::thread::sleep(Duration::from_millis(20));
-    }
     // Mid-way: it holds claims on versions it has not written yet.
     let ok = Command::new("kill").args(["-KILL", &victim.0.id().to_string()]).status().unwrap();
     assert!(ok.success());
@@ -347,13 +353,7 @@ fn go_on_after(schema: PgSchema, disrupt: impl FnOnce(&PgSchema)) {
             .spawn()
             .unwrap(),
     );
-    let count = |sql: &str| -> i64 { db(&schema).query_one(sql, &[]).unwrap().get(0) };
-    let total = count("SELECT count(*) FROM versions");
-    let until = Instant::now() + Duration::from_secs(60);
-    while count("SELECT count(*) FROM articles") == 0 {
-        assert!(Instant::now() < until, "the worker never wrote an analysis");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let total = first_analysis_written(&schema);
     disrupt(&schema);
     let count = |sql: &str| -> i64 {
         // The test's own connection may have been cut as well: a new one each time.

@@ -179,17 +179,14 @@ pub fn config() -> ServerConfig {
     ServerConfig { rate_limit_per_sec: 0.0, token: Some(TOKEN.into()), ..ServerConfig::default() }
 }
 
+/// The state over the embedded store in `dir` (also its local directory).
+pub fn embedded_state(dir: &std::path::Path, cfg: ServerConfig) -> AppState {
+    AppState::new(&store::Location::Dir(dir.to_owned()), dir, cfg, TOKEN).unwrap()
+}
+
 /// The app over the shared data directory.
 pub fn shared_app() -> axum::Router {
-    server::app(
-        AppState::new(
-            &store::Location::Dir(shared_dir().to_owned()),
-            shared_dir(),
-            config(),
-            TOKEN,
-        )
-        .unwrap(),
-    )
+    server::app(embedded_state(shared_dir(), config()))
 }
 
 /// The app over the shared data directory with the live alerts merged in (stopped with the
@@ -202,16 +199,7 @@ pub fn shared_app_with_live() -> axum::Router {
         tokio_util::sync::CancellationToken::new(),
     )
     .unwrap();
-    server::app(
-        AppState::new(
-            &store::Location::Dir(shared_dir().to_owned()),
-            shared_dir(),
-            config(),
-            TOKEN,
-        )
-        .unwrap()
-        .with_live(live),
-    )
+    server::app(embedded_state(shared_dir(), config()).with_live(live))
 }
 
 /// An app over a fresh data directory with one small story, for tests that write.
