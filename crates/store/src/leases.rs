@@ -81,6 +81,16 @@ pub(crate) fn take(db: &mut dyn Sql, name: &str, owner: &str, ttl: Duration) -> 
     Ok(db.execute(&sql, params![name, owner, millis(ttl)])? == 1)
 }
 
+/// Releases `owner`'s unexpired lease `name` in the caller's transaction; returns whether there
+/// was one (an expired lease is left for whoever takes it next).
+pub(crate) fn give_up(db: &mut dyn Sql, name: &str, owner: &str) -> Result<bool> {
+    let sql = format!(
+        "DELETE FROM leases WHERE name = ?1 AND owner = ?2 AND expires_ms > {}",
+        now_ms(db)
+    );
+    Ok(db.execute(&sql, params![name, owner])? > 0)
+}
+
 /// Whether `owner` holds the unexpired lease `name`, inside a transaction that records the work
 /// the lease guards (the fence: a holder whose lease expired records nothing).
 pub(crate) fn holds(db: &mut dyn Sql, name: &str, owner: &str) -> Result<bool> {

@@ -62,6 +62,16 @@ fn relaxed_commit(db: &mut dyn Sql) -> Result<()> {
     Ok(())
 }
 
+/// The stored analysis of version row `version_id`.
+fn analysis_of(db: &mut dyn Sql, version_id: i64) -> Result<Option<model::Analysis>> {
+    match db
+        .query_opt("SELECT document_id, version FROM versions WHERE id = ?1", params![version_id])?
+    {
+        Some(r) => crate::docs::analysis(db, r.get(0)?, r.get(1)?),
+        None => Ok(None),
+    }
+}
+
 fn assigned_through(db: &mut dyn Sql) -> Result<i64> {
     Ok(
         match db
@@ -123,12 +133,8 @@ pub trait WorkStore: Database {
             relaxed_commit(db)?;
             let mut held = Vec::with_capacity(items.len());
             for item in items {
-                let name = format!("version:{}", item.0);
-                if leases::holds(db, &name, owner)? {
-                    db.execute(
-                        "DELETE FROM leases WHERE name = ?1 AND owner = ?2",
-                        params![&name, owner],
-                    )?;
+                // Giving the lease up is the check that it is still held.
+                if leases::give_up(db, &format!("version:{}", item.0), owner)? {
                     held.push(item.clone());
                 }
             }
@@ -157,19 +163,9 @@ pub trait WorkStore: Database {
                 return Ok(Vec::new());
             }
             let rows = select_versions(db, "v.id > ?1", params![after, limit])?;
-            if rows.iter().any(|(_, a)| a.as_deref() != Some(analyzer)) {
-                return Ok(Vec::new());
-            }
             let mut out = Vec::with_capacity(rows.len());
             for (mut p, _) in rows {
-                let Some(r) = db.query_opt(
-                    "SELECT document_id, version FROM versions WHERE id = ?1",
-                    params![p.version_id],
-                )?
-                else {
-                    continue;
-                };
-                p.document.analysis = crate::docs::analysis(db, r.get(0)?, r.get(1)?)?;
+                p.document.analysis = analysis_of(db, p.version_id)?;
                 out.push(p);
             }
             Ok(out)
