@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 pub fn run(what: &str, rest: &[&str]) -> Result<()> {
     match what {
         "ingest" => ingest(rest),
+        "pipeline" => crate::bench_pipeline::run(rest),
         "extract" => crate::bench_extract::run(),
         "quotes" => crate::bench_analysis::quotes(),
         "stories" => crate::bench_analysis::stories(),
@@ -19,7 +20,7 @@ pub fn run(what: &str, rest: &[&str]) -> Result<()> {
         "scale" => crate::bench_scale::run(rest),
         other => {
             bail!(
-                "unknown benchmark {other:?}; known: ingest, extract, quotes, stories, serve, scale"
+                "unknown benchmark {other:?}; known: ingest, pipeline, extract, quotes, stories, serve, scale"
             )
         }
     }
@@ -170,7 +171,7 @@ pub fn ingest_corpus(eval: &Path, tmp: &Path) -> Result<(PathBuf, usize, usize)>
 /// CPU seconds (user + system) used so far by this process's waited-for children: `cutime` and
 /// `cstime` of `/proc/self/stat`, in clock ticks of 1/100 s (Linux's USER_HZ on every common
 /// architecture).
-fn children_cpu() -> Result<f64> {
+pub fn children_cpu() -> Result<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").context("reading /proc/self/stat")?;
     // Fields after the command name, which is in parentheses and may contain spaces.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).context("malformed /proc/self/stat")?;
@@ -205,7 +206,7 @@ fn ingest_once(bin: &Path, input: &Path, data: &Path) -> Result<(f64, f64)> {
     Ok((wall, children_cpu()? - cpu0))
 }
 
-fn median(v: &mut [f64]) -> f64 {
+pub fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
     if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }

@@ -5,14 +5,22 @@
 //! run goes on without it, and the next writer's sync catches up from the store.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 use store::search::SearchWriter;
 use store::{Database, SqliteStore};
 
+/// How long indexed documents may wait for a commit. Each commit syncs files to disk and opens
+/// a new segment, so committing every batch made indexing wait on the disk more than it worked.
+const COMMIT_EVERY: Duration = Duration::from_secs(2);
+
 /// The search index writer of one ingest or poll run, if the index could be opened.
 pub struct Indexer {
     writer: Option<SearchWriter>,
+    /// When the last commit was, and whether anything was indexed since.
+    committed: Instant,
+    pending: bool,
 }
 
 impl Indexer {
@@ -21,7 +29,7 @@ impl Indexer {
     /// in-memory store, or PostgreSQL) there is no index.
     pub fn start(data_dir: Option<&Path>, store: &dyn Database, progress: &ProgressBar) -> Indexer {
         let Some(data_dir) = data_dir else {
-            return Indexer { writer: None };
+            return Indexer::none();
         };
         let say = |msg: String| progress.suspend(|| eprintln!("{msg}"));
         let (mut writer, replaced) = match SearchWriter::open(data_dir) {
@@ -31,14 +39,14 @@ impl Indexer {
                     "warning: {e}. This run does not update the search index; the next ingest, \
                      poll or `wirewatch reindex` catches up."
                 ));
-                return Indexer { writer: None };
+                return Indexer::none();
             }
             Err(e) => {
                 say(format!(
                     "warning: {e}. This run does not update the search index; \
                      `wirewatch reindex` rebuilds it."
                 ));
-                return Indexer { writer: None };
+                return Indexer::none();
             }
         };
         if let Some(reason) = &replaced {
@@ -56,16 +64,27 @@ impl Indexer {
             Ok(_) => {}
             Err(e) => {
                 say(format!("warning: search index: {e}; this run does not update it"));
-                return Indexer { writer: None };
+                return Indexer::none();
             }
         }
-        Indexer { writer: Some(writer) }
+        Indexer { writer: Some(writer), committed: Instant::now(), pending: false }
     }
 
-    /// Indexes the documents of a batch whose analysis and story are committed, and commits.
+    fn none() -> Indexer {
+        Indexer { writer: None, committed: Instant::now(), pending: false }
+    }
+
+    /// Indexes the documents of a batch whose analysis and story are committed; commits when the
+    /// last commit is [`COMMIT_EVERY`] old (and [`finish`](Self::finish) commits the rest).
     pub fn add_batch(&mut self, store: &dyn Database, keys: &[&str], progress: &ProgressBar) {
         let Some(w) = &mut self.writer else { return };
-        let done = w.index_documents(store, keys).and_then(|_| w.commit());
+        let mut done = w.index_documents(store, keys).map(|_| ());
+        self.pending = true;
+        if done.is_ok() && self.committed.elapsed() >= COMMIT_EVERY {
+            done = w.commit();
+            self.committed = Instant::now();
+            self.pending = false;
+        }
         if let Err(e) = done {
             progress.suspend(|| {
                 eprintln!(
@@ -77,11 +96,11 @@ impl Indexer {
         }
     }
 
-    /// Waits for the index's background merges and releases it.
+    /// Commits what is indexed, waits for the index's background merges and releases it.
     pub fn finish(self) {
-        if let Some(w) = self.writer
-            && let Err(e) = w.finish()
-        {
+        let Some(mut w) = self.writer else { return };
+        let done = if self.pending { w.commit() } else { Ok(()) };
+        if let Err(e) = done.and_then(|()| w.finish()) {
             eprintln!("warning: search index: {e}");
         }
     }

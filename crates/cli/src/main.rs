@@ -7,6 +7,7 @@ mod index;
 mod output;
 mod pipeline;
 mod stories;
+mod timing;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -4,15 +4,26 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
 use indicatif::ProgressBar;
 use ingest::files::{FileKind, ItemError};
-use model::{IngestSummary, RawDocument, Store};
-use store::AnyStore;
+use model::{IngestOutcome, IngestSummary, RawDocument, Store};
+use store::prelude::*;
+use store::{AnyStore, PendingVersion};
 
+use crate::analysis::Analyser;
 use crate::config::Config;
+use crate::timing::{Mark, thread_cpu};
+
+/// Content bytes after which a batch is committed even if it has fewer documents than the
+/// configured batch size: large pages reach the analysis workers sooner, and memory stays flat.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Documents read ahead of the writer at most (HTML pages are a few hundred kilobytes each).
+const READ_AHEAD: usize = 256;
 
 /// One input named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +91,11 @@ impl Plan {
 
 /// Runs the plan into the store and analyses what is new. Errors of single items are reported
 /// through `on_error` and counted in the summary; only a store failure is returned as `Err`.
+///
+/// Versions left waiting by earlier runs (or analysed by an older analyser) are analysed first,
+/// so stories still follow arrival order. Then each committed batch of new documents goes straight to the analysis workers
+/// (without reading the content back from the store), while the next batches are read and
+/// stored; see [`crate::analysis`].
 pub fn run(
     plan: Plan,
     cfg: &Config,
@@ -88,8 +104,24 @@ pub fn run(
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
-    let mut summary = store_all(plan, cfg, store, progress, on_error)?;
-    summary.analysed = crate::analysis::analyze_pending(store, index_dir, cfg, false, progress)?;
+    let mut analyser = Analyser::open(store, index_dir, cfg, false, progress)?;
+    analyser.catch_up(store, progress)?;
+    let mut summary = store_with(plan, cfg, progress, on_error, &mut |batch| {
+        let t = Mark::now();
+        let stored = store.put_versions(&batch)?;
+        analyser.clock().add("store documents", t);
+        let outcomes = stored.iter().map(|(o, _)| *o).collect();
+        let fresh: Vec<PendingVersion> = batch
+            .into_iter()
+            .zip(&stored)
+            .filter(|(d, (o, _))| *o != IngestOutcome::Unchanged && d.analysis.is_none())
+            .map(|(document, (_, version_id))| PendingVersion { version_id: *version_id, document })
+            .collect();
+        analyser.take(store, fresh, progress)?;
+        Ok(outcomes)
+    })?;
+    summary.analysed = analyser.finish(store, progress)?;
+    crate::analysis::refresh_story_changes(store, crate::analysis::threads())?;
     Ok(summary)
 }
 
@@ -101,36 +133,69 @@ pub fn store_all(
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
+    store_with(plan, cfg, progress, on_error, &mut |batch| Ok(store.put_documents(&batch)?))
+}
+
+/// Reads the plan on a reader thread and hands its documents to `put` in batches of the
+/// configured size, in input order; `put` stores a batch and says what happened to each.
+fn store_with(
+    plan: Plan,
+    cfg: &Config,
+    progress: &ProgressBar,
+    on_error: &mut dyn FnMut(&ItemError),
+    put: &mut dyn FnMut(Vec<RawDocument>) -> Result<Vec<IngestOutcome>>,
+) -> Result<IngestSummary> {
     let mut summary = IngestSummary::default();
     for e in &plan.errors {
         on_error(e);
         summary.failed += 1;
     }
-    let (tx, rx) = sync_channel::<Msg>(1024);
+    let (tx, rx) = sync_channel::<Msg>(READ_AHEAD);
     let read_cfg = cfg.clone();
     let Plan { files, urls, stdin, .. } = plan;
     let reader = std::thread::Builder::new()
         .name("wirewatch-read".into())
         .spawn(move || read_all(files, urls, stdin, &read_cfg, tx))?;
     let started = std::time::Instant::now();
-    let result = write_all(rx, cfg.store.batch_size, store, progress, on_error, &mut summary);
+    let result = write_all(rx, cfg.store.batch_size, put, progress, on_error, &mut summary);
     // The reader stops by itself once the channel is closed (writer returned early on error).
-    let _ = reader.join();
+    let read = reader.join().ok();
     result?;
     tracing::info!(
         "stored {} documents in {:.3} s",
         summary.new + summary.unchanged + summary.new_versions,
         started.elapsed().as_secs_f64()
     );
+    if let Some((wall, cpu)) = read {
+        tracing::info!(
+            target: "wirewatch::timings",
+            "timings read {{\"wall\":{:.4},\"cpu\":{:.4}}}",
+            wall.as_secs_f64(),
+            cpu.as_secs_f64()
+        );
+    }
     Ok(summary)
 }
 
+/// Reads every input into the channel; returns the wall and CPU time it took.
 fn read_all(
     files: Vec<(PathBuf, FileKind)>,
     urls: Vec<String>,
     stdin: bool,
     cfg: &Config,
     tx: SyncSender<Msg>,
+) -> (Duration, Duration) {
+    let (wall, cpu) = (Instant::now(), thread_cpu());
+    read_inputs(files, urls, stdin, cfg, &tx);
+    (wall.elapsed(), thread_cpu().saturating_sub(cpu))
+}
+
+fn read_inputs(
+    files: Vec<(PathBuf, FileKind)>,
+    urls: Vec<String>,
+    stdin: bool,
+    cfg: &Config,
+    tx: &SyncSender<Msg>,
 ) {
     let now = Utc::now();
     let mut send = |item: std::result::Result<RawDocument, ItemError>| {
@@ -154,7 +219,7 @@ fn read_all(
         }
     }
     if !urls.is_empty() {
-        fetch_urls(urls, cfg, &tx);
+        fetch_urls(urls, cfg, tx);
     }
 }
 
@@ -195,37 +260,37 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
 fn write_all(
     rx: Receiver<Msg>,
     batch_size: usize,
-    store: &mut dyn Store,
+    put: &mut dyn FnMut(Vec<RawDocument>) -> Result<Vec<IngestOutcome>>,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
     summary: &mut IngestSummary,
 ) -> Result<()> {
+    let batch_size = batch_size.max(1);
     let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
-    let flush = |batch: &mut Vec<RawDocument>,
-                 store: &mut dyn Store,
-                 summary: &mut IngestSummary|
-     -> Result<()> {
+    let mut bytes = 0;
+    let mut flush = |batch: &mut Vec<RawDocument>, summary: &mut IngestSummary| -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
-        let outcomes = store.put_documents(batch)?;
+        let n = batch.len();
+        let outcomes = put(std::mem::replace(batch, Vec::with_capacity(batch_size)))?;
         for o in &outcomes {
             summary.record(*o);
         }
         tracing::info!(
-            "committed {} documents; stored so far: {}",
-            batch.len(),
+            "committed {n} documents; stored so far: {}",
             summary.new + summary.unchanged + summary.new_versions
         );
-        batch.clear();
         Ok(())
     };
     for msg in rx {
         match msg {
             Msg::Doc(doc) => {
+                bytes += doc.content.len();
                 batch.push(*doc);
-                if batch.len() >= batch_size {
-                    flush(&mut batch, store, summary)?;
+                if batch.len() >= batch_size || bytes >= BATCH_BYTES {
+                    flush(&mut batch, summary)?;
+                    bytes = 0;
                 }
             }
             Msg::Failed(e) => {
@@ -235,7 +300,7 @@ fn write_all(
             Msg::Step => progress.inc(1),
         }
     }
-    flush(&mut batch, store, summary)?;
+    flush(&mut batch, summary)?;
     Ok(())
 }
 

@@ -17,9 +17,10 @@ const TABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "versions",
-        "id, document_id, version, content_hash, content_kind, content, title, published, fetched_at, diagnostics, state",
+        "id, document_id, version, content_hash, content_kind, title, published, fetched_at, diagnostics, state",
         "id",
     ),
+    ("version_contents", "version_id, content", "version_id"),
     (
         "articles",
         "version_id, analyzer, ok, title, published, language, site_name, body, article_json, diagnostics",

@@ -119,6 +119,13 @@ pub trait DocumentStore: Database {
 
     /// Stores a batch in one transaction; see [`model::Store::put_documents`].
     fn put(&mut self, docs: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
+        Ok(self.put_versions(docs)?.into_iter().map(|(o, _)| o).collect())
+    }
+
+    /// [`put`](Self::put), also giving the row id of the version each document is now (a new
+    /// version's, or the stored one with the same content), so its analysis can be written
+    /// without reading the content back.
+    fn put_versions(&mut self, docs: &[RawDocument]) -> Result<Vec<(IngestOutcome, i64)>> {
         db::write(self, |db| put(db, docs))
     }
 
@@ -220,10 +227,10 @@ fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(parse_ts).transpose()
 }
 
-/// Stores a batch and says what happened to each document, in order; the caller commits. A
-/// document's analysis is stored with it when the stored version lacks one (or has one from
-/// another analyser).
-pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
+/// Stores a batch and says what happened to each document, in order, with the row id of its
+/// version; the caller commits. A document's analysis is stored with it when the stored version
+/// lacks one (or has one from another analyser).
+pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<(IngestOutcome, i64)>> {
     let mut outcomes = Vec::with_capacity(docs.len());
     for doc in docs {
         let hash = doc.content_hash();
@@ -256,7 +263,7 @@ pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<IngestOu
                     {
                         write_analysis(db, version_id, a)?;
                     }
-                    outcomes.push(IngestOutcome::Unchanged);
+                    outcomes.push((IngestOutcome::Unchanged, version_id));
                     continue;
                 }
                 db.execute(
@@ -292,25 +299,28 @@ pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<IngestOu
         };
         let published = doc.published.as_ref().map(ts);
         let version_id = db.query_i64(
-            "INSERT INTO versions (document_id, version, content_hash, content_kind, content,
-                                   title, published, fetched_at, diagnostics)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            "INSERT INTO versions (document_id, version, content_hash, content_kind, title,
+                                   published, fetched_at, diagnostics)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
             params![
                 id,
                 version,
                 &hash,
                 doc.content_kind.as_str(),
-                &doc.content,
                 &doc.title,
                 &published,
                 &fetched,
                 &diagnostics,
             ],
         )?;
+        db.execute(
+            "INSERT INTO version_contents (version_id, content) VALUES (?1, ?2)",
+            params![version_id, &doc.content],
+        )?;
         if let Some(a) = &doc.analysis {
             write_analysis(db, version_id, a)?;
         }
-        outcomes.push(outcome);
+        outcomes.push((outcome, version_id));
     }
     Ok(outcomes)
 }
@@ -347,7 +357,9 @@ pub(crate) fn count(db: &mut dyn Sql, sql: &str) -> Result<u64> {
 
 /// The columns [`decode_version`] reads, from `documents d JOIN versions v`.
 pub(crate) const VERSION_COLUMNS: &str = "d.id, v.version, d.key, d.url, d.outlet, v.title, \
-                                          v.published, v.fetched_at, v.content_kind, v.content, \
+                                          v.published, v.fetched_at, v.content_kind, \
+                                          (SELECT c.content FROM version_contents c \
+                                            WHERE c.version_id = v.id), \
                                           v.content_hash";
 
 /// A version read with [`VERSION_COLUMNS`] (first in the select list).

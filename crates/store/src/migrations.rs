@@ -375,6 +375,20 @@ CREATE TABLE progress (
 );
 "#,
     },
+    Migration {
+        version: 12,
+        description: "version content in a table of its own, so updating a version's state no longer rewrites its page",
+        sql: r#"
+-- SQLite rewrites a whole row on any update: with the page's HTML in `versions`, marking a
+-- version analysed copied its hundreds of kilobytes again (read, journalled, checkpointed).
+CREATE TABLE version_contents (
+    version_id INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+    content    TEXT NOT NULL
+);
+INSERT INTO version_contents (version_id, content) SELECT id, content FROM versions;
+ALTER TABLE versions DROP COLUMN content;
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -308,6 +308,18 @@ CREATE TABLE progress (
 );
 "#,
     },
+    Migration {
+        version: 4,
+        description: "version content in a table of its own, as on SQLite",
+        sql: r#"
+CREATE TABLE version_contents (
+    version_id BIGINT PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+    content    TEXT COLLATE "C" NOT NULL
+);
+INSERT INTO version_contents (version_id, content) SELECT id, content FROM versions;
+ALTER TABLE versions DROP COLUMN content;
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.
