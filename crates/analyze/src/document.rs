@@ -27,6 +27,8 @@ pub fn analyze_document(doc: &RawDocument) -> Analysis {
         && !diagnostics.iter().any(|d| d.severity == Severity::Error);
     let article_json = serde_json::to_string(&article).unwrap_or_else(|_| "{}".to_string());
     let said = analyze_text(&article.body);
+    let facts = crate::claims::version_facts(&article.body, &said);
+    let facts_json = serde_json::to_string(&facts).ok();
     let statements = said
         .quotes
         .into_iter()
@@ -82,6 +84,7 @@ pub fn analyze_document(doc: &RawDocument) -> Analysis {
         diagnostics: with_no_body_note(diagnostics, ok),
         statements,
         entities,
+        facts_json,
     }
 }
 

@@ -278,6 +278,9 @@ fn story_versions(store: &dyn AnyStore, id: &str) -> Result<Vec<analyze::claims:
             outlet: t.site_name.or(t.outlet),
             version: t.version,
             duplicate_of: t.duplicate_of,
+            // A stored facts value that no longer parses (written by another build) is made
+            // again from the body.
+            facts: t.facts_json.as_deref().and_then(|j| serde_json::from_str(j).ok()),
             body: t.body,
         })
         .collect())

@@ -203,6 +203,11 @@ pub struct Analysis {
     pub statements: Vec<Statement>,
     /// People, organisations and places mentioned in the body.
     pub entities: Vec<DocEntity>,
+    /// What a story's findings need from the body (`analyze::claims::VersionFacts` as JSON),
+    /// kept so that redoing a story's findings does not analyse every body again; `None` when
+    /// not made (the findings then make it from the body). Internal: never serialised.
+    #[serde(skip)]
+    pub facts_json: Option<String>,
 }
 
 /// One statement found in an article body: a quotation or reported speech.

@@ -111,6 +111,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         affiliation: None,
                         mentions: 1,
                     }],
+                    facts_json: None,
                 }),
             });
             assignments.push(StoryAssignment {

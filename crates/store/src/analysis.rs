@@ -138,13 +138,14 @@ pub(crate) fn write_analysis(db: &mut dyn Sql, version_id: i64, a: &Analysis) ->
     let diagnostics = serde_json::to_string(&a.diagnostics)?;
     db.execute(
         "INSERT INTO articles (version_id, analyzer, ok, title, published, language, site_name,
-                               body, article_json, diagnostics)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                               body, article_json, diagnostics, facts_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (version_id) DO UPDATE SET
              analyzer = excluded.analyzer, ok = excluded.ok, title = excluded.title,
              published = excluded.published, language = excluded.language,
              site_name = excluded.site_name, body = excluded.body,
-             article_json = excluded.article_json, diagnostics = excluded.diagnostics",
+             article_json = excluded.article_json, diagnostics = excluded.diagnostics,
+             facts_json = excluded.facts_json",
         params![
             version_id,
             &a.analyzer,
@@ -156,6 +157,7 @@ pub(crate) fn write_analysis(db: &mut dyn Sql, version_id: i64, a: &Analysis) ->
             &a.body,
             &a.article_json,
             &diagnostics,
+            &a.facts_json,
         ],
     )?;
     db.execute(

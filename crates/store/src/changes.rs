@@ -108,7 +108,7 @@ pub trait ChangeStore: Database {
         let rows = db::read(self, |db| {
             db.query(
                 "SELECT d.key, v.version, d.outlet, a.site_name, a.published, v.published,
-                        sa.duplicate_of, a.body
+                        sa.duplicate_of, a.body, a.facts_json
                    FROM story_articles sa
                    JOIN documents d ON d.id = sa.document_id
                    JOIN versions v ON v.document_id = d.id
@@ -129,6 +129,7 @@ pub trait ChangeStore: Database {
                     version_published: r.take(5)?,
                     duplicate_of: r.take(6)?,
                     body: r.take(7)?,
+                    facts_json: r.take(8)?,
                 })
             })
             .collect()
@@ -232,4 +233,6 @@ pub struct StoryText {
     pub duplicate_of: Option<String>,
     /// The extracted body.
     pub body: String,
+    /// What the findings need from the body, as stored with its analysis (JSON), if it was.
+    pub facts_json: Option<String>,
 }

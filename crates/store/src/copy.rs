@@ -23,7 +23,7 @@ const TABLES: &[(&str, &str, &str)] = &[
     ("version_contents", "version_id, content", "version_id"),
     (
         "articles",
-        "version_id, analyzer, ok, title, published, language, site_name, body, article_json, diagnostics",
+        "version_id, analyzer, ok, title, published, language, site_name, body, article_json, diagnostics, facts_json",
         "version_id",
     ),
     (

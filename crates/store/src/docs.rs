@@ -398,7 +398,7 @@ pub(crate) fn analysis(
 ) -> Result<Option<Analysis>> {
     let row = db.query_opt(
         "SELECT a.analyzer, a.ok, a.title, a.published, a.language, a.site_name, a.body,
-                a.article_json, a.diagnostics, v.id
+                a.article_json, a.diagnostics, v.id, a.facts_json
            FROM articles a JOIN versions v ON v.id = a.version_id
           WHERE v.document_id = ?1 AND v.version = ?2",
         params![document_id, version],
@@ -417,6 +417,7 @@ pub(crate) fn analysis(
         diagnostics: serde_json::from_str(&r.take::<String>(8)?)?,
         statements: Vec::new(),
         entities: Vec::new(),
+        facts_json: r.take(10)?,
     };
     let usize_of = |v: i64| usize::try_from(v).unwrap_or(0);
     for mut r in db.query(

@@ -389,6 +389,15 @@ INSERT INTO version_contents (version_id, content) SELECT id, content FROM versi
 ALTER TABLE versions DROP COLUMN content;
 "#,
     },
+    Migration {
+        version: 13,
+        description: "each analysis keeps what its story's findings need, so they are not made again",
+        sql: r#"
+-- `analyze::claims::VersionFacts` as JSON; NULL for analyses made before (the findings then
+-- make it from the body).
+ALTER TABLE articles ADD COLUMN facts_json TEXT;
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -23,7 +23,7 @@ mod meaning;
 mod quantity;
 mod report;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::entities::{Entity, EntityKind};
 use crate::quotes::{QuoteKind, TextAnalysis};
@@ -32,10 +32,12 @@ use crate::text::slice;
 pub use changes::{ArticleClaims, Finding, FindingKind, find_changes};
 pub use meaning::TOPIC_MIN;
 pub use quantity::{Quantity, parse_quantity};
-pub use report::{MAX_TIMELINE, StoryChanges, StoryVersion, story_changes};
+pub use report::{
+    FactQuote, MAX_TIMELINE, StoryChanges, StoryVersion, VersionFacts, story_changes, version_facts,
+};
 
 /// Whether the claim is asserted or negated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Polarity {
     /// "expelled", "will expel".
@@ -45,7 +47,7 @@ pub enum Polarity {
 }
 
 /// How far the action has gone, as the text presents it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Modality {
     /// Happened ("expelled", "has resigned", "expels").
@@ -65,7 +67,7 @@ pub enum Modality {
 }
 
 /// One claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     /// The actor as written in the document's entity list (canonical name), if found.
     pub actor: Option<String>,

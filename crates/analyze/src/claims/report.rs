@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use model::{ClaimEvidence, StoryFinding, TimelineEntry, TimelineReport};
 
+use serde::{Deserialize, Serialize};
+
 use super::{
     ArticleClaims, Claim, Finding, correction_notice, extract_claims_and_statements, find_changes,
 };
@@ -18,6 +20,60 @@ use crate::quotes::{TextAnalysis, analyze_text};
 
 /// At most this many timeline entries are kept per story.
 pub const MAX_TIMELINE: usize = 400;
+
+/// What a story's findings and timeline need from one version's body: its claims, its
+/// sentence-level statements, its correction notice and its quotations. [`version_facts`] makes
+/// it when the version is analysed, and the store keeps it with the analysis, so redoing a
+/// story's findings each time it gains an article does not analyse every earlier body again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionFacts {
+    /// Claims, from [`super::extract_claims`].
+    pub claims: Vec<Claim>,
+    /// Sentence-level statements, from [`super::extract_statements`].
+    pub statements: Vec<Claim>,
+    /// A correction notice in the body ([`super::correction_notice`]).
+    pub correction_notice: Option<String>,
+    /// The body's quotations and reported speech, in text order.
+    pub quotes: Vec<FactQuote>,
+}
+
+/// One quotation of a [`VersionFacts`], as the timeline shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactQuote {
+    /// The content.
+    pub text: String,
+    /// Its span in the body, in code points.
+    pub start: usize,
+    /// One past its end.
+    pub end: usize,
+    /// The speaker: the resolved entity's name, else as written.
+    pub speaker: Option<String>,
+    /// The outlet or agency it came through.
+    pub via: Option<String>,
+}
+
+/// The [`VersionFacts`] of a body, from its quotations and entities (`said`, by
+/// [`analyze_text`] of the same body).
+pub fn version_facts(body: &str, said: &TextAnalysis) -> VersionFacts {
+    let (claims, statements) = extract_claims_and_statements(body, said);
+    let quotes = said
+        .quotes
+        .iter()
+        .map(|q| FactQuote {
+            text: q.text.clone(),
+            start: q.start,
+            end: q.end,
+            speaker: q
+                .speaker_entity
+                .as_ref()
+                .and_then(|id| said.entities.iter().find(|e| &e.id == id))
+                .map(|e| e.name.clone())
+                .or_else(|| q.speaker.clone()),
+            via: q.via.clone(),
+        })
+        .collect();
+    VersionFacts { claims, statements, correction_notice: correction_notice(body), quotes }
+}
 
 /// One stored version of one article of a story.
 #[derive(Debug, Clone)]
@@ -34,6 +90,9 @@ pub struct StoryVersion {
     pub duplicate_of: Option<String>,
     /// The extracted body text.
     pub body: String,
+    /// The body's facts as stored with its analysis; made from `body` when absent (a version
+    /// analysed before they were stored).
+    pub facts: Option<VersionFacts>,
 }
 
 /// What [`story_changes`] finds in a story.
@@ -47,27 +106,28 @@ pub struct StoryChanges {
 
 /// Findings and timeline of one story from all stored versions of its articles.
 pub fn story_changes(versions: &[StoryVersion]) -> StoryChanges {
-    let analysed: Vec<(TextAnalysis, ArticleClaims)> = versions
+    let made: Vec<Option<VersionFacts>> = versions
         .iter()
-        .map(|v| {
-            let said = analyze_text(&v.body);
-            let (claims, statements) = extract_claims_and_statements(&v.body, &said);
-            let claims = ArticleClaims {
-                article: v.article.clone(),
-                outlet: v.outlet.clone(),
-                time: v.time,
-                version: v.version,
-                claims,
-                statements,
-                correction_notice: correction_notice(&v.body),
-            };
-            (said, claims)
+        .map(|v| v.facts.is_none().then(|| version_facts(&v.body, &analyze_text(&v.body))))
+        .collect();
+    let facts: Vec<&VersionFacts> =
+        versions.iter().zip(&made).filter_map(|(v, m)| v.facts.as_ref().or(m.as_ref())).collect();
+    let all: Vec<ArticleClaims> = versions
+        .iter()
+        .zip(&facts)
+        .map(|(v, f)| ArticleClaims {
+            article: v.article.clone(),
+            outlet: v.outlet.clone(),
+            time: v.time,
+            version: v.version,
+            claims: f.claims.clone(),
+            statements: f.statements.clone(),
+            correction_notice: f.correction_notice.clone(),
         })
         .collect();
-    let all: Vec<ArticleClaims> = analysed.iter().map(|(_, c)| c.clone()).collect();
     let found = find_changes(&all);
     let findings: Vec<StoryFinding> = found.iter().map(|f| to_record(f, versions)).collect();
-    let timeline = timeline(versions, &analysed, &findings);
+    let timeline = timeline(versions, &facts, &findings);
     StoryChanges { findings, timeline }
 }
 
@@ -148,7 +208,7 @@ fn report(it: &Item<'_>) -> TimelineReport {
 
 fn timeline(
     versions: &[StoryVersion],
-    analysed: &[(TextAnalysis, ArticleClaims)],
+    facts: &[&VersionFacts],
     findings: &[StoryFinding],
 ) -> Vec<TimelineEntry> {
     // Reports in time order (unknown times last, input order breaking ties), so the first item
@@ -157,19 +217,14 @@ fn timeline(
     order.sort_by_key(|&i| (versions[i].time.is_none(), versions[i].time, i));
     let mut groups: BTreeMap<String, Vec<Item<'_>>> = BTreeMap::new();
     for &i in &order {
-        let (said, claims) = &analysed[i];
+        let claims = facts[i];
         let v = &versions[i];
-        for q in &said.quotes {
+        for q in &claims.quotes {
             let key = norm_words(&q.text);
             if key.split(' ').count() < 3 {
                 continue;
             }
-            let speaker = q
-                .speaker_entity
-                .as_ref()
-                .and_then(|id| said.entities.iter().find(|e| &e.id == id))
-                .map(|e| e.name.clone())
-                .or_else(|| q.speaker.clone());
+            let speaker = q.speaker.clone();
             let claim = claims.claims.iter().find(|c| !c.narrative && overlaps(c, q.start, q.end));
             groups.entry(format!("s:{key}")).or_default().push(Item {
                 key: format!("s:{key}"),

@@ -556,6 +556,7 @@ fn version(key: &str, outlet: &str, hour: u32, copy_of: Option<&str>, body: &str
         version: 1,
         duplicate_of: copy_of.map(String::from),
         body: body.into(),
+        facts: None,
     }
 }
 

@@ -510,6 +510,7 @@ fn document(key: &str, title: &str, outlet: &str, published: &str) -> RawDocumen
                 affiliation: None,
                 mentions: 1,
             }],
+            facts_json: None,
         }),
     }
 }

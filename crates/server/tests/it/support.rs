@@ -126,6 +126,7 @@ fn refresh_changes(store: &mut store::SqliteStore) {
                     version: v.version,
                     duplicate_of: a.duplicate_of.clone(),
                     body: an.body,
+                    facts: None,
                 });
             }
         }

@@ -320,6 +320,13 @@ INSERT INTO version_contents (version_id, content) SELECT id, content FROM versi
 ALTER TABLE versions DROP COLUMN content;
 "#,
     },
+    Migration {
+        version: 5,
+        description: "each analysis keeps what its story's findings need, as on SQLite",
+        sql: r#"
+ALTER TABLE articles ADD COLUMN facts_json TEXT COLLATE "C";
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -176,6 +176,7 @@ fn story_digests_are_stored_current_and_dropped_on_change(store: &mut dyn AnySto
         diagnostics: vec![],
         entities: vec![],
         statements: vec![],
+        facts_json: None,
     });
     let version = store.versions_to_analyze("y", 0, 10).unwrap();
     let a = version.iter().find(|p| p.document.key.0 == "a").unwrap().version_id;

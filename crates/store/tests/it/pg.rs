@@ -277,6 +277,7 @@ fn analysed(key: &str, second_spelling: &str) -> RawDocument {
             person("e1", "Vladimir Putin", "vladimir putin", &[]),
             person("e2", "Barack Obama", "barack obama", &[second_spelling]),
         ],
+        facts_json: None,
     });
     d
 }

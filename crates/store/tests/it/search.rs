@@ -71,6 +71,7 @@ fn analysed(s: &Spec<'_>) -> RawDocument {
         diagnostics: Vec::new(),
         statements,
         entities,
+        facts_json: None,
     });
     d
 }

@@ -418,6 +418,7 @@ fn analysis(analyzer: &str, title: &str) -> model::Analysis {
         diagnostics: vec![model::Diagnostic::info("x", "y")],
         statements: Vec::new(),
         entities: Vec::new(),
+        facts_json: None,
     }
 }
 
