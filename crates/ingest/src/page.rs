@@ -30,27 +30,26 @@ pub fn head_meta(html: &str) -> HeadMeta {
         end -= 1;
     }
     let s = &html[..end];
-    let lower = s.to_ascii_lowercase();
     let mut meta = HeadMeta::default();
     let (mut og_url, mut og_title, mut app_name) = (None, None, None);
     let mut i = 0;
-    while let Some(off) = lower[i..].find('<') {
+    while let Some(off) = s[i..].find('<') {
         let p = i + off;
-        let rest = &lower[p..];
+        let rest = &s[p..];
         if rest.starts_with("<!--") {
-            i = lower[p..].find("-->").map_or(lower.len(), |e| p + e + 3);
+            i = s[p..].find("-->").map_or(s.len(), |e| p + e + 3);
             continue;
         }
-        let Some(tag_end) = find_tag_end(&lower, p) else { break };
-        let name_end = lower[p + 1..tag_end]
+        let Some(tag_end) = find_tag_end(s, p) else { break };
+        let name_end = s[p + 1..tag_end]
             .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
             .map_or(tag_end, |e| p + 1 + e);
-        let name = &lower[p + 1..name_end];
+        let name = s[p + 1..name_end].to_ascii_lowercase();
         let attrs_src = &s[name_end..tag_end];
         i = tag_end + 1;
-        match name {
+        match name.as_str() {
             "title" if meta.title.is_none() => {
-                if let Some(close) = lower[i..].find("</title") {
+                if let Some(close) = find_ci(&s[i..], "</title") {
                     let t = clean_text(&s[i..i + close]);
                     if !t.is_empty() {
                         meta.title = Some(t);
@@ -60,7 +59,7 @@ pub fn head_meta(html: &str) -> HeadMeta {
             }
             "script" | "style" | "noscript" | "template" | "svg" => {
                 let close = format!("</{name}");
-                i = lower[i..].find(&close).map_or(lower.len(), |e| i + e);
+                i = find_ci(&s[i..], &close).map_or(s.len(), |e| i + e);
             }
             "link" => {
                 let attrs = parse_attrs(attrs_src);
@@ -109,6 +108,16 @@ pub fn head_meta(html: &str) -> HeadMeta {
     meta.title = meta.title.or(og_title);
     meta.site_name = meta.site_name.or(app_name);
     meta
+}
+
+/// The byte offset of the first occurrence of `needle` (lower-case ASCII starting with `<`) in
+/// `hay`, ignoring ASCII case: the head scan's way of finding closing tags without lower-casing
+/// a copy of the page first.
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    hay.match_indices('<')
+        .map(|(k, _)| k)
+        .find(|&k| hay.as_bytes().get(k..k + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
 }
 
 /// The index of the `>` closing the tag opened at `start`, skipping quoted attribute values.
