@@ -139,6 +139,50 @@ pub(crate) fn metonym(w: &str) -> Option<&'static str> {
     })
 }
 
+/// The trigger patterns of [`ACTIONS`] in order, indexed by their first word, so that a token
+/// is matched against the few patterns that can start at it rather than all of them. Same
+/// results as trying every pattern in order: the candidates keep that order.
+struct TriggerIndex {
+    /// `(action, pattern)`, in the order of [`ACTIONS`].
+    pats: Vec<(&'static str, &'static str)>,
+    /// Patterns by their first word, when it is a whole word.
+    exact: rustc_hash::FxHashMap<&'static str, Vec<usize>>,
+    /// Patterns whose first word is a prefix (`expel*`), with the prefix.
+    prefixes: Vec<(&'static str, usize)>,
+}
+
+impl TriggerIndex {
+    /// The patterns that can match at a token whose lower-cased text is `low`, in order.
+    fn candidates(&self, low: &str, out: &mut Vec<usize>) {
+        out.clear();
+        if let Some(v) = self.exact.get(low) {
+            out.extend_from_slice(v);
+        }
+        out.extend(self.prefixes.iter().filter(|(p, _)| low.starts_with(p)).map(|&(_, i)| i));
+        out.sort_unstable();
+    }
+}
+
+fn trigger_index() -> &'static TriggerIndex {
+    static INDEX: std::sync::OnceLock<TriggerIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let pats: Vec<(&'static str, &'static str)> =
+            ACTIONS.iter().flat_map(|(a, ps)| ps.iter().map(move |p| (*a, *p))).collect();
+        let mut exact: rustc_hash::FxHashMap<&'static str, Vec<usize>> = Default::default();
+        let mut prefixes = Vec::new();
+        for (i, (_, p)) in pats.iter().enumerate() {
+            let first = p.split(' ').next().unwrap_or_default();
+            // A pattern opening with a gap could start anywhere: none does, and none may.
+            assert_ne!(first, "~", "trigger pattern {p:?} opens with a gap");
+            match first.strip_suffix('*') {
+                Some(prefix) => prefixes.push((prefix, i)),
+                None => exact.entry(first).or_default().push(i),
+            }
+        }
+        TriggerIndex { pats, exact, prefixes }
+    })
+}
+
 fn word_matches(pat: &str, low: &str) -> bool {
     match pat.strip_suffix('*') {
         Some(p) => low.starts_with(p),
@@ -281,16 +325,18 @@ pub(crate) fn claims_in(
 ) {
     // Triggers.
     let mut hits: Vec<(usize, usize, &'static str)> = Vec::new();
+    let index = trigger_index();
+    let mut candidates = Vec::new();
     let mut i = s;
     while i < e {
         let mut best: Option<(usize, &'static str)> = None;
-        for (action, pats) in ACTIONS {
-            for p in *pats {
-                if let Some(k) = match_at(toks, i, e, p)
-                    && best.is_none_or(|(bk, _)| k > bk)
-                {
-                    best = Some((k, action));
-                }
+        index.candidates(&toks[i].low, &mut candidates);
+        for &c in &candidates {
+            let (action, p) = index.pats[c];
+            if let Some(k) = match_at(toks, i, e, p)
+                && best.is_none_or(|(bk, _)| k > bk)
+            {
+                best = Some((k, action));
             }
         }
         if let Some((k, action)) = best {
