@@ -18,6 +18,12 @@ use crate::analysis::Analyser;
 use crate::config::Config;
 use crate::timing::{Mark, thread_cpu};
 
+/// A batch of read documents with their content hashes.
+type Batch = (Vec<RawDocument>, Vec<String>);
+
+/// Stores a batch and says what happened to each document, in order.
+type Put<'a> = dyn FnMut(Batch) -> Result<Vec<IngestOutcome>> + 'a;
+
 /// Content bytes after which a batch is committed even if it has fewer documents than the
 /// configured batch size: large pages reach the analysis workers sooner, and memory stays flat.
 const BATCH_BYTES: usize = 8 << 20;
@@ -51,7 +57,8 @@ impl Input {
 
 /// What a reader sends to the writer.
 enum Msg {
-    Doc(Box<RawDocument>),
+    /// A document and its [`RawDocument::content_hash`], computed on the reader's thread.
+    Doc(Box<RawDocument>, String),
     Failed(ItemError),
     /// One unit of progress (a file, a URL or stdin) is finished.
     Step,
@@ -106,9 +113,9 @@ pub fn run(
 ) -> Result<IngestSummary> {
     let mut analyser = Analyser::open(store, index_dir, cfg, false, progress)?;
     analyser.catch_up(store, progress)?;
-    let mut summary = store_with(plan, cfg, progress, on_error, &mut |batch| {
+    let mut summary = store_with(plan, cfg, progress, on_error, &mut |(batch, hashes)| {
         let t = Mark::now();
-        let stored = store.put_versions(&batch)?;
+        let stored = store.put_versions(&batch, &hashes)?;
         analyser.clock().add("store documents", t);
         let outcomes = stored.iter().map(|(o, _)| *o).collect();
         let fresh: Vec<PendingVersion> = batch
@@ -133,7 +140,7 @@ pub fn store_all(
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
-    store_with(plan, cfg, progress, on_error, &mut |batch| Ok(store.put_documents(&batch)?))
+    store_with(plan, cfg, progress, on_error, &mut |(docs, _)| Ok(store.put_documents(&docs)?))
 }
 
 /// Reads the plan on a reader thread and hands its documents to `put` in batches of the
@@ -143,7 +150,7 @@ fn store_with(
     cfg: &Config,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
-    put: &mut dyn FnMut(Vec<RawDocument>) -> Result<Vec<IngestOutcome>>,
+    put: &mut Put<'_>,
 ) -> Result<IngestSummary> {
     let mut summary = IngestSummary::default();
     for e in &plan.errors {
@@ -200,7 +207,7 @@ fn read_inputs(
     let now = Utc::now();
     let mut send = |item: std::result::Result<RawDocument, ItemError>| {
         let msg = match item {
-            Ok(doc) => Msg::Doc(Box::new(doc)),
+            Ok(doc) => hashed(doc),
             Err(e) => Msg::Failed(e),
         };
         // A closed channel means the writer failed; the remaining items are simply dropped.
@@ -247,7 +254,7 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
         .buffer_unordered(cfg.http.max_concurrency.max(1));
         while let Some(res) = results.next().await {
             let msg = match res {
-                Ok(doc) => Msg::Doc(Box::new(doc)),
+                Ok(doc) => hashed(doc),
                 Err(e) => Msg::Failed(e),
             };
             if tx.send(msg).is_err() || tx.send(Msg::Step).is_err() {
@@ -257,23 +264,34 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
     });
 }
 
+/// A read document with its content hash. A document keyed by content (no canonical URL) has
+/// its hash in its key already ([`model::DocKey::for_document`]).
+fn hashed(doc: RawDocument) -> Msg {
+    let hash = match doc.key.as_str().strip_prefix("sha256:") {
+        Some(h) if doc.canonical_url.is_none() && h.len() == 64 => h.to_string(),
+        _ => doc.content_hash(),
+    };
+    Msg::Doc(Box::new(doc), hash)
+}
+
 fn write_all(
     rx: Receiver<Msg>,
     batch_size: usize,
-    put: &mut dyn FnMut(Vec<RawDocument>) -> Result<Vec<IngestOutcome>>,
+    put: &mut Put<'_>,
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
     summary: &mut IngestSummary,
 ) -> Result<()> {
     let batch_size = batch_size.max(1);
-    let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
+    let mut batch: Batch = (Vec::with_capacity(batch_size), Vec::with_capacity(batch_size));
     let mut bytes = 0;
-    let mut flush = |batch: &mut Vec<RawDocument>, summary: &mut IngestSummary| -> Result<()> {
-        if batch.is_empty() {
+    let mut flush = |batch: &mut Batch, summary: &mut IngestSummary| -> Result<()> {
+        if batch.0.is_empty() {
             return Ok(());
         }
-        let n = batch.len();
-        let outcomes = put(std::mem::replace(batch, Vec::with_capacity(batch_size)))?;
+        let n = batch.0.len();
+        let empty = (Vec::with_capacity(batch_size), Vec::with_capacity(batch_size));
+        let outcomes = put(std::mem::replace(batch, empty))?;
         for o in &outcomes {
             summary.record(*o);
         }
@@ -285,10 +303,11 @@ fn write_all(
     };
     for msg in rx {
         match msg {
-            Msg::Doc(doc) => {
+            Msg::Doc(doc, hash) => {
                 bytes += doc.content.len();
-                batch.push(*doc);
-                if batch.len() >= batch_size || bytes >= BATCH_BYTES {
+                batch.0.push(*doc);
+                batch.1.push(hash);
+                if batch.0.len() >= batch_size || bytes >= BATCH_BYTES {
                     flush(&mut batch, summary)?;
                     bytes = 0;
                 }

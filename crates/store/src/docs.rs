@@ -119,14 +119,28 @@ pub trait DocumentStore: Database {
 
     /// Stores a batch in one transaction; see [`model::Store::put_documents`].
     fn put(&mut self, docs: &[RawDocument]) -> Result<Vec<IngestOutcome>> {
-        Ok(self.put_versions(docs)?.into_iter().map(|(o, _)| o).collect())
+        let hashes: Vec<String> = docs.iter().map(RawDocument::content_hash).collect();
+        Ok(self.put_versions(docs, &hashes)?.into_iter().map(|(o, _)| o).collect())
     }
 
-    /// [`put`](Self::put), also giving the row id of the version each document is now (a new
-    /// version's, or the stored one with the same content), so its analysis can be written
-    /// without reading the content back.
-    fn put_versions(&mut self, docs: &[RawDocument]) -> Result<Vec<(IngestOutcome, i64)>> {
-        db::write(self, |db| put(db, docs))
+    /// [`put`](Self::put) with each document's [`RawDocument::content_hash`] computed by the
+    /// caller (`hashes[i]` is that of `docs[i]`; a reader thread hashes while the writer writes),
+    /// also giving the row id of the version each document is now (a new version's, or the
+    /// stored one with the same content), so its analysis can be written without reading the
+    /// content back.
+    fn put_versions(
+        &mut self,
+        docs: &[RawDocument],
+        hashes: &[String],
+    ) -> Result<Vec<(IngestOutcome, i64)>> {
+        if docs.len() != hashes.len() {
+            return Err(Error::Corrupt(format!(
+                "{} documents given with {} content hashes",
+                docs.len(),
+                hashes.len()
+            )));
+        }
+        db::write(self, |db| put(db, docs, hashes))
     }
 
     /// Sets the processing state (`pending`, `extracted`, `failed`...) of one version; false
@@ -230,10 +244,13 @@ fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
 /// Stores a batch and says what happened to each document, in order, with the row id of its
 /// version; the caller commits. A document's analysis is stored with it when the stored version
 /// lacks one (or has one from another analyser).
-pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<(IngestOutcome, i64)>> {
+pub(crate) fn put(
+    db: &mut dyn Sql,
+    docs: &[RawDocument],
+    hashes: &[String],
+) -> Result<Vec<(IngestOutcome, i64)>> {
     let mut outcomes = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let hash = doc.content_hash();
+    for (doc, hash) in docs.iter().zip(hashes) {
         let fetched = ts(&doc.fetched_at);
         let found = db.query_opt(
             "SELECT d.id, d.latest_version FROM documents d WHERE d.key = ?1",
@@ -246,7 +263,7 @@ pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<(IngestO
                     "SELECT v.id, a.analyzer FROM versions v
                        LEFT JOIN articles a ON a.version_id = v.id
                       WHERE v.document_id = ?1 AND v.content_hash = ?2 LIMIT 1",
-                    params![id, &hash],
+                    params![id, hash],
                 )?;
                 if let Some(row) = known {
                     let (version_id, analyzer): (i64, Option<String>) = (row.get(0)?, row.get(1)?);
@@ -305,7 +322,7 @@ pub(crate) fn put(db: &mut dyn Sql, docs: &[RawDocument]) -> Result<Vec<(IngestO
             params![
                 id,
                 version,
-                &hash,
+                hash,
                 doc.content_kind.as_str(),
                 &doc.title,
                 &published,
