@@ -198,8 +198,9 @@ pub struct StoryConfig {
     /// (its similarity is below `threshold`), or the specifics most of each group's leads give
     /// (years, dates, weekdays, names, places) conflict in some kind and agree in none. The
     /// group holding the story's earliest full report keeps the story; the other becomes a new
-    /// story (see [`Clusterer::take_moves`]). Past this size a story is settled: it keeps no
-    /// per-article state and never splits, which bounds memory and time.
+    /// story (see [`Clusterer::take_moves`]). Past this size, or past eight times it in
+    /// articles of any kind (a story gathering copies of a few reports), a story is settled: it
+    /// keeps no per-article state and never splits, which bounds memory and time.
     pub split_max_articles: usize,
     /// A headline or very short text (at most `short_features` features) that shares a single
     /// feature with a story, and that not a name, has its similarity multiplied by this (default
@@ -743,6 +744,9 @@ const DF_CAP: usize = 2_000_000;
 const LABEL_CANDS: usize = 8;
 /// Names and words remembered per story for display.
 const NAMES_CAP: usize = 48;
+/// An open story keeps at most this many times [`StoryConfig::split_max_articles`] members
+/// (copies included) before it is settled.
+const MEMBERS_PER_SPLIT: usize = 8;
 /// Specifics remembered per story: past it a story is broad enough to agree with anything.
 const SPECIFICS_CAP: usize = 256;
 
@@ -908,7 +912,12 @@ impl Clusterer {
         if let Some(s) = self.stories.get_mut(&key)
             && s.model.open
         {
-            if s.model.independent as usize > max {
+            // Copies and headlines do not count as independent reports, so a story that
+            // mostly gathers copies would stay open (and keep every member) forever; past
+            // MEMBERS_PER_SPLIT times the limit in all, it is settled too.
+            if s.model.independent as usize > max
+                || s.model.members.len() >= max.saturating_mul(MEMBERS_PER_SPLIT)
+            {
                 s.model.open = false;
                 s.model.members = Vec::new();
             } else {

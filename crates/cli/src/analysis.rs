@@ -33,6 +33,9 @@ const BATCH: usize = 128;
 
 /// Stories whose findings are redone per round (and per transaction).
 const STORIES_PER_ROUND: usize = 128;
+/// Versions whose facts one round of findings holds in memory at most (unless one story alone
+/// has more): about 12 KB each once parsed.
+const VERSIONS_PER_ROUND: usize = 4096;
 
 /// How many threads analysis runs on: every core, up to eight.
 pub fn threads() -> usize {
@@ -222,15 +225,30 @@ pub fn refresh_story_changes(store: &mut dyn AnyStore, threads: usize) -> Result
         if pending.is_empty() {
             break;
         }
-        let inputs =
-            pending.iter().map(|id| story_versions(store, id)).collect::<Result<Vec<_>>>()?;
-        let changes = parallel_map(&inputs, threads, |v| analyze::claims::story_changes(v));
-        let items: Vec<(&str, &[model::StoryFinding], &[model::TimelineEntry])> = pending
-            .iter()
-            .zip(&changes)
-            .map(|(id, c)| (id.as_str(), &c.findings[..], &c.timeline[..]))
-            .collect();
-        new.extend(store.save_many_story_changes(&items)?);
+        // Stories are loaded until the round holds VERSIONS_PER_ROUND versions (a story is
+        // never split), so a store of a few huge stories does not hold every version's facts
+        // in memory at once.
+        let mut at = 0;
+        while at < pending.len() {
+            let first = at;
+            let mut inputs = Vec::new();
+            let mut loaded = 0;
+            while at < pending.len() && (inputs.is_empty() || loaded < VERSIONS_PER_ROUND) {
+                let versions = story_versions(store, &pending[at])?;
+                loaded += versions.len();
+                inputs.push(versions);
+                at += 1;
+            }
+            let changes = parallel_map(&inputs, threads, |v| analyze::claims::story_changes(v));
+            drop(inputs);
+            let items: Vec<(&str, &[model::StoryFinding], &[model::TimelineEntry])> = pending
+                [first..at]
+                .iter()
+                .zip(&changes)
+                .map(|(id, c)| (id.as_str(), &c.findings[..], &c.timeline[..]))
+                .collect();
+            new.extend(store.save_many_story_changes(&items)?);
+        }
         stories += pending.len();
     }
     if stories > 0 {
@@ -263,27 +281,43 @@ fn story_versions(store: &dyn AnyStore, id: &str) -> Result<Vec<analyze::claims:
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc())
     };
-    Ok(store
+    store
         .story_texts(id)?
         .into_iter()
-        .map(|t| analyze::claims::StoryVersion {
-            time: t
-                .published
-                .as_deref()
-                .and_then(full)
-                .or(t.version_published.as_deref().and_then(full))
-                .or(t.published.as_deref().and_then(day))
-                .or(t.version_published.as_deref().and_then(day)),
-            article: t.document,
-            outlet: t.site_name.or(t.outlet),
-            version: t.version,
-            duplicate_of: t.duplicate_of,
+        .map(|t| {
             // A stored facts value that no longer parses (written by another build) is made
-            // again from the body.
-            facts: t.facts_json.as_deref().and_then(|j| serde_json::from_str(j).ok()),
-            body: t.body,
+            // again from the body, read apart (the query leaves it out when facts are stored).
+            let facts: Option<analyze::claims::VersionFacts> =
+                t.facts_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+            let body = match (&facts, t.facts_json.is_some()) {
+                (None, true) => stored_body(store, &t.document, t.version)?,
+                _ => t.body,
+            };
+            Ok(analyze::claims::StoryVersion {
+                time: t
+                    .published
+                    .as_deref()
+                    .and_then(full)
+                    .or(t.version_published.as_deref().and_then(full))
+                    .or(t.published.as_deref().and_then(day))
+                    .or(t.version_published.as_deref().and_then(day)),
+                article: t.document,
+                outlet: t.site_name.or(t.outlet),
+                version: t.version,
+                duplicate_of: t.duplicate_of,
+                facts,
+                body,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// The extracted body of one analysed version (empty if it is gone).
+fn stored_body(store: &dyn AnyStore, key: &str, version: i64) -> Result<String> {
+    let Some(doc) = store.document(&model::DocKey(key.to_string()))? else {
+        return Ok(String::new());
+    };
+    Ok(store.analysis(doc.id, version)?.map(|a| a.body).unwrap_or_default())
 }
 
 /// Maps `f` over `items` on up to `threads` threads, keeping the order. Threads take the next

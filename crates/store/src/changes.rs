@@ -108,7 +108,8 @@ pub trait ChangeStore: Database {
         let rows = db::read(self, |db| {
             db.query(
                 "SELECT d.key, v.version, d.outlet, a.site_name, a.published, v.published,
-                        sa.duplicate_of, a.body, a.facts_json
+                        sa.duplicate_of,
+                        CASE WHEN a.facts_json IS NULL THEN a.body ELSE '' END, a.facts_json
                    FROM story_articles sa
                    JOIN documents d ON d.id = sa.document_id
                    JOIN versions v ON v.document_id = d.id
@@ -231,7 +232,8 @@ pub struct StoryText {
     pub version_published: Option<String>,
     /// The document it copies, if it is a copy.
     pub duplicate_of: Option<String>,
-    /// The extracted body.
+    /// The extracted body, when `facts_json` is absent (the findings need no more than the
+    /// facts); empty otherwise.
     pub body: String,
     /// What the findings need from the body, as stored with its analysis (JSON), if it was.
     pub facts_json: Option<String>,
