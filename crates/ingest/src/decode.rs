@@ -25,6 +25,54 @@ pub fn decode_with_encoding(
     content_type_header: Option<&str>,
 ) -> (String, &'static Encoding, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let enc = choose_encoding(bytes, content_type_header, &mut diags);
+    // `decode` strips a BOM of any encoding and lets it win, which is what we want.
+    let (text, used, had_errors) = enc.decode(bytes);
+    if had_errors {
+        diags.push(invalid_bytes(used));
+    }
+    (text.into_owned(), used, diags)
+}
+
+/// [`decode`] of bytes the caller gives up: valid UTF-8 (most pages) becomes the `String` in
+/// place, without a second copy of the page.
+pub fn decode_owned(
+    mut bytes: Vec<u8>,
+    content_type_header: Option<&str>,
+) -> (String, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let enc = choose_encoding(&bytes, content_type_header, &mut diags);
+    if enc == UTF_8 {
+        let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+        if std::str::from_utf8(&bytes[bom..]).is_ok() {
+            bytes.drain(..bom);
+            // Checked just above; `from_utf8` checks again, which costs less than a copy.
+            if let Ok(text) = String::from_utf8(bytes) {
+                return (text, diags);
+            }
+            return (String::new(), diags);
+        }
+    }
+    let (text, used, had_errors) = enc.decode(&bytes);
+    if had_errors {
+        diags.push(invalid_bytes(used));
+    }
+    (text.into_owned(), diags)
+}
+
+fn invalid_bytes(used: &'static Encoding) -> Diagnostic {
+    Diagnostic::warning(
+        "invalid_bytes",
+        format!("bytes invalid in {} were replaced with U+FFFD", used.name()),
+    )
+}
+
+/// The encoding to decode `bytes` with (see [`decode`]), reporting unknown labels in `diags`.
+fn choose_encoding(
+    bytes: &[u8],
+    content_type_header: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> &'static Encoding {
     let mut chosen: Option<&'static Encoding> = None;
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         chosen = Some(enc);
@@ -55,16 +103,7 @@ pub fn decode_with_encoding(
             )),
         }
     }
-    let enc = chosen.unwrap_or(UTF_8);
-    // `decode` strips a BOM of any encoding and lets it win, which is what we want.
-    let (text, used, had_errors) = enc.decode(bytes);
-    if had_errors {
-        diags.push(Diagnostic::warning(
-            "invalid_bytes",
-            format!("bytes invalid in {} were replaced with U+FFFD", used.name()),
-        ));
-    }
-    (text.into_owned(), used, diags)
+    chosen.unwrap_or(UTF_8)
 }
 
 /// The `charset` parameter of a `Content-Type` value, unquoted.
@@ -158,5 +197,25 @@ mod tests {
         assert!(t.contains("<a>é</a>"));
         let (_, d) = decode(b"x", Some("text/html; charset=nonsense-9"));
         assert_eq!(d[0].code, "unknown_charset");
+    }
+
+    #[test]
+    fn decode_owned_matches_decode() {
+        let cases: [(&[u8], Option<&str>); 5] = [
+            (b"<p>plain UTF-8 caf\xc3\xa9</p>", None),
+            (b"\xef\xbb\xbfwith a BOM", None),
+            (b"ok \xff", None),
+            (b"caf\xe9", Some("text/html; charset=ISO-8859-1")),
+            (b"<meta charset=\"windows-1252\"><p>\x93hi\x94", None),
+        ];
+        for (bytes, ct) in cases {
+            let (a, da) = decode(bytes, ct);
+            let (b, db) = decode_owned(bytes.to_vec(), ct);
+            assert_eq!(a, b, "{bytes:?}");
+            assert_eq!(da.len(), db.len(), "{bytes:?}");
+        }
+        let page = b"<p>in place</p>".to_vec();
+        let ptr = page.as_ptr();
+        assert_eq!(decode_owned(page, None).0.as_ptr(), ptr);
     }
 }

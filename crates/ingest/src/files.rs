@@ -10,7 +10,7 @@ use model::{ContentKind, Diagnostic, RawDocument, SourceKind};
 use serde::{Deserialize, Serialize};
 
 use crate::decode::decode;
-use crate::limits::{capped_gunzip, capped_gunzip_reader, read_capped};
+use crate::limits::{capped_gunzip, capped_gunzip_reader, read_capped, read_capped_sized};
 use crate::page::{DocInput, build_document, parse_date};
 use crate::warc_reader::{self, Next};
 
@@ -174,7 +174,8 @@ pub fn read_file(
     };
     match kind {
         FileKind::Html | FileKind::Text => {
-            let (bytes, cut) = match read_capped(file, opts.max_file_bytes) {
+            let size = file.metadata().ok().map(|m| m.len());
+            let (bytes, cut) = match read_capped_sized(file, opts.max_file_bytes, size) {
                 Ok(r) => r,
                 Err(e) => return on_item(Err(ItemError::new(origin, io_message(&e)))),
             };
@@ -183,7 +184,7 @@ pub fn read_file(
                 diags.push(truncated_diag(&origin, opts.max_file_bytes));
             }
             let ck = if kind == FileKind::Html { ContentKind::Html } else { ContentKind::Text };
-            on_item(Ok(single_document(&bytes, ck, SourceKind::File, origin, now, diags)));
+            on_item(Ok(single_document(bytes, ck, SourceKind::File, origin, now, diags)));
         }
         FileKind::HtmlGz => {
             let mut diags = Vec::new();
@@ -204,7 +205,7 @@ pub fn read_file(
                         ));
                     }
                     on_item(Ok(single_document(
-                        &bytes,
+                        bytes,
                         ContentKind::Html,
                         SourceKind::File,
                         origin,
@@ -317,7 +318,7 @@ fn read_stream(
                     .iter()
                     .any(|t| crate::decode::find(&lower, t, 0).is_some());
             let ck = if html { ContentKind::Html } else { ContentKind::Text };
-            on_item(Ok(single_document(&bytes, ck, SourceKind::Stdin, origin, now, diags)));
+            on_item(Ok(single_document(bytes, ck, SourceKind::Stdin, origin, now, diags)));
         }
     }
 }
@@ -339,14 +340,14 @@ fn truncated_diag(what: &str, cap: u64) -> Diagnostic {
 
 /// One HTML or text document from bytes without a URL.
 fn single_document(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     content_kind: ContentKind,
     source_kind: SourceKind,
     origin: String,
     now: DateTime<Utc>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> RawDocument {
-    let (content, d) = decode(bytes, None);
+    let (content, d) = crate::decode::decode_owned(bytes, None);
     diagnostics.extend(d);
     let title = match content_kind {
         ContentKind::Text => text_title(&content),

@@ -8,8 +8,16 @@ use flate2::bufread::MultiGzDecoder;
 /// Reads at most `cap` bytes from `r`. The flag says whether more input was left (the result was
 /// cut at `cap`).
 pub fn read_capped(r: impl Read, cap: u64) -> io::Result<(Vec<u8>, bool)> {
+    read_capped_sized(r, cap, None)
+}
+
+/// [`read_capped`] of an input whose size is known (a file's length): the buffer is allocated
+/// once at that size (at most `cap`), where growing it by doubling would reserve up to twice
+/// the input.
+pub fn read_capped_sized(r: impl Read, cap: u64, size: Option<u64>) -> io::Result<(Vec<u8>, bool)> {
     let mut capped = Capped::new(r, cap);
-    let mut out = Vec::new();
+    let reserve = size.map_or(0, |n| n.min(cap).saturating_add(1));
+    let mut out = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     capped.read_to_end(&mut out)?;
     Ok((out, capped.truncated()))
 }
