@@ -289,9 +289,10 @@ fn story_versions(store: &dyn AnyStore, id: &str) -> Result<Vec<analyze::claims:
             // again from the body, read apart (the query leaves it out when facts are stored).
             let facts: Option<analyze::claims::VersionFacts> =
                 t.facts_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
-            let body = match (&facts, t.facts_json.is_some()) {
-                (None, true) => stored_body(store, &t.document, t.version)?,
-                _ => t.body,
+            let body = if facts.is_none() && t.facts_json.is_some() {
+                stored_body(store, &t.document, t.version)?
+            } else {
+                t.body
             };
             Ok(analyze::claims::StoryVersion {
                 time: t

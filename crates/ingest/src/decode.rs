@@ -43,14 +43,13 @@ pub fn decode_owned(
     let mut diags = Vec::new();
     let enc = choose_encoding(&bytes, content_type_header, &mut diags);
     if enc == UTF_8 {
-        let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-        if std::str::from_utf8(&bytes[bom..]).is_ok() {
-            bytes.drain(..bom);
-            // Checked just above; `from_utf8` checks again, which costs less than a copy.
-            if let Ok(text) = String::from_utf8(bytes) {
-                return (text, diags);
-            }
-            return (String::new(), diags);
+        // The BOM goes either way (`decode` strips it too).
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => return (text, diags),
+            Err(e) => bytes = e.into_bytes(),
         }
     }
     let (text, used, had_errors) = enc.decode(&bytes);

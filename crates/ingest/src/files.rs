@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use model::{ContentKind, Diagnostic, RawDocument, SourceKind};
 use serde::{Deserialize, Serialize};
 
-use crate::decode::decode;
+use crate::decode::{decode, decode_owned};
 use crate::limits::{capped_gunzip, capped_gunzip_reader, read_capped, read_capped_sized};
 use crate::page::{DocInput, build_document, parse_date};
 use crate::warc_reader::{self, Next};
@@ -347,7 +347,7 @@ fn single_document(
     now: DateTime<Utc>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> RawDocument {
-    let (content, d) = crate::decode::decode_owned(bytes, None);
+    let (content, d) = decode_owned(bytes, None);
     diagnostics.extend(d);
     let title = match content_kind {
         ContentKind::Text => text_title(&content),
