@@ -42,23 +42,6 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
 }
 
-/// Analyses every version still waiting; returns how many were analysed. `index_dir` is the
-/// data directory whose search index follows (none on PostgreSQL, where each server keeps its
-/// own index current from the database).
-pub fn analyze_pending(
-    store: &mut dyn AnyStore,
-    index_dir: Option<&Path>,
-    cfg: &Config,
-    live: bool,
-    progress: &ProgressBar,
-) -> Result<u64> {
-    let mut analyser = Analyser::open(store, index_dir, cfg, live, progress)?;
-    analyser.catch_up(store, progress)?;
-    let done = analyser.finish(store, progress)?;
-    refresh_story_changes(store, threads())?;
-    Ok(done)
-}
-
 /// The batch being analysed on the worker threads: the versions, and what the workers spent.
 type Running = JoinHandle<(Vec<PendingVersion>, Vec<Analysis>, Duration, Duration)>;
 

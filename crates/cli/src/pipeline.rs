@@ -10,7 +10,7 @@ use anyhow::Result;
 use chrono::Utc;
 use indicatif::ProgressBar;
 use ingest::files::{FileKind, ItemError};
-use model::{IngestOutcome, IngestSummary, RawDocument, Store};
+use model::{FeedRecord, IngestOutcome, IngestSummary, RawDocument, Store};
 use store::prelude::*;
 use store::{AnyStore, PendingVersion};
 
@@ -18,11 +18,20 @@ use crate::analysis::Analyser;
 use crate::config::Config;
 use crate::timing::{Mark, thread_cpu};
 
-/// A batch of read documents with their content hashes.
-type Batch = (Vec<RawDocument>, Vec<String>);
+/// A batch of read documents with their content hashes, and the feeds whose documents were all
+/// read before the batch was cut (their fetch state is written after the documents).
+#[derive(Default)]
+pub struct Batch {
+    /// The documents, in input order.
+    pub docs: Vec<RawDocument>,
+    /// Each document's [`RawDocument::content_hash`].
+    pub hashes: Vec<String>,
+    /// Polled feeds to update once the documents are stored.
+    pub feeds: Vec<FeedRecord>,
+}
 
 /// Stores a batch and says what happened to each document, in order.
-type Put<'a> = dyn FnMut(Batch) -> Result<Vec<IngestOutcome>> + 'a;
+pub type Put<'a> = dyn FnMut(Batch) -> Result<Vec<IngestOutcome>> + 'a;
 
 /// Content bytes after which a batch is committed even if it has fewer documents than the
 /// configured batch size: large pages reach the analysis workers sooner, and memory stays flat.
@@ -56,12 +65,31 @@ impl Input {
 }
 
 /// What a reader sends to the writer.
-enum Msg {
+pub enum Msg {
     /// A document and its [`RawDocument::content_hash`], computed on the reader's thread.
     Doc(Box<RawDocument>, String),
+    /// An item that could not be read.
     Failed(ItemError),
-    /// One unit of progress (a file, a URL or stdin) is finished.
+    /// A polled feed, sent after every document read from it: its fetch state is stored only
+    /// once they are.
+    Feed(Box<FeedRecord>),
+    /// One unit of progress (a file, a URL, stdin or a feed) is finished.
     Step,
+}
+
+impl Msg {
+    /// The message for a read item: a document (hashed here, on the reader's thread) or an error.
+    pub fn item(item: std::result::Result<RawDocument, ItemError>) -> Msg {
+        match item {
+            Ok(doc) => hashed(doc),
+            Err(e) => Msg::Failed(e),
+        }
+    }
+}
+
+/// Documents read ahead of the writer at most, for readers of other kinds (the poller).
+pub fn channel() -> (SyncSender<Msg>, Receiver<Msg>) {
+    sync_channel(READ_AHEAD)
 }
 
 /// The inputs after expansion: the files to read, URLs, stdin, and paths that failed already.
@@ -111,22 +139,59 @@ pub fn run(
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
-    let mut analyser = Analyser::open(store, index_dir, cfg, false, progress)?;
+    let unusable = report_plan_errors(&plan, on_error);
+    let (rx, reader) = spawn_reader(plan, cfg)?;
+    let result = analyse_from(rx, cfg, store, index_dir, false, progress, on_error);
+    log_reader(reader);
+    let mut summary = result?;
+    summary.failed += unusable.failed;
+    Ok(summary)
+}
+
+/// Stores and analyses what a reader sends on `rx` (see [`run`]) until the reader hangs up:
+/// waiting versions first, then each committed batch straight to the analysis workers, then
+/// findings. Polled feeds' state is written after their documents. `live`: stories go quiet
+/// by the wall clock (polling) rather than by arrivals (files).
+pub fn analyse_from(
+    rx: Receiver<Msg>,
+    cfg: &Config,
+    store: &mut dyn AnyStore,
+    index_dir: Option<&Path>,
+    live: bool,
+    progress: &ProgressBar,
+    on_error: &mut dyn FnMut(&ItemError),
+) -> Result<IngestSummary> {
+    let mut analyser = Analyser::open(store, index_dir, cfg, live, progress)?;
     analyser.catch_up(store, progress)?;
-    let mut summary = store_with(plan, cfg, progress, on_error, &mut |(batch, hashes)| {
-        let t = Mark::now();
-        let stored = store.put_versions(&batch, &hashes)?;
-        analyser.clock().add("store documents", t);
-        let outcomes = stored.iter().map(|(o, _)| *o).collect();
-        let fresh: Vec<PendingVersion> = batch
-            .into_iter()
-            .zip(&stored)
-            .filter(|(d, (o, _))| *o != IngestOutcome::Unchanged && d.analysis.is_none())
-            .map(|(document, (_, version_id))| PendingVersion { version_id: *version_id, document })
-            .collect();
-        analyser.take(store, fresh, progress)?;
-        Ok(outcomes)
-    })?;
+    let mut summary = IngestSummary::default();
+    write_all(
+        rx,
+        cfg.store.batch_size,
+        &mut |batch: Batch| {
+            let t = Mark::now();
+            let stored = store.put_versions(&batch.docs, &batch.hashes)?;
+            analyser.clock().add("store documents", t);
+            let outcomes = stored.iter().map(|(o, _)| *o).collect();
+            let fresh: Vec<PendingVersion> = batch
+                .docs
+                .into_iter()
+                .zip(&stored)
+                .filter(|(d, (o, _))| *o != IngestOutcome::Unchanged && d.analysis.is_none())
+                .map(|(document, (_, version_id))| PendingVersion {
+                    version_id: *version_id,
+                    document,
+                })
+                .collect();
+            for feed in &batch.feeds {
+                store.update_feed(feed)?;
+            }
+            analyser.take(store, fresh, progress)?;
+            Ok(outcomes)
+        },
+        progress,
+        on_error,
+        &mut summary,
+    )?;
     summary.analysed = analyser.finish(store, progress)?;
     crate::analysis::refresh_story_changes(store, crate::analysis::threads())?;
     Ok(summary)
@@ -140,40 +205,49 @@ pub fn store_all(
     progress: &ProgressBar,
     on_error: &mut dyn FnMut(&ItemError),
 ) -> Result<IngestSummary> {
-    store_with(plan, cfg, progress, on_error, &mut |(docs, _)| Ok(store.put_documents(&docs)?))
+    let mut summary = report_plan_errors(&plan, on_error);
+    let (rx, reader) = spawn_reader(plan, cfg)?;
+    let result = write_all(
+        rx,
+        cfg.store.batch_size,
+        &mut |batch: Batch| Ok(store.put_documents(&batch.docs)?),
+        progress,
+        on_error,
+        &mut summary,
+    );
+    log_reader(reader);
+    result?;
+    Ok(summary)
 }
 
-/// Reads the plan on a reader thread and hands its documents to `put` in batches of the
-/// configured size, in input order; `put` stores a batch and says what happened to each.
-fn store_with(
-    plan: Plan,
-    cfg: &Config,
-    progress: &ProgressBar,
-    on_error: &mut dyn FnMut(&ItemError),
-    put: &mut Put<'_>,
-) -> Result<IngestSummary> {
+/// Reports the inputs that could not be used at all; the summary counts them as failed.
+fn report_plan_errors(plan: &Plan, on_error: &mut dyn FnMut(&ItemError)) -> IngestSummary {
     let mut summary = IngestSummary::default();
     for e in &plan.errors {
         on_error(e);
         summary.failed += 1;
     }
-    let (tx, rx) = sync_channel::<Msg>(READ_AHEAD);
+    summary
+}
+
+/// The reader thread's wall and CPU time.
+type Reader = std::thread::JoinHandle<(Duration, Duration)>;
+
+/// Starts reading the plan on a thread of its own, in input order, into a bounded channel.
+fn spawn_reader(plan: Plan, cfg: &Config) -> Result<(Receiver<Msg>, Reader)> {
+    let (tx, rx) = channel();
     let read_cfg = cfg.clone();
     let Plan { files, urls, stdin, .. } = plan;
     let reader = std::thread::Builder::new()
         .name("wirewatch-read".into())
         .spawn(move || read_all(files, urls, stdin, &read_cfg, tx))?;
-    let started = std::time::Instant::now();
-    let result = write_all(rx, cfg.store.batch_size, put, progress, on_error, &mut summary);
-    // The reader stops by itself once the channel is closed (writer returned early on error).
-    let read = reader.join().ok();
-    result?;
-    tracing::info!(
-        "stored {} documents in {:.3} s",
-        summary.new + summary.unchanged + summary.new_versions,
-        started.elapsed().as_secs_f64()
-    );
-    if let Some((wall, cpu)) = read {
+    Ok((rx, reader))
+}
+
+/// Waits for the reader (it stops by itself once the channel is closed, so also after the
+/// writer failed) and logs its timings.
+fn log_reader(reader: Reader) {
+    if let Ok((wall, cpu)) = reader.join() {
         tracing::info!(
             target: "wirewatch::timings",
             "timings read {{\"wall\":{:.4},\"cpu\":{:.4}}}",
@@ -181,7 +255,6 @@ fn store_with(
             cpu.as_secs_f64()
         );
     }
-    Ok(summary)
 }
 
 /// Reads every input into the channel; returns the wall and CPU time it took.
@@ -206,12 +279,8 @@ fn read_inputs(
 ) {
     let now = Utc::now();
     let mut send = |item: std::result::Result<RawDocument, ItemError>| {
-        let msg = match item {
-            Ok(doc) => hashed(doc),
-            Err(e) => Msg::Failed(e),
-        };
         // A closed channel means the writer failed; the remaining items are simply dropped.
-        let _ = tx.send(msg);
+        let _ = tx.send(Msg::item(item));
     };
     for (path, kind) in files {
         ingest::files::read_file(&path, kind, &cfg.read, now, &mut send);
@@ -253,11 +322,7 @@ fn fetch_urls(urls: Vec<String>, cfg: &Config, tx: &SyncSender<Msg>) {
         }))
         .buffer_unordered(cfg.http.max_concurrency.max(1));
         while let Some(res) = results.next().await {
-            let msg = match res {
-                Ok(doc) => hashed(doc),
-                Err(e) => Msg::Failed(e),
-            };
-            if tx.send(msg).is_err() || tx.send(Msg::Step).is_err() {
+            if tx.send(Msg::item(res)).is_err() || tx.send(Msg::Step).is_err() {
                 return;
             }
         }
@@ -274,7 +339,10 @@ fn hashed(doc: RawDocument) -> Msg {
     Msg::Doc(Box::new(doc), hash)
 }
 
-fn write_all(
+/// Receives until the reader hangs up, handing `put` a batch whenever it is full (by count or
+/// by bytes), and what is left at the end. Feeds wait for the next batch, so that their state is
+/// stored after their documents.
+pub fn write_all(
     rx: Receiver<Msg>,
     batch_size: usize,
     put: &mut Put<'_>,
@@ -282,16 +350,21 @@ fn write_all(
     on_error: &mut dyn FnMut(&ItemError),
     summary: &mut IngestSummary,
 ) -> Result<()> {
+    let started = Instant::now();
     let batch_size = batch_size.max(1);
-    let mut batch: Batch = (Vec::with_capacity(batch_size), Vec::with_capacity(batch_size));
+    let fresh = || Batch {
+        docs: Vec::with_capacity(batch_size),
+        hashes: Vec::with_capacity(batch_size),
+        feeds: Vec::new(),
+    };
+    let mut batch = fresh();
     let mut bytes = 0;
     let mut flush = |batch: &mut Batch, summary: &mut IngestSummary| -> Result<()> {
-        if batch.0.is_empty() {
+        if batch.docs.is_empty() && batch.feeds.is_empty() {
             return Ok(());
         }
-        let n = batch.0.len();
-        let empty = (Vec::with_capacity(batch_size), Vec::with_capacity(batch_size));
-        let outcomes = put(std::mem::replace(batch, empty))?;
+        let n = batch.docs.len();
+        let outcomes = put(std::mem::replace(batch, fresh()))?;
         for o in &outcomes {
             summary.record(*o);
         }
@@ -305,9 +378,9 @@ fn write_all(
         match msg {
             Msg::Doc(doc, hash) => {
                 bytes += doc.content.len();
-                batch.0.push(*doc);
-                batch.1.push(hash);
-                if batch.0.len() >= batch_size || bytes >= BATCH_BYTES {
+                batch.docs.push(*doc);
+                batch.hashes.push(hash);
+                if batch.docs.len() >= batch_size || bytes >= BATCH_BYTES {
                     flush(&mut batch, summary)?;
                     bytes = 0;
                 }
@@ -316,10 +389,16 @@ fn write_all(
                 on_error(&e);
                 summary.failed += 1;
             }
+            Msg::Feed(feed) => batch.feeds.push(*feed),
             Msg::Step => progress.inc(1),
         }
     }
     flush(&mut batch, summary)?;
+    tracing::info!(
+        "stored {} documents in {:.3} s",
+        summary.new + summary.unchanged + summary.new_versions,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -54,6 +54,10 @@ pub struct HttpConfig {
     /// Host names or IP literals exempt from the SSRF guard even when private addresses are
     /// refused, e.g. an intranet feed server. Redirects elsewhere are still checked.
     pub allowed_private_hosts: Vec<String>,
+    /// Host names answered with these addresses instead of DNS, like curl's `--resolve`: a
+    /// staging server, or one local test server standing in for many hosts. The SSRF guard
+    /// checks the given addresses as it would resolved ones.
+    pub resolve: std::collections::BTreeMap<String, Vec<IpAddr>>,
 }
 
 impl Default for HttpConfig {
@@ -75,6 +79,7 @@ impl Default for HttpConfig {
             robots_cache_secs: 3600,
             allow_private_addresses: false,
             allowed_private_hosts: Vec::new(),
+            resolve: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -175,6 +180,15 @@ impl Client {
         if !cfg.allow_private_addresses {
             let exempt = cfg.allowed_private_hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
             builder = builder.dns_resolver(ssrf::GuardedResolver { exempt });
+        }
+        for (host, addrs) in &cfg.resolve {
+            if addrs.is_empty() {
+                return Err(Error::Config(format!("http.resolve: no address given for {host}")));
+            }
+            // Port 0: the URL's own port (or the scheme's) is used.
+            let addrs: Vec<std::net::SocketAddr> =
+                addrs.iter().map(|ip| std::net::SocketAddr::new(*ip, 0)).collect();
+            builder = builder.resolve_to_addrs(host, &addrs);
         }
         let http = builder.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         Ok(Client {
@@ -374,6 +388,15 @@ impl Client {
                 Some(r) => Err(refused(format!("{ip} is {r}"))),
                 None => Ok(()),
             },
+            Some(url::Host::Domain(d)) if self.resolved(d).is_some() => {
+                let addrs = self.resolved(d).unwrap_or_default();
+                match addrs.iter().find_map(|ip| ssrf::refusal(*ip).map(|r| (ip, r))) {
+                    Some((ip, r)) => {
+                        Err(refused(format!("{d} is set to {ip} (http.resolve), {r}")))
+                    }
+                    None => Ok(()),
+                }
+            }
             // The resolver filters again at connect time, so a name re-pointed after this check
             // still cannot reach an internal address.
             Some(url::Host::Domain(d)) => match tokio::time::timeout(
@@ -396,6 +419,15 @@ impl Client {
         }
     }
 
+    /// The addresses `http.resolve` gives for host `d`, if any.
+    fn resolved(&self, d: &str) -> Option<&[IpAddr]> {
+        let resolve = &self.inner.cfg.resolve;
+        if resolve.is_empty() {
+            return None;
+        }
+        resolve.iter().find(|(h, _)| h.eq_ignore_ascii_case(d)).map(|(_, a)| a.as_slice())
+    }
+
     fn is_exempt(&self, url: &Url) -> bool {
         let Some(host) = url.host_str() else { return false };
         let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -408,14 +440,28 @@ impl Client {
     async fn send(&self, url: &Url, headers: HeaderMap) -> Result<(reqwest::Response, Permits)> {
         let host = self.host_state(url);
         let host_permit = host.permits.clone().acquire_owned().await.map_err(|_| closed(url))?;
-        let start = {
-            let mut next = lock(&host.next_start);
-            let start = (*next).max(Instant::now());
-            *next = start + Duration::from_millis(host.interval_ms.load(Ordering::Relaxed));
-            start
+        // The host's slot is taken only once the request can go out (global permit in hand), so
+        // a wait for a global permit never squeezes two requests to one host closer than the
+        // interval; and no global permit is held while waiting for a host's slot.
+        let global = loop {
+            let slot = *lock(&host.next_start);
+            tokio::time::sleep_until(slot).await;
+            let global =
+                self.inner.global.clone().acquire_owned().await.map_err(|_| closed(url))?;
+            let taken = {
+                let mut next = lock(&host.next_start);
+                let now = Instant::now();
+                let free = now >= *next;
+                if free {
+                    *next = now + Duration::from_millis(host.interval_ms.load(Ordering::Relaxed));
+                }
+                free
+            };
+            if taken {
+                break global;
+            }
+            // Another request to this host went out meanwhile: wait for the slot after it.
         };
-        tokio::time::sleep_until(start).await;
-        let global = self.inner.global.clone().acquire_owned().await.map_err(|_| closed(url))?;
         tracing::debug!(%url, "GET");
         let resp = self
             .inner

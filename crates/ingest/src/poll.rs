@@ -43,6 +43,9 @@ pub struct PollReport {
     pub error: Option<String>,
 }
 
+/// One fetched article page, or why it could not be fetched.
+pub type Fetched = std::result::Result<RawDocument, ItemError>;
+
 /// Polls `feed`: fetches it conditionally, parses it, fetches the linked pages that `skip` does
 /// not reject (`skip(url) == true` means already stored), and updates the record in place.
 pub async fn poll_feed(
@@ -51,6 +54,23 @@ pub async fn poll_feed(
     cfg: &PollConfig,
     now: DateTime<Utc>,
     skip: &dyn Fn(&str) -> bool,
+) -> PollReport {
+    let mut documents = Vec::new();
+    let mut report = poll_feed_each(client, feed, cfg, now, skip, &mut |d| documents.push(d)).await;
+    report.documents = documents;
+    report
+}
+
+/// [`poll_feed`], handing each page to `on_page` as soon as it is fetched (in the feed's order)
+/// instead of collecting them, so that a caller polling many feeds at once holds no pages; the
+/// report's `documents` is empty.
+pub async fn poll_feed_each(
+    client: &Client,
+    feed: &mut FeedRecord,
+    cfg: &PollConfig,
+    now: DateTime<Utc>,
+    skip: &dyn Fn(&str) -> bool,
+    on_page: &mut dyn FnMut(Fetched),
 ) -> PollReport {
     let validators =
         Validators { etag: feed.etag.clone(), last_modified: feed.last_modified.clone() };
@@ -86,9 +106,8 @@ pub async fn poll_feed(
     if feed.title.is_none() {
         feed.title = title;
     }
-    let mut documents = Vec::new();
     if items.iter().any(|i| i.kind == ItemKind::Sitemap) {
-        items = expand_sitemap_index(client, items, &mut documents).await;
+        items = expand_sitemap_index(client, items, on_page).await;
     }
     let mut seen = std::collections::HashSet::new();
     let wanted: Vec<FeedItem> = items
@@ -98,7 +117,7 @@ pub async fn poll_feed(
         .collect();
     // The client enforces per-host and global limits; this only bounds how many futures wait.
     let parallel = client.config().max_concurrency.max(1);
-    let fetched: Vec<_> = futures_util::stream::iter(wanted)
+    let mut fetched = futures_util::stream::iter(wanted)
         .map(|item| async move {
             let mut doc = client.fetch_page(&item.url, SourceKind::Feed).await?;
             if doc.title.is_none() {
@@ -109,19 +128,19 @@ pub async fn poll_feed(
             }
             Ok(doc)
         })
-        .buffered(parallel)
-        .collect()
-        .await;
-    documents.extend(fetched);
+        .buffered(parallel);
+    while let Some(page) = fetched.next().await {
+        on_page(page);
+    }
     succeeded(feed, cfg, now);
-    PollReport { documents, not_modified: false, error: None }
+    PollReport { documents: Vec::new(), not_modified: false, error: None }
 }
 
 /// Fetches the child sitemaps of an index (one level, a bounded number) and returns their items.
 async fn expand_sitemap_index(
     client: &Client,
     items: Vec<FeedItem>,
-    errors: &mut Vec<std::result::Result<RawDocument, ItemError>>,
+    on_page: &mut dyn FnMut(Fetched),
 ) -> Vec<FeedItem> {
     let mut out = Vec::new();
     for child in items.into_iter().take(MAX_CHILD_FETCHES) {
@@ -136,7 +155,7 @@ async fn expand_sitemap_index(
         match parsed {
             // Nested indexes are not followed: one level is what news sites use.
             Ok((_, its)) => out.extend(its.into_iter().filter(|i| i.kind == ItemKind::Article)),
-            Err(e) => errors.push(Err(ItemError::new(child.url, e))),
+            Err(e) => on_page(Err(ItemError::new(child.url, e))),
         }
     }
     out.sort_by_key(|i| std::cmp::Reverse(i.published));

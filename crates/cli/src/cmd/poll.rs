@@ -7,10 +7,12 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use futures_util::StreamExt;
+use ingest::files::ItemError;
 use model::IngestSummary;
 
 use super::{Ctx, exit_code};
 use crate::cmd::ingest::print_summary;
+use crate::pipeline::{Batch, Msg};
 
 /// Arguments of `wirewatch poll`.
 #[derive(Debug, clap::Args)]
@@ -115,8 +117,18 @@ fn claim_feeds(
     Ok(mine)
 }
 
-/// Polls every due feed once, storing articles after each feed completes; with `claims`, only
-/// the feeds this worker got the leases of, and without analysing.
+/// Feeds polled at once at most. The client's limits (per host, and overall) are what bound the
+/// requests; this bounds only the feeds waiting for their turn, each holding its parsed items
+/// (pages go to the store thread as soon as they are fetched).
+const FEEDS_IN_FLIGHT: usize = 1024;
+
+/// Polls every due feed once; with `claims`, only the feeds this worker got the leases of.
+///
+/// Fetching goes on on this thread while a store thread stores what is fetched and (without
+/// `claims`; a worker leaves that to its own loop) analyses it as in `ingest`: the two meet in
+/// one bounded channel, so memory stays flat however many feeds are due. A feed's fetch state
+/// (validators, next due time) is stored only after every page read from it, so a crash never
+/// records as seen a page that was not stored.
 pub async fn poll_round(
     ctx: &Ctx,
     client: &ingest::http::Client,
@@ -129,67 +141,112 @@ pub async fn poll_round(
     if let Some(c) = claims {
         due = blocking(|| claim_feeds(store.borrow_mut().as_mut(), due, c))?;
     }
-    let mut summary = IngestSummary::default();
+    if due.is_empty() && claims.is_some() {
+        return Ok(IngestSummary::default());
+    }
+    // The fetcher's own connection, for asking whether a linked page is stored already.
+    let lookup = blocking(|| ctx.open_any_store())?;
+    blocking(|| {
+        let mut guard = store.borrow_mut();
+        let st: &mut dyn store::AnyStore = guard.as_mut();
+        let (tx, rx) = crate::pipeline::channel();
+        std::thread::scope(|s| {
+            let writer = std::thread::Builder::new()
+                .name("wirewatch-store".into())
+                .spawn_scoped(s, move || store_round(ctx, st, rx, claims))?;
+            tokio::runtime::Handle::current().block_on(fetch_round(
+                ctx,
+                client,
+                lookup.as_ref(),
+                due,
+                now,
+                tx,
+            ));
+            writer.join().map_err(|_| anyhow::anyhow!("the store thread panicked"))?
+        })
+    })
+}
+
+/// Polls `due` and sends every page, failure and finished feed to the store thread; returns
+/// early if that thread hung up (it failed, and says why).
+async fn fetch_round(
+    ctx: &Ctx,
+    client: &ingest::http::Client,
+    lookup: &dyn store::AnyStore,
+    due: Vec<model::FeedRecord>,
+    now: chrono::DateTime<Utc>,
+    tx: std::sync::mpsc::SyncSender<Msg>,
+) {
     let cfg = &ctx.config.poll;
-    // Borrows of the store are never held across an await: the runtime is single-threaded, so
-    // the skip check and the writes below interleave but never overlap.
+    // Pages already stored, or taken by another feed of this round, are not fetched again.
+    let taken = RefCell::new(std::collections::HashSet::new());
     let skip = |url: &str| {
         let key = model::DocKey(model::url::canonicalize(url).unwrap_or_else(|| url.to_string()));
-        blocking(|| store.borrow().has_document(&key)).unwrap_or(false)
+        !taken.borrow_mut().insert(key.0.clone())
+            || blocking(|| lookup.has_document(&key)).unwrap_or(false)
     };
-    let mut rounds = futures_util::stream::iter(due.into_iter().map(|mut feed| {
-        let skip = &skip;
-        async move {
-            let report = ingest::poll::poll_feed(client, &mut feed, cfg, now, skip).await;
-            (feed, report)
-        }
+    let (skip, tx) = (&skip, &tx);
+    let mut feeds = futures_util::stream::iter(due.into_iter().map(|mut feed| async move {
+        let mut send = |page| {
+            let _ = tx.send(Msg::item(page));
+        };
+        let report =
+            ingest::poll::poll_feed_each(client, &mut feed, cfg, now, skip, &mut send).await;
+        (feed, report)
     }))
-    .buffer_unordered(ctx.config.http.max_concurrency.max(1));
-    while let Some((feed, report)) = rounds.next().await {
-        if let Some(err) = &report.error {
-            eprintln!("error: feed {}: {err}", feed.url);
-            summary.failed += 1;
+    .buffer_unordered(FEEDS_IN_FLIGHT);
+    while let Some((feed, report)) = feeds.next().await {
+        let failed =
+            report.error.map(|err| Msg::Failed(ItemError::new(format!("feed {}", feed.url), err)));
+        let sent = failed.is_none_or(|m| tx.send(m).is_ok())
+            && tx.send(Msg::Feed(Box::new(feed))).is_ok()
+            && tx.send(Msg::Step).is_ok();
+        if !sent {
+            return;
         }
-        let mut docs = Vec::new();
-        for item in report.documents {
-            match item {
-                Ok(d) => docs.push(d),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    summary.failed += 1;
-                }
-            }
-        }
-        blocking(|| -> Result<()> {
-            let mut st = store.borrow_mut();
-            for chunk in docs.chunks(ctx.config.store.batch_size) {
-                for o in st.put_documents(chunk)? {
-                    summary.record(o);
-                }
-            }
-            st.update_feed(&feed)?;
-            if let Some(c) = claims {
-                use store::LeaseStore;
+    }
+}
+
+/// The store thread of a round: stores (and without `claims` analyses) what the fetcher sends;
+/// with `claims`, frees each feed's leases once its state is stored.
+fn store_round(
+    ctx: &Ctx,
+    st: &mut dyn store::AnyStore,
+    rx: std::sync::mpsc::Receiver<Msg>,
+    claims: Option<&Claims<'_>>,
+) -> Result<IngestSummary> {
+    let hidden = indicatif::ProgressBar::hidden();
+    let mut on_error = |e: &ItemError| eprintln!("error: {e}");
+    let Some(c) = claims else {
+        return crate::pipeline::analyse_from(
+            rx,
+            &ctx.config,
+            st,
+            ctx.index_dir(),
+            true,
+            &hidden,
+            &mut on_error,
+        );
+    };
+    let mut summary = IngestSummary::default();
+    crate::pipeline::write_all(
+        rx,
+        ctx.config.store.batch_size,
+        &mut |batch: Batch| {
+            use store::LeaseStore;
+            let outcomes = st.put_documents(&batch.docs)?;
+            for feed in &batch.feeds {
+                st.update_feed(feed)?;
                 st.release_lease(&format!("feed:{}", feed.url), c.owner)?;
                 let host = model::url::host(&feed.url).unwrap_or_default();
                 st.release_lease(&format!("host:{host}"), c.owner)?;
             }
-            Ok(())
-        })?;
-    }
-    if claims.is_some() {
-        return Ok(summary);
-    }
-    let hidden = indicatif::ProgressBar::hidden();
-    summary.analysed = blocking(|| {
-        crate::analysis::analyze_pending(
-            store.borrow_mut().as_mut(),
-            ctx.index_dir(),
-            &ctx.config,
-            true,
-            &hidden,
-        )
-    })?;
+            Ok(outcomes)
+        },
+        &hidden,
+        &mut on_error,
+        &mut summary,
+    )?;
     Ok(summary)
 }
 

@@ -94,6 +94,51 @@ async fn per_host_rate_limit_spaces_requests() {
 }
 
 #[tokio::test]
+async fn waiting_for_a_global_permit_never_squeezes_one_hosts_requests() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A slow host holds the only global permit for 400 ms while two requests to another host
+    // wait: once it is free, the second must still come a full interval after the first.
+    let slow = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slow_port = slow.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = slow.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 2048];
+                let _ = conn.read(&mut buf).await;
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                let answer = "HTTP/1.1 200 OK\r\ncontent-length: 1\r\nconnection: close\r\n\r\nx";
+                let _ = conn.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    let srv = serve(|_, _| resp(200, &[], "x")).await;
+    let interval = 300;
+    let client = Client::new(HttpConfig {
+        per_host_interval_ms: interval,
+        max_concurrency: 1,
+        respect_robots: false,
+        ..test_cfg()
+    })
+    .unwrap();
+    let slow_url = format!("http://localhost:{slow_port}/slow");
+    let slow_req = client.get(&slow_url, None);
+    let (a, b) = (srv.url("/a"), srv.url("/b"));
+    let later = async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        futures_util::future::join(client.get(&a, None), client.get(&b, None)).await
+    };
+    let (slow_res, (ra, rb)) = futures_util::future::join(slow_req, later).await;
+    slow_res.unwrap();
+    ra.unwrap();
+    rb.unwrap();
+    let mut times: Vec<_> = srv.all_hits().into_iter().map(|h| h.at).collect();
+    times.sort();
+    assert_eq!(times.len(), 2);
+    let gap = times[1] - times[0];
+    assert!(gap >= Duration::from_millis(interval - 60), "gap {gap:?}");
+}
+
+#[tokio::test]
 async fn redirects_followed_and_limited() {
     let srv = serve(|path, _| match path {
         "/r1" => resp(301, &[("location", "/r2")], ""),
@@ -361,4 +406,35 @@ async fn post_sends_headers_and_body_and_does_not_follow_redirects() {
     assert!(matches!(guarded.check_url(&srv.url("/hook")).await, Err(Error::Refused { .. })));
     assert!(client.check_url(&srv.url("/hook")).await.is_ok());
     assert!(matches!(client.check_url("ftp://x.example/").await, Err(Error::InvalidUrl { .. })));
+}
+
+#[tokio::test]
+async fn resolve_override_reaches_named_hosts_and_is_guarded() {
+    let srv = serve(|_, _| resp(200, &[("content-type", "text/html")], "<title>ok</title>")).await;
+    let port = srv.addr.port();
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let resolve: std::collections::BTreeMap<_, _> =
+        ["a.feeds.test", "B.feeds.test"].map(|h| (h.to_string(), vec![loopback])).into();
+    // Two names, one server: each name is its own host (Host header, politeness state).
+    let client = Client::new(HttpConfig { resolve: resolve.clone(), ..test_cfg() }).unwrap();
+    for host in ["a.feeds.test", "b.feeds.test"] {
+        let r = client.get(&format!("http://{host}:{port}/p"), None).await.unwrap();
+        assert_eq!(r.body, b"<title>ok</title>");
+    }
+    let hosts: Vec<String> = srv
+        .hits("/p")
+        .iter()
+        .map(|h| h.headers.get("host").unwrap().to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(hosts, [format!("a.feeds.test:{port}"), format!("b.feeds.test:{port}")]);
+    // Without private addresses allowed, an override to loopback is refused like a DNS answer.
+    let guarded =
+        Client::new(HttpConfig { resolve, allow_private_addresses: false, ..test_cfg() }).unwrap();
+    let err = guarded.get(&format!("http://a.feeds.test:{port}/q"), None).await.unwrap_err();
+    assert!(matches!(err, Error::Refused { .. }), "{err}");
+    assert!(err.to_string().contains("http.resolve"), "{err}");
+    assert!(srv.hits("/q").is_empty());
+    let bad = std::collections::BTreeMap::from([("x.test".to_string(), Vec::new())]);
+    let err = Client::new(HttpConfig { resolve: bad, ..test_cfg() }).unwrap_err();
+    assert!(err.to_string().contains("x.test"), "{err}");
 }
