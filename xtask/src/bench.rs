@@ -18,9 +18,10 @@ pub fn run(what: &str, rest: &[&str]) -> Result<()> {
         "stories" => crate::bench_analysis::stories(),
         "serve" => crate::bench_serve::run(rest),
         "scale" => crate::bench_scale::run(rest),
+        "poll" => crate::bench_poll::run(rest),
         other => {
             bail!(
-                "unknown benchmark {other:?}; known: ingest, pipeline, extract, quotes, stories, serve, scale"
+                "unknown benchmark {other:?}; known: ingest, pipeline, poll, extract, quotes, stories, serve, scale"
             )
         }
     }

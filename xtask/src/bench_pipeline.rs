@@ -320,7 +320,7 @@ fn build_corpus(src: &Path, dir: &Path, copies: usize) -> Result<(Vec<PathBuf>, 
 
 /// The page without its `<link rel=canonical>` and `<meta property=og:url>` tags, so that each
 /// copy is identified by its own content.
-fn strip_identity(html: &str) -> String {
+pub fn strip_identity(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut i = 0;
     while let Some(at) = html[i..].find('<').map(|k| i + k) {
@@ -339,7 +339,7 @@ fn strip_identity(html: &str) -> String {
 }
 
 /// Byte offset of the first ASCII-case-insensitive occurrence of `needle` at or after `from`.
-fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
+pub fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     (from..h.len().saturating_sub(n.len() - 1)).find(|&k| h[k..k + n.len()].eq_ignore_ascii_case(n))
 }

@@ -6,6 +6,7 @@ mod bench;
 mod bench_analysis;
 mod bench_extract;
 mod bench_pipeline;
+mod bench_poll;
 mod bench_scale;
 mod bench_serve;
 mod distil;
@@ -20,7 +21,7 @@ fn main() -> Result<()> {
         ["distil", rest @ ..] => distil::run(rest),
         ["tidy"] => tidy::check(&tidy::project_root()),
         _ => bail!(
-            "usage: cargo xtask bench <ingest|pipeline [--smoke] [--bin PATH] [--copies N] [--runs N] [--no-peer]|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]|scale [--workers=1,2,4] [--seconds=N]>\n       cargo xtask distil [--sif A] [--no-write]\n       cargo xtask tidy\n\
+            "usage: cargo xtask bench <ingest|pipeline [--smoke] [--bin PATH] [--copies N] [--runs N] [--no-peer]|poll [--smoke] [--bin PATH] [--feeds N] [--items N]|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]|scale [--workers=1,2,4] [--seconds=N]>\n       cargo xtask distil [--sif A] [--no-write]\n       cargo xtask tidy\n\
              benchmarks read ../shared/eval beside the project folder"
         ),
     }
