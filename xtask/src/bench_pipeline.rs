@@ -281,34 +281,11 @@ fn startup_ms(bin: &Path, page: &Path) -> Result<f64> {
 /// Writes `copies` distinct copies of every page of `src` into `dir`; returns the files, their
 /// bytes, and how many distinct pages there were.
 fn build_corpus(src: &Path, dir: &Path, copies: usize) -> Result<(Vec<PathBuf>, usize, usize)> {
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(src)
-        .with_context(|| format!("reading {}", src.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let n = p.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
-            n.ends_with(".html") || n.ends_with(".htm") || n.ends_with(".html.gz")
-        })
-        .collect();
-    pages.sort();
-    ensure!(!pages.is_empty(), "no HTML pages in {}", src.display());
+    let pages = load_pages(src)?;
     let (mut files, mut bytes) = (Vec::new(), 0);
-    for (i, p) in pages.iter().enumerate() {
-        let raw = std::fs::read(p)?;
-        let raw = if p.extension().is_some_and(|e| e == "gz") {
-            ingest::limits::capped_gunzip(&raw, 256 << 20)
-                .with_context(|| format!("gunzip {}", p.display()))?
-                .0
-        } else {
-            raw
-        };
-        let html = strip_identity(&String::from_utf8_lossy(&raw));
+    for (i, html) in pages.iter().enumerate() {
         for c in 0..copies {
-            let line = format!("<p>Copy {c} of page {i}.</p>\n");
-            let page = match find_ci(&html, "</body", 0) {
-                Some(at) => format!("{}{line}{}", &html[..at], &html[at..]),
-                None => format!("{html}\n{line}"),
-            };
+            let page = with_line(html, &format!("<p>Copy {c} of page {i}.</p>\n"));
             let f = dir.join(format!("page{i:03}-copy{c:02}.html"));
             std::fs::write(&f, &page)?;
             bytes += page.len();
@@ -318,9 +295,46 @@ fn build_corpus(src: &Path, dir: &Path, copies: usize) -> Result<(Vec<PathBuf>, 
     Ok((files, bytes, pages.len()))
 }
 
+/// Every HTML page of `src` (`.html`, `.htm`, `.html.gz`), in file-name order, decoded lossily
+/// and without its identity tags ([`strip_identity`]).
+pub fn load_pages(src: &Path) -> Result<Vec<String>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(src)
+        .with_context(|| format!("reading {}", src.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
+            n.ends_with(".html") || n.ends_with(".htm") || n.ends_with(".html.gz")
+        })
+        .collect();
+    files.sort();
+    ensure!(!files.is_empty(), "no HTML pages in {}", src.display());
+    let mut pages = Vec::with_capacity(files.len());
+    for p in files {
+        let raw = std::fs::read(&p)?;
+        let raw = if p.extension().is_some_and(|e| e == "gz") {
+            ingest::limits::capped_gunzip(&raw, 256 << 20)
+                .with_context(|| format!("gunzip {}", p.display()))?
+                .0
+        } else {
+            raw
+        };
+        pages.push(strip_identity(&String::from_utf8_lossy(&raw)));
+    }
+    Ok(pages)
+}
+
+/// `html` with `line` added before `</body>` (or at the end): a distinct copy of the page.
+pub fn with_line(html: &str, line: &str) -> String {
+    match find_ci(html, "</body", 0) {
+        Some(at) => format!("{}{line}{}", &html[..at], &html[at..]),
+        None => format!("{html}\n{line}"),
+    }
+}
+
 /// The page without its `<link rel=canonical>` and `<meta property=og:url>` tags, so that each
 /// copy is identified by its own content.
-pub fn strip_identity(html: &str) -> String {
+fn strip_identity(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut i = 0;
     while let Some(at) = html[i..].find('<').map(|k| i + k) {
@@ -339,7 +353,7 @@ pub fn strip_identity(html: &str) -> String {
 }
 
 /// Byte offset of the first ASCII-case-insensitive occurrence of `needle` at or after `from`.
-pub fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
+fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     (from..h.len().saturating_sub(n.len() - 1)).find(|&k| h[k..k + n.len()].eq_ignore_ascii_case(n))
 }

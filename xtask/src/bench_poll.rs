@@ -13,7 +13,7 @@
 //! feeds of 3 items from the repository's own test pages; checks, asserts no timing).
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 
 use crate::bench::{build_release, children_cpu, shared_eval};
-use crate::bench_pipeline::{find_ci, strip_identity};
+use crate::bench_pipeline::{load_pages, with_line};
 
 /// The politeness of the poll: wirewatch's defaults, written into the config so that the check
 /// below and the run agree.
@@ -103,11 +103,7 @@ impl Site {
         let i: usize = path.strip_prefix("/article/")?.parse().ok()?;
         let n = feed * self.items + i;
         let html = &self.pages[n % self.pages.len()];
-        let line = format!("<p>Article {i} of feed {feed}.</p>\n");
-        let page = match find_ci(html, "</body", 0) {
-            Some(at) => format!("{}{line}{}", &html[..at], &html[at..]),
-            None => format!("{html}\n{line}"),
-        };
+        let page = with_line(html, &format!("<p>Article {i} of feed {feed}.</p>\n"));
         Some(("text/html; charset=utf-8", page))
     }
 
@@ -276,31 +272,4 @@ fn bench(o: &Opts, bin: &Path, src: &Path, tmp: &Path) -> Result<()> {
         println!("smoke: every page stored, per-host limits kept");
     }
     Ok(())
-}
-
-/// The benchmark's pages: every HTML page of `src`, canonical link and `og:url` removed.
-fn load_pages(src: &Path) -> Result<Vec<String>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(src)
-        .with_context(|| format!("reading {}", src.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let n = p.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
-            n.ends_with(".html") || n.ends_with(".htm") || n.ends_with(".html.gz")
-        })
-        .collect();
-    files.sort();
-    let mut pages = Vec::new();
-    for p in files {
-        let mut raw = Vec::new();
-        std::fs::File::open(&p)?.read_to_end(&mut raw)?;
-        if p.extension().is_some_and(|e| e == "gz") {
-            raw = ingest::limits::capped_gunzip(&raw, 256 << 20)
-                .with_context(|| format!("gunzip {}", p.display()))?
-                .0;
-        }
-        pages.push(strip_identity(&String::from_utf8_lossy(&raw)));
-    }
-    ensure!(!pages.is_empty(), "no HTML pages in {}", src.display());
-    Ok(pages)
 }
