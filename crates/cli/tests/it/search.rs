@@ -49,10 +49,15 @@ fn ingest_indexes_the_sample_corpus_and_search_finds_the_seed_story() {
     assert!(so.lines().next().unwrap().ends_with("matches"), "{so}");
     assert!(so.contains("*expel*") || so.contains("*Expel*"), "{so}");
 
-    // A query that cannot be parsed is a clear error, not a crash.
-    let (out, _, se) = run(ww(&data).args(["search", "nosuchfield:x"]));
+    // Text as people type it is searched (an apostrophe was a "Syntax Error" before)...
+    let r = search_json(&data, &["Lavrov's"]);
+    assert!(r["total"].as_u64().is_some(), "{r}");
+    let (out, _, se) = run(ww(&data).args(["search", "Putin's plan"]));
+    assert!(out.status.success(), "{se}");
+    // ...and a malformed range is a clear error, not a crash.
+    let (out, _, se) = run(ww(&data).args(["search", "published:[x TO y]"]));
     assert_eq!(out.status.code(), Some(1));
-    assert!(se.contains("invalid search") && se.contains("nosuchfield"), "{se}");
+    assert!(se.contains("invalid search") && se.contains("range"), "{se}");
 }
 
 #[test]

@@ -39,11 +39,24 @@ async fn api_search_finds_highlights_and_pages() {
 #[tokio::test]
 async fn bad_queries_are_bad_requests() {
     let app = shared_app();
-    for uri in
-        ["/api/search?q=nosuchfield:x", "/api/search?q=x&entity=abc", "/api/search?q=x&limit=0"]
-    {
+    for uri in [
+        "/api/search?q=published:[x%20TO%20y]",
+        "/api/search?q=x&entity=abc",
+        "/api/search?q=x&limit=0",
+    ] {
         let (s, v) = send_json(&app, get(uri)).await;
         assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "bad_request"), "{uri}: {v}");
+    }
+    // Text as people type it is searched, never refused (these were 400 "Syntax Error").
+    for uri in [
+        "/api/search?q=Putin%27s",
+        "/api/search?q=Putin%27s%20plan",
+        "/api/search?q=Breaking:%20expel",
+        "/api/search?q=%22expel",
+        "/api/search?q=nosuchfield:x",
+    ] {
+        let (s, v) = send_json(&app, get(uri)).await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {v}");
     }
 }
 
@@ -60,7 +73,7 @@ async fn search_page_shows_the_form_and_marked_results() {
     assert!(body.contains("id=\"results\""));
     assert!(body.to_lowercase().contains("<b>expel"), "matches not marked");
     assert!(body.contains("href=\"/articles/"));
-    let (s, _, body) = send(&app, get("/search?q=nosuchfield:x")).await;
+    let (s, _, body) = send(&app, get("/search?q=published:[x%20TO%20y]")).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body.contains("data-code=\"bad_request\""));
 }

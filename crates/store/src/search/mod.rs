@@ -20,8 +20,11 @@
 //! - `published:[2024-01-01T00:00:00Z TO 2024-02-01T00:00:00Z]` is a date range;
 //! - an empty `q` matches everything, newest first.
 //!
-//! A query the parser cannot read (an unknown field, an unbalanced quote or bracket...) is an
-//! [`Error::InvalidQuery`], a user error, never a panic.
+//! Any other text is searched for as typed: when the syntax cannot read it (`Putin's plan`,
+//! `Breaking: Lavrov`, an unbalanced quote or bracket, a word before `:` that is not a field), its
+//! words are searched instead, a word with punctuation inside (`Putin's`, `U.S.`) as the phrase
+//! of its parts. Only a malformed range is an [`Error::InvalidQuery`], a user error; no query is
+//! ever a panic or a server error.
 //!
 //! # Concurrency
 //!
@@ -404,11 +407,152 @@ impl SearchIndex {
             QueryParser::for_index(&self.index, vec![f.title, f.body, f.speaker, f.via]);
         parser.set_field_boost(f.title, 3.0);
         parser.set_conjunction_by_default();
-        match parser.parse_query(q) {
-            Ok(query) => Ok(Some(query)),
-            Err(e) => Err(Error::InvalidQuery { input: q.to_string(), reason: e.to_string() }),
+        // Text as people type it (apostrophes, colons, stray quotes and dashes) is read as
+        // words when the query syntax cannot read it; only a malformed range stays an error.
+        let strict = if names_only_known_fields(q) {
+            parser.parse_query(q).map_err(|e| e.to_string())
+        } else {
+            Err("a word before ':' that is not a field".to_string())
+        };
+        let reason = match strict {
+            Ok(query) => return Ok(Some(query)),
+            Err(reason) => reason,
+        };
+        if looks_like_range(q) {
+            return Err(Error::InvalidQuery {
+                input: q.to_string(),
+                reason: format!(
+                    "{reason} (a range is written published:[2024-01-01T00:00:00Z TO 2024-02-01T00:00:00Z])"
+                ),
+            });
+        }
+        for keep_fields in [true, false] {
+            let plain = plain_query(q, keep_fields);
+            if plain.trim().is_empty() {
+                // Nothing searchable was typed (only punctuation): nothing matches.
+                return Ok(Some(Box::new(tantivy::query::EmptyQuery)));
+            }
+            if let Ok(query) = parser.parse_query(&plain) {
+                return Ok(Some(query));
+            }
+        }
+        let (query, _) = parser.parse_query_lenient(q);
+        Ok(Some(query))
+    }
+}
+
+/// Punctuation that may end a typed word (`Putin's,`).
+fn is_punct(c: char) -> bool {
+    !c.is_alphanumeric() && c != '\'' && c != '’'
+}
+
+/// The fields a query may name (see the module documentation).
+const QUERY_FIELDS: &[&str] = &[
+    "title",
+    "body",
+    "speaker",
+    "via",
+    "outlet",
+    "language",
+    "story",
+    "kind",
+    "published",
+    "entity",
+];
+
+/// Whether every `name:` outside a phrase names a queryable field.
+fn names_only_known_fields(q: &str) -> bool {
+    let mut in_phrase = false;
+    let mut word_start = 0;
+    for (i, c) in q.char_indices() {
+        match c {
+            '"' => in_phrase = !in_phrase,
+            ':' if !in_phrase => {
+                let name = q[word_start..i].trim_start_matches(['+', '-', '(']);
+                if !QUERY_FIELDS.contains(&name) {
+                    return false;
+                }
+            }
+            c if c.is_whitespace() || c == '(' => word_start = i + c.len_utf8(),
+            _ => {}
+        }
+        if c == '"' {
+            word_start = i + 1;
         }
     }
+    true
+}
+
+/// Whether the text tries a range (`published:[a TO b]`, `published:{a TO b}`), whose mistakes
+/// are worth a message.
+fn looks_like_range(q: &str) -> bool {
+    QUERY_FIELDS.iter().any(|f| {
+        q.match_indices(f).any(|(i, _)| {
+            let after = &q[i + f.len()..];
+            after.starts_with(":[") || after.starts_with(":{")
+        })
+    })
+}
+
+/// The query as plain words: balanced `"phrases"`, `AND`/`OR`/`NOT`, a leading `+`/`-` and (if
+/// `keep_fields`) a known `field:` prefix are kept; a possessive `'s` goes; a word with
+/// punctuation inside (`U.S.`, `9/11`, `tit-for-tat`) becomes the phrase of its parts; other
+/// punctuation goes.
+fn plain_query(q: &str, keep_fields: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = q;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        rest = &rest[start..];
+        let (token, after) = if rest.starts_with('"') {
+            match rest[1..].find('"') {
+                Some(end) => (&rest[..end + 2], &rest[end + 2..]),
+                // An unbalanced quote is dropped; what follows is words.
+                None => {
+                    rest = &rest[1..];
+                    continue;
+                }
+            }
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        };
+        rest = after;
+        if matches!(token, "AND" | "OR" | "NOT") {
+            out.push(token.to_string());
+            continue;
+        }
+        let (sign, body) = match token.chars().next() {
+            Some(c @ ('+' | '-')) => (c.to_string(), &token[1..]),
+            _ => (String::new(), token),
+        };
+        let (field, body) = match body.split_once(':') {
+            Some((f, v)) if keep_fields && QUERY_FIELDS.contains(&f) && f != "published" => {
+                (format!("{f}:"), v)
+            }
+            _ => (String::new(), body),
+        };
+        // A possessive is the word itself: "Putin's plan" finds Putin's plan and Putin's plans.
+        let body = ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find_map(|p| body.trim_end_matches(is_punct).strip_suffix(p))
+            .unwrap_or(body);
+        let words: Vec<&str> =
+            body.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let text = match words.as_slice() {
+            [] => continue,
+            [one] => (*one).to_string(),
+            many => format!("\"{}\"", many.join(" ")),
+        };
+        out.push(format!("{sign}{field}{text}"));
+    }
+    // A trailing or leading operator has nothing to join.
+    while out.last().is_some_and(|t| matches!(t.as_str(), "AND" | "OR" | "NOT")) {
+        out.pop();
+    }
+    while out.first().is_some_and(|t| matches!(t.as_str(), "AND" | "OR")) {
+        out.remove(0);
+    }
+    out.join(" ")
 }
 
 /// Reads a `from`/`to` filter: RFC 3339, or a date meaning the start of that UTC day (`from`) or
@@ -496,6 +640,21 @@ mod tests {
         assert_eq!(lead("<script>alert('x')</script> & more"), {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"
         });
+    }
+
+    #[test]
+    fn typed_text_becomes_words() {
+        assert_eq!(plain_query("Putin's plan", true), "Putin plan");
+        assert_eq!(plain_query("Putin’s, tit-for-tat", true), "Putin \"tit for tat\"");
+        assert_eq!(plain_query("Breaking: Lavrov -embassy", true), "Breaking Lavrov -embassy");
+        assert_eq!(plain_query("\"ten diplomats\" OR U.S.", true), "\"ten diplomats\" OR \"U S\"");
+        assert_eq!(plain_query("speaker:o'neill (", true), "speaker:\"o neill\"");
+        assert_eq!(plain_query("speaker:lavrov's", false), "\"speaker lavrov\"");
+        assert_eq!(plain_query("unbalanced \"quote AND", true), "unbalanced quote");
+        assert_eq!(plain_query("''' --- ::: \"", true), "");
+        assert!(names_only_known_fields("title:x \"a:b\" -speaker:y"));
+        assert!(!names_only_known_fields("Breaking: x"));
+        assert!(!names_only_known_fields("0:*"));
     }
 
     #[test]
