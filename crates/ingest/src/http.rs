@@ -60,6 +60,44 @@ pub struct HttpConfig {
     pub resolve: std::collections::BTreeMap<String, Vec<IpAddr>>,
 }
 
+/// What to set to subscribe to a feed on an internal address on purpose.
+pub const PRIVATE_HINT: &str = "a feed on an internal server needs http.allowed_private_hosts (or http.allow_private_addresses)";
+
+impl HttpConfig {
+    /// Why the SSRF guard would refuse `url`, decided without the network (for subscribing a
+    /// feed: `feeds add`, `POST /api/feeds`): an IP literal or an `[http.resolve]` address
+    /// that is loopback, private, link-local or otherwise internal, or a `localhost` name.
+    /// `None` when it may be fetched as far as can be told now; a name that DNS points at an
+    /// internal address is still refused when it is fetched.
+    pub fn static_refusal(&self, url: &str) -> Option<String> {
+        let url = Url::parse(url).ok()?;
+        if self.allow_private_addresses {
+            return None;
+        }
+        let host = url.host_str()?.trim_start_matches('[').trim_end_matches(']');
+        if self.allowed_private_hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+            return None;
+        }
+        match url.host()? {
+            url::Host::Ipv4(ip) => ssrf::refusal(IpAddr::V4(ip)).map(|r| format!("{ip} is {r}")),
+            url::Host::Ipv6(ip) => ssrf::refusal(IpAddr::V6(ip)).map(|r| format!("{ip} is {r}")),
+            url::Host::Domain(d) => {
+                let set = self.resolve.iter().find(|(h, _)| h.eq_ignore_ascii_case(d));
+                if let Some((_, addrs)) = set {
+                    return addrs.iter().find_map(|ip| {
+                        ssrf::refusal(*ip)
+                            .map(|r| format!("{d} is set to {ip} (http.resolve), {r}"))
+                    });
+                }
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
+                // RFC 6761: localhost names are always the loopback interface.
+                (d == "localhost" || d.ends_with(".localhost"))
+                    .then(|| format!("{d} is a loopback address"))
+            }
+        }
+    }
+}
+
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
@@ -659,5 +697,36 @@ mod tests {
         assert!(serde_json::from_str::<HttpConfig>("{\"bogus\": 1}").is_err());
         assert_eq!(serde_json::from_str::<HttpConfig>("{}").unwrap(), cfg);
         assert!(Client::new(HttpConfig { max_concurrency: 0, ..cfg }).is_err());
+    }
+
+    #[test]
+    fn internal_feed_targets_are_refused_without_the_network() {
+        let cfg = HttpConfig::default();
+        for (url, why) in [
+            ("http://127.0.0.1/feed", "loopback"),
+            ("http://2130706433/feed", "loopback"),
+            ("http://[::1]:8080/rss", "loopback"),
+            ("http://169.254.169.254/latest/meta-data/", "link-local"),
+            ("http://10.1.2.3/rss", "private"),
+            ("http://[::ffff:192.168.0.1]/rss", "private"),
+            ("http://localhost:9000/feed", "loopback"),
+            ("http://api.LOCALHOST./feed", "loopback"),
+        ] {
+            let r = cfg.static_refusal(url).unwrap_or_else(|| panic!("{url} accepted"));
+            assert!(r.contains(why), "{url}: {r}");
+        }
+        for url in ["https://example.com/feed", "http://93.184.216.34/rss", "not a url"] {
+            assert_eq!(cfg.static_refusal(url), None, "{url}");
+        }
+        let mut resolve = std::collections::BTreeMap::new();
+        resolve.insert("feeds.test".to_string(), vec!["127.0.0.1".parse().unwrap()]);
+        let with = HttpConfig { resolve, ..HttpConfig::default() };
+        assert!(with.static_refusal("http://feeds.test/rss").unwrap().contains("http.resolve"));
+        // The configured exceptions hold, as at fetch time.
+        let open = HttpConfig { allow_private_addresses: true, ..with.clone() };
+        assert_eq!(open.static_refusal("http://feeds.test/rss"), None);
+        let exempt =
+            HttpConfig { allowed_private_hosts: vec!["127.0.0.1".into()], ..HttpConfig::default() };
+        assert_eq!(exempt.static_refusal("http://127.0.0.1:8080/rss"), None);
     }
 }

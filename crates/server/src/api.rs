@@ -265,7 +265,11 @@ pub struct AddedFeeds {
 }
 
 /// Subscribes feeds; each bad input is reported and the rest go on.
-pub fn add_feeds(store: &mut dyn AnyStore, req: AddFeeds) -> Result<AddedFeeds> {
+pub fn add_feeds(
+    store: &mut dyn AnyStore,
+    http: &ingest::http::HttpConfig,
+    req: AddFeeds,
+) -> Result<AddedFeeds> {
     let mut entries: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     if let Some(u) = req.url {
         entries.push((u, req.title, None));
@@ -287,6 +291,11 @@ pub fn add_feeds(store: &mut dyn AnyStore, req: AddFeeds) -> Result<AddedFeeds> 
             out.failed.push(Failed { input: raw, error: "not an http(s) URL".into() });
             continue;
         };
+        if let Some(why) = http.static_refusal(&url) {
+            let error = format!("refused {url}: {why}; {}", ingest::http::PRIVATE_HINT);
+            out.failed.push(Failed { input: raw, error });
+            continue;
+        }
         if store.insert_feed(&FeedRecord::new(url.clone(), title, site, now))? {
             out.added.push(url);
         } else {
@@ -313,7 +322,8 @@ pub async fn add_feeds_api(
     J(req): J<AddFeeds>,
 ) -> Result<Json<AddedFeeds>> {
     require_bearer(&st, &headers)?;
-    Ok(Json(st.db.run(move |s| add_feeds(s, req)).await?))
+    let http = st.config.http.clone();
+    Ok(Json(st.db.run(move |s| add_feeds(s, &http, req)).await?))
 }
 
 /// Query of `DELETE /api/feeds`.

@@ -32,6 +32,10 @@ pub struct ServerConfig {
     /// Memory for rendered pages and API answers kept until the data changes, in MiB; 0 turns
     /// the cache off (see `cache`).
     pub cache_mb: usize,
+    /// The HTTP client's settings (the `[http]` section, not `[server]`): a feed the poller's
+    /// SSRF guard would refuse is refused when it is added.
+    #[serde(skip)]
+    pub http: ingest::http::HttpConfig,
 }
 
 impl Default for ServerConfig {
@@ -44,6 +48,7 @@ impl Default for ServerConfig {
             rate_limit_burst: 100,
             body_limit_bytes: 1 << 20,
             cache_mb: 128,
+            http: ingest::http::HttpConfig::default(),
         }
     }
 }

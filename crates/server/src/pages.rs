@@ -840,7 +840,8 @@ pub async fn add_feed(
 ) -> PageResult {
     security::require_form_writer(&st, &headers, f.csrf.as_deref())?;
     let req = crate::api::AddFeeds { url: f.url, opml: f.opml, ..Default::default() };
-    let r = st.db.run(move |s| crate::api::add_feeds(s, req)).await?;
+    let http = st.config.http.clone();
+    let r = st.db.run(move |s| crate::api::add_feeds(s, &http, req)).await?;
     feeds_page(&st, &ctx, Some(r)).await
 }
 

@@ -67,6 +67,11 @@ pub fn run(ctx: &Ctx, cmd: FeedsCommand) -> Result<ExitCode> {
                     failed += 1;
                     continue;
                 };
+                if let Some(why) = ctx.config.http.static_refusal(&url) {
+                    eprintln!("error: refused {url}: {why}; {}", ingest::http::PRIVATE_HINT);
+                    failed += 1;
+                    continue;
+                }
                 if store.add_feed(&FeedRecord::new(url, title, site, now))? {
                     added += 1;
                 } else {

@@ -38,6 +38,7 @@ pub fn serve(
     banner: Option<&str>,
 ) -> Result<ExitCode> {
     let mut cfg = ctx.config.server.clone();
+    cfg.http = ctx.config.http.clone();
     if let Some(l) = listen {
         cfg.listen = l;
     }

@@ -129,7 +129,15 @@ fn local_feed_is_polled_and_stored() {
     let feed_url = format!("{}/feed.xml", server.base);
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let (out, _, se) = run(ww(&data).args(["feeds", "add", &feed_url]));
+    // The test server is on loopback: refused when added, as it would be when polled...
+    let (out, so, se) = run(ww(&data).args(["feeds", "add", &feed_url]));
+    assert_eq!(out.status.code(), Some(1), "{so}{se}");
+    assert!(se.contains("refused") && se.contains("127.0.0.1 is a loopback address"), "{se}");
+    assert!(so.contains("0 added"), "{so}");
+    // ...unless private addresses are allowed (tests, intranets).
+    let (out, _, se) = run(ww(&data)
+        .env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1")
+        .args(["feeds", "add", &feed_url]));
     assert!(out.status.success(), "{se}");
     let (out, so, se) = run(ww(&data)
         .env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1")

@@ -152,7 +152,10 @@ fn a_local_feed_is_polled_into_postgres() {
     let url = schema.url();
     let db = ["--database", url.as_str()];
     let feed_url = format!("{}/feed.xml", server.base);
-    let (out, _, se) = run(ww(&data).args(db).args(["feeds", "add", &feed_url]));
+    let (out, _, se) = run(ww(&data)
+        .args(db)
+        .env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1")
+        .args(["feeds", "add", &feed_url]));
     assert!(out.status.success(), "{se}");
     let (out, so, se) = run(ww(&data)
         .args(db)

@@ -254,7 +254,7 @@ fn two_workers_racing_for_one_feed_poll_it_once() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("unused");
     let url = schema.url();
-    let (out, _, se) = run(ww(&data).args([
+    let (out, _, se) = run(ww(&data).env("WIREWATCH_ALLOW_PRIVATE_ADDRESSES", "1").args([
         "--database",
         &url,
         "feeds",

@@ -264,6 +264,32 @@ async fn feeds_are_added_listed_and_removed_with_the_token() {
 }
 
 #[tokio::test]
+async fn feeds_the_ssrf_guard_would_refuse_are_refused_when_added() {
+    let (_dir, app) = fresh_app(config());
+    let body = r#"{"urls": ["http://127.0.0.1:8080/feed", "http://169.254.169.254/latest/meta-data/",
+                            "http://localhost/rss", "http://[::1]/rss", "https://feeds.example.org/rss"]}"#;
+    let (s, v) = send_json(&app, json_req("POST", "/api/feeds", Some(TOKEN), body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["added"], serde_json::json!(["https://feeds.example.org/rss"]), "{v}");
+    let failed = v["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 4, "{v}");
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("127.0.0.1 is a loopback address"),
+        "{v}"
+    );
+    assert!(failed[1]["error"].as_str().unwrap().contains("link-local"), "{v}");
+    let (_, list) = send_json(&app, get("/api/feeds")).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    // The configured exception (a test or intranet server) still subscribes.
+    let mut cfg = config();
+    cfg.http.allowed_private_hosts = vec!["127.0.0.1".into()];
+    let (_dir, app) = fresh_app(cfg);
+    let body = r#"{"url": "http://127.0.0.1:8080/feed"}"#;
+    let (_, v) = send_json(&app, json_req("POST", "/api/feeds", Some(TOKEN), body)).await;
+    assert_eq!(v["added"].as_array().unwrap().len(), 1, "{v}");
+}
+
+#[tokio::test]
 async fn aliases_are_merged_and_split_with_the_token() {
     let (_dir, app) = fresh_app(config());
     let (_, list) = send_json(&app, get("/api/entities?q=obama")).await;
