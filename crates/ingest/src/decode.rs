@@ -1,5 +1,6 @@
 //! Bytes to text: finds the character encoding (BOM, HTTP `Content-Type`, `<meta charset>` or an
-//! XML declaration) and decodes with `encoding_rs`, replacing invalid bytes.
+//! XML declaration; else guessed like a browser with `chardetng`), recovers from declarations
+//! the bytes contradict, and decodes with `encoding_rs`, replacing invalid bytes.
 
 use encoding_rs::{Encoding, UTF_8};
 use model::Diagnostic;
@@ -11,9 +12,15 @@ const SNIFF_BYTES: usize = 4096;
 /// Decodes `bytes` to a `String`.
 ///
 /// The encoding is taken from, in order: a byte-order mark, the `charset` of the HTTP
-/// `Content-Type` header, a `<meta charset>`/`http-equiv` declaration or an `<?xml encoding?>`
-/// declaration in the first 4 KB, else UTF-8. Invalid bytes are replaced with U+FFFD and reported
-/// in a diagnostic; an unknown charset label is reported and ignored.
+/// `Content-Type` header (which overrides the document's own, as RFC 3023 says for XML), a
+/// `<meta charset>`/`http-equiv` declaration or an `<?xml encoding?>` declaration in the first
+/// 4 KB. When nothing declares one, UTF-8 is used if the bytes are UTF-8, else the encoding is
+/// guessed the way browsers do (`chardetng`: a windows-1252 page without a charset reads as
+/// windows-1252, not as U+FFFD). A declaration the bytes contradict is recovered from with a
+/// diagnostic: UTF-8 declared over bytes that are not UTF-8 is guessed instead, and a legacy
+/// single-byte charset declared over bytes that are valid, non-ASCII UTF-8 reads as UTF-8.
+/// Invalid bytes left are replaced with U+FFFD and reported; an unknown charset label is
+/// reported and ignored.
 pub fn decode(bytes: &[u8], content_type_header: Option<&str>) -> (String, Vec<Diagnostic>) {
     let (text, _enc, diags) = decode_with_encoding(bytes, content_type_header);
     (text, diags)
@@ -25,7 +32,7 @@ pub fn decode_with_encoding(
     content_type_header: Option<&str>,
 ) -> (String, &'static Encoding, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let enc = choose_encoding(bytes, content_type_header, &mut diags);
+    let enc = settle(bytes, content_type_header, &mut diags);
     // `decode` strips a BOM of any encoding and lets it win, which is what we want.
     let (text, used, had_errors) = enc.decode(bytes);
     if had_errors {
@@ -41,7 +48,7 @@ pub fn decode_owned(
     content_type_header: Option<&str>,
 ) -> (String, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let enc = choose_encoding(&bytes, content_type_header, &mut diags);
+    let enc = settle(&bytes, content_type_header, &mut diags);
     if enc == UTF_8 {
         // The BOM goes either way (`decode` strips it too).
         if bytes.starts_with(b"\xef\xbb\xbf") {
@@ -66,43 +73,126 @@ fn invalid_bytes(used: &'static Encoding) -> Diagnostic {
     )
 }
 
-/// The encoding to decode `bytes` with (see [`decode`]), reporting unknown labels in `diags`.
-fn choose_encoding(
+/// Where the encoding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Bom,
+    Header,
+    Document,
+    Nothing,
+}
+
+impl Source {
+    fn what(self) -> &'static str {
+        match self {
+            Source::Bom => "the byte-order mark",
+            Source::Header => "the Content-Type header",
+            Source::Document => "the document",
+            Source::Nothing => "nothing",
+        }
+    }
+}
+
+/// Most bytes the encoding guesser reads (it settles long before on real text).
+const GUESS_BYTES: usize = 1 << 20;
+
+/// The encoding to decode `bytes` with (see [`decode`]): the declared one unless the bytes
+/// contradict it, reporting what was done in `diags`.
+fn settle(
     bytes: &[u8],
     content_type_header: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> &'static Encoding {
-    let mut chosen: Option<&'static Encoding> = None;
-    if let Some((enc, _)) = Encoding::for_bom(bytes) {
-        chosen = Some(enc);
+    let (declared, source) = choose_encoding(bytes, content_type_header, diags);
+    if source == Source::Bom {
+        return declared;
     }
-    if chosen.is_none()
-        && let Some(label) = content_type_header.and_then(charset_param)
-    {
+    let is_utf8 = || std::str::from_utf8(bytes).is_ok();
+    if declared == UTF_8 {
+        if is_utf8() {
+            return UTF_8;
+        }
+        let guess = guess(bytes);
+        if guess == UTF_8 {
+            return UTF_8;
+        }
+        diags.push(if source == Source::Nothing {
+            Diagnostic::info(
+                "encoding_guessed",
+                format!(
+                    "no charset declared and the bytes are not UTF-8; read as {} (guessed)",
+                    guess.name()
+                ),
+            )
+        } else {
+            Diagnostic::warning(
+                "wrong_charset",
+                format!(
+                    "{} declares UTF-8 but the bytes are not UTF-8; read as {} (guessed)",
+                    source.what(),
+                    guess.name()
+                ),
+            )
+        });
+        return guess;
+    }
+    // A single-byte legacy charset over valid multi-byte UTF-8 is a wrong declaration: read as
+    // such, "café" would become "cafÃ©".
+    if declared.is_single_byte() && !bytes.is_ascii() && is_utf8() {
+        diags.push(Diagnostic::warning(
+            "wrong_charset",
+            format!(
+                "{} declares {} but the bytes are UTF-8; read as UTF-8",
+                source.what(),
+                declared.name()
+            ),
+        ));
+        return UTF_8;
+    }
+    declared
+}
+
+/// The encoding browsers would guess for undeclared bytes.
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    let sample = &bytes[..bytes.len().min(GUESS_BYTES)];
+    detector.feed(sample, sample.len() == bytes.len());
+    detector.guess(None, true)
+}
+
+/// The declared encoding of `bytes` (see [`decode`]) and where it came from, reporting unknown
+/// labels in `diags`; UTF-8 from [`Source::Nothing`] when nothing declares one.
+fn choose_encoding(
+    bytes: &[u8],
+    content_type_header: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> (&'static Encoding, Source) {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return (enc, Source::Bom);
+    }
+    if let Some(label) = content_type_header.and_then(charset_param) {
         match Encoding::for_label(label.as_bytes()) {
-            Some(enc) => chosen = Some(enc),
+            Some(enc) => return (enc, Source::Header),
             None => diags.push(Diagnostic::warning(
                 "unknown_charset",
                 format!("unknown charset {label:?} in Content-Type; trying the document's own"),
             )),
         }
     }
-    if chosen.is_none()
-        && let Some(label) = sniff_declared_charset(&bytes[..bytes.len().min(SNIFF_BYTES)])
-    {
+    if let Some(label) = sniff_declared_charset(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
         match Encoding::for_label(label.as_bytes()) {
             // A document that declares UTF-16 in ASCII-compatible bytes is not UTF-16.
             Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
-                chosen = Some(UTF_8)
+                return (UTF_8, Source::Document);
             }
-            Some(enc) => chosen = Some(enc),
+            Some(enc) => return (enc, Source::Document),
             None => diags.push(Diagnostic::warning(
                 "unknown_charset",
                 format!("unknown charset {label:?} declared in the document; using UTF-8"),
             )),
         }
     }
-    chosen.unwrap_or(UTF_8)
+    (UTF_8, Source::Nothing)
 }
 
 /// The `charset` parameter of a `Content-Type` value, unquoted.
@@ -189,13 +279,47 @@ mod tests {
         let (t, _) = decode(b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\">\x93\xfa\x96\x7b", None);
         assert!(t.ends_with("日本"), "{t}");
         assert_eq!(decode(b"\xef\xbb\xbfhello", Some("text/html; charset=latin1")).0, "hello");
-        let (t, d) = decode(b"ok \xff", None);
+        // A byte-order mark is believed: what is not UTF-8 after it is replaced.
+        let (t, d) = decode(b"\xef\xbb\xbfok \xff", Some("text/html; charset=utf-8"));
         assert_eq!(t, "ok \u{fffd}");
         assert_eq!(d[0].code, "invalid_bytes");
         let (t, _) = decode(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\xe9</a>", None);
         assert!(t.contains("<a>é</a>"));
         let (_, d) = decode(b"x", Some("text/html; charset=nonsense-9"));
         assert_eq!(d[0].code, "unknown_charset");
+    }
+
+    #[test]
+    fn undeclared_legacy_bytes_are_guessed_like_a_browser() {
+        // A windows-1252 page without any charset: "café" and curly quotes, not U+FFFD.
+        let page = b"<html><head><title>Caf\xe9</title></head><body><p>\x93Nous allons \xe0 la caf\xe9t\xe9ria du march\xe9\x94, a-t-il d\xe9clar\xe9.</p></body></html>";
+        let (t, d) = decode(page, None);
+        assert!(t.contains("<title>Café</title>") && t.contains("“Nous allons à"), "{t}");
+        assert_eq!(d[0].code, "encoding_guessed", "{d:?}");
+        assert_eq!(decode_owned(page.to_vec(), Some("text/html")).0, t);
+        // Undeclared UTF-8 stays UTF-8, with nothing to report.
+        let (t, d) = decode("<p>café à la carte</p>".as_bytes(), None);
+        assert_eq!((t.as_str(), d.len()), ("<p>café à la carte</p>", 0));
+    }
+
+    #[test]
+    fn declarations_the_bytes_contradict_are_recovered_from() {
+        // UTF-8 declared, windows-1252 bytes.
+        let (t, d) = decode(b"<meta charset=utf-8><p>caf\xe9 cr\xe8me br\xfbl\xe9e</p>", None);
+        assert!(t.contains("café crème brûlée"), "{t}");
+        assert_eq!(d[0].code, "wrong_charset");
+        // ISO-8859-1 declared, UTF-8 bytes.
+        let (t, d) =
+            decode("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><a>café</a>".as_bytes(), None);
+        assert!(t.contains("<a>café</a>"), "{t}");
+        assert!(d[0].message.contains("UTF-8"), "{d:?}");
+        // The HTTP header overrides the document's declaration (RFC 3023).
+        let xml = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><a>caf\xe9</a>";
+        let (t, _) = decode(xml, Some("application/xml; charset=iso-8859-1"));
+        assert!(t.contains("<a>café</a>"), "{t}");
+        let xml = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><a>привет</a>".as_bytes();
+        let (t, _) = decode(xml, Some("application/rss+xml; charset=utf-8"));
+        assert!(t.contains("<a>привет</a>"), "{t}");
     }
 
     #[test]
