@@ -10,7 +10,8 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::page::parse_date;
-use crate::{Error, Result};
+use crate::{Error, Result, xmlfix};
+use model::Diagnostic;
 
 /// Most items taken from one feed or sitemap (sitemaps allow 50,000 URLs).
 pub const MAX_ITEMS: usize = 50_000;
@@ -31,22 +32,66 @@ pub enum ItemKind {
 /// One entry of a feed or sitemap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedItem {
-    /// The linked URL, absolute.
-    pub url: String,
-    /// The entry's title, if any.
+    /// The linked page, absolute; `None` for an entry without a page whose full text is in the
+    /// feed ([`FeedItem::content`]).
+    pub url: Option<String>,
+    /// The entry's id (an RSS `guid`, an Atom `id`), if it has one.
+    pub id: Option<String>,
+    /// The entry's title as text (entities decoded, markup removed), if any.
     pub title: Option<String>,
     /// Publication (else update / lastmod) time, if any.
     pub published: Option<DateTime<Utc>>,
     /// The entry's summary, if any.
     pub summary: Option<String>,
+    /// The entry's full text as the feed carries it (`content:encoded`, Atom `content`), HTML.
+    pub content: Option<String>,
     /// An article or a child sitemap.
     pub kind: ItemKind,
 }
 
+/// Where a feed came from: what its encoding and relative links are resolved with.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeedSource<'a> {
+    /// The feed's own URL, after redirects.
+    pub url: Option<&'a str>,
+    /// The HTTP `Content-Type`, whose charset overrides the XML declaration (RFC 3023).
+    pub content_type: Option<&'a str>,
+    /// The HTTP `Content-Location`, the base of relative links when the feed's URL is unknown.
+    pub content_location: Option<&'a str>,
+}
+
+/// A parsed feed or sitemap.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFeed {
+    /// The feed's title, if any.
+    pub title: Option<String>,
+    /// Its entries, in the feed's order (sitemaps: newest first).
+    pub items: Vec<FeedItem>,
+    /// What was repaired or doubtful (encodings, undeclared entities, dropped entries).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Parses a feed or sitemap. Returns the feed's title and its items, relative links resolved
-/// against `base_url`. Entries without a usable link are skipped. Sitemap indexes yield
-/// [`ItemKind::Sitemap`] items; `<urlset>` items come newest first.
+/// against `base_url`; see [`parse_feed_from`].
 pub fn parse_feed(bytes: &[u8], base_url: &str) -> Result<(Option<String>, Vec<FeedItem>)> {
+    let f = parse_feed_from(bytes, &FeedSource { url: Some(base_url), ..FeedSource::default() })?;
+    Ok((f.title, f.items))
+}
+
+/// Parses a feed (RSS 0.9x/1.0/2.0, Atom 1.0 and 0.3, JSON Feed) or a sitemap, as publishers
+/// write them:
+///
+/// - the encoding is the `Content-Type` charset, else the XML declaration, else UTF-8 or a
+///   guess; a declaration the bytes contradict is recovered from (see [`crate::decode`]);
+/// - HTML named entities (`&eacute;`, `&nbsp;`) read as their characters; unknown entities and
+///   bare `&` as text; entity *declarations* are refused (entity expansion is unsafe);
+/// - relative links resolve against `xml:base`, else the feed's URL, else `Content-Location`;
+/// - an entry without a link uses its `guid` when that is a permalink, and an entry with
+///   neither is kept when its full text is in the feed (`url: None`, `content`);
+/// - an error names the real cause and where it is (line, column, element).
+///
+/// Sitemap indexes yield [`ItemKind::Sitemap`] items; `<urlset>` items come newest first.
+pub fn parse_feed_from(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed> {
     // Sitemaps are often served as `.xml.gz` files rather than with a Content-Encoding.
     let unzipped;
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -64,16 +109,77 @@ pub fn parse_feed(bytes: &[u8], base_url: &str) -> Result<(Option<String>, Vec<F
     } else {
         bytes
     };
-    let text = xml_text(bytes, "feed")?;
-    match root_element(&text).as_deref() {
-        Some("urlset") | Some("sitemapindex") => parse_sitemap(&text, base_url),
-        _ => parse_syndication(&text, base_url),
+    let mut diagnostics = Vec::new();
+    let text = xml_text_with(bytes, "feed", source.content_type, &mut diagnostics)?;
+    let base = source
+        .url
+        .and_then(|u| url::Url::parse(u).ok())
+        .or_else(|| source.content_location.and_then(|u| url::Url::parse(u).ok()))
+        .map(String::from)
+        .unwrap_or_default();
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        return parse_syndication(trimmed, &base, diagnostics);
     }
+    if trimmed.is_empty() {
+        return Err(parse_err("the document is empty"));
+    }
+    if !trimmed.starts_with('<') {
+        return Err(parse_err("not a feed: neither XML nor JSON"));
+    }
+    let text = xmlfix::repair_entities(&text, &mut diagnostics).into_owned();
+    let root = match xmlfix::root(&text) {
+        Ok(Some(r)) => r,
+        Ok(None) => return Err(parse_err("not a feed: the XML has no root element")),
+        Err(e) => return Err(parse_err(&e)),
+    };
+    let name = root.name.to_ascii_lowercase();
+    let text = match name.as_str() {
+        "urlset" | "sitemapindex" => {
+            let (title, items) = parse_sitemap(&text, &base)?;
+            return Ok(ParsedFeed { title, items, diagnostics });
+        }
+        "feed" if root.namespace.as_deref() == Some(xmlfix::ATOM_03) => {
+            diagnostics.push(Diagnostic::info("atom_03", "an Atom 0.3 feed, read as Atom 1.0"));
+            xmlfix::atom03_to_10(&text)
+        }
+        "rss" if !matches!(root.version.as_deref(), Some("2.0" | "0.91" | "0.92")) => {
+            xmlfix::rss_as_20(&text, &root)
+        }
+        "rss" | "rdf" | "feed" | "entry" => text,
+        "html" => {
+            return Err(parse_err(
+                "not a feed: an HTML page (root element <html>); the site's feed is linked from it with <link rel=\"alternate\">",
+            ));
+        }
+        _ => {
+            return Err(parse_err(&format!(
+                "not a feed: the root element is <{}>, not <rss>, <feed>, <rdf:RDF>, <urlset> or <sitemapindex>",
+                root.name
+            )));
+        }
+    };
+    parse_syndication(&text, &base, diagnostics)
+}
+
+fn parse_err(message: &str) -> Error {
+    Error::Parse { what: "feed".into(), message: message.to_string() }
 }
 
 /// Decodes XML bytes to UTF-8 text whose declaration says UTF-8, refusing entity declarations.
 fn xml_text(bytes: &[u8], what: &str) -> Result<String> {
-    let (text, _) = crate::decode::decode(bytes, None);
+    xml_text_with(bytes, what, None, &mut Vec::new())
+}
+
+/// [`xml_text`] with the HTTP `Content-Type`, reporting what decoding did in `diags`.
+fn xml_text_with(
+    bytes: &[u8],
+    what: &str,
+    content_type: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<String> {
+    let (text, d) = crate::decode::decode(bytes, content_type);
+    diags.extend(d);
     if text.contains("<!ENTITY") {
         return Err(Error::Parse {
             what: what.into(),
@@ -90,52 +196,137 @@ fn xml_text(bytes: &[u8], what: &str) -> Result<String> {
     Ok(text.to_string())
 }
 
-/// The local name of the root element, if the text is XML.
-fn root_element(text: &str) -> Option<String> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    for _ in 0..1000 {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-                return Some(e.local_name().as_ref().to_ascii_lowercase());
-            }
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
+fn parse_syndication(
+    text: &str,
+    base_url: &str,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<ParsedFeed> {
+    let base = (!base_url.is_empty()).then_some(base_url);
+    let feed = feed_rs::parser::Builder::new().base_uri(base).build().parse(text.as_bytes());
+    let feed = match feed {
+        Ok(f) => f,
+        Err(e) => {
+            // The parser's own message is often "no root element" whatever the cause: find it.
+            let message = xmlfix::first_error(text)
+                .or_else(|| missing_parts(text))
+                .unwrap_or_else(|| e.to_string());
+            return Err(parse_err(&message));
         }
+    };
+    if feed.title.is_none()
+        && feed.entries.is_empty()
+        && let Some(why) = missing_parts(text)
+    {
+        return Err(parse_err(&why));
     }
-    None
-}
-
-fn parse_syndication(text: &str, base_url: &str) -> Result<(Option<String>, Vec<FeedItem>)> {
-    let feed = feed_rs::parser::Builder::new()
-        .base_uri(Some(base_url))
-        .build()
-        .parse(text.as_bytes())
-        .map_err(|e| Error::Parse { what: "feed".into(), message: e.to_string() })?;
-    let title = feed.title.map(|t| clean(&t.content)).filter(|t| !t.is_empty());
+    let not_permalinks = guids_not_permalinks(text);
+    let title = feed.title.map(|t| text_of(&t)).filter(|t| !t.is_empty());
     let mut items = Vec::new();
+    let mut dropped = 0usize;
     for entry in feed.entries.into_iter().take(MAX_ITEMS) {
+        let guid_link = (entry.id.starts_with("http://") || entry.id.starts_with("https://"))
+            && !not_permalinks.contains(entry.id.as_str());
         let link = entry
             .links
             .iter()
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .or(entry.links.first())
             .map(|l| l.href.clone())
-            .or_else(|| {
-                (entry.id.starts_with("http://") || entry.id.starts_with("https://"))
-                    .then(|| entry.id.clone())
-            });
-        let Some(url) = link.and_then(|l| model::url::resolve(Some(base_url), &l)) else {
+            .or_else(|| guid_link.then(|| entry.id.clone()));
+        let url = link.and_then(|l| model::url::resolve(base, &l));
+        let content = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_string);
+        if url.is_none() && content.is_none() {
+            dropped += 1;
             continue;
-        };
+        }
+        // Ids made up by the parser (a hash) are not the feed's.
+        let id =
+            (!entry.id.is_empty() && text.contains(entry.id.as_str())).then(|| entry.id.clone());
         items.push(FeedItem {
             url,
-            title: entry.title.map(|t| clean(&t.content)).filter(|t| !t.is_empty()),
+            id,
+            title: entry.title.as_ref().map(text_of).filter(|t| !t.is_empty()),
             published: entry.published.or(entry.updated),
-            summary: entry.summary.map(|s| s.content.trim().to_string()).filter(|s| !s.is_empty()),
+            summary: entry.summary.as_ref().map(summary_of).filter(|s| !s.is_empty()),
+            content,
             kind: ItemKind::Article,
         });
     }
-    Ok((title, items))
+    if dropped > 0 {
+        diagnostics.push(Diagnostic::warning(
+            "entries_without_link",
+            format!("{dropped} entries with neither a usable link nor their text in the feed were skipped"),
+        ));
+    }
+    Ok(ParsedFeed { title, items, diagnostics })
+}
+
+/// Why a well-formed document is not a feed the parser reads: its missing parts.
+fn missing_parts(text: &str) -> Option<String> {
+    let has = |tag: &str| text.contains(&format!("<{tag}>")) || text.contains(&format!("<{tag} "));
+    let root = xmlfix::root(text).ok().flatten()?;
+    match root.name.to_ascii_lowercase().as_str() {
+        "rss" if !has("channel") => Some("the <rss> element has no <channel>".into()),
+        "rss" if !has("title") && !has("item") => {
+            Some("the <channel> has neither a <title> nor any <item>".into())
+        }
+        "rdf" if !has("channel") && !has("item") => {
+            Some("the <rdf:RDF> element has neither a <channel> nor any <item>".into())
+        }
+        _ => None,
+    }
+}
+
+/// The RSS `guid`s marked `isPermaLink="false"`: ids, not links, even when they look like URLs.
+fn guids_not_permalinks(text: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut inside = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "guid" => {
+                inside = e.attributes().flatten().any(|a| {
+                    a.key.local_name().as_ref().eq_ignore_ascii_case("isPermaLink")
+                        && a.value.trim().eq_ignore_ascii_case("false")
+                });
+            }
+            Ok(Event::Text(t)) if inside => {
+                out.insert(t.xml_content(XmlVersion::Implicit1_0).trim().to_string());
+                inside = false;
+            }
+            Ok(Event::End(_)) => inside = false,
+            Ok(Event::Eof) | Err(_) => return out,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A feed text (title) as plain text: entities left by double escaping decoded, markup of HTML
+/// titles removed, white space collapsed.
+fn text_of(t: &feed_rs::model::Text) -> String {
+    let html = is_html(t);
+    clean(&xmlfix::html_text(&t.content, html))
+}
+
+/// Whether a feed text is HTML (or XHTML) rather than plain text.
+fn is_html(t: &feed_rs::model::Text) -> bool {
+    t.content_type.to_string().contains("html")
+}
+
+/// A summary: HTML kept as HTML; plain text with its leftover entities decoded.
+fn summary_of(t: &feed_rs::model::Text) -> String {
+    let html = is_html(t);
+    if html {
+        t.content.trim().to_string()
+    } else {
+        xmlfix::html_text(&t.content, false).trim().to_string()
+    }
 }
 
 fn clean(s: &str) -> String {
@@ -211,10 +402,12 @@ fn parse_sitemap(text: &str, base_url: &str) -> Result<(Option<String>, Vec<Feed
                             && let Some(url) = model::url::resolve(Some(base_url), &loc)
                         {
                             items.push(FeedItem {
-                                url,
+                                url: Some(url),
+                                id: None,
                                 title: title.map(|t| clean(&t)).filter(|t| !t.is_empty()),
                                 published: date.as_deref().and_then(parse_date),
                                 summary: None,
+                                content: None,
                                 kind: if index { ItemKind::Sitemap } else { ItemKind::Article },
                             });
                         }
@@ -369,7 +562,7 @@ mod tests {
         let (title, items) = parse_feed(rss, "https://ex.org/feed.xml").unwrap();
         assert_eq!(title.as_deref(), Some("T"));
         assert_eq!(items.len(), 1);
-        assert_eq!(items[0].url, "https://ex.org/a");
+        assert_eq!(items[0].url.as_deref(), Some("https://ex.org/a"));
         assert_eq!(items[0].title.as_deref(), Some("A & B"));
         assert!(items[0].published.is_some());
     }
@@ -384,8 +577,8 @@ mod tests {
 </urlset>"#;
         let (_, items) = parse_feed(sm, "https://ex.org/sitemap.xml").unwrap();
         assert_eq!(items.len(), 2);
-        assert_eq!(items[0].url, "https://ex.org/new");
-        assert_eq!(items[1].url, "https://ex.org/old?a=1&b=2");
+        assert_eq!(items[0].url.as_deref(), Some("https://ex.org/new"));
+        assert_eq!(items[1].url.as_deref(), Some("https://ex.org/old?a=1&b=2"));
         assert_eq!(items[1].title.as_deref(), Some("Old"));
         let idx = br#"<sitemapindex><sitemap><loc>/s1.xml</loc></sitemap><sitemap><loc>https://ex.org/s2.xml</loc></sitemap></sitemapindex>"#;
         let (_, items) = parse_feed(idx, "https://ex.org/").unwrap();
@@ -399,7 +592,7 @@ mod tests {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         e.write_all(b"<urlset><url><loc>https://ex.org/z</loc></url></urlset>").unwrap();
         let (_, items) = parse_feed(&e.finish().unwrap(), "https://ex.org/").unwrap();
-        assert_eq!(items[0].url, "https://ex.org/z");
+        assert_eq!(items[0].url.as_deref(), Some("https://ex.org/z"));
     }
 
     #[test]

@@ -140,6 +140,8 @@ pub struct Response {
     pub status: u16,
     /// `Content-Type`, if sent.
     pub content_type: Option<String>,
+    /// `Content-Location`, if sent, resolved against the final URL.
+    pub content_location: Option<String>,
     /// `ETag`, if sent.
     pub etag: Option<String>,
     /// `Last-Modified`, if sent.
@@ -297,6 +299,10 @@ impl Client {
                 resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
             };
             let content_type = text(header::CONTENT_TYPE);
+            let content_location = text(header::CONTENT_LOCATION)
+                .and_then(|l| current.join(l.trim()).ok())
+                .filter(|u| u.scheme() == "http" || u.scheme() == "https")
+                .map(String::from);
             let etag = text(header::ETAG);
             let last_modified = text(header::LAST_MODIFIED);
             if status == 304 {
@@ -304,6 +310,7 @@ impl Client {
                     final_url: current.to_string(),
                     status,
                     content_type,
+                    content_location,
                     etag,
                     last_modified,
                     body: Vec::new(),
@@ -319,6 +326,7 @@ impl Client {
                 final_url: current.to_string(),
                 status,
                 content_type,
+                content_location,
                 etag,
                 last_modified,
                 body,

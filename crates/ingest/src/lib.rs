@@ -20,6 +20,7 @@ pub mod poll;
 mod robots;
 mod ssrf;
 mod warc_reader;
+mod xmlfix;
 
 pub use error::{Error, Result};
 pub use files::ItemError;

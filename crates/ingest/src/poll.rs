@@ -7,9 +7,9 @@ use model::{FeedRecord, FeedState, RawDocument, SourceKind};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::feeds::{FeedItem, ItemKind, parse_feed};
+use crate::feeds::{FeedItem, FeedSource, ItemKind, parse_feed_from};
 use crate::files::ItemError;
-use crate::http::{Client, Validators};
+use crate::http::{Client, Response, Validators};
 
 /// Most child sitemaps of a sitemap index fetched in one poll.
 const MAX_CHILD_FETCHES: usize = 20;
@@ -90,8 +90,13 @@ pub async fn poll_feed_each(
         succeeded(feed, cfg, now);
         return PollReport { documents: Vec::new(), not_modified: true, error: None };
     }
-    let (title, mut items) = match parse_feed(&resp.body, &resp.final_url) {
-        Ok(x) => x,
+    let (title, mut items) = match parse_feed_from(&resp.body, &source_of(&resp)) {
+        Ok(f) => {
+            for d in &f.diagnostics {
+                tracing::debug!(feed = %feed.url, code = %d.code, "{}", d.message);
+            }
+            (f.title, f.items)
+        }
         Err(e) => {
             let mut msg = format!("{}: {e}", feed.url);
             if resp.truncated {
@@ -110,16 +115,30 @@ pub async fn poll_feed_each(
         items = expand_sitemap_index(client, items, on_page).await;
     }
     let mut seen = std::collections::HashSet::new();
-    let wanted: Vec<FeedItem> = items
-        .into_iter()
-        .filter(|i| i.kind == ItemKind::Article && seen.insert(i.url.clone()) && !skip(&i.url))
-        .take(cfg.max_items_per_feed)
-        .collect();
+    let mut wanted: Vec<(String, FeedItem)> = Vec::new();
+    for item in items.into_iter().filter(|i| i.kind == ItemKind::Article) {
+        if wanted.len() >= cfg.max_items_per_feed {
+            break;
+        }
+        match item.url.clone() {
+            Some(url) => {
+                if seen.insert(url.clone()) && !skip(&url) {
+                    wanted.push((url, item));
+                }
+            }
+            // No page: the entry's own text is the document.
+            None => {
+                if let Some(doc) = feed_text_document(feed, item, now) {
+                    on_page(Ok(doc));
+                }
+            }
+        }
+    }
     // The client enforces per-host and global limits; this only bounds how many futures wait.
     let parallel = client.config().max_concurrency.max(1);
     let mut fetched = futures_util::stream::iter(wanted)
-        .map(|item| async move {
-            let mut doc = client.fetch_page(&item.url, SourceKind::Feed).await?;
+        .map(|(url, item)| async move {
+            let mut doc = client.fetch_page(&url, SourceKind::Feed).await?;
             if doc.title.is_none() {
                 doc.title = item.title;
             }
@@ -148,18 +167,54 @@ async fn expand_sitemap_index(
             out.push(child);
             continue;
         }
-        let parsed = match client.get(&child.url, None).await {
-            Ok(r) => parse_feed(&r.body, &r.final_url).map_err(|e| e.to_string()),
+        let Some(url) = child.url else { continue };
+        let parsed = match client.get(&url, None).await {
+            Ok(r) => parse_feed_from(&r.body, &source_of(&r)).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match parsed {
             // Nested indexes are not followed: one level is what news sites use.
-            Ok((_, its)) => out.extend(its.into_iter().filter(|i| i.kind == ItemKind::Article)),
-            Err(e) => on_page(Err(ItemError::new(child.url, e))),
+            Ok(f) => out.extend(f.items.into_iter().filter(|i| i.kind == ItemKind::Article)),
+            Err(e) => on_page(Err(ItemError::new(url, e))),
         }
     }
     out.sort_by_key(|i| std::cmp::Reverse(i.published));
     out
+}
+
+/// What a response says about the feed in it.
+fn source_of(r: &Response) -> FeedSource<'_> {
+    FeedSource {
+        url: Some(&r.final_url),
+        content_type: r.content_type.as_deref(),
+        content_location: r.content_location.as_deref(),
+    }
+}
+
+/// The document of a feed entry without a page: its full text as the feed carries it, keyed
+/// by that text (an entry id is not a URL), its origin the feed and the entry's id.
+fn feed_text_document(
+    feed: &FeedRecord,
+    item: FeedItem,
+    now: DateTime<Utc>,
+) -> Option<RawDocument> {
+    let content = item.content?;
+    let origin = match &item.id {
+        Some(id) => format!("{}#{id}", feed.url),
+        None => feed.url.clone(),
+    };
+    Some(crate::page::build_document(crate::page::DocInput {
+        url: None,
+        content,
+        content_kind: model::ContentKind::Html,
+        title: item.title,
+        published: item.published,
+        source: feed.title.clone().or_else(|| model::url::host(&feed.url)),
+        source_kind: SourceKind::Feed,
+        origin,
+        fetched_at: now,
+        diagnostics: Vec::new(),
+    }))
 }
 
 fn succeeded(feed: &mut FeedRecord, cfg: &PollConfig, now: DateTime<Utc>) {

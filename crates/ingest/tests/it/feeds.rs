@@ -13,7 +13,7 @@ fn windows_1252_feed() {
     assert_eq!(title.as_deref(), Some("Café Press – Latest"));
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].title.as_deref(), Some("“We will not expel anyone,” says president"));
-    assert_eq!(items[0].url, "http://news.example/2016/12/30/no-expulsions.html");
+    assert_eq!(items[0].url.as_deref(), Some("http://news.example/2016/12/30/no-expulsions.html"));
     assert_eq!(items[0].summary.as_deref(), Some("Naïve résumé of the day’s events."));
     assert_eq!(items[0].published.unwrap().to_rfc3339(), "2016-12-30T13:05:00+00:00");
 }
@@ -37,7 +37,7 @@ fn atom_and_json_feed() {
 </feed>"#;
     let (t, items) = parse_feed(atom, "https://a.example/atom").unwrap();
     assert_eq!(t.as_deref(), Some("Atom T"));
-    assert_eq!(items[0].url, "https://a.example/e1");
+    assert_eq!(items[0].url.as_deref(), Some("https://a.example/e1"));
     let json = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "url": "https://j.example/1", "title": "One", "date_published": "2024-05-01T00:00:00Z"}]}"#;
     let (t, items) = parse_feed(json, "https://j.example/feed.json").unwrap();
     assert_eq!(t.as_deref(), Some("J"));
@@ -87,7 +87,7 @@ fn rss_091_with_doctype_and_rss_10() {
 <item><title>Old item</title><link>http://old.example/1</link></item></channel></rss>"#;
     let (t, items) = parse_feed(rss091, "http://old.example/rss").unwrap();
     assert_eq!(t.as_deref(), Some("Old"));
-    assert_eq!(items[0].url, "http://old.example/1");
+    assert_eq!(items[0].url.as_deref(), Some("http://old.example/1"));
     let rdf = br#"<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel rdf:about="http://r.example/"><title>RDF</title><link>http://r.example/</link></channel>
@@ -95,6 +95,6 @@ fn rss_091_with_doctype_and_rss_10() {
 </rdf:RDF>"#;
     let (t, items) = parse_feed(rdf, "http://r.example/rss").unwrap();
     assert_eq!(t.as_deref(), Some("RDF"));
-    assert_eq!(items[0].url, "http://r.example/1");
+    assert_eq!(items[0].url.as_deref(), Some("http://r.example/1"));
     assert!(items[0].published.is_some());
 }

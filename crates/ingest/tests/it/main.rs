@@ -2,6 +2,7 @@
 //! against fixtures in `test_data/ingest` and a local HTTP server (no network).
 
 mod feeds;
+mod feeds_conformance;
 mod files;
 mod http;
 mod poll;

@@ -111,3 +111,40 @@ async fn sitemap_index_children_are_fetched() {
     assert_eq!(docs.len(), 2);
     assert!(docs.iter().any(|d| d.title.as_deref() == Some("C")));
 }
+
+#[tokio::test]
+async fn a_feed_is_read_as_served_entities_charset_links_and_full_text() {
+    // Latin-1 bytes that the XML declaration calls UTF-8: the Content-Type charset wins; an
+    // HTML entity; a relative link resolved against the URL after a redirect; an entry with no
+    // page whose full text is in the feed.
+    let feed = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>Caf\xe9 &amp; Co</title>\
+<item><title>Caf&eacute;&nbsp;news</title><link>a</link></item>\
+<item><title>Wire copy</title><guid isPermaLink=\"false\">wire-77</guid><content:encoded><![CDATA[<p>Moscow said on Friday it would expel ten diplomats.</p>]]></content:encoded></item>\
+</channel></rss>".to_vec();
+    let srv = serve(move |path, _| match path {
+        "/old/feed" => resp(301, &[("location", "/news/feed.xml")], ""),
+        "/news/feed.xml" => {
+            resp(200, &[("content-type", "application/rss+xml; charset=iso-8859-1")], feed.clone())
+        }
+        "/news/a" => {
+            resp(200, &[("content-type", "text/html")], "<html><body><p>page</p></body></html>")
+        }
+        _ => resp(404, &[], ""),
+    })
+    .await;
+    let client = Client::new(test_cfg()).unwrap();
+    let now = Utc::now();
+    let mut feed = FeedRecord::new(srv.url("/old/feed"), None, None, now);
+    let report = poll_feed(&client, &mut feed, &PollConfig::default(), now, &|_| false).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(feed.title.as_deref(), Some("Café & Co"));
+    let docs: Vec<_> = report.documents.into_iter().map(|d| d.unwrap()).collect();
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    let text = docs.iter().find(|d| d.url.is_none()).expect("the full-text entry is a document");
+    assert!(text.content.contains("expel ten diplomats"), "{}", text.content);
+    assert_eq!(text.title.as_deref(), Some("Wire copy"));
+    assert!(text.origin.ends_with("#wire-77"), "{}", text.origin);
+    let page = docs.iter().find(|d| d.url.is_some()).unwrap();
+    assert_eq!(page.url.as_deref(), Some(srv.url("/news/a").as_str()));
+    assert_eq!(page.title.as_deref(), Some("Café news"));
+}
