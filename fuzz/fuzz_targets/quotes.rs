@@ -12,7 +12,12 @@ fuzz_target!(|data: &[u8]| {
     let n = s.chars().count();
     let a = analyze_text(&s);
     for q in &a.quotes {
-        assert!(q.start <= q.end && q.end <= n, "quote span {}..{} (text has {n} chars)", q.start, q.end);
+        assert!(
+            q.start <= q.end && q.end <= n,
+            "quote span {}..{} (text has {n} chars)",
+            q.start,
+            q.end
+        );
         match (q.speaker_start, q.speaker_end) {
             (Some(st), Some(en)) => {
                 assert!(st <= en && en <= n, "speaker span {st}..{en} (text has {n} chars)")

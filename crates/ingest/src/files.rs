@@ -403,7 +403,9 @@ struct JsonlLine {
     source: Option<String>,
 }
 
-fn read_jsonl(
+/// Reads JSONL lines (`url`, `title`, `text` or `html`, `published`, `source`) from `r`, one
+/// document or item error per line, naming `origin:LINE`.
+pub fn read_jsonl(
     mut r: impl BufRead,
     origin: &str,
     opts: &ReadOptions,
@@ -555,7 +557,9 @@ fn read_line_capped(
     }
 }
 
-fn read_warc(
+/// Reads the HTML `response` (and `resource`) records of a WARC archive from `r`, streamed record
+/// by record, one document or item error each, naming `origin#N`.
+pub fn read_warc(
     mut r: impl BufRead,
     origin: &str,
     opts: &ReadOptions,

@@ -311,10 +311,7 @@ impl SearchIndex {
         let to = q.to.as_deref().map(|s| parse_bound(s, "to", true)).transpose()?;
         if from.is_some() || to.is_some() {
             let term = |t: DateTime<Utc>| {
-                Term::from_field_date_for_search(
-                    f.published,
-                    tantivy::DateTime::from_timestamp_secs(t.timestamp()),
-                )
+                Term::from_field_date_for_search(f.published, writer::tantivy_time(t))
             };
             let lower = from.map_or(Bound::Unbounded, |(t, _)| Bound::Included(term(t)));
             let upper = match to {

@@ -238,7 +238,7 @@ fn documents(f: &Fields, row: &IndexRow) -> Vec<TantivyDocument> {
         .published
         .as_deref()
         .and_then(|p| DateTime::parse_from_rfc3339(p).ok())
-        .map(|t| tantivy::DateTime::from_timestamp_secs(t.timestamp()));
+        .map(tantivy_time);
     let common = |doc: &mut TantivyDocument, kind: &str| {
         doc.add_text(f.kind, kind);
         doc.add_text(f.document, &row.key);
@@ -303,4 +303,28 @@ fn discard(dir: &Path) -> Result<()> {
         Err(_) => std::fs::remove_dir_all(dir),
     };
     gone.map_err(|source| Error::IndexIo { path: dir.to_owned(), source })
+}
+
+/// A time as the index stores it (nanoseconds in an `i64`, years 1677 to 2262): times outside
+/// that range saturate at its ends instead of overflowing (tantivy's own conversion panics).
+pub(crate) fn tantivy_time<Tz: chrono::TimeZone>(t: DateTime<Tz>) -> tantivy::DateTime {
+    let nanos =
+        t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 { i64::MIN } else { i64::MAX });
+    tantivy::DateTime::from_timestamp_nanos(nanos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_outside_the_index_range_saturate() {
+        // These panicked in tantivy's own conversion (found by the search_query fuzz target).
+        let old = DateTime::parse_from_rfc3339("0202-01-01T00:00:00Z").unwrap();
+        let far = DateTime::parse_from_rfc3339("9999-12-31T23:59:59+05:00").unwrap();
+        assert_eq!(tantivy_time(old), tantivy::DateTime::MIN);
+        assert_eq!(tantivy_time(far), tantivy::DateTime::MAX);
+        let now = DateTime::parse_from_rfc3339("2024-05-01T10:00:00Z").unwrap();
+        assert_eq!(tantivy_time(now).into_timestamp_secs(), now.timestamp());
+    }
 }

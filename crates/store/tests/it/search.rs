@@ -516,3 +516,23 @@ fn any_typed_text_is_answered() {
 fn looks_like_range(q: &str) -> bool {
     q.contains(":[") || q.contains(":{")
 }
+
+#[test]
+fn dates_outside_the_index_range_are_answered() {
+    // `from`/`to` of year 202 or 9999 overflowed tantivy's time conversion (a panic): found by
+    // the search_query fuzz target.
+    let dir = tempfile::tempdir().unwrap();
+    let (_store, w) = indexed(dir.path());
+    for (from, to) in
+        [("0202-01-01", "0024-12-31"), ("2024-01-01", "9999-12-31"), ("0001-01-01", "2262-05-01")]
+    {
+        let query = SearchQuery { from: Some(from.into()), to: Some(to.into()), ..q("expel") };
+        assert!(w.index().search(&query).is_ok(), "{from} {to}");
+    }
+    let all = SearchQuery {
+        from: Some("0001-01-01".into()),
+        to: Some("9999-12-31".into()),
+        ..q("expel")
+    };
+    assert_eq!(w.index().search(&all).unwrap().total, 3);
+}
