@@ -70,7 +70,7 @@ struct HostLog {
 }
 
 /// The test server's content and its request log.
-struct Site {
+pub(crate) struct Site {
     pages: Vec<String>,
     items: usize,
     port: u16,
@@ -78,6 +78,17 @@ struct Site {
 }
 
 impl Site {
+    /// Starts a server on 127.0.0.1 for hosts `feedN.bench.test`, each with a feed of `items`
+    /// items whose pages are `pages` in turn; returns it and its port.
+    pub(crate) fn start(pages: Vec<String>, items: usize) -> Result<(Arc<Site>, u16)> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let site = Arc::new(Site { pages, items, port, log: Mutex::default() });
+        let server = site.clone();
+        std::thread::spawn(move || server.serve(listener));
+        Ok((site, port))
+    }
+
     /// The body and content type for `path` on host `host` (`feedN.bench.test`).
     fn answer(&self, host: &str, path: &str) -> Option<(&'static str, String)> {
         let feed: usize = host.strip_prefix("feed")?.split('.').next()?.parse().ok()?;
@@ -196,12 +207,7 @@ pub fn run(rest: &[&str]) -> Result<()> {
 }
 
 fn bench(o: &Opts, bin: &Path, src: &Path, tmp: &Path) -> Result<()> {
-    let pages = load_pages(src)?;
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    let site = Arc::new(Site { pages, items: o.items, port, log: Mutex::default() });
-    let server = site.clone();
-    std::thread::spawn(move || server.serve(listener));
+    let (site, port) = Site::start(load_pages(src)?, o.items)?;
 
     let hosts: Vec<String> = (0..o.feeds).map(|f| format!("feed{f}.bench.test")).collect();
     let data = tmp.join("data");

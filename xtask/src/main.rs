@@ -10,6 +10,7 @@ mod bench_pipeline;
 mod bench_poll;
 mod bench_scale;
 mod bench_serve;
+mod chaos;
 mod distil;
 mod fuzz;
 mod tidy;
@@ -22,9 +23,10 @@ fn main() -> Result<()> {
         ["bench", what, rest @ ..] => bench::run(what, rest),
         ["distil", rest @ ..] => distil::run(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
+        ["chaos", rest @ ..] => chaos::run(rest),
         ["tidy"] => tidy::check(&tidy::project_root()),
         _ => bail!(
-            "usage: cargo xtask bench <ingest|pipeline [--smoke] [--bin PATH] [--copies N] [--runs N] [--no-peer]|poll [--smoke] [--bin PATH] [--feeds N] [--items N]|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]|scale [--workers=1,2,4] [--seconds=N]>\n       cargo xtask distil [--sif A] [--no-write]\n       cargo xtask fuzz [--seconds N] [TARGET...]\n       cargo xtask tidy\n\
+            "usage: cargo xtask bench <ingest|pipeline [--smoke] [--bin PATH] [--copies N] [--runs N] [--no-peer]|poll [--smoke] [--bin PATH] [--feeds N] [--items N]|extract|quotes|stories|serve [--fresh] [--no-cache] [--seconds=N]|scale [--workers=1,2,4] [--seconds=N]>\n       cargo xtask distil [--sif A] [--no-write]\n       cargo xtask fuzz [--seconds N] [TARGET...]\n       cargo xtask chaos [--trials N] [--seed N] [--bin PATH] [--smoke]\n       cargo xtask tidy\n\
              benchmarks read ../shared/eval beside the project folder"
         ),
     }

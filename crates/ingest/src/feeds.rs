@@ -188,12 +188,31 @@ fn xml_text_with(
     }
     let text = text.trim_start_matches('\u{feff}');
     // The text is UTF-8 now; a parser that honours the declaration must not decode it again.
-    if text.starts_with("<?xml")
-        && let Some(end) = text.find("?>")
+    // A declaration anywhere but at the start is not XML (feeds glued together, a template's
+    // header repeated): it goes, so no parser switches encodings halfway (quick-xml panics).
+    let is_decl = |s: &str| {
+        s.starts_with("<?xml") && s[5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?')
+    };
+    let (mut out, mut rest) = (String::with_capacity(text.len() + 40), text);
+    if is_decl(rest)
+        && let Some(end) = rest.find("?>")
     {
-        return Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{}", &text[end + 2..]));
+        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        rest = &rest[end + 2..];
     }
-    Ok(text.to_string())
+    while let Some(i) = rest.find("<?xml") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match rest.find("?>") {
+            Some(end) if is_decl(rest) => rest = &rest[end + 2..],
+            _ => {
+                out.push_str("<?xml");
+                rest = &rest[5..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 fn parse_syndication(
@@ -202,7 +221,16 @@ fn parse_syndication(
     mut diagnostics: Vec<Diagnostic>,
 ) -> Result<ParsedFeed> {
     let base = (!base_url.is_empty()).then_some(base_url);
-    let feed = feed_rs::parser::Builder::new().base_uri(base).build().parse(text.as_bytes());
+    // The parser must not take the poller down with it, whatever the feed.
+    let parsed = std::panic::catch_unwind(|| {
+        feed_rs::parser::Builder::new().base_uri(base).build().parse(text.as_bytes())
+    });
+    let Ok(feed) = parsed else {
+        return Err(parse_err(
+            &xmlfix::first_error(text)
+                .unwrap_or_else(|| "the feed parser failed on this input".into()),
+        ));
+    };
     let feed = match feed {
         Ok(f) => f,
         Err(e) => {
