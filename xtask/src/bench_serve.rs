@@ -3,7 +3,13 @@
 //! entity, search and API routes; prints each route group's latency percentiles and errors.
 //!
 //! The data directory is kept in `target/bench-serve/` and reused by later runs (building it
-//! means ingesting and analysing 100,000 articles); `--fresh` rebuilds it.
+//! means ingesting and analysing 100,000 articles); `--fresh` rebuilds it, `--articles N` makes
+//! a smaller one (in `target/bench-serve-N/`).
+//!
+//! `--with-ingest`: while wrk runs, a second process ingests new reports into the same data
+//! directory, batch after batch (two processes on one SQLite store, as `serve` beside `poll`
+//! runs); the run fails if the server or the ingest logs "database is locked" or the ingest
+//! fails, and prints how many documents were written meanwhile.
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -21,7 +27,7 @@ const CONNECTIONS: usize = 50;
 
 /// Writes the synthetic corpus: reports mixing sentences of one ECB+ dev article with a few of
 /// another, UCI headlines as short items, 300 outlets, dates spread over a year.
-fn write_corpus(path: &Path) -> Result<()> {
+fn write_corpus(path: &Path, first: usize, articles: usize, seed: u64) -> Result<()> {
     let eval = shared_eval()?;
     let ecb = jsonl(&eval.join("stories/ecbplus-dev.jsonl"))?;
     let uci = jsonl(&eval.join("stories/uci-headlines-dev.jsonl"))?;
@@ -44,10 +50,10 @@ fn write_corpus(path: &Path) -> Result<()> {
     if bodies.is_empty() || headlines.is_empty() {
         bail!("no dev texts to build the corpus from");
     }
-    let mut rng = Lcg(7);
+    let mut rng = Lcg(seed);
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     let start = chrono::DateTime::parse_from_rfc3339("2016-01-01T00:00:00Z")?;
-    for i in 0..ARTICLES {
+    for i in first..first + articles {
         let (title, sentences) = &bodies[rng.below(bodies.len())];
         let (_, other) = &bodies[rng.below(bodies.len())];
         let k = 4 + rng.below(8);
@@ -187,16 +193,27 @@ pub fn run(rest: &[&str]) -> Result<()> {
         .map(str::parse)
         .transpose()?
         .unwrap_or(20);
+    let articles: usize = rest
+        .iter()
+        .find_map(|a| a.strip_prefix("--articles="))
+        .map(str::parse)
+        .transpose()?
+        .unwrap_or(ARTICLES);
+    let with_ingest = rest.contains(&"--with-ingest");
     let bin = build_release()?;
     let root = crate::tidy::project_root();
-    let dir = root.join("target/bench-serve");
+    let dir = if articles == ARTICLES {
+        root.join("target/bench-serve")
+    } else {
+        root.join(format!("target/bench-serve-{articles}"))
+    };
     let data = dir.join("data");
     let marker = dir.join("complete");
     if fresh || !marker.exists() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let corpus = dir.join("corpus.jsonl");
-        write_corpus(&corpus)?;
+        write_corpus(&corpus, 0, articles, 7)?;
         let t = Instant::now();
         let status = Command::new(&bin)
             .args(["-q", "--data-dir"])
@@ -207,7 +224,7 @@ pub fn run(rest: &[&str]) -> Result<()> {
         if !status.success() {
             bail!("ingest of the synthetic corpus failed");
         }
-        println!("stored and analysed {ARTICLES} articles in {:.0} s", t.elapsed().as_secs_f64());
+        println!("stored and analysed {articles} articles in {:.0} s", t.elapsed().as_secs_f64());
         std::fs::write(&marker, "")?;
         let _ = std::fs::remove_file(&corpus);
     }
@@ -219,15 +236,17 @@ pub fn run(rest: &[&str]) -> Result<()> {
     let config = dir.join("serve.toml");
     let cache_line = if cache { "" } else { "cache_mb = 0\n" };
     std::fs::write(&config, format!("[server]\nrate_limit_per_sec = 0\n{cache_line}"))?;
+    let serve_log = dir.join("serve.log");
     let server = Server(
         Command::new(&bin)
-            .args(["-q", "--data-dir"])
+            .args(["--data-dir"])
             .arg(&data)
             .arg("--config")
             .arg(&config)
             .args(["serve", "--listen", &listen])
+            .env("WIREWATCH_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&serve_log)?)
             .spawn()?,
     );
     let started = Instant::now();
@@ -315,14 +334,55 @@ pub fn run(rest: &[&str]) -> Result<()> {
         ),
     ];
     println!(
-        "wirewatch serve over {ARTICLES} stored articles, response cache {}; wrk -t2 \
-         -c{CONNECTIONS} -d{secs}s per route group ({} stories, {} entities sampled)",
+        "wirewatch serve over {articles} stored articles, response cache {}; wrk -t2 \
+         -c{CONNECTIONS} -d{secs}s per route group ({} stories, {} entities sampled){}",
         if cache { "on" } else { "off" },
         story_ids.len(),
-        entity_ids.len()
+        entity_ids.len(),
+        if with_ingest { "; a second process ingests new reports meanwhile" } else { "" }
     );
+    // The writer: new reports (URLs after the stored ones), ingested by another process into
+    // the same data directory while the readers run.
+    let ingest_log = dir.join("ingest.log");
+    let mut writer = if with_ingest {
+        let corpus = dir.join("more.jsonl");
+        write_corpus(&corpus, articles, 20_000, 11)?;
+        Some((
+            Command::new(&bin)
+                .arg("--data-dir")
+                .arg(&data)
+                .args(["ingest", "--json"])
+                .arg(&corpus)
+                .env("WIREWATCH_LOG", "warn")
+                .stdout(Stdio::piped())
+                .stderr(std::fs::File::create(&ingest_log)?)
+                .spawn()?,
+            Instant::now(),
+        ))
+    } else {
+        None
+    };
     for (name, paths) in &groups {
         println!("{}", wrk(&base, name, paths, &dir, secs, CONNECTIONS)?);
+    }
+    if let Some((child, started)) = writer.take() {
+        let out = child.wait_with_output()?;
+        let summary = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        println!(
+            "ingest beside the server: {summary} in {:.0} s ({})",
+            started.elapsed().as_secs_f64(),
+            if out.status.success() { "succeeded" } else { "FAILED" }
+        );
+        let logs = std::fs::read_to_string(&serve_log)? + &std::fs::read_to_string(&ingest_log)?;
+        let locked = logs.lines().filter(|l| l.contains("database is locked")).count();
+        println!("\"database is locked\" in the server's and the ingest's logs: {locked}");
+        if locked > 0 || !out.status.success() {
+            bail!(
+                "the server and an ingest on one data directory got in each other's way; see {} and {}",
+                serve_log.display(),
+                ingest_log.display()
+            );
+        }
     }
     drop(server);
     Ok(())
