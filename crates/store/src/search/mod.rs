@@ -271,8 +271,20 @@ impl SearchIndex {
 
     /// Runs a search: one page of hits, best first, with highlighted snippets.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        let text = self.parse(&q.q, true)?;
+        match self.run(q, text) {
+            // The syntax read it but the index cannot answer it (`speaker: *` asks for every
+            // value of a field that keeps none): its words are searched instead.
+            Err(Error::InvalidQuery { .. }) if !q.q.trim().is_empty() => {
+                self.run(q, self.parse(&q.q, false)?)
+            }
+            r => r,
+        }
+    }
+
+    /// Runs a search whose text was parsed (see [`SearchIndex::parse`]).
+    fn run(&self, q: &SearchQuery, text: Option<Box<dyn Query>>) -> Result<SearchResults> {
         let f = self.fields;
-        let text = self.parse(&q.q)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(t) = &text {
             clauses.push((Occur::Must, t.box_clone()));
@@ -342,6 +354,10 @@ impl SearchIndex {
                 input: q.q.clone(),
                 reason: format!("no field {field:?} (see the query syntax)"),
             },
+            tantivy::TantivyError::SchemaError(why)
+            | tantivy::TantivyError::InvalidArgument(why) => {
+                Error::InvalidQuery { input: q.q.clone(), reason: why }
+            }
             e => self.err(e),
         };
         let (total, page): (usize, Vec<(f32, DocAddress)>) = if limit == 0 {
@@ -395,7 +411,8 @@ impl SearchIndex {
     }
 
     /// Parses the query text; `None` for an empty query (everything matches).
-    fn parse(&self, q: &str) -> Result<Option<Box<dyn Query>>> {
+    /// `strict`: try the query syntax first; else read the text as words straight away.
+    fn parse(&self, q: &str, strict: bool) -> Result<Option<Box<dyn Query>>> {
         if q.trim().is_empty() {
             return Ok(None);
         }
@@ -406,7 +423,7 @@ impl SearchIndex {
         parser.set_conjunction_by_default();
         // Text as people type it (apostrophes, colons, stray quotes and dashes) is read as
         // words when the query syntax cannot read it; only a malformed range stays an error.
-        let strict = if names_only_known_fields(q) {
+        let strict = if strict && names_only_known_fields(q) {
             parser.parse_query(q).map_err(|e| e.to_string())
         } else {
             Err("a word before ':' that is not a field".to_string())
