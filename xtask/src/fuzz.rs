@@ -2,7 +2,8 @@
 //! libFuzzer, the nightly toolchain) one after another, each for N seconds (default 60) from a
 //! corpus seeded with the repository's own test inputs, and prints a table of executions, corpus
 //! growth and findings. A finding (a crash, a panic, a leak or a timeout) fails the run and its
-//! input is left in `fuzz/artifacts/TARGET/`. CI runs `--seconds 6` (about a minute in all).
+//! input is left in `fuzz/artifacts/TARGET/`. `--dev` builds without optimisation (much quicker
+//! to build, slower to run): CI runs `--dev --seconds 6` (about a minute of fuzzing in all).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -74,6 +75,7 @@ struct Outcome {
 /// Runs the command.
 pub fn run(rest: &[&str]) -> Result<()> {
     let mut seconds = 60u64;
+    let mut dev = false;
     let mut only: Vec<&str> = Vec::new();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
@@ -82,6 +84,7 @@ pub fn run(rest: &[&str]) -> Result<()> {
                 seconds =
                     it.next().context("--seconds needs a number")?.parse().context("--seconds")?
             }
+            "--dev" => dev = true,
             t if TARGETS.iter().any(|(name, _, _)| *name == t) => only.push(t),
             other => bail!(
                 "unknown fuzz option or target {other:?}; targets: {}",
@@ -91,8 +94,11 @@ pub fn run(rest: &[&str]) -> Result<()> {
     }
     let root = project_root();
     let fuzz_dir = root.join("fuzz");
+    let profile: &[&str] = if dev { &["--dev"] } else { &[] };
     let status = Command::new("cargo")
-        .args(["+nightly", "fuzz", "build", "--fuzz-dir"])
+        .args(["+nightly", "fuzz", "build"])
+        .args(profile)
+        .arg("--fuzz-dir")
         .arg(&fuzz_dir)
         .current_dir(&root)
         .status()
@@ -109,7 +115,7 @@ pub fn run(rest: &[&str]) -> Result<()> {
         }
         let corpus = fuzz_dir.join("corpus").join(target);
         seed(&root.join("test_data"), &corpus, seeds, inline)?;
-        outcomes.push(fuzz_one(&root, &fuzz_dir, target, &corpus, seconds)?);
+        outcomes.push(fuzz_one(&root, &fuzz_dir, target, &corpus, seconds, profile)?);
     }
     println!(
         "{:<14} {:>8} {:>14} {:>10} {:>12}  finding",
@@ -169,10 +175,13 @@ fn fuzz_one(
     target: &'static str,
     corpus: &Path,
     seconds: u64,
+    profile: &[&str],
 ) -> Result<Outcome> {
     let started = Instant::now();
     let out = Command::new("cargo")
-        .args(["+nightly", "fuzz", "run", "--fuzz-dir"])
+        .args(["+nightly", "fuzz", "run"])
+        .args(profile)
+        .arg("--fuzz-dir")
         .arg(fuzz_dir)
         .arg(target)
         .arg(corpus)
