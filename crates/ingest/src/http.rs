@@ -70,7 +70,11 @@ impl HttpConfig {
     /// `None` when it may be fetched as far as can be told now; a name that DNS points at an
     /// internal address is still refused when it is fetched.
     pub fn static_refusal(&self, url: &str) -> Option<String> {
-        let url = Url::parse(url).ok()?;
+        self.static_refusal_of(&Url::parse(url).ok()?)
+    }
+
+    /// [`HttpConfig::static_refusal`] of a parsed URL (also the first check before each fetch).
+    fn static_refusal_of(&self, url: &Url) -> Option<String> {
         if self.allow_private_addresses {
             return None;
         }
@@ -424,28 +428,15 @@ impl Client {
             return Ok(());
         }
         let refused = |reason: String| Error::Refused { url: url.to_string(), reason };
+        // IP literals, `http.resolve` addresses and localhost names: decided without the network.
+        if let Some(reason) = self.inner.cfg.static_refusal_of(url) {
+            return Err(refused(reason));
+        }
         match url.host() {
             None => Err(refused("no host".into())),
-            Some(url::Host::Ipv4(ip)) => match ssrf::refusal(IpAddr::V4(ip)) {
-                Some(r) => Err(refused(format!("{ip} is {r}"))),
-                None => Ok(()),
-            },
-            Some(url::Host::Ipv6(ip)) => match ssrf::refusal(IpAddr::V6(ip)) {
-                Some(r) => Err(refused(format!("{ip} is {r}"))),
-                None => Ok(()),
-            },
-            Some(url::Host::Domain(d)) if self.resolved(d).is_some() => {
-                let addrs = self.resolved(d).unwrap_or_default();
-                match addrs.iter().find_map(|ip| ssrf::refusal(*ip).map(|r| (ip, r))) {
-                    Some((ip, r)) => {
-                        Err(refused(format!("{d} is set to {ip} (http.resolve), {r}")))
-                    }
-                    None => Ok(()),
-                }
-            }
             // The resolver filters again at connect time, so a name re-pointed after this check
             // still cannot reach an internal address.
-            Some(url::Host::Domain(d)) => match tokio::time::timeout(
+            Some(url::Host::Domain(d)) if self.resolved(d).is_none() => match tokio::time::timeout(
                 Duration::from_secs(self.inner.cfg.connect_timeout_secs.max(1)),
                 ssrf::public_addrs(d),
             )
@@ -462,6 +453,7 @@ impl Client {
                     message: format!("cannot resolve {d}: {e}"),
                 }),
             },
+            Some(_) => Ok(()),
         }
     }
 
